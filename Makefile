@@ -1,0 +1,44 @@
+# Research compendium: CSR and competitiveness in three Tuscan districts.
+#   make reports            build every report (creates .venv on first call)
+#   make reports DATA=f     same, on your own survey file (.csv .xlsx .parquet .dta .sav)
+#   make test               run the test suite
+#   make lab                JupyterLab on the notebooks, with the project environment
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA ?=
+LANG_REPORT ?=
+JOBS ?= 3
+
+.PHONY: reports test lab verify clean env lock synthetic
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	@$(VENV)/bin/uv pip sync --quiet --python $(PY) --compile-bytecode --require-hashes requirements.lock
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+	@echo "environment ready: $(VENV)"
+
+reports: $(STAMP)
+	@$(PY) -m cooperate_analysis build $(if $(DATA),--data "$(DATA)") --jobs $(JOBS)
+
+test: $(STAMP)
+	@$(PY) -m pytest
+
+lab: $(STAMP)
+	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+synthetic: $(STAMP)
+	@$(PY) -m cooperate_analysis synthetic
+
+lock: $(STAMP)
+	@$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock -q
+	@$(PY) -m cooperate_analysis environment-yml
+
+clean:
+	rm -rf reports/*.html reports/*.ipynb reports/*.pdf reports/results reports/failed reports/.build data/processed/*.parquet data/processed/*.json

@@ -1,0 +1,1 @@
+"""CSR adoption as a competitiveness factor in three Tuscan industrial districts."""
