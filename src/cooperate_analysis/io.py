@@ -28,6 +28,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -40,3 +41,52 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
 
 def atomic_write_text(target: str | Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
+
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet", ".dta", ".sav")
+
+
+class SurveyFileError(Exception):
+    """A survey file that cannot be read at all (format, encoding, corruption)."""
+
+    def __init__(self, path: str | Path, message: str):
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+
+def read_survey(path: str | Path):
+    """Read a survey file into a DataFrame of raw cells, without interpreting codes.
+
+    CSV cells are kept as text (parsing is the codebook validator's job); other formats keep
+    their stored types. Stata and SPSS files are read as codes, not value labels.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise SurveyFileError(path, "file not found")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise SurveyFileError(path, f"unsupported format {suffix or '(none)'}; "
+                                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if path.stat().st_size == 0:
+        raise SurveyFileError(path, "file is empty")
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if suffix == ".xlsx":
+            return pd.read_excel(path, dtype=object, engine="openpyxl")
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if suffix == ".dta":
+            return pd.read_stata(path, convert_categoricals=False, convert_missing=False)
+        import pyreadstat
+
+        frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        return frame
+    except UnicodeDecodeError as exc:
+        raise SurveyFileError(path, f"not valid UTF-8 text (byte {exc.start}): save the file as UTF-8") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise SurveyFileError(path, "file has no header and no data") from exc
+    except Exception as exc:  # every reader raises its own types; report them uniformly
+        raise SurveyFileError(path, f"cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from exc

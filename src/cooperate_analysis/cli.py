@@ -1,0 +1,75 @@
+"""Command line: `python -m cooperate_analysis <command>` (the Makefile calls these)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    return build(data=args.data, jobs=args.jobs, force=args.force)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .io import read_survey
+    from .validate import validate_survey
+
+    typed = validate_survey(read_survey(args.path), str(args.path))
+    print(f"{args.path}: OK, {len(typed)} firms follow the codebook")
+    return 0
+
+
+def _synthetic(args: argparse.Namespace) -> int:
+    from .synthetic import write_synthetic
+
+    for path in write_synthetic(args.out, seed=args.seed):
+        print(f"wrote {path}")
+    return 0
+
+
+def _environment_yml(args: argparse.Namespace) -> int:
+    from .lockfile import write_environment_yml
+
+    write_environment_yml()
+    print("wrote environment.yml from requirements.lock")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cooperate_analysis", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="validate the data, run the notebooks, render the reports")
+    b.add_argument("--data", type=Path, help="survey file (.csv .xlsx .parquet .dta .sav); "
+                                             "default: the synthetic survey in data/raw/")
+    b.add_argument("--jobs", type=int, default=3, help="notebook runs in parallel (default 3)")
+    b.add_argument("--force", action="store_true", help="rerun every notebook even if up to date")
+    b.set_defaults(func=_build)
+    v = sub.add_parser("validate", help="check a survey file against the codebook; write nothing")
+    v.add_argument("path", type=Path)
+    v.set_defaults(func=_validate)
+    s = sub.add_parser("synthetic", help="regenerate the synthetic survey and its ground truth")
+    s.add_argument("--out", type=Path, default=Path("data/raw"))
+    s.add_argument("--seed", type=int, default=20070101)
+    s.set_defaults(func=_synthetic)
+    e = sub.add_parser("environment-yml", help="write environment.yml with the lock file's pins")
+    e.set_defaults(func=_environment_yml)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .dataset import ManifestError
+    from .io import SurveyFileError
+    from .pipeline import ConfigError
+    from .validate import SurveyValidationError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (SurveyFileError, SurveyValidationError, ManifestError, ConfigError) as exc:
+        print(f"error: {exc}\nnothing was written.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to finish the build.", file=sys.stderr)
+        return 130

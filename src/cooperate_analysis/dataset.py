@@ -1,0 +1,103 @@
+"""The data step: raw survey file -> validated `data/processed/survey.parquet` (+ metadata).
+
+Raw files are only read, never written. The processed table and its metadata are written
+atomically, after validation has passed, so a bad input leaves nothing behind.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .io import atomic_path, atomic_write_text, read_survey, sha256_file
+
+RAW_DIR = Path("data/raw")
+DEFAULT_SURVEY = RAW_DIR / "survey_synthetic.csv"
+MANIFEST = RAW_DIR / "SHA256SUMS"
+PROCESSED = Path("data/processed/survey.parquet")
+
+
+class ManifestError(Exception):
+    """A file listed in data/raw/SHA256SUMS is missing or has changed."""
+
+
+def verify_manifest(manifest: Path = MANIFEST) -> dict[str, str]:
+    """Check every file listed in the SHA-256 manifest; return {path: sha}."""
+    if not manifest.is_file():
+        raise ManifestError(f"{manifest}: manifest not found")
+    checked, problems = {}, []
+    for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        expected, _, name = line.partition("  ")
+        path = manifest.parent / name.strip()
+        if not path.is_file():
+            problems.append(f"{path}: listed in {manifest} (line {n}) but missing")
+            continue
+        got = sha256_file(path)
+        if got != expected.strip():
+            problems.append(f"{path}: SHA-256 {got[:12]}... differs from {expected[:12]}... in {manifest} "
+                            "(raw data are immutable: restore the file, or record a deliberate change "
+                            "in the manifest and data/raw/README.md)")
+        checked[str(path)] = got
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return checked
+
+
+def synthetic_hashes(raw_dir: Path = RAW_DIR) -> set[str]:
+    """SHA-256 of every data file the synthetic generator produced (recorded in its truth file)."""
+    hashes = set()
+    for truth in raw_dir.glob("*.truth.json"):
+        sha = json.loads(truth.read_text(encoding="utf-8")).get("data_sha256")
+        if sha:
+            hashes.add(sha)
+    return hashes
+
+
+def is_synthetic(path: Path, sha: str) -> bool:
+    """True when the file is generator output: a truth file beside it, or a known synthetic hash."""
+    return path.with_suffix(".truth.json").is_file() or sha in synthetic_hashes()
+
+
+def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "") -> dict:
+    """Validate `source` against the codebook and write the processed parquet + metadata JSON."""
+    from .codebook import load_codebook
+    from .validate import validate_survey
+
+    sha = sha256_file(source)
+    typed = validate_survey(read_survey(source), str(source))
+    cb = load_codebook()
+    meta = {
+        "source": str(source),
+        "source_name": source.name,
+        "source_sha256": sha,
+        "synthetic": is_synthetic(source, sha),
+        "rows": int(len(typed)),
+        "rows_by_district": {d: int((typed["district"] == d).sum()) for d in cb.district_ids},
+        "codebook_version": cb.version,
+        "key": key,
+    }
+    with atomic_path(processed) as tmp:
+        typed.to_parquet(tmp, index=False)
+    atomic_write_text(meta_path(processed), json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return meta
+
+
+def meta_path(processed: Path = PROCESSED) -> Path:
+    return processed.with_suffix(".json")
+
+
+def read_meta(processed: Path = PROCESSED) -> dict | None:
+    path = meta_path(processed)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() and processed.is_file() else None
+
+
+def load_processed(processed: str | Path = PROCESSED):
+    """The validated survey and its metadata, as the notebooks use them."""
+    import pandas as pd
+
+    processed = Path(processed)
+    meta = read_meta(processed)
+    if meta is None:
+        raise FileNotFoundError(f"{processed}: processed survey missing; run `make reports` first")
+    return pd.read_parquet(processed), meta

@@ -1,0 +1,44 @@
+"""Rendering an executed notebook to a self-contained HTML report without code."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+
+def provenance_markup(prov: dict) -> str:
+    """The provenance footer as an escaped HTML table."""
+    git = prov["git"]
+    dirty = {True: " (uncommitted changes)", False: "", None: ""}[git["dirty"]]
+    rows = [
+        ("Git commit", f"{git['commit']}{dirty}"),
+        ("Notebook", prov["notebook"]),
+        ("Parameters", ", ".join(f"{k}={v!r}" for k, v in sorted(prov["parameters"].items()))),
+        ("Seed", prov.get("seed")),
+        ("Data", f"{prov['data']['source_name']} ({prov['data']['rows']} firms, "
+                 f"{'synthetic' if prov['data']['synthetic'] else 'user-supplied'})"),
+        ("Data SHA-256", prov["data"]["source_sha256"]),
+        ("Lock file SHA-256", prov["lock_sha256"]),
+        ("Python", f"{prov['python']} on {prov['platform']}"),
+        ("Packages", ", ".join(f"{k} {v}" for k, v in prov["packages"].items())),
+        ("Run wall time", f"{prov['wall_time_seconds']} s"),
+    ]
+    body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return (f'<section class="provenance"><h2 id="provenance">Provenance</h2>'
+            f'<table class="provenance-table">{body}</table></section>')
+
+
+def render_html(executed: Path, target: Path, title: str, provenance: dict) -> None:
+    """Render `executed` to `target` with code hidden and the provenance footer appended."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance)))
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    target.write_text(body, encoding="utf-8")

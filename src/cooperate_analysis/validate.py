@@ -1,0 +1,168 @@
+"""Validation of a raw survey table against the codebook.
+
+`validate_survey` either returns a typed DataFrame (codes parsed, missing codes turned into
+missing values) or raises `SurveyValidationError` listing every violation with the file,
+column, rows and rule. Rows are numbered as data rows, 1 = first row below the header.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, Variable, load_codebook
+
+MAX_ROWS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: which file, column and rows, and what was found."""
+
+    file: str
+    column: str | None
+    rows: tuple[int, ...]
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"column '{self.column}'" if self.column else "file"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
+            more = f" and {len(self.rows) - MAX_ROWS_SHOWN} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
+            where += f", row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
+        return f"{self.file}: {where}: [{self.rule}] {self.detail}"
+
+
+class SurveyValidationError(Exception):
+    """The survey breaks one or more codebook rules."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        lines = "\n".join(f"  - {v}" for v in violations)
+        super().__init__(f"survey does not follow the codebook ({len(violations)} problem"
+                         f"{'s' if len(violations) != 1 else ''}):\n{lines}")
+
+
+def _rows(mask: pd.Series) -> tuple[int, ...]:
+    """1-based data-row numbers where mask is true."""
+    return tuple(int(i) + 1 for i in np.flatnonzero(mask.to_numpy()))
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """Cells as stripped text; missing cells as empty strings."""
+    text = col.astype("string").str.strip()
+    return text.fillna("")
+
+
+def _examples(values: pd.Series) -> str:
+    uniq = list(dict.fromkeys(values.astype(str)))[:3]
+    return ", ".join(repr(u) for u in uniq)
+
+
+def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> pd.Series:
+    """Parse a numeric column, reporting unparsable and missing-code cells."""
+    text = _as_text(col)
+    empty = text == ""
+    numbers = pd.to_numeric(text.where(~empty), errors="coerce")
+    bad = ~empty & numbers.isna()
+    if bad.any():
+        out.append(Violation(file, var.name, _rows(bad), "type",
+                             f"expected a number, found {_examples(text[bad])}"))
+    if var.missing_codes:
+        numbers = numbers.mask(numbers.isin([float(c) for c in var.missing_codes]))
+    return numbers.astype("float64")
+
+
+def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> pd.Series:
+    if var.type == "id":
+        text = _as_text(col)
+        missing = text == ""
+        if missing.any():
+            out.append(Violation(file, var.name, _rows(missing), "required", "firm id is empty"))
+        dup = text.duplicated(keep=False) & ~missing
+        if dup.any():
+            out.append(Violation(file, var.name, _rows(dup), "unique",
+                                 f"firm ids must be unique; repeated: {_examples(text[dup])}"))
+        return text.astype("string")
+
+    if var.type == "category" and not all(isinstance(v, (int, float)) for v in var.values):
+        text = _as_text(col)
+        missing = text == ""
+        allowed = [str(v) for v in var.values]
+        bad = ~missing & ~text.isin(allowed)
+        if bad.any():
+            found = list(dict.fromkeys(text[bad]))[:3]
+            hints = [difflib.get_close_matches(f, allowed, n=1) for f in found]
+            hint = "; ".join(f"{f!r} -> did you mean {h[0]!r}?" for f, h in zip(found, hints) if h)
+            out.append(Violation(file, var.name, _rows(bad), "allowed_values",
+                                 f"must be one of {', '.join(allowed)}; found {_examples(text[bad])}"
+                                 + (f" ({hint})" if hint else "")))
+        if var.required and missing.any():
+            out.append(Violation(file, var.name, _rows(missing), "required", "value is empty"))
+        return text.mask(missing).astype("string")
+
+    numbers = _parse_numeric(var, col, file, out)
+    present = numbers.notna()
+    empty = ~present & (_as_text(col) == "")
+    if var.required and empty.any():
+        out.append(Violation(file, var.name, _rows(empty), "required", "value is empty"))
+    if var.type in ("integer", "likert", "binary", "category"):
+        fractional = present & (numbers != np.floor(numbers))
+        if fractional.any():
+            out.append(Violation(file, var.name, _rows(fractional), "integer",
+                                 f"expected a whole number, found {_examples(numbers[fractional])}"))
+    if var.type == "binary":
+        allowed, rule = [0.0, 1.0], "binary"
+    elif var.type == "category":
+        allowed, rule = [float(v) for v in var.values], "allowed_values"
+    else:
+        allowed, rule = None, "range"
+    if allowed is not None:
+        bad = present & ~numbers.isin(allowed)
+        codes = f"; missing codes: {', '.join(map(str, var.missing_codes))}" if var.missing_codes else ""
+        if bad.any():
+            out.append(Violation(file, var.name, _rows(bad), rule,
+                                 f"must be one of {', '.join(f'{a:g}' for a in allowed)}{codes}; "
+                                 f"found {_examples(numbers[bad].map('{:g}'.format))}"))
+    else:
+        bad = present & ((numbers < var.min) | (numbers > var.max))
+        if bad.any():
+            codes = f" (missing codes: {', '.join(map(str, var.missing_codes))})" if var.missing_codes else ""
+            out.append(Violation(file, var.name, _rows(bad), rule,
+                                 f"must be between {var.min:g} and {var.max:g}{codes}; "
+                                 f"found {_examples(numbers[bad].map('{:g}'.format))}"))
+    if var.type == "number":
+        return numbers
+    return numbers.round().astype("Int64")
+
+
+def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) -> pd.DataFrame:
+    """Check a raw survey table against the codebook; return it typed, in codebook order."""
+    cb = cb or load_codebook()
+    out: list[Violation] = []
+    columns = [str(c).strip() for c in raw.columns]
+    raw = raw.set_axis(columns, axis=1)
+    dups = sorted({c for c in columns if columns.count(c) > 1})
+    for c in dups:
+        out.append(Violation(file, c, (), "duplicate_column", "column appears more than once"))
+    missing = [n for n in cb.names if n not in columns]
+    for name in missing:
+        out.append(Violation(file, name, (), "missing_column", "column required by the codebook is absent"))
+    for c in columns:
+        if c not in cb.names and c not in dups:
+            close = difflib.get_close_matches(c, cb.names, n=1)
+            out.append(Violation(file, c, (), "unknown_column",
+                                 "not in the codebook" + (f" (did you mean '{close[0]}'?)" if close else "")))
+    if len(raw) == 0:
+        out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
+    if out:
+        raise SurveyValidationError(out)
+
+    typed = {var.name: _check_variable(var, raw[var.name].reset_index(drop=True), file, out)
+             for var in cb.variables}
+    if out:
+        raise SurveyValidationError(out)
+    return pd.DataFrame(typed)

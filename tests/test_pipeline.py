@@ -1,0 +1,93 @@
+"""The build end to end: papermill runs, HTML reports, index, skipping, failures, bad input."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from cooperate_analysis import pipeline
+from cooperate_analysis.cli import main
+from cooperate_analysis.io import sha256_file
+
+from .conftest import make_survey
+
+pytestmark = pytest.mark.slow
+RUNS = ["district-capannori_paper", "district-empolese_valdelsa_clothing",
+        "district-santa_croce_tanning", "cross-district"]
+
+
+@pytest.fixture
+def user_survey(project) -> Path:
+    path = project / "my_survey.csv"
+    make_survey(n=45, seed=3).to_csv(path, index=False)
+    return path
+
+
+def test_full_build_then_noop(project, user_survey, capsys):
+    raw_before = sha256_file(user_survey)
+    assert pipeline.build(data=user_survey, jobs=3) == 0
+    for run in RUNS:
+        html = (project / "reports" / f"{run}.html").read_text()
+        assert "Provenance" in html
+        assert "from cooperate_analysis" not in html  # code cells are not rendered
+        assert "SYNTHETIC DATA" not in html  # user-supplied data carry no synthetic banner
+        results = json.loads((project / "reports" / "results" / f"{run}.json").read_text())
+        assert results["values"]["n_firms"] > 0
+    index = (project / "reports" / "index.html").read_text()
+    assert all(f'href="{run}.html"' in index for run in RUNS)
+    assert sha256_file(user_survey) == raw_before
+
+    mtimes = {run: (project / "reports" / f"{run}.html").stat().st_mtime_ns for run in RUNS}
+    capsys.readouterr()
+    assert pipeline.build(data=user_survey, jobs=3) == 0
+    out = capsys.readouterr().out
+    assert out.count("skip   ") == len(RUNS) and "unchanged" in out
+    assert all((project / "reports" / f"{run}.html").stat().st_mtime_ns == mtimes[run] for run in RUNS)
+
+
+def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_survey, capsys):
+    nb = nbformat.read("notebooks/cross_district.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise ValueError('boom on purpose')"))
+    nbformat.write(nb, "notebooks/broken.ipynb")
+    Path("broken.yml").write_text(yaml.safe_dump({"runs": [
+        {"name": "broken", "notebook": "notebooks/broken.ipynb", "parameters": {"lang": "en"}}]}))
+    stale = Path("reports/broken.html")
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("an old report")
+    assert pipeline.build(data=user_survey, jobs=1, config=Path("broken.yml")) == 1
+    err = capsys.readouterr().err
+    assert "ValueError: boom on purpose" in err
+    assert "notebooks/broken.ipynb: code cell In [5] starting \"raise ValueError('boom on purpose')\"" in err
+    assert Path("reports/failed/broken.ipynb").is_file()
+    assert not stale.exists() and not Path("reports/results/broken.json").exists()
+    assert "not built" in Path("reports/index.html").read_text()
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"district": "capannori"}, "valid: capannori_paper, empolese_valdelsa_clothing, santa_croce_tanning"),
+    ({"district": "capannori_paper", "langue": "it"}, "unknown parameter 'langue'"),
+    ({"district": "capannori_paper", "seed": "1"}, "parameter 'seed' must be int"),
+    ({"district": "capannori_paper", "lang": "fr"}, "valid: en, it"),
+    ({"district": "capannori_paper", "data_path": "x"}, "which the pipeline supplies"),
+])
+def test_run_parameters_are_checked_before_anything_runs(project, params, message):
+    Path("bad.yml").write_text(yaml.safe_dump({"runs": [
+        {"name": "r", "notebook": "notebooks/district.ipynb", "parameters": params}]}))
+    with pytest.raises(pipeline.ConfigError, match=message.replace("(", r"\(")):
+        pipeline.load_runs(Path("bad.yml"))
+
+
+def test_bad_survey_exits_2_and_writes_nothing(project, capsys):
+    bad = make_survey(n=12)
+    bad.loc[4, "out_turnover_trend"] = 6
+    bad.to_csv("bad.csv", index=False)
+    before = sha256_file("bad.csv")
+    assert main(["build", "--data", "bad.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv: column 'out_turnover_trend', row 5: [range]" in err
+    assert "nothing was written" in err
+    assert not Path("data/processed").exists() and not Path("reports").exists()
+    assert sha256_file("bad.csv") == before
