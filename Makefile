@@ -3,6 +3,7 @@
 #   make reports DATA=f     same, on your own survey file (.csv .xlsx .parquet .dta .sav)
 #   make test               run the test suite
 #   make lab                JupyterLab on the notebooks, with the project environment
+#   make verify             rebuild in a scratch copy, compare every number with expected/
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ DATA ?=
 LANG_REPORT ?=
 JOBS ?= 3
 
-.PHONY: reports test lab verify clean env lock synthetic
+.PHONY: reports test lab verify expected clean env lock synthetic
 
 env: $(STAMP)
 
@@ -32,6 +33,12 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+verify: $(STAMP)
+	@$(PY) -m cooperate_analysis verify --jobs $(JOBS)
+
+expected: reports
+	@$(PY) -m cooperate_analysis expected
 
 synthetic: $(STAMP)
 	@$(PY) -m cooperate_analysis synthetic

@@ -29,6 +29,20 @@ def _synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    return verify(jobs=args.jobs)
+
+
+def _expected(args: argparse.Namespace) -> int:
+    from .verify import update_expected
+
+    for path in update_expected():
+        print(f"wrote {path}")
+    return 0
+
+
 def _environment_yml(args: argparse.Namespace) -> int:
     from .lockfile import write_environment_yml
 
@@ -53,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("data/raw"))
     s.add_argument("--seed", type=int, default=20070101)
     s.set_defaults(func=_synthetic)
+    r = sub.add_parser("verify", help="rebuild in a scratch copy and compare every number with expected/")
+    r.add_argument("--jobs", type=int, default=3)
+    r.set_defaults(func=_verify)
+    x = sub.add_parser("expected", help="record the current build's results as the reference in expected/")
+    x.set_defaults(func=_expected)
     e = sub.add_parser("environment-yml", help="write environment.yml with the lock file's pins")
     e.set_defaults(func=_environment_yml)
     return p
