@@ -1,0 +1,91 @@
+"""Benchmark of the build (not a test): prints wall times of each stage and the overhead ratio.
+
+    .venv/bin/python bench/build_times.py [--skip-env]
+
+Stages, each timed once on a scratch copy of the project inputs:
+- env:   fresh virtual environment from requirements.lock (python -m venv + uv --compile-bytecode)
+- cold:  `build --force` with no processed data (validation + every notebook + rendering)
+- warm:  `build --force` with processed data present (every notebook again)
+- noop:  `build` with nothing changed (hash checks only)
+- floor: the same notebooks' code executed as plain Python in one process, no kernels or rendering
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def fresh_env_seconds(scratch: Path) -> float:
+    venv = scratch / "venv"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "uv==0.13.9"], check=True)
+    subprocess.run([str(venv / "bin" / "uv"), "pip", "sync", "-q", "--python", str(py), "--compile-bytecode",
+                    "--require-hashes", str(ROOT / "requirements.lock")], check=True)
+    return time.perf_counter() - start
+
+
+def floor_seconds(project: Path) -> float:
+    """Execute every run's notebook code in this process, parameters set as globals."""
+    import yaml
+
+    spec = yaml.safe_load((project / "pipeline.yml").read_text())
+    os.chdir(project)
+    start = time.perf_counter()
+    for run in spec["runs"]:
+        cells = json.loads((project / run["notebook"]).read_text())["cells"]
+        scope = {}
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), scope)
+                if "parameters" in cell["metadata"].get("tags", []):
+                    scope.update(spec.get("common_parameters", {}), **run.get("parameters", {}),
+                                 data_path="data/processed/survey.parquet",
+                                 results_path=str(project / "floor" / f"{run['name']}.json"))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--skip-env", action="store_true", help="do not time a fresh environment install")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cooperate-bench-") as tmp:
+        scratch = Path(tmp)
+        project = scratch / "project"
+        for name in INPUTS:
+            src, dst = ROOT / name, project / name
+            shutil.copytree(src, dst) if src.is_dir() else (dst.parent.mkdir(parents=True, exist_ok=True),
+                                                           shutil.copy2(src, dst))
+        build = [sys.executable, "-m", "cooperate_analysis", "build"]
+        figures = {}
+        if not args.skip_env:
+            figures["env"] = fresh_env_seconds(scratch)
+        figures["cold"] = timed([*build, "--force"], project)
+        figures["warm"] = timed([*build, "--force"], project)
+        figures["noop"] = timed(build, project)
+        figures["floor"] = floor_seconds(project)
+    print(f"{'stage':<8} {'seconds':>8}")
+    for name, seconds in figures.items():
+        print(f"{name:<8} {seconds:8.2f}")
+    print(f"warm build / plain-Python floor: {figures['warm'] / figures['floor']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
