@@ -222,7 +222,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
                 "seed": run.parameters.get("seed"), "git": git_state(), **environment(),
                 "wall_time_seconds": round(seconds, 1)}
         html_tmp = tmp / f"{run.name}.html"
-        render_html(executed, html_tmp, title=run.title, provenance=prov)
+        render_html(executed, html_tmp, title=run.title, provenance=prov, lang=run.parameters.get("lang", "en"))
         prov_tmp = tmp / "provenance.json"
         prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         for src, dst in ((executed, run.executed), (results, run.results), (prov_tmp, run.provenance),

@@ -7,8 +7,11 @@ from pathlib import Path
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 
-def provenance_markup(prov: dict) -> str:
-    """The provenance footer as an escaped HTML table."""
+FOOTER_TITLE = {"en": "Provenance", "it": "Provenienza"}
+
+
+def provenance_markup(prov: dict, lang: str = "en") -> str:
+    """The provenance footer as an escaped HTML table (row names stay in English, as in the JSON)."""
     git = prov["git"]
     dirty = {True: " (uncommitted changes)", False: "", None: ""}[git["dirty"]]
     rows = [
@@ -25,20 +28,26 @@ def provenance_markup(prov: dict) -> str:
         ("Run wall time", f"{prov['wall_time_seconds']} s"),
     ]
     body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return (f'<section class="provenance"><h2 id="provenance">Provenance</h2>'
+    return (f'<section class="provenance"><h2 id="provenance">{FOOTER_TITLE[lang]}</h2>'
             f'<table class="provenance-table">{body}</table></section>')
 
 
-def render_html(executed: Path, target: Path, title: str, provenance: dict) -> None:
-    """Render `executed` to `target` with code hidden and the provenance footer appended."""
+def render_html(executed: Path, target: Path, title: str, provenance: dict, lang: str = "en") -> None:
+    """Render `executed` to `target` with code hidden and the provenance footer appended.
+
+    Markdown cells tagged `lang-<xx>` are narrative in language xx: only those of `lang` are kept.
+    """
+    from .codebook import LANGS
+
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    other_languages = {f"lang-{code}" for code in LANGS if code != lang}
     nb = nbformat.read(executed, as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance)))
+    nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance, lang)))
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")

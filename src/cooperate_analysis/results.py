@@ -35,12 +35,11 @@ class Recorder:
         self.parameters = parameters
         self.values: dict[str, object] = {}
 
-    def record(self, name: str, value) -> object:
-        """Record one number (or short string) under a stable name; returns the value."""
+    def record(self, name: str, value) -> None:
+        """Record one number (or short string) under a stable name."""
         if name in self.values:
             raise ValueError(f"result {name!r} recorded twice in run {self.run!r}")
         self.values[name] = _clean(value)
-        return value
 
     def record_table(self, prefix: str, table, key_cols: list[str], value_cols: list[str]) -> None:
         """Record selected columns of a tidy table, one name per row and column."""
