@@ -54,6 +54,19 @@ def test_full_build_then_noop(project, user_survey, capsys):
     assert out.count("skip   ") == len(RUNS) and "unchanged" in out
     assert all((project / "reports" / f"{run}.html").stat().st_mtime_ns == mtimes[run] for run in RUNS)
 
+    replication = (project / "reports" / "replication.md").read_text()
+    assert all(f"| {run} |" in replication for run in RUNS)
+    assert "reports/district-capannori_paper.html#figure-1" in replication
+
+
+def test_forced_rebuild_gives_byte_identical_results(project, user_survey):
+    assert pipeline.build(data=user_survey, jobs=3) == 0
+    first = {p.name: p.read_bytes() for p in (project / "reports" / "results").glob("*.json")}
+    assert pipeline.build(data=user_survey, jobs=3, force=True) == 0
+    second = {p.name: p.read_bytes() for p in (project / "reports" / "results").glob("*.json")}
+    assert first == second and len(first) == len(RUNS)
+    assert b"/tmp" not in b"".join(first.values())  # no absolute paths in results
+
 
 def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_survey, capsys):
     nb = nbformat.read("notebooks/cross_district.ipynb", as_version=4)

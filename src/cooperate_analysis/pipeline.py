@@ -259,6 +259,7 @@ def _execute_in_worker(root: str, run: Run, key: str, data_meta: dict) -> Outcom
 def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG) -> int:
     """Run the whole pipeline; return the process exit status (0 = every run succeeded)."""
     from .index import write_index
+    from .replication import write_replication
 
     started = time.perf_counter()
     runs = load_runs(config)
@@ -291,6 +292,7 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
                     outcomes.append(fut.result())
                     _report(outcomes[-1])
     write_index(runs, data_meta)
+    write_replication(runs)
     failed = [o for o in outcomes if not o.ok]
     print(f"built  {len(outcomes) - len(failed)} run(s), skipped {len(runs) - len(pending)}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")

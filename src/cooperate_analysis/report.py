@@ -62,6 +62,11 @@ class Report:
         self.lang = lang
         self.n_tables = 0
         self.n_figures = 0
+        self.contents: list[dict] = []  # every table and figure, for the replication list
+
+    def _register(self, kind: str, number: int, key: str) -> str:
+        self.contents.append({"kind": kind, "number": number, "key": key, "caption": self.caption(key)})
+        return f"{kind}-{number}"
 
     def caption(self, key: str) -> str:
         """The caption `key` of captions.yaml in the report language."""
@@ -71,11 +76,12 @@ class Report:
         """A numbered table with the caption `key`."""
         caption = self.caption(key)
         self.n_tables += 1
+        anchor = self._register("table", self.n_tables, key)
         word = CAPTION_WORDS[self.lang][0]
         df = df.rename_axis(index=None, columns=None)
         body = df.to_html(index=index, escape=True, na_rep="–", border=0, classes="report-table",
                           float_format=lambda x: f"{x:.{digits}f}")
-        return _HTML(f'<figure class="report-table-figure"><figcaption><strong>{word} {self.n_tables}.'
+        return _HTML(f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} {self.n_tables}.'
                      f'</strong> {html.escape(caption)}</figcaption>{body}</figure>')
 
     def figure(self, fig, key: str) -> _HTML:
@@ -84,12 +90,13 @@ class Report:
 
         caption = self.caption(key)
         self.n_figures += 1
+        anchor = self._register("figure", self.n_figures, key)
         word = CAPTION_WORDS[self.lang][1]
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)
         data = base64.b64encode(buf.getvalue()).decode("ascii")
-        return _HTML(f'<figure class="report-figure"><img alt="{html.escape(caption)}" '
+        return _HTML(f'<figure class="report-figure" id="{anchor}"><img alt="{html.escape(caption)}" '
                      f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
                      f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
                      f'</figcaption></figure>')

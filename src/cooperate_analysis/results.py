@@ -34,6 +34,7 @@ class Recorder:
         self.run = run
         self.parameters = parameters
         self.values: dict[str, object] = {}
+        self.contents: list[dict] = []
 
     def record(self, name: str, value) -> None:
         """Record one number (or short string) under a stable name."""
@@ -49,10 +50,12 @@ class Recorder:
                 self.record(f"{prefix}.{key}.{col}", row[col])
 
     def to_json(self) -> str:
-        doc = {"run": self.run, "parameters": self.parameters, "values": self.values}
+        doc = {"run": self.run, "parameters": self.parameters, "values": self.values, "contents": self.contents}
         return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, contents: list[dict] | None = None) -> None:
+        """Write the results file; `contents` lists the run's tables and figures (Report.contents)."""
+        self.contents = list(contents or [])
         atomic_write_text(path, self.to_json())
 
 
