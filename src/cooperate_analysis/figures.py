@@ -32,7 +32,7 @@ def adoption_bars(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
     ax.set_xlabel({"en": "Firms adopting the practice (%)", "it": "Imprese che adottano la pratica (%)"}[lang])
     ax.set_ylabel("")
     ax.set_xlim(0, 100)
-    ax.legend(title="", loc="lower right", fontsize="small")
+    ax.legend(title="", loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=3, fontsize="small", frameon=False)
     fig.tight_layout()
     return fig
 

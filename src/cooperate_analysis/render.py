@@ -5,6 +5,7 @@ import html
 from pathlib import Path
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 FOOTER_TITLE = {"en": "Provenance", "it": "Provenienza"}
@@ -46,8 +47,8 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     other_languages = {f"lang-{code}" for code in LANGS if code != lang}
     nb = nbformat.read(executed, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance, lang)))
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="compendium",
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
