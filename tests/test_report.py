@@ -60,3 +60,10 @@ def test_notebooks_have_narrative_in_every_language_and_no_outputs(nb):
     assert len(set(counts.values())) == 1 and counts["en"] > 0, counts
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells if c["cell_type"] == "code")
     assert tags.count("parameters") == 1
+
+
+def test_table_html_aligns_numbers_right_text_left_and_escapes():
+    df = pd.DataFrame({"item": ["<i>x</i>", "y"], "n": [3, 4], "share": [0.12345, float("nan")]})
+    markup = report.table_html(df, digits=2)
+    assert '<td class="text">&lt;i&gt;x&lt;/i&gt;</td><td class="num">3</td><td class="num">0.12</td>' in markup
+    assert '<td class="num">–</td>' in markup

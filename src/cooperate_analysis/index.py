@@ -19,7 +19,8 @@ def write_index(runs, data_meta: dict, target: Path = Path("reports/index.html")
         if run.key_file.is_file() and run.html.is_file():
             values = json.loads(run.results.read_text(encoding="utf-8"))["values"]
             n = values.get("n_firms", "")
-            links = " · ".join([_link(run.html, "HTML"), _link(run.executed, "notebook"),
+            files = [_link(run.html, "HTML")] + ([_link(run.pdf, "PDF")] if run.pdf.is_file() else [])
+            links = " · ".join([*files, _link(run.executed, "notebook"),
                                 f'<a href="results/{html.escape(run.results.name)}">results</a>'])
             status = "current"
         else:

@@ -58,6 +58,10 @@ class Run:
         return REPORTS / f"{self.name}.ipynb"
 
     @property
+    def pdf(self) -> Path:
+        return REPORTS / f"{self.name}.pdf"
+
+    @property
     def results(self) -> Path:
         return RESULTS / f"{self.name}.json"
 
@@ -70,6 +74,7 @@ class Run:
         return BUILD / f"{self.name}.key"
 
     def outputs(self) -> list[Path]:
+        """Outputs that must exist for the run to be current (the PDF only where an engine exists)."""
         return [self.html, self.executed, self.results, self.provenance]
 
 
@@ -137,7 +142,7 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
 
 
 # --------------------------------------------------------------------------- hashing
-def tree_hash(root: Path, patterns: tuple[str, ...] = ("*.py", "*.yaml", "*.tpl", "*.css", "*.json")) -> str:
+def tree_hash(root: Path, patterns: tuple[str, ...] = ("*.py", "*.yaml", "*.j2", "*.css", "*.json")) -> str:
     """Hash of the files under `root` matching the patterns (names and contents)."""
     h = hashlib.sha256()
     files = sorted({p for pat in patterns for p in root.rglob(pat) if "__pycache__" not in p.parts})
@@ -175,7 +180,10 @@ def data_step(source: Path, env_key: str) -> dict:
 # --------------------------------------------------------------------------- notebook runs
 def run_key(run: Run, data_key: str, env_key: str) -> str:
     template_hash = tree_hash(PACKAGE_DIR / "templates") if (PACKAGE_DIR / "templates").is_dir() else ""
-    return digest("run", sha256_file(run.notebook), run.parameters, data_key, env_key, template_hash)
+    from .render import pdf_engine
+
+    return digest("run", sha256_file(run.notebook), run.parameters, data_key, env_key, template_hash,
+                  pdf_engine() is not None)
 
 
 def is_current(run: Run, key: str) -> bool:
@@ -186,7 +194,7 @@ def is_current(run: Run, key: str) -> bool:
 def remove_outputs(run: Run) -> None:
     """Remove a run's key first, then its outputs, so nothing stale looks current."""
     run.key_file.unlink(missing_ok=True)
-    for path in run.outputs():
+    for path in [*run.outputs(), run.pdf]:
         path.unlink(missing_ok=True)
 
 
@@ -197,7 +205,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     from traitlets.config import Config
 
     from .provenance import environment, git_state
-    from .render import render_html
+    from .render import pdf_engine, render_html, render_pdf
 
     start = time.perf_counter()
     remove_outputs(run)
@@ -223,10 +231,14 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
                 "wall_time_seconds": round(seconds, 1)}
         html_tmp = tmp / f"{run.name}.html"
         render_html(executed, html_tmp, title=run.title, provenance=prov, lang=run.parameters.get("lang", "en"))
+        outputs = [(executed, run.executed), (results, run.results), (html_tmp, run.html)]
+        engine = pdf_engine()
+        if engine:
+            render_pdf(html_tmp, tmp / f"{run.name}.pdf", engine)
+            outputs.append((tmp / f"{run.name}.pdf", run.pdf))
         prov_tmp = tmp / "provenance.json"
         prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        for src, dst in ((executed, run.executed), (results, run.results), (prov_tmp, run.provenance),
-                         (html_tmp, run.html)):
+        for src, dst in [*outputs, (prov_tmp, run.provenance)]:
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
         (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
@@ -259,6 +271,7 @@ def _execute_in_worker(root: str, run: Run, key: str, data_meta: dict) -> Outcom
 def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG) -> int:
     """Run the whole pipeline; return the process exit status (0 = every run succeeded)."""
     from .index import write_index
+    from .render import pdf_engine
     from .replication import write_replication
 
     started = time.perf_counter()
@@ -275,6 +288,8 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
         else:
             pending.append((run, key))
     outcomes = []
+    if pending and pdf_engine() is None:
+        print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
     if pending:
         total = len(pending)
         for i, (run, _) in enumerate(pending, start=1):

@@ -52,3 +52,28 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def pdf_engine() -> str | None:
+    """Path of a headless Chromium for HTML -> PDF, or None if none is installed."""
+    import shutil
+
+    return next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+
+
+def render_pdf(html_file: Path, target: Path, engine: str) -> None:
+    """Print `html_file` to `target` with headless Chromium (no header/footer, no network)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cooperate-chromium-") as profile:
+        cmd = [engine, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", "--no-pdf-header-footer", "--virtual-time-budget=5000",
+               f"--print-to-pdf={target.resolve()}", html_file.resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if not target.is_file() or target.stat().st_size == 0:
+        raise RuntimeError(f"PDF printing of {html_file} failed: {done.stderr.strip()[-500:]}")

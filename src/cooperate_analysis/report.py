@@ -11,6 +11,7 @@ import io
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -78,9 +79,7 @@ class Report:
         self.n_tables += 1
         anchor = self._register("table", self.n_tables, key)
         word = CAPTION_WORDS[self.lang][0]
-        df = df.rename_axis(index=None, columns=None)
-        body = df.to_html(index=index, escape=True, na_rep="–", border=0, classes="report-table",
-                          float_format=lambda x: f"{x:.{digits}f}")
+        body = table_html(df, digits=digits, index=index)
         return _HTML(f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} {self.n_tables}.'
                      f'</strong> {html.escape(caption)}</figcaption>{body}</figure>')
 
@@ -100,6 +99,30 @@ class Report:
                      f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
                      f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
                      f'</figcaption></figure>')
+
+
+def _cell(value, digits: int) -> tuple[str, str]:
+    """(css class, escaped text) of one table cell: numbers right-aligned and rounded."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return "num", "–"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return "num", str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return "num", f"{value:.{digits}f}"
+    return "text", html.escape(str(value))
+
+
+def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False) -> str:
+    """A DataFrame as an escaped HTML table; text columns left-aligned, numbers right-aligned."""
+    if index:
+        df = df.reset_index(names="")
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for record in df.itertuples(index=False):
+        cells = (_cell(v, digits) for v in record)
+        rows.append("<tr>" + "".join(f'<td class="{cls}">{text}</td>' for cls, text in cells) + "</tr>")
+    return (f'<table class="report-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def heading(text: str, level: int = 1) -> _HTML:
