@@ -1,0 +1,386 @@
+"""Inferential building blocks (methods.md §2 steps 3, 6, 7, 8); every function returns a tidy DataFrame.
+
+Library first, hand-written only where no kept library does the job:
+- bivariate tests: scipy.stats; multiplicity: statsmodels `multipletests` (BH within pre-declared
+  families, Holm for confirmatory tests). Hand: the test choice by measurement level and the
+  rank-biserial / phi effect sizes (one-line formulas).
+- post-stratification weights and the linearized variance of a weighted mean: hand-written.
+  statsmodels `DescrStatsW` reads weights as frequency weights (`std_mean` divides by
+  sum(w) - 1, i.e. by the population size for N/n weights) and statsmodels has no stratified
+  survey variance (issue #3335); samplics is frozen (methods.md §3).
+- multiple imputation: statsmodels `MICEData`/`MICE` (predictive mean matching). Hand: Rubin's
+  rules with the Barnard-Rubin (1999) degrees of freedom and a t reference, because
+  `MICE.combine` pools with a normal reference.
+- power: statsmodels `FTestPowerF2` (not `FTestPower`, whose df are reversed).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.imputation.mice import MICE, MICEData
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import FTestPowerF2
+
+from .codebook import load_codebook
+
+BINARY, ORDINAL = "binary", "ordinal"
+GRID_COLUMNS = ["group", "exposure", "outcome", "test", "effect", "effect_name", "statistic",
+                "p_value", "n", "family", "p_adj"]
+
+
+# --- 1. Bivariate association grid -------------------------------------------------------------
+
+def measurement_level(values: pd.Series) -> str:
+    """'binary' if every observed value is 0 or 1, else 'ordinal' (Likert items, indices, scores)."""
+    return BINARY if set(pd.unique(values.dropna().astype("float64"))) <= {0.0, 1.0} else ORDINAL
+
+
+def _blocks(spec: Mapping[str, Sequence[str]] | Sequence[str], default: str) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in spec.items()} if isinstance(spec, Mapping) else {default: list(spec)}
+
+
+def _pair_test(x: np.ndarray, y: np.ndarray, lx: str, ly: str, ordinal_method: str) -> dict:
+    """Test chosen by the measurement levels of x and y; NaN results if either does not vary."""
+    if lx == ly == ORDINAL:
+        test, name = ordinal_method, {"spearman": "spearman_rho", "kendall": "kendall_tau_b"}[ordinal_method]
+    elif lx == ly == BINARY:
+        test, name = "chi-square", "phi"
+    else:
+        test, name = "mann-whitney", "rank_biserial"
+    out = {"test": test, "effect_name": name, "effect": np.nan, "statistic": np.nan, "p_value": np.nan}
+    if len(x) < 3 or np.unique(x).size < 2 or np.unique(y).size < 2:
+        return out
+    if test == "spearman":
+        res = stats.spearmanr(x, y)
+        out.update(effect=res.statistic, statistic=res.statistic, p_value=res.pvalue)
+    elif test == "kendall":
+        res = stats.kendalltau(x, y, variant="b")
+        out.update(effect=res.statistic, statistic=res.statistic, p_value=res.pvalue)
+    elif test == "mann-whitney":
+        # group = the binary variable; value = the ordinal one; effect > 0: higher values where binary = 1
+        group, value = (x, y) if lx == BINARY else (y, x)
+        v1, v0 = value[group == 1], value[group == 0]
+        res = stats.mannwhitneyu(v1, v0, alternative="two-sided")
+        out.update(effect=2 * res.statistic / (len(v1) * len(v0)) - 1, statistic=res.statistic,
+                   p_value=res.pvalue)
+    else:
+        table = np.array([[np.sum((x == i) & (y == j)) for j in (0, 1)] for i in (0, 1)])
+        (a, b), (c, d) = table
+        phi = (a * d - b * c) / np.sqrt(float((a + b) * (c + d) * (a + c) * (b + d)))
+        if (stats.contingency.expected_freq(table) < 5).any():
+            res = stats.fisher_exact(table)
+            out["test"] = "fisher"
+        else:
+            res = stats.chi2_contingency(table, correction=False)
+        out.update(effect=phi, statistic=res.statistic, p_value=res.pvalue)
+    return out
+
+
+def fdr_by_family(p_values: Sequence[float], families: Sequence[str], method: str = "fdr_bh") -> np.ndarray:
+    """`multipletests` adjustment applied separately within each family; NaN p-values stay NaN."""
+    p = np.asarray(p_values, dtype="float64")
+    fam = np.asarray(families, dtype=object)
+    adjusted = np.full(p.shape, np.nan)
+    for f in pd.unique(fam):
+        idx = np.flatnonzero((fam == f) & np.isfinite(p))
+        if idx.size:
+            adjusted[idx] = multipletests(p[idx], method=method)[1]
+    return adjusted
+
+
+def association_grid(df: pd.DataFrame, exposures: Mapping[str, Sequence[str]] | Sequence[str],
+                     outcomes: Mapping[str, Sequence[str]] | Sequence[str], by: str | None = "district",
+                     *, pooled: bool = False, ordinal_method: str = "spearman",
+                     levels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Battaglia-style grid of bivariate tests, BH-adjusted within pre-declared families.
+
+    `exposures` / `outcomes`: blocks {block name: columns} (a plain list is one block named
+    "exposures" / "outcomes"). One family = exposure block x outcome block x group; `p_adj` is the
+    Benjamini-Hochberg adjustment within the family. Tests by measurement level (inferred with
+    `measurement_level` on the whole column, overridable through `levels`): ordinal x ordinal
+    Spearman rho (or Kendall tau-b with ordinal_method="kendall"); binary x ordinal Mann-Whitney U
+    (U of the binary = 1 group) with rank-biserial r = 2U/(n1 n0) - 1; binary x binary Pearson
+    chi-square without continuity correction, or Fisher's exact test (statistic = odds ratio) when
+    any expected count is below 5, with signed phi (= Cramer's V in absolute value). Pairwise
+    complete cases; groups come from `by` (None: one group "all"), plus "pooled" if requested.
+    """
+    if ordinal_method not in ("spearman", "kendall"):
+        raise ValueError(f"ordinal_method must be 'spearman' or 'kendall', not {ordinal_method!r}")
+    exp_blocks, out_blocks = _blocks(exposures, "exposures"), _blocks(outcomes, "outcomes")
+    columns = {c for block in (*exp_blocks.values(), *out_blocks.values()) for c in block}
+    level = {c: measurement_level(df[c]) for c in columns} | dict(levels or {})
+    groups = [("all", df)] if by is None else [(str(g), sub) for g, sub in df.groupby(by, sort=True, observed=True)]
+    if pooled and by is not None:
+        groups.append(("pooled", df))
+    rows = []
+    for group, sub in groups:
+        for exp_block, exp_cols in exp_blocks.items():
+            for out_block, out_cols in out_blocks.items():
+                family = f"{exp_block} | {out_block} | {group}"
+                for x in exp_cols:
+                    for y in out_cols:
+                        if x == y:
+                            continue
+                        pair = sub[[x, y]].astype("float64").dropna()
+                        res = _pair_test(pair[x].to_numpy(), pair[y].to_numpy(), level[x], level[y],
+                                         ordinal_method)
+                        rows.append({"group": group, "exposure": x, "outcome": y, **res,
+                                     "n": len(pair), "family": family})
+    grid = pd.DataFrame(rows, columns=GRID_COLUMNS[:-1])
+    grid["p_adj"] = fdr_by_family(grid["p_value"], grid["family"])
+    return grid
+
+
+def holm(pvalues: Mapping[str, float] | pd.Series | Sequence[float], alpha: float = 0.05) -> pd.DataFrame:
+    """Holm step-down adjustment for a short list of confirmatory tests."""
+    p = pd.Series(pvalues, dtype="float64")
+    if p.isna().any():
+        raise ValueError("holm: every confirmatory test needs a p-value")
+    reject, p_adj, *_ = multipletests(p.to_numpy(), alpha=alpha, method="holm")
+    return pd.DataFrame({"hypothesis": p.index, "p_value": p.to_numpy(), "p_adj": p_adj, "reject": reject})
+
+
+# --- 2. Post-stratification weights and weighted means --------------------------------------------
+
+class PostStratification(NamedTuple):
+    weights: pd.Series  # w_i = N_g / n_g, aligned with the survey's index
+    cells: pd.DataFrame  # one row per district x size class
+    strata: pd.Series  # collapsed cell of each firm, "district:class[+class]", for weighted_mean
+
+
+def _collapse(n: list[int], min_n: int) -> list[list[int]]:
+    """Merge ordered cells until each merged cell has >= min_n respondents (or one cell is left)."""
+    groups = [[i] for i in range(len(n))]
+    while len(groups) > 1:
+        sizes = [sum(n[i] for i in g) for g in groups]
+        small = [k for k, s in enumerate(sizes) if s < min_n]
+        if not small:
+            break
+        k = min(small, key=lambda k: (sizes[k], k))
+        j = min((j for j in (k - 1, k + 1) if 0 <= j < len(groups)), key=lambda j: (sizes[j], j))
+        lo, hi = sorted((k, j))
+        groups[lo:hi + 1] = [groups[lo] + groups[hi]]
+    return groups
+
+
+def poststrat_weights(df: pd.DataFrame, population: pd.DataFrame, *, by: str = "district",
+                      cell: str = "size_class", min_n: int = 5,
+                      order: Sequence[str] | None = None) -> PostStratification:
+    """Post-stratification to population counts by district x size class: w = N_hk / n_hk.
+
+    Collapsing rule [ours, methods.md §2.6]: within a district, size classes are ordered (codebook
+    order unless `order` is given); while some cell has fewer than `min_n` respondents (empty cells
+    with N > 0 included), the smallest such cell (ties: the smaller class) is merged with its
+    adjacent class having fewer respondents (ties: the smaller class), and the merged cell gets
+    w = N_g / n_g. Classes with N = 0 are left out of `cells`; respondents in a class with
+    N = 0 or absent from `population` are an error. Within each district the weights sum to N_d.
+    """
+    order = list(order or load_codebook().size_classes)
+    if df[[by, cell]].isna().any().any():
+        raise ValueError(f"poststrat_weights: {by!r} and {cell!r} must be observed for every firm")
+    keys = pd.MultiIndex.from_arrays([df[by].astype(str), df[cell].astype(str)])
+    sample = pd.Series(1, index=keys).groupby(level=[0, 1]).size()
+    pop = population.set_index([by, cell])["N"]
+    unknown = sample.index.difference(pop[pop > 0].index)
+    if len(unknown):
+        raise ValueError(f"poststrat_weights: respondents in cells with no population count: {list(unknown)}")
+    rows = []
+    for district, counts in pop.groupby(level=0, sort=False):
+        counts = counts.droplevel(0)
+        classes = [c for c in order if c in counts.index] + [c for c in counts.index if c not in order]
+        n = [int(sample.get((district, c), 0)) for c in classes]
+        N = [int(counts[c]) for c in classes]
+        keep = [i for i in range(len(classes)) if N[i] > 0]  # respondents in N = 0 cells raised above
+        for group in _collapse([n[i] for i in keep], min_n):
+            members = [keep[i] for i in group]
+            n_g, N_g = sum(n[i] for i in members), sum(N[i] for i in members)
+            label = "+".join(classes[i] for i in members)
+            for i in members:
+                rows.append({by: district, cell: classes[i], "N": N[i], "n": n[i], "group": label,
+                             "N_group": N_g, "n_group": n_g, "weight": N_g / n_g if n_g else np.nan,
+                             "collapsed": len(members) > 1})
+    cells = pd.DataFrame(rows)
+    lookup = cells.set_index([by, cell]).reindex(keys)
+    weights = pd.Series(lookup["weight"].to_numpy(), index=df.index, name="weight")
+    strata = pd.Series(keys.get_level_values(0).to_numpy() + ":" + lookup["group"].to_numpy(),
+                       index=df.index, name="stratum")
+    return PostStratification(weights, cells, strata)
+
+
+def _column(df: pd.DataFrame, spec: str | pd.Series | None, name: str) -> pd.Series:
+    if spec is None:
+        return pd.Series("all", index=df.index, name=name)
+    return df[spec] if isinstance(spec, str) else spec.reindex(df.index).rename(name)
+
+
+def weighted_mean(df: pd.DataFrame, var: str | Sequence[str], weights: str | pd.Series, *,
+                  by: str | None = None, strata: str | pd.Series | None = None,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Weighted (Hajek ratio) mean or share with a Taylor-linearization standard error, hand-written.
+
+    mean = sum(w y) / sum(w); linearized scores z_i = w_i (y_i - mean) / sum(w);
+    var = sum_h n_h / (n_h - 1) * sum_{i in h} (z_i - zbar_h)^2 over `strata` (None: one stratum),
+    with-replacement (no finite-population correction, hence conservative for large sampling
+    fractions). With post-stratification weights, passing the collapsed cells (`PostStratification.
+    strata`) as strata is the usual approximation to the post-stratified variance. CI: t with
+    n - H df. Rows with missing y or weight are dropped per variable. A share is the mean of a 0/1
+    variable. Columns: [by], variable, n, mean, se, ci_low, ci_high, unweighted_mean.
+    """
+    variables = [var] if isinstance(var, str) else list(var)
+    w_all = _column(df, weights, "weight").astype("float64")
+    h_all = _column(df, strata, "stratum")
+    groups = [("all", df.index)] if by is None else list(df.groupby(by, sort=True, observed=True).groups.items())
+    rows = []
+    for group, index in groups:
+        for v in variables:
+            frame = pd.DataFrame({"y": df.loc[index, v].astype("float64"), "w": w_all.loc[index],
+                                  "h": h_all.loc[index]}).dropna()
+            total = frame["w"].sum()
+            mean = (frame["w"] * frame["y"]).sum() / total
+            z = frame["w"] * (frame["y"] - mean) / total
+            n_h = frame.groupby("h")["y"].transform("size")
+            if (n_h < 2).any():
+                raise ValueError(f"weighted_mean: stratum with a single observation in group {group!r}")
+            centred = z - z.groupby(frame["h"]).transform("mean")
+            se = float(np.sqrt((n_h / (n_h - 1) * centred ** 2).sum()))
+            q = stats.t.ppf(0.5 + level / 2, len(frame) - frame["h"].nunique())
+            row = {} if by is None else {by: group}
+            rows.append(row | {"variable": v, "n": len(frame), "mean": mean, "se": se,
+                               "ci_low": mean - q * se, "ci_high": mean + q * se,
+                               "unweighted_mean": frame["y"].mean()})
+    return pd.DataFrame(rows)
+
+
+# --- 3. Multiple imputation and Rubin / Barnard-Rubin pooling ---------------------------------------
+
+def rubin_pool(estimates, variances, df_complete: float, level: float = 0.95) -> pd.DataFrame:
+    """Rubin's rules with Barnard-Rubin (1999) small-sample df and a t reference.
+
+    `estimates`, `variances`: m x p (imputations x terms; DataFrame columns name the terms).
+    qbar = mean Q; ubar = mean U (within); b = var(Q, ddof=1) (between); t = ubar + (1 + 1/m) b;
+    riv = (1 + 1/m) b / ubar; lambda = (1 + 1/m) b / t; df_old = (m - 1) / lambda^2;
+    df_obs = (df_com + 1) / (df_com + 3) * df_com * (1 - lambda); df = 1 / (1/df_old + 1/df_obs);
+    fmi = (riv + 2 / (df + 3)) / (1 + riv) (as mice::pool). With b = 0, df = df_obs =
+    df_com (df_com + 1) / (df_com + 3); with df_complete = inf, df = df_old (Rubin 1987).
+    """
+    terms = estimates.columns if isinstance(estimates, pd.DataFrame) else None
+    q = np.asarray(estimates, dtype="float64")
+    u = np.asarray(variances, dtype="float64")
+    if q.ndim == 1:
+        q, u = q[:, None], u[:, None]
+    if q.shape != u.shape or q.shape[0] < 2:
+        raise ValueError("rubin_pool: estimates and variances must both be m x p with m >= 2")
+    m = q.shape[0]
+    qbar, ubar, b = q.mean(axis=0), u.mean(axis=0), q.var(axis=0, ddof=1)
+    total = ubar + (1 + 1 / m) * b
+    riv = (1 + 1 / m) * b / ubar
+    lam = (1 + 1 / m) * b / total
+    with np.errstate(divide="ignore"):
+        df_old = (m - 1) / lam ** 2
+        df_obs = (np.full_like(lam, np.inf) if np.isinf(df_complete)
+                  else (df_complete + 1) / (df_complete + 3) * df_complete * (1 - lam))
+        df = 1 / (1 / df_old + 1 / df_obs)
+    se = np.sqrt(total)
+    tq = stats.t.ppf(0.5 + level / 2, df)
+    return pd.DataFrame({
+        "term": list(terms) if terms is not None else list(range(q.shape[1])),
+        "estimate": qbar, "within": ubar, "between": b, "total": total, "se": se,
+        "riv": riv, "lambda": lam, "fmi": (riv + 2 / (df + 3)) / (1 + riv),
+        "df_old": df_old, "df_obs": df_obs, "df": df, "t": qbar / se,
+        "p_value": 2 * stats.t.sf(np.abs(qbar / se), df),
+        "ci_low": qbar - tq * se, "ci_high": qbar + tq * se})
+
+
+def _numeric_frame(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Numeric copy of `columns`; non-numeric ones become 0/1 dummies (first level dropped)."""
+    parts, names = [], {}
+    for c in columns:
+        if pd.api.types.is_numeric_dtype(df[c]):
+            parts.append(df[c].astype("float64"))
+            names[c] = [c]
+            continue
+        if df[c].isna().any():
+            raise ValueError(f"mice_ols: categorical {c!r} must be complete (MICE imputes numeric columns only)")
+        dummies = pd.get_dummies(df[c].astype(str), prefix=c, drop_first=True, dtype="float64")
+        dummies.columns = [re.sub(r"\W", "_", name) for name in dummies.columns]
+        parts.append(dummies)
+        names[c] = list(dummies.columns)
+    return pd.concat(parts, axis=1), names
+
+
+def mice_ols(df: pd.DataFrame, outcome: str, exposure: str, controls: Sequence[str] = (), *,
+             auxiliary: Sequence[str] = (), m: int = 20, seed: int = 0, n_burnin: int = 10,
+             n_skip: int = 3, k_pmm: int = 20, cov_type: str = "HC3", level: float = 0.95) -> pd.DataFrame:
+    """OLS of outcome on exposure + controls after MICE (PMM), pooled with `rubin_pool`.
+
+    Imputation model: statsmodels `MICEData` (each variable on all others, predictive mean matching
+    with `k_pmm` donors, Gaussian parameter perturbation), over outcome, exposure, controls and
+    `auxiliary` variables (e.g. other outcomes; methods.md §2.7). Non-numeric columns (district)
+    enter as dummies and must be complete. Each of the `m` analyses is OLS with `cov_type`
+    (HC3) SEs; complete-data df = n - number of coefficients. All randomness comes from `seed`.
+    Returns the `rubin_pool` columns plus m and n.
+    """
+    used = list(dict.fromkeys([outcome, exposure, *controls, *auxiliary]))
+    data, names = _numeric_frame(df, used)
+    rhs = [name for c in [exposure, *controls] for name in names[c]]
+    imp = MICEData(data, k_pmm=k_pmm, rng=np.random.default_rng(seed))
+    mice = MICE(f"{outcome} ~ {' + '.join(rhs)}", sm.OLS, imp, n_skip=n_skip, fit_kwds={"cov_type": cov_type})
+    mice.fit(n_burnin=n_burnin, n_imputations=m)
+    fits = mice.results_list
+    estimates = pd.DataFrame([f.params for f in fits])
+    variances = pd.DataFrame([np.diag(f.cov_params()) for f in fits], columns=estimates.columns)
+    pooled = rubin_pool(estimates, variances, df_complete=fits[0].df_resid, level=level)
+    return pooled.assign(m=m, n=int(fits[0].nobs))
+
+
+# --- 4. Power and minimum detectable effects ----------------------------------------------------
+
+def power_table(n: int | Mapping[str, int], n_regressors: int | Mapping[str, int], alpha: float = 0.05,
+                power: float = 0.8, r: Sequence[float] = (0.1, 0.2, 0.3)) -> pd.DataFrame:
+    """Power of the t/F test of one coefficient and the minimum detectable partial r, per group.
+
+    `n`: sample size, or {group: n} (e.g. each district and "pooled"); `n_regressors`: regressors
+    besides the intercept, tested one included (scalar or per group). statsmodels `FTestPowerF2`,
+    df_num = 1, df_denom = n - n_regressors - 1, effect f2 = r^2 / (1 - r^2) with r a partial
+    correlation (noncentrality f2 (df_denom + 2), as R pwr.f2.test). Columns: group, n,
+    n_regressors, df_denom, power_r<r> for each r, mde_f2, mde_r (partial r with the given power).
+    """
+    sizes = n if isinstance(n, Mapping) else {"all": n}
+    k = dict(n_regressors) if isinstance(n_regressors, Mapping) else dict.fromkeys(sizes, n_regressors)
+    rows = []
+    for group, size in sizes.items():
+        df_denom = size - k[group] - 1
+        if df_denom < 1:
+            raise ValueError(f"power_table: n = {size} leaves no residual df with {k[group]} regressors")
+        row = {"group": group, "n": size, "n_regressors": k[group], "df_denom": df_denom}
+        for r_ in r:
+            row[f"power_r{r_:.2f}"] = float(FTestPowerF2().power(
+                effect_size=r_ ** 2 / (1 - r_ ** 2), df_num=1, df_denom=df_denom, alpha=alpha))
+        f2 = float(np.squeeze(FTestPowerF2().solve_power(effect_size=None, df_num=1, df_denom=df_denom,
+                                                         alpha=alpha, power=power)))
+        rows.append(row | {"mde_f2": f2, "mde_r": np.sqrt(f2 / (1 + f2))})
+    return pd.DataFrame(rows)
+
+
+def required_n(r: float | Sequence[float], n_regressors: int, alpha: float = 0.05,
+               power: float = 0.8) -> pd.DataFrame:
+    """Sample size giving `power` for a partial correlation r of one of `n_regressors` regressors.
+
+    Solves `FTestPowerF2` for df_denom (df_num = 1); n_exact = df_denom + n_regressors + 1 and
+    n = ceil(n_exact). Columns: r, f2, df_denom, n_exact, n.
+    """
+    rows = []
+    for r_ in np.atleast_1d(r):
+        f2 = r_ ** 2 / (1 - r_ ** 2)
+        df_denom = float(np.squeeze(FTestPowerF2().solve_power(effect_size=f2, df_num=1, df_denom=None,
+                                                               alpha=alpha, power=power)))
+        n_exact = df_denom + n_regressors + 1
+        rows.append({"r": float(r_), "f2": f2, "df_denom": df_denom, "n_exact": n_exact,
+                     "n": int(np.ceil(n_exact))})
+    return pd.DataFrame(rows)
