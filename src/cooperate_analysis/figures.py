@@ -66,3 +66,25 @@ def csr_vs_scores(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
         ax.set_ylabel({"en": "Score (1-5)", "it": "Punteggio (1-5)"}[lang])
     fig.tight_layout()
     return fig
+
+
+def association_heatmap(grid: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Rank correlations of CSR dimensions (rows) with outcome items (columns), annotated;
+    * marks BH-adjusted p < 0.05 within the family."""
+    cb = cb or load_codebook()
+    effect = grid.pivot(index="exposure", columns="outcome", values="effect")
+    p_adj = grid.pivot(index="exposure", columns="outcome", values="p_adj")
+    rows = [r for r in grid["exposure"].drop_duplicates()]
+    cols = [c for c in grid["outcome"].drop_duplicates()]
+    effect, p_adj = effect.loc[rows, cols], p_adj.loc[rows, cols]
+    notes = effect.map(lambda v: "" if pd.isna(v) else f"{v:.2f}") + p_adj.map(
+        lambda p: "*" if pd.notna(p) and p < 0.05 else "")
+    fig, ax = plt.subplots(figsize=(0.75 * len(cols) + 3, 0.5 * len(rows) + 2.2))
+    sns.heatmap(effect.astype(float), annot=notes, fmt="", cmap="RdBu_r", vmin=-0.6, vmax=0.6, center=0,
+                cbar_kws={"label": {"en": "Spearman rho", "it": "rho di Spearman"}[lang]}, ax=ax,
+                xticklabels=[cb.label(c, lang) for c in cols], yticklabels=[label(r, lang, cb) for r in rows])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+    fig.tight_layout()
+    return fig

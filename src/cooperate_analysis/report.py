@@ -128,3 +128,8 @@ def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False) -> str:
 def heading(text: str, level: int = 1) -> _HTML:
     """A heading whose text is computed (e.g. the district name in the report language)."""
     return _HTML(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def paragraph(text: str) -> _HTML:
+    """A paragraph of generated text, escaped."""
+    return _HTML(f"<p>{html.escape(text)}</p>")

@@ -75,3 +75,63 @@ def label(col: str, lang: str = "en", cb: Codebook | None = None) -> str:
             return suffix + cb.label(name, lang)
     return cb.label(col, lang)
 
+
+
+MODEL_HEADERS = {
+    "en": {"outcome": "Outcome", "estimate": "Coefficient", "std_error": "SE (HC3)", "ci": "95% CI",
+           "p_value": "p", "n": "n", "r2": "R²", "district": "District", "mde_r": "Minimum detectable r (80%)",
+           "power": "Power at r = {r}", "mean": "Mean", "unweighted": "Unweighted", "weighted": "Weighted",
+           "se": "SE"},
+    "it": {"outcome": "Esito", "estimate": "Coefficiente", "std_error": "ES (HC3)", "ci": "IC 95%",
+           "p_value": "p", "n": "n", "r2": "R²", "district": "Distretto", "mde_r": "r minimo rilevabile (80%)",
+           "power": "Potenza con r = {r}", "mean": "Media", "unweighted": "Non ponderata", "weighted": "Ponderata",
+           "se": "ES"},
+}
+
+
+def coefficient_rows(fits: dict, term: str, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """One row per outcome: the coefficient of `term` with SE, CI, p, n and R²."""
+    cb = cb or load_codebook()
+    h = MODEL_HEADERS[lang]
+    rows = []
+    for outcome, fit in fits.items():
+        row = fit.term(term)
+        rows.append({h["outcome"]: label(outcome, lang, cb), h["estimate"]: row["estimate"],
+                     h["std_error"]: row["std_error"], h["ci"]: f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]",
+                     h["p_value"]: row["p_value"], h["n"]: fit.n, h["r2"]: fit.r2})
+    return pd.DataFrame(rows)
+
+
+def power_rows(power: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Power table with labelled groups and headers."""
+    cb = cb or load_codebook()
+    h = MODEL_HEADERS[lang]
+    out = pd.DataFrame({h["district"]: [cb.label(g, lang) if g in cb.districts else g for g in power["group"]],
+                        h["n"]: power["n"]})
+    for col in [c for c in power.columns if c.startswith("power_r")]:
+        out[h["power"].format(r=col.removeprefix("power_r"))] = power[col]
+    out[h["mde_r"]] = power["mde_r"]
+    return out
+
+
+def weighted_rows(weighted: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Unweighted and post-stratified means side by side, with the weighted SE."""
+    cb = cb or load_codebook()
+    h = MODEL_HEADERS[lang]
+    return pd.DataFrame({HEADERS[lang]["variable"]: [label(v, lang, cb) for v in weighted["variable"]],
+                         h["unweighted"]: weighted["unweighted_mean"], h["weighted"]: weighted["mean"],
+                         h["se"]: weighted["se"]})
+
+
+def heterogeneity_rows(het: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Per-district slopes for each score and the joint Wald p-value of equal slopes."""
+    cb = cb or load_codebook()
+    h = MODEL_HEADERS[lang]
+    rows = []
+    for outcome, result in het.items():
+        row = {h["outcome"]: label(outcome, lang, cb)}
+        for _, s in result.slopes.iterrows():
+            row[cb.label(s["district"], lang)] = f"{s['estimate']:.2f} ({s['std_error']:.2f})"
+        row[{"en": "Wald p (equal slopes)", "it": "p di Wald (pendenze uguali)"}[lang]] = result.wald_p_value
+        rows.append(row)
+    return pd.DataFrame(rows)
