@@ -1,6 +1,8 @@
 """`make verify`'s comparison catches a perturbed, a missing and an extra number."""
 import json
+from pathlib import Path
 
+from cooperate_analysis.replication import README_BEGIN, README_END, key_results_markdown
 from cooperate_analysis.results import Recorder
 from cooperate_analysis.verify import compare
 
@@ -45,3 +47,10 @@ def test_missing_run_file_fails_every_number(tmp_path):
     (check,) = compare(tmp_path / "exp", tmp_path / "got", tmp_path / "none.yml")
     assert not check.ok and check.got == "(missing)"
     assert json.loads((tmp_path / "exp" / "run-a.json").read_text())["values"] == {"a": 1.0}
+
+
+def test_readme_key_results_are_the_committed_expected_numbers(monkeypatch):
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)  # the truth file path is relative to the repository root
+    block = (root / "README.md").read_text().split(README_BEGIN)[1].split(README_END)[0].strip()
+    assert block == key_results_markdown(root / "expected"), "run `make expected`"

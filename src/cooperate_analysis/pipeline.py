@@ -208,6 +208,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     from .render import pdf_engine, render_html, render_pdf
 
     start = time.perf_counter()
+    print(f"start  {run.name}", flush=True)
     remove_outputs(run)
     tmp = BUILD / "tmp" / run.name
     shutil.rmtree(tmp, ignore_errors=True)
@@ -221,7 +222,9 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     config.KernelManager.ip = str(sockets / "kernel")
     try:
         pm.execute_notebook(str(run.notebook), str(executed), parameters=params, kernel_name="python3",
-                            language="python", progress_bar=False, cwd=os.getcwd(), config=config)
+                            language="python", progress_bar=False, cwd=os.getcwd(), config=config,
+                            # the kernel logs a harmless KeyboardInterrupt when it is shut down
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         if not results.is_file():
             raise RuntimeError(f"{run.notebook} finished without writing its results file")
         seconds = time.perf_counter() - start
@@ -291,10 +294,8 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
     if pending and pdf_engine() is None:
         print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
     if pending:
-        total = len(pending)
-        for i, (run, _) in enumerate(pending, start=1):
-            print(f"start  [{i}/{total}] {run.name}", flush=True)
-        workers = max(1, min(jobs, total))
+        workers = max(1, min(jobs, len(pending)))
+        print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
         if workers == 1:
             outcomes = [execute(run, key, data_meta) for run, key in pending]
             for o in outcomes:

@@ -5,6 +5,7 @@ Written by every build from the results and provenance files, so it cannot go st
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .io import atomic_write_text
 from .pipeline import REPORTS, Run
@@ -32,3 +33,36 @@ def replication_markdown(runs: list[Run]) -> str:
 
 def write_replication(runs: list[Run]) -> None:
     atomic_write_text(REPORTS / "replication.md", replication_markdown(runs))
+
+
+README_BEGIN, README_END = "<!-- key-results:begin -->", "<!-- key-results:end -->"
+TRUTH = Path("data/raw/survey_synthetic.truth.json")
+
+
+def key_results_markdown(expected_dir) -> str:
+    """README table of key numbers, taken from the committed reference results (expected/)."""
+    from .codebook import load_codebook
+
+    cb = load_codebook()
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))["pseudo_truth"]
+    lines = ["| district | firms | mean CSR index | OLS: innovation score on CSR index [95% CI] (true) | "
+             "OLS: market score on CSR index [95% CI] (true) | minimum detectable r |", "|---|---|---|---|---|---|"]
+    for district in cb.district_ids:
+        v = json.loads((expected_dir / f"district-{district}.json").read_text(encoding="utf-8"))["values"]
+
+        def coef(scale: str) -> str:
+            p = f"ols.score_{scale}.csr_overall"
+            true = truth[district][f"ols.score_{scale}.csr_overall"]
+            return f"{v[p + '.estimate']:.2f} [{v[p + '.ci_low']:.2f}, {v[p + '.ci_high']:.2f}] ({true:.2f})"
+
+        lines.append(f"| {cb.label(district)} | {v['n_firms']} | {v['csr_index.overall.mean']:.2f} | "
+                     f"{coef('innovation')} | {coef('market')} | {v['power.mde_r']:.2f} |")
+    return "\n".join(lines)
+
+
+def update_readme(readme, expected_dir) -> None:
+    """Replace the key-results block of the README with numbers from expected/."""
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_BEGIN)
+    _, _, tail = rest.partition(README_END)
+    atomic_write_text(readme, f"{head}{README_BEGIN}\n{key_results_markdown(expected_dir)}\n{README_END}{tail}")
