@@ -14,15 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from cooperate_analysis.pipeline import copy_inputs
+
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -69,10 +69,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cooperate-bench-") as tmp:
         scratch = Path(tmp)
         project = scratch / "project"
-        for name in INPUTS:
-            src, dst = ROOT / name, project / name
-            shutil.copytree(src, dst) if src.is_dir() else (dst.parent.mkdir(parents=True, exist_ok=True),
-                                                           shutil.copy2(src, dst))
+        copy_inputs(ROOT, project)
         build = [sys.executable, "-m", "cooperate_analysis", "build"]
         figures = {}
         if not args.skip_env:

@@ -1,7 +1,6 @@
 """Shared fixtures: a valid survey built from the codebook, and an isolated project copy."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cooperate_analysis.codebook import load_codebook
+from cooperate_analysis.pipeline import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,9 +44,6 @@ def survey() -> pd.DataFrame:
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A copy of the project's inputs in a temporary directory, made the working directory."""
-    for name in ("notebooks", "data/raw"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("pipeline.yml", "requirements.lock"):
-        shutil.copy(ROOT / name, tmp_path / name)
+    copy_inputs(ROOT, tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -34,6 +34,18 @@ RESULTS = REPORTS / "results"
 PROVENANCE = REPORTS / "provenance"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SUPPLIED = ("data_path", "results_path")  # parameters the pipeline fills in itself
+INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
+
+
+def copy_inputs(root: Path, dest: Path) -> None:
+    """Copy everything a build reads from the project at `root` into `dest` (scratch builds)."""
+    for name in INPUTS:
+        src, dst = root / name, dest / name
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
 
 
 class ConfigError(Exception):

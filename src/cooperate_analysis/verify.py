@@ -18,7 +18,6 @@ import yaml
 
 EXPECTED = Path("expected")
 TOLERANCES = EXPECTED / "tolerances.yml"
-INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")
 
 
 @dataclass(frozen=True)
@@ -81,20 +80,14 @@ def print_table(checks: list[Check]) -> None:
 
 def verify(jobs: int = 3) -> int:
     """Rebuild from a scratch copy of the inputs and compare with `expected/`; exit status."""
-    from .pipeline import build
+    from .pipeline import build, copy_inputs
 
     root = Path.cwd()
     if not any(EXPECTED.glob("*.json")):
         print(f"error: no expected results in {EXPECTED}/ (run `make expected` on a trusted build)")
         return 2
     with tempfile.TemporaryDirectory(prefix="cooperate-verify-") as scratch:
-        for name in INPUTS:
-            src, dst = root / name, Path(scratch) / name
-            if src.is_dir():
-                shutil.copytree(src, dst)
-            else:
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
+        copy_inputs(root, Path(scratch))
         os.chdir(scratch)
         try:
             status = build(jobs=jobs, force=True)
