@@ -1,4 +1,4 @@
-"""`reports/index.html`: the landing page linking every report of the last build."""
+"""`reports/index.html`: the landing page with key figures and links in every language."""
 from __future__ import annotations
 
 import html
@@ -7,42 +7,69 @@ from pathlib import Path
 
 from .io import atomic_write_text
 
+LANG_NAMES = {"en": "English", "it": "Italiano"}
+
 
 def _link(path: Path, text: str) -> str:
     return f'<a href="{html.escape(path.name)}">{html.escape(text)}</a>'
 
 
+def _current(run) -> bool:
+    return run.key_file.is_file() and run.html.is_file() and run.results.is_file()
+
+
+def _files(run) -> str:
+    if not _current(run):
+        return '<span class="missing">not built (see the build log and reports/failed/)</span>'
+    links = [_link(run.html, "HTML")] + ([_link(run.pdf, "PDF")] if run.pdf.is_file() else [])
+    links += [_link(run.executed, "notebook"), f'<a href="results/{html.escape(run.results.name)}">results</a>']
+    return " · ".join(links)
+
+
+def _figure(values: dict, name: str, digits: int = 2) -> str:
+    value = values.get(name)
+    return "–" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else html.escape(str(value))
+
+
 def write_index(runs, data_meta: dict, target: Path = Path("reports/index.html")) -> None:
-    """Write the index from the runs whose reports are current (key file present)."""
-    rows = []
+    """One row per report (district or cross-district) with key figures and a link per language."""
+    reports: dict[str, dict] = {}
     for run in runs:
-        if run.key_file.is_file() and run.html.is_file():
-            values = json.loads(run.results.read_text(encoding="utf-8"))["values"]
-            n = values.get("n_firms", "")
-            files = [_link(run.html, "HTML")] + ([_link(run.pdf, "PDF")] if run.pdf.is_file() else [])
-            links = " · ".join([*files, _link(run.executed, "notebook"),
-                                f'<a href="results/{html.escape(run.results.name)}">results</a>'])
-            status = "current"
-        else:
-            n, links, status = "", "", "not built (see the build log and reports/failed/)"
-        rows.append(f"<tr><td>{html.escape(run.title)}</td><td>{html.escape(str(n))}</td>"
-                    f"<td>{links}</td><td>{html.escape(status)}</td></tr>")
+        lang = run.parameters.get("lang", "en")
+        base = run.name.removesuffix(f"-{lang}") if lang != "en" else run.name
+        reports.setdefault(base, {})[lang] = run
+    langs = [code for code in LANG_NAMES if any(code in r for r in reports.values())]
+    rows = []
+    for base, by_lang in reports.items():
+        english = by_lang.get("en") or next(iter(by_lang.values()))
+        values = json.loads(english.results.read_text(encoding="utf-8"))["values"] if _current(english) else {}
+        innovation = next((k for k in ("ols.score_innovation.csr_overall.estimate",
+                                       "ols_pooled.score_innovation.csr_overall.estimate") if k in values), "")
+        cells = [html.escape(english.title), _figure(values, "n_firms"), _figure(values, "csr_index.overall.mean"),
+                 _figure(values, innovation)]
+        cells += [_files(by_lang[code]) if code in by_lang else "" for code in langs]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     banner = ""
     if data_meta.get("synthetic"):
-        banner = ('<div class="synthetic-banner" role="alert" style="border:3px solid #b00020;'
-                  'background:#fde8ec;padding:0.8em 1em"><strong>SYNTHETIC DATA.</strong> These reports '
-                  'are built on synthetic microdata; their numbers are not findings about the real districts.'
-                  '</div>')
+        banner = ('<div class="synthetic-banner" role="alert"><strong>SYNTHETIC DATA.</strong> These reports '
+                  'are built on synthetic microdata; their numbers are not findings about the real districts.</div>')
+    lang_heads = "".join(f"<th>{LANG_NAMES[code]}</th>" for code in langs)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>COOPERATE compendium: reports</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.4em .8em;text-align:left}}</style>
+<style>body{{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5}}
+table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.45em .8em;text-align:left;vertical-align:top}}
+.synthetic-banner{{border:3px solid #b00020;background:#fde8ec;color:#5f0010;padding:.8em 1em;margin:1em 0}}
+.missing{{color:#b00020}}</style>
 </head><body>
 <h1>CSR adoption and competitiveness in three Tuscan industrial districts</h1>
+<p>Reports of the COOPERATE research compendium: one per district and one across districts, in English and
+Italian. Key figures: firms analysed, mean overall CSR index (0-1), and the OLS coefficient of the CSR index
+on the innovation score (HC3; district reports with controls, cross-district with district fixed effects).</p>
 {banner}
 <p>Data: {html.escape(data_meta['source_name'])} ({data_meta['rows']} firms),
-SHA-256 <code>{html.escape(data_meta['source_sha256'])}</code>.</p>
-<table><thead><tr><th>Report</th><th>Firms</th><th>Files</th><th>Status</th></tr></thead>
+SHA-256 <code>{html.escape(data_meta['source_sha256'])}</code>. How each table and figure is produced:
+<a href="replication.md">replication.md</a>.</p>
+<table><thead><tr><th>Report</th><th>Firms</th><th>Mean CSR index</th><th>CSR &rarr; innovation</th>{lang_heads}</tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
 """

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
@@ -9,6 +10,20 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 FOOTER_TITLE = {"en": "Provenance", "it": "Provenienza"}
+TOC_TITLE = {"en": "Contents", "it": "Indice"}
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def add_toc(page: str, lang: str = "en") -> str:
+    """Insert a table of contents of the section headings before the first section."""
+    sections = _H2.findall(page)
+    if not sections:
+        return page
+    items = "".join(f'<li><a href="#{anchor}">{title.strip()}</a></li>' for anchor, title in sections)
+    nav = f'<nav class="toc" aria-label="{TOC_TITLE[lang]}"><strong>{TOC_TITLE[lang]}</strong><ol>{items}</ol></nav>'
+    first = page.index(f'<h2 id="{sections[0][0]}"')
+    cell_start = page.rfind('<div class="jp-Cell', 0, first)
+    return page[:cell_start] + nav + page[cell_start:]
 
 
 def provenance_markup(prov: dict, lang: str = "en") -> str:
@@ -29,7 +44,7 @@ def provenance_markup(prov: dict, lang: str = "en") -> str:
         ("Run wall time", f"{prov['wall_time_seconds']} s"),
     ]
     body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return (f'<section class="provenance"><h2 id="provenance">{FOOTER_TITLE[lang]}</h2>'
+    return (f'<section class="provenance"><h2 id="provenance">{FOOTER_TITLE[lang]}<a class="anchor-link" href="#provenance"></a></h2>'
             f'<table class="provenance-table">{body}</table></section>')
 
 
@@ -51,7 +66,7 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    target.write_text(body, encoding="utf-8")
+    target.write_text(add_toc(body, lang), encoding="utf-8")
 
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
