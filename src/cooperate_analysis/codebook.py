@@ -31,6 +31,7 @@ class Variable:
     dimension: str | None = None
     scale: str | None = None
     certification: str | None = None
+    pattern: str | None = None
 
     def label(self, lang: str = "en") -> str:
         return self.labels[lang]
@@ -111,7 +112,7 @@ def _variable(spec: dict[str, Any]) -> Variable:
         missing_codes=tuple(spec.get("missing_codes", ())),
         value_labels=dict(spec.get("value_labels", {})),
         dimension=spec.get("dimension"), scale=spec.get("scale"),
-        certification=spec.get("certification"),
+        certification=spec.get("certification"), pattern=spec.get("pattern"),
     )
 
 

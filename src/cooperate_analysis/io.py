@@ -71,9 +71,15 @@ def read_survey(path: str | Path):
                                     f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
     if path.stat().st_size == 0:
         raise SurveyFileError(path, "file is empty")
+    if suffix == ".csv":
+        _check_text(path)
+    if suffix == ".xlsx" and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+        raise SurveyFileError(path, "password-protected workbook or old binary .xls: save it as an unprotected .xlsx")
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            _check_delimiter(path, frame)
+            return frame
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=object, engine="openpyxl")
         if suffix == ".parquet":
@@ -84,9 +90,29 @@ def read_survey(path: str | Path):
 
         frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
         return frame
+    except SurveyFileError:
+        raise
     except UnicodeDecodeError as exc:
         raise SurveyFileError(path, f"not valid UTF-8 text (byte {exc.start}): save the file as UTF-8") from exc
     except pd.errors.EmptyDataError as exc:
         raise SurveyFileError(path, "file has no header and no data") from exc
     except Exception as exc:  # every reader raises its own types; report them uniformly
         raise SurveyFileError(path, f"cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_text(path: Path) -> None:
+    """A CSV must be text: reject binary content (NUL bytes) before parsing."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if b"\x00" in head:
+        raise SurveyFileError(path, "binary content, not CSV text (is it another format renamed to .csv?)")
+
+
+def _check_delimiter(path: Path, frame) -> None:
+    """One column whose name holds ';' or a tab means the file uses another delimiter."""
+    if frame.shape[1] == 1:
+        header = str(frame.columns[0])
+        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header:
+                raise SurveyFileError(path, f"columns are separated by {name}, not commas: save it as "
+                                            "comma-separated CSV (UTF-8, decimal point)")

@@ -7,6 +7,7 @@ column, rows and rule. Rows are numbered as data rows, 1 = first row below the h
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +70,10 @@ def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation
     numbers = pd.to_numeric(text.where(~empty), errors="coerce")
     bad = ~empty & numbers.isna()
     if bad.any():
+        comma = text[bad].str.fullmatch(r"-?\d+,\d+").any()
         out.append(Violation(file, var.name, _rows(bad), "type",
-                             f"expected a number, found {_examples(text[bad])}"))
+                             f"expected a number, found {_examples(text[bad])}"
+                             + (" (decimal comma? use a decimal point)" if comma else "")))
     if var.missing_codes:
         numbers = numbers.mask(numbers.isin([float(c) for c in var.missing_codes]))
     return numbers.astype("float64")
@@ -82,6 +85,12 @@ def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violatio
         missing = text == ""
         if missing.any():
             out.append(Violation(file, var.name, _rows(missing), "required", "firm id is empty"))
+        if var.pattern:
+            malformed = ~missing & ~text.str.fullmatch(var.pattern)
+            if malformed.any():
+                out.append(Violation(file, var.name, _rows(malformed), "pattern",
+                                     f"ids may hold only letters, digits and . _ / - (no spaces, markup or "
+                                     f"formulas); found {_examples(text[malformed])}"))
         dup = text.duplicated(keep=False) & ~missing
         if dup.any():
             out.append(Violation(file, var.name, _rows(dup), "unique",
@@ -104,6 +113,7 @@ def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violatio
             out.append(Violation(file, var.name, _rows(missing), "required", "value is empty"))
         return text.mask(missing).astype("string")
 
+    reported = len(out)
     numbers = _parse_numeric(var, col, file, out)
     present = numbers.notna()
     empty = ~present & (_as_text(col) == "")
@@ -134,9 +144,18 @@ def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violatio
             out.append(Violation(file, var.name, _rows(bad), rule,
                                  f"must be between {var.min:g} and {var.max:g}{codes}; "
                                  f"found {_examples(numbers[bad].map('{:g}'.format))}"))
-    if var.type == "number":
+    if var.type == "number" or len(out) > reported:  # values that broke a rule are not cast
         return numbers
     return numbers.round().astype("Int64")
+
+
+def _header_row(raw: pd.DataFrame, names: list[str]) -> int | None:
+    """1-based data row that looks like the real header (most cells are codebook names), if any."""
+    for i in range(min(len(raw), 10)):
+        cells = {str(v).strip() for v in raw.iloc[i].tolist()}
+        if len(cells & set(names)) >= len(names) // 2:
+            return i + 1
+    return None
 
 
 def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) -> pd.DataFrame:
@@ -145,6 +164,8 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
     out: list[Violation] = []
     columns = [str(c).strip() for c in raw.columns]
     raw = raw.set_axis(columns, axis=1)
+    mangled = {c: m.group(1) for c in columns if (m := re.fullmatch(r"(.+)\.(\d+)", c)) and m.group(1) in columns}
+    columns = [mangled.get(c, c) for c in columns]
     dups = sorted({c for c in columns if columns.count(c) > 1})
     for c in dups:
         out.append(Violation(file, c, (), "duplicate_column", "column appears more than once"))
@@ -158,6 +179,13 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
                                  "not in the codebook" + (f" (did you mean '{close[0]}'?)" if close else "")))
     if len(raw) == 0:
         out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
+    elif missing and len(missing) == len(cb.names):
+        header_row = _header_row(raw, cb.names)
+        if header_row:
+            raise SurveyValidationError([Violation(
+                file, None, (header_row,), "header_row",
+                f"the codebook's column names are on data row {header_row}, not on the first line: remove the "
+                "title or merged rows above the header")])
     if out:
         raise SurveyValidationError(out)
 
