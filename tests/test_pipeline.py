@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -111,3 +112,43 @@ def test_bad_survey_exits_2_and_writes_nothing(project, capsys):
     assert "nothing was written" in err
     assert not Path("data/processed").exists() and not Path("reports").exists()
     assert sha256_file("bad.csv") == before
+
+
+def _single_run_config(project: Path, name: str, extra_cell: str | None) -> Path:
+    nb = nbformat.read("notebooks/cross_district.ipynb", as_version=4)
+    if extra_cell:
+        nb.cells.insert(4, nbformat.v4.new_code_cell(extra_cell))
+    nbformat.write(nb, f"notebooks/{name}.ipynb")
+    config = Path(f"{name}.yml")
+    config.write_text(yaml.safe_dump({"runs": [
+        {"name": name, "notebook": f"notebooks/{name}.ipynb", "parameters": {"lang": "en"}}]}))
+    return config
+
+
+def test_dead_kernel_fails_the_build_and_keeps_the_partial_notebook(project, user_survey, capsys):
+    config = _single_run_config(project, "dies", "import os\nos._exit(1)")
+    assert pipeline.build(data=user_survey, jobs=1, config=config) == 1
+    err = capsys.readouterr().err
+    assert "DeadKernelError" in err and "while running the code cell starting 'import os'" in err
+    assert Path("reports/failed/dies.ipynb").is_file() and not Path("reports/dies.html").exists()
+
+
+def test_killed_build_is_completed_by_the_next_one(project, user_survey):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    config = _single_run_config(project, "slow", "import time\ntime.sleep(4)")
+    cmd = [sys.executable, "-c", "import sys; from cooperate_analysis.pipeline import build; "
+           f"sys.exit(build(data='{user_survey}', jobs=1, config=__import__('pathlib').Path('{config}')))"]
+    proc = subprocess.Popen(cmd, start_new_session=True)
+    deadline = time.time() + 60
+    while not Path("reports/.build/tmp/slow").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)  # the notebook is executing now
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not Path("reports/slow.html").exists() and not Path("reports/.build/slow.key").exists()
+    assert pipeline.build(data=user_survey, jobs=1, config=config) == 0
+    assert Path("reports/slow.html").is_file() and Path("reports/results/slow.json").is_file()

@@ -265,7 +265,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
             message = (f"{run.notebook}: code cell In [{exc.exec_count}] starting {first_line!r}\n"
                        f"       {exc.ename}: {exc.evalue}")
         else:
-            message = f"{type(exc).__name__}: {exc}"
+            message = f"{type(exc).__name__}: {exc}" + _running_cell(executed)
         if executed.is_file():
             FAILED.mkdir(parents=True, exist_ok=True)
             os.replace(executed, FAILED / f"{run.name}.ipynb")
@@ -275,6 +275,20 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _running_cell(executed: Path) -> str:
+    """Where a run stopped without a cell error (e.g. the kernel died): the last cell started."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    started = [c for c in cells
+               if c["cell_type"] == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return ""
+    first = next((ln for ln in "".join(started[-1]["source"]).splitlines() if ln.strip()), "")
+    return f"\n       while running the code cell starting {first!r}"
 
 
 def _execute_in_worker(root: str, run: Run, key: str, data_meta: dict) -> Outcome:
