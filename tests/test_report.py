@@ -67,3 +67,9 @@ def test_table_html_aligns_numbers_right_text_left_and_escapes():
     markup = report.table_html(df, digits=2)
     assert '<td class="text">&lt;i&gt;x&lt;/i&gt;</td><td class="num">3</td><td class="num">0.12</td>' in markup
     assert '<td class="num">–</td>' in markup
+
+
+def test_equation_is_typeset_offline_as_embedded_svg():
+    markup = report.equation(r"\beta < 1")._repr_html_()
+    assert 'src="data:image/svg+xml;base64,' in markup and 'alt="\\beta &lt; 1"' in markup
+    assert markup == report.equation(r"\beta < 1")._repr_html_()  # deterministic bytes

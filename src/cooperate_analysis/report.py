@@ -133,3 +133,21 @@ def heading(text: str, level: int = 1) -> _HTML:
 def paragraph(text: str) -> _HTML:
     """A paragraph of generated text, escaped."""
     return _HTML(f"<p>{html.escape(text)}</p>")
+
+
+def equation(tex: str, fontsize: int = 15) -> _HTML:
+    """A display equation typeset by matplotlib's mathtext into an embedded SVG: no MathJax, no network."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(0.01, 0.01))
+    fig.text(0, 0, f"${tex}$", fontsize=fontsize)
+    buf = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "cooperate"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, transparent=True,
+                    metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return _HTML(f'<div class="equation"><img alt="{html.escape(tex)}" src="data:image/svg+xml;base64,{data}"/></div>')
