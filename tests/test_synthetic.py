@@ -1,7 +1,10 @@
-"""The synthetic generator: schema, determinism, calibration targets, ground truth."""
+"""The synthetic generator: determinism, schema, calibration to published figures, ground truth."""
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,107 +13,268 @@ import pytest
 
 from cooperate_analysis import synthetic
 from cooperate_analysis.codebook import load_codebook
-from cooperate_analysis.io import sha256_file
+from cooperate_analysis.io import read_survey
 from cooperate_analysis.measures import analysis_frame
 from cooperate_analysis.validate import validate_survey
 
-ROOT = Path(__file__).resolve().parents[1]
-LARGE = {d: 40 * n for d, n in synthetic.DEFAULT_N.items()}  # 3,680 firms, same design proportions
+CB = load_codebook()
+LARGE = {d: 300 * n for d, n in synthetic.DEFAULT_N.items()}  # 27,600 firms, default proportions
 
 
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    return synthetic.pseudo_truth()
+    return synthetic.ground_truth()
 
 
 @pytest.fixture(scope="module")
 def large() -> pd.DataFrame:
-    return synthetic.generate({d: 100 * n for d, n in synthetic.DEFAULT_N.items()}, seed=99)
+    return synthetic.generate(LARGE, seed=99, missing_rate=0.0)
+
+
+def within(value: float, target: float, se: float, k: float = 3.0) -> bool:
+    return abs(value - target) < k * se
+
+
+# --- determinism ---------------------------------------------------------------------------------
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = synthetic.generate(seed=5)
+    pd.testing.assert_frame_equal(a, synthetic.generate(seed=5))
+    b = synthetic.generate(seed=6)
+    assert not a.equals(b)
+    assert (a["employees"] != b["employees"]).any()
+
+
+def test_written_files_are_byte_identical_for_the_same_seed(tmp_path):
+    first = synthetic.write_synthetic(tmp_path / "a", seed=7)
+    second = synthetic.write_synthetic(tmp_path / "b", seed=7)
+    other = synthetic.write_synthetic(tmp_path / "c", seed=8)
+    assert [p.name for p in first] == ["survey_synthetic.csv", "survey_synthetic.truth.json"]
+    for x, y in zip(first, second):
+        assert x.read_bytes() == y.read_bytes()
+    assert first[0].read_bytes() != other[0].read_bytes()
+    meta = json.loads(first[1].read_text(encoding="utf-8"))
+    assert meta["data_sha256"] == hashlib.sha256(first[0].read_bytes()).hexdigest()
+    assert meta["synthetic"] is True and meta["seed"] == 7 and meta["n_per_district"] == synthetic.DEFAULT_N
+    assert not list(tmp_path.glob("*/.*.tmp"))  # atomic writes leave no temporary files
+
+
+# --- schema ----------------------------------------------------------------------------------------
+
+def check_schema(df: pd.DataFrame) -> None:
+    assert list(df.columns) == CB.names
+    for var in CB.variables:
+        col = df[var.name]
+        present = col.dropna()
+        if var.required:
+            assert col.notna().all(), var.name
+        if var.type == "id":
+            assert col.dtype == "string" and col.is_unique
+            assert present.str.fullmatch(var.pattern).all()
+        elif var.type == "category" and var.name == "district":
+            assert col.dtype == "string" and present.isin(var.values).all()
+        elif var.type == "number":
+            assert col.dtype == "float64" and present.between(var.min, var.max).all(), var.name
+        else:
+            assert col.dtype == "Int64", var.name
+            if var.type == "binary":
+                assert present.isin([0, 1]).all(), var.name
+            elif var.type == "category":
+                assert present.isin(var.values).all(), var.name
+            else:
+                assert present.between(var.min, var.max).all(), var.name
+    smes = [CB.size_classes[c] for c in ("micro", "small", "medium")]
+    assert df["employees"].between(smes[0]["min"], smes[-1]["max"]).all()  # SMEs only, never large
 
 
 def test_default_sample_follows_the_codebook():
-    cb = load_codebook()
     df = synthetic.generate()
-    assert list(df.columns) == cb.names
-    assert df.groupby("district").size().to_dict() == synthetic.DEFAULT_N
-    assert len(df) == 92  # COOPERATE interviewed 92 firms
-    typed = validate_survey(df.astype("string").fillna(""), "generated")
-    pd.testing.assert_frame_equal(typed.astype("float64", errors="ignore").iloc[:, 2:],
-                                  df.astype("float64", errors="ignore").iloc[:, 2:], check_dtype=False)
-    assert df["employees"].between(1, 249).all()  # SMEs only
+    check_schema(df)
+    assert df["district"].value_counts().to_dict() == synthetic.DEFAULT_N and len(df) == 92  # S3
+    prefixes = df["firm_id"].str.split("-").str[0].groupby(df["district"]).unique()
+    assert all(len(p) == 1 for p in prefixes)  # one id prefix per district
 
 
-def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
-    a = synthetic.generate(seed=5)
-    pd.testing.assert_frame_equal(a, synthetic.generate(seed=5))
-    assert not a.equals(synthetic.generate(seed=6))
+def test_large_sample_with_heavy_non_response_follows_the_codebook():
+    check_schema(synthetic.generate(LARGE, seed=3, missing_rate=0.2))
 
 
-def test_committed_synthetic_survey_is_reproduced(tmp_path):
-    data, truth_file = synthetic.write_synthetic(tmp_path)
-    assert sha256_file(data) == sha256_file(ROOT / "data/raw/survey_synthetic.csv")
-    assert truth_file.read_text() == (ROOT / "data/raw/survey_synthetic.truth.json").read_text()
-    assert json.loads(truth_file.read_text())["data_sha256"] == sha256_file(data)
-
-
-def test_certification_shares_match_cosmic(large):
-    """>= 1 certification: 127/274; > 1: 107/274 (COSMIC 2009, source S6), within 3 SE."""
-    cb = load_codebook()
-    held = large[cb.certifications(None)].astype("float64").fillna(0).sum(axis=1)
-    for share, target in (((held >= 1).mean(), 127 / 274), ((held >= 2).mean(), 107 / 274)):
-        se = np.sqrt(target * (1 - target) / len(large))
-        assert abs(share - target) < 3 * se, (share, target)
-
-
-def test_size_classes_follow_the_design(large):
-    params = synthetic.Params()
-    frame = analysis_frame(large)
-    for district, spec in params.districts.items():
-        expected = np.array(spec.size_shares) * np.array(params.inclusion_weights)
-        expected /= expected.sum()
-        got = frame.loc[frame["district"] == district, "size_class"].value_counts(normalize=True)
-        got = got.reindex(["micro", "small", "medium"]).to_numpy()
-        n = (frame["district"] == district).sum()
-        assert np.all(np.abs(got - expected) < 3 * np.sqrt(expected * (1 - expected) / n) + 1e-9)
-
-
-def test_export_share_is_ordered_as_published(large):
-    means = large.groupby("district")["export_share"].mean()
-    assert means["santa_croce_tanning"] > means["empolese_valdelsa_clothing"] > 20
-    assert means["santa_croce_tanning"] > means["capannori_paper"]
-
-
-def test_population_counts_match_published_firm_counts():
-    counts = synthetic.population_counts().groupby("district")["N"].sum()
-    assert counts["capannori_paper"] == 133 and counts["santa_croce_tanning"] == 935
-
-
-def test_independent_sample_recovers_pseudo_truth(truth):
-    """On a fresh sample (other seed), estimands are within 4 sampling SEs of the pseudo-truth."""
-    cb = load_codebook()
-    frame = analysis_frame(synthetic.generate(LARGE, seed=2024))
-    for scale in cb.outcome_scales:
-        y = f"score_{scale}"
-        rho = frame["csr_overall"].corr(frame[y], method="spearman")
-        expected = truth["pooled"][f"spearman.csr_overall.{y}"]
-        assert abs(rho - expected) < 4 / np.sqrt(len(frame)), (scale, rho, expected)
-
-
-def test_market_association_is_weaker_than_innovation(truth):
-    for group in truth.values():
-        assert group["ols.score_market.csr_overall"] < 0.5 * group["ols.score_innovation.csr_overall"]
-        assert group["spearman.csr_overall.score_innovation"] > 0.15
+def test_csv_round_trip_through_the_validator(tmp_path):
+    data, _ = synthetic.write_synthetic(tmp_path, seed=11)
+    typed = validate_survey(read_survey(data), str(data))
+    pd.testing.assert_frame_equal(typed, synthetic.generate(seed=11))
+    assert ",," in data.read_text(encoding="utf-8")  # missing values are empty cells
 
 
 def test_missing_only_where_the_codebook_allows():
-    cb = load_codebook()
+    required = [v.name for v in CB.variables if v.required]
+    optional = [v.name for v in CB.variables if not v.required]
+    assert synthetic.generate(LARGE, seed=1, missing_rate=0.0).notna().all().all()
     df = synthetic.generate(LARGE, seed=1, missing_rate=0.05)
-    required = [v.name for v in cb.variables if v.required]
     assert df[required].notna().all().all()
-    rate = df[[n for n in cb.names if n not in required]].isna().mean().mean()
-    assert 0.04 < rate < 0.06
+    per_column = df[optional].isna().mean()
+    se = math.sqrt(0.05 * 0.95 / len(df))
+    assert (per_column - 0.05).abs().max() < 4 * se
+    assert within(per_column.mean(), 0.05, se / math.sqrt(len(optional)))
 
 
-def test_unknown_district_is_rejected():
-    with pytest.raises(ValueError, match="valid: capannori_paper"):
-        synthetic.generate({"prato_textile": 10})
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_per_district": {"prato_textile": 10}}, "valid: capannori_paper"),
+    ({"n_per_district": {"capannori_paper": -1}}, "non-negative"),
+    ({"missing_rate": 1.0}, "missing_rate"),
+])
+def test_bad_arguments_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        synthetic.generate(**kwargs)
+
+
+def test_one_district_only():
+    df = synthetic.generate({"santa_croce_tanning": 5}, seed=2)
+    assert df["district"].tolist() == ["santa_croce_tanning"] * 5
+    assert df["firm_id"].tolist() == [f"SCR-00{i}" for i in range(1, 6)]
+
+
+def test_generation_is_vectorised():
+    start = time.perf_counter()
+    df = synthetic.generate({d: 100_000 * n // 92 for d, n in synthetic.DEFAULT_N.items()}, seed=4)
+    assert len(df) > 99_000 and time.perf_counter() - start < 5.0
+
+
+# --- calibration to published figures --------------------------------------------------------------
+
+def test_certification_shares_match_cosmic(large):
+    """>= 1 certification of any kind: 127/274; more than one: 107/274 (COSMIC 2009, S6)."""
+    held = large[CB.certifications(None)].astype("float64").sum(axis=1)
+    for share, target in (((held >= 1).mean(), 127 / 274), ((held >= 2).mean(), 107 / 274)):
+        assert within(share, target, math.sqrt(target * (1 - target) / len(large))), (share, target)
+    rates = large[CB.certifications(None)].astype("float64").mean()
+    assert rates[["cert_emas", "cert_sa8000"]].max() < 0.10  # rare
+
+
+def test_population_frame_matches_published_district_figures():
+    counts = synthetic.population_counts()
+    assert list(counts.columns) == ["district", "size_class", "N"]
+    totals = counts.groupby("district")["N"].sum()
+    assert totals["capannori_paper"] == 133 and totals["santa_croce_tanning"] == 935  # D1, D18
+    means = synthetic.population_mean_employees()
+    assert means["capannori_paper"] == pytest.approx(6000 / 133, rel=0.05)  # D1
+    assert means["santa_croce_tanning"] == pytest.approx(7928 / 935, rel=0.05)  # D18
+    assert means["empolese_valdelsa_clothing"] == pytest.approx(6, rel=0.10)  # assumption
+
+
+def test_sample_over_represents_larger_firms_as_designed(large):
+    params = synthetic.Params()
+    frame = analysis_frame(large)
+    for district in CB.district_ids:
+        design = np.array(params.size_shares[district]) * np.array(params.inclusion_weights)
+        design /= design.sum()
+        sizes = frame.loc[frame["district"] == district, "size_class"]
+        got = sizes.value_counts(normalize=True).reindex(list(CB.size_classes), fill_value=0.0)
+        assert got["large"] == 0
+        n = len(sizes)
+        for share, target in zip(got[["micro", "small", "medium"]], design):
+            assert within(share, target, math.sqrt(target * (1 - target) / n), k=4), (district, share, target)
+        population = np.array(params.size_shares[district])
+        assert got["medium"] > population[2]  # larger firms over-represented
+
+
+def test_export_share_means_match_published_district_figures(large):
+    targets = {"capannori_paper": 27, "santa_croce_tanning": 50, "empolese_valdelsa_clothing": 30}  # D2, D17, assumption
+    for district, target in targets.items():
+        x = large.loc[large["district"] == district, "export_share"]
+        assert within(x.mean(), target, x.std() / math.sqrt(len(x))), (district, x.mean())
+    frame = analysis_frame(large)
+    assert frame["export_share"].corr(frame["log_employees"]) > 0.05  # exports rise with size
+
+
+def test_practices_are_plausible_and_reliable(large):
+    rates = large[CB.practices()].astype("float64").mean()
+    common = [p for p in CB.practices("workplace") + CB.practices("marketplace")]
+    assert rates[common].between(0.25, 0.60).all()
+    rare = ["com_international_initiatives", "gov_sustainability_report", "gov_csr_responsible"]
+    assert rates[rare].between(0.04, 0.20).all()
+    for dimension, items in CB.practices_by_dimension().items():
+        x = large[items].astype("float64")
+        k = len(items)
+        kr20 = k / (k - 1) * (1 - x.var().sum() / x.sum(axis=1).var())
+        assert 0.6 <= kr20 <= 0.8, (dimension, kr20)
+
+
+def test_likert_items_have_mode_unchanged_and_lean_to_improvement(large):
+    values = large[CB.outcome_items()].astype("float64").stack()
+    shares = values.value_counts(normalize=True).sort_index()
+    assert shares.idxmax() == 3
+    assert shares[[4, 5]].sum() > shares[[1, 2]].sum()
+
+
+# --- ground truth ----------------------------------------------------------------------------------
+
+def test_latent_structure_matches_the_analytic_correlations():
+    survey, latent = synthetic._simulate(synthetic.Params(), LARGE, 5, 0.0)
+    latent = pd.DataFrame(latent)
+    analytic = synthetic.latent_correlations()
+    for district, g in latent.groupby("district"):
+        for factor in ("innovation", "intangible", "market"):
+            r = g["eta"].corr(g[factor])
+            expected = analytic[district][f"eta.{factor}"]
+            assert within(r, expected, (1 - expected ** 2) / math.sqrt(len(g)), k=4), (district, factor, r)
+    assert latent["eta"].var() == pytest.approx(1, abs=0.03)  # standardised in the reference design
+    for correlations in analytic.values():  # methods.md §1.3 anchors
+        assert 0.25 <= correlations["eta.innovation"] <= 0.35
+        assert 0.25 <= correlations["eta.intangible"] <= 0.35
+        assert 0.05 <= correlations["eta.market"] <= 0.15
+
+
+def test_ground_truth_is_complete_json_and_describes_the_run(truth):
+    json.dumps(truth, allow_nan=False)
+    groups = CB.district_ids + ["pooled"]
+    assert list(truth["pseudo_truth"]) == groups and list(truth["pseudo_truth_mc_se"]) == groups
+    for group in groups:
+        keys = set(truth["pseudo_truth"][group])
+        assert {f"rate.{i}" for i in CB.practices() + CB.certifications(None)} <= keys
+        assert {f"ols.score_{s}.csr_overall" for s in CB.outcome_scales} <= keys
+        assert keys == set(truth["pseudo_truth_mc_se"][group])
+    assert truth["population"]["capannori_paper"]["firms"] == 133
+    assert max(max(se.values()) for se in truth["pseudo_truth_mc_se"].values()) < 0.01  # precise truth
+    params = synthetic.Params(**truth["parameters"])  # the recorded parameters reproduce the data
+    pd.testing.assert_frame_equal(synthetic.generate(seed=3, params=params), synthetic.generate(seed=3))
+
+
+def test_independent_sample_recovers_the_pseudo_truth(truth):
+    """Every estimand on a fresh sample (other seed) is within 4 combined SEs of the pseudo-truth."""
+    values, ses = synthetic.estimands(synthetic.generate(LARGE, seed=2024))
+    for group, recorded in truth["pseudo_truth"].items():
+        for key, expected in recorded.items():
+            se = math.hypot(ses[group][key], truth["pseudo_truth_mc_se"][group][key])
+            assert within(values[group][key], expected, se, k=4), (group, key, values[group][key], expected)
+
+
+def test_pseudo_truth_changes_with_the_parameters(truth):
+    """A sample from another DGP (no CSR effect on innovation) is far from the recorded truth."""
+    params = synthetic.Params(innovation_on_csr={d: 0.0 for d in CB.district_ids})
+    values, ses = synthetic.estimands(synthetic.generate(LARGE, seed=2024, params=params))
+    key = "ols.score_innovation.csr_overall"
+    assert truth["pseudo_truth"]["pooled"][key] - values["pooled"][key] > 10 * ses["pooled"][key]
+
+
+def test_market_association_is_clearly_weaker_than_innovation(truth):
+    for group, t in truth["pseudo_truth"].items():
+        se = truth["pseudo_truth_mc_se"][group]
+        innovation, market = t["ols.score_innovation.csr_overall"], t["ols.score_market.csr_overall"]
+        assert innovation > 20 * se["ols.score_innovation.csr_overall"]
+        assert market < 0.6 * innovation, group
+        assert t["spearman.csr_overall.score_market"] < t["spearman.csr_overall.score_innovation"] - 0.05
+    # district-specific innovation effect: larger in the paper district than in clothing
+    gap = (truth["pseudo_truth"]["capannori_paper"]["ols.score_innovation.csr_overall"]
+           - truth["pseudo_truth"]["empolese_valdelsa_clothing"]["ols.score_innovation.csr_overall"])
+    assert gap > 4 * math.hypot(truth["pseudo_truth_mc_se"]["capannori_paper"]["ols.score_innovation.csr_overall"],
+                                truth["pseudo_truth_mc_se"]["empolese_valdelsa_clothing"]["ols.score_innovation.csr_overall"])
+
+
+def test_committed_synthetic_survey_is_reproduced(tmp_path):
+    from cooperate_analysis.io import sha256_file
+
+    root = Path(__file__).resolve().parents[1]
+    data, truth_file = synthetic.write_synthetic(tmp_path)
+    assert sha256_file(data) == sha256_file(root / "data/raw/survey_synthetic.csv")
+    assert truth_file.read_text() == (root / "data/raw/survey_synthetic.truth.json").read_text()

@@ -7,11 +7,23 @@
 - `cert_any`: 1 if at least one CSR certification is held;
 - `score_<scale>`: mean of the scale's Likert items, if at least half of them were answered;
 - `log_employees`: log(1 + employees); `size_class`: EU size class.
+
+The measurement checks of methods.md §2 step 2 follow: `reliability` / `reliability_table`
+(Cronbach's alpha = KR-20 for binary items, Feldt CI, pingouin), `efa` / `efa_outcomes`
+(factor_analyzer), `fit_cfa` / `cfa_outcomes` (semopy; SRMR, composite reliability and AVE by
+hand; 1- vs 3-factor chi-square difference) and `harman_single_factor`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
+import pingouin as pg
+import semopy
+from factor_analyzer import FactorAnalyzer
+from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
+from scipy import stats
 
 from .codebook import Codebook, load_codebook
 
@@ -49,3 +61,263 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
     derived["size_class"] = pd.cut(df["employees"].astype("float64"), bins=bins, right=False,
                                    labels=list(cb.size_classes))
     return pd.concat([df, derived], axis=1)
+
+
+# --- measurement checks (methods.md §2 step 2) -------------------------------------------------
+#
+# Every check uses listwise deletion on the items it analyses and reports the n it used.
+
+HU_BENTLER_1999 = {"cfi": (">=", 0.95), "tli": (">=", 0.95), "rmsea": ("<=", 0.06), "srmr": ("<=", 0.08)}
+RELIABILITY_COLUMNS = ["k", "n", "alpha", "ci_low", "ci_high"]
+
+
+def _complete(df: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """The items as float64, rows with any missing item dropped."""
+    return df[list(items)].astype("float64").dropna()
+
+
+def reliability(df: pd.DataFrame, items: list[str], ci: float = 0.95) -> pd.DataFrame:
+    """Cronbach's alpha with Feldt CI (pingouin ``cronbach_alpha``), listwise deletion.
+
+    For binary (0/1) items alpha is KR-20. Incomplete rows are dropped before pingouin is
+    called, so the Feldt CI uses the n actually analysed (pingouin's ``nan_policy='listwise'``
+    alone keeps the pre-deletion row count in the CI degrees of freedom). pingouin rounds the
+    bounds to 3 decimals. Alpha is NaN with fewer than 2 complete rows or a constant total score.
+    Returns one row: k, n, alpha, ci_low, ci_high.
+    """
+    data = _complete(df, items)
+    n, k = data.shape
+    alpha, low, high = np.nan, np.nan, np.nan
+    if n >= 2 and data.sum(axis=1).var() > 0:
+        alpha, (low, high) = pg.cronbach_alpha(data, nan_policy="listwise", ci=ci)
+    return pd.DataFrame([[k, n, float(alpha), float(low), float(high)]], columns=RELIABILITY_COLUMNS)
+
+
+def reliability_table(df: pd.DataFrame, by: str | None = "district", cb: Codebook | None = None) -> pd.DataFrame:
+    """Alpha (KR-20 for the binary CSR practices) of every CSR dimension and outcome scale.
+
+    Per value of ``by`` (sorted) and pooled (group 'all'). Columns: group, block,
+    kind ('csr dimension' | 'outcome scale'), k, n, alpha, ci_low, ci_high.
+    """
+    cb = cb or load_codebook()
+    blocks = ([("csr dimension", dim, items) for dim, items in cb.practices_by_dimension().items()]
+              + [("outcome scale", scale, items) for scale, items in cb.items_by_scale().items()])
+    groups = [] if by is None else [(str(g), df[df[by] == g]) for g in sorted(df[by].dropna().unique(), key=str)]
+    groups.append(("all", df))
+    rows = [reliability(part, items).assign(group=group, block=block, kind=kind)
+            for group, part in groups for kind, block, items in blocks]
+    return pd.concat(rows, ignore_index=True)[["group", "block", "kind", *RELIABILITY_COLUMNS]]
+
+
+@dataclass(frozen=True)
+class EFAResult:
+    """Exploratory factor analysis.
+
+    loadings: item, F1..Fm (rotated pattern loadings), communality, msa (per-item KMO);
+    variance: factor, ss_loadings, proportion, cumulative (of the pattern loadings: under an
+        oblique rotation they do not add up to the total communality);
+    factor_correlations: factor_a, factor_b, r;
+    adequacy: one row with n, k, n_factors, method, rotation, kmo, bartlett_chi2, bartlett_df, bartlett_p.
+    """
+
+    loadings: pd.DataFrame
+    variance: pd.DataFrame
+    factor_correlations: pd.DataFrame
+    adequacy: pd.DataFrame
+
+
+def efa(df: pd.DataFrame, items: list[str], n_factors: int = 3, method: str = "minres",
+        rotation: str | None = "oblimin") -> EFAResult:
+    """EFA of ``items`` with factor_analyzer on Pearson correlations (complete cases).
+
+    Default minres extraction with oblimin rotation, the R psych ``fa()`` default that
+    factor_analyzer ports; the scales are expected to correlate, hence an oblique rotation.
+    Factors are ordered by variance. Two quantities are derived by hand because factor_analyzer
+    0.5.1 gets them wrong for oblique rotations: the factor correlations (its ``phi_`` is not
+    permuted when the factors are re-ordered; here Phi solves structure = pattern @ Phi) and the
+    communalities (its ``get_communalities`` sums squared pattern loadings; here diag(P Phi P')).
+    """
+    data = _complete(df, items)
+    fa = FactorAnalyzer(n_factors=n_factors, method=method, rotation=rotation).fit(data)
+    pattern = fa.loadings_
+    if fa.structure_ is None:
+        phi = np.eye(n_factors)
+    else:
+        phi = np.linalg.lstsq(pattern, fa.structure_, rcond=None)[0]
+    names = [f"F{j + 1}" for j in range(n_factors)]
+    msa, kmo = calculate_kmo(data.to_numpy())
+    chi2, p = calculate_bartlett_sphericity(data.to_numpy())
+    k = len(items)
+    loadings = pd.DataFrame(pattern, columns=names)
+    loadings.insert(0, "item", list(items))
+    loadings["communality"] = np.einsum("ij,jk,ik->i", pattern, phi, pattern)
+    loadings["msa"] = msa
+    ss, proportion, cumulative = fa.get_factor_variance()
+    variance = pd.DataFrame({"factor": names, "ss_loadings": ss, "proportion": proportion, "cumulative": cumulative})
+    pairs = [(a, b) for a in range(n_factors) for b in range(a + 1, n_factors)]
+    correlations = pd.DataFrame({"factor_a": [names[a] for a, _ in pairs], "factor_b": [names[b] for _, b in pairs],
+                                 "r": [float(phi[a, b]) for a, b in pairs]})
+    adequacy = pd.DataFrame([{"n": len(data), "k": k, "n_factors": n_factors, "method": method,
+                              "rotation": rotation, "kmo": float(kmo), "bartlett_chi2": float(chi2),
+                              "bartlett_df": k * (k - 1) // 2, "bartlett_p": float(p)}])
+    return EFAResult(loadings, variance, correlations, adequacy)
+
+
+def efa_outcomes(df: pd.DataFrame, n_factors: int = 3, method: str = "minres", rotation: str | None = "oblimin",
+                 cb: Codebook | None = None) -> EFAResult:
+    """`efa` of the pooled competitiveness items; the loadings table gains a ``scale`` column."""
+    cb = cb or load_codebook()
+    result = efa(df, cb.outcome_items(), n_factors, method, rotation)
+    scale = {item: s for s, items in cb.items_by_scale().items() for item in items}
+    loadings = result.loadings.copy()
+    loadings.insert(1, "scale", loadings["item"].map(scale))
+    return replace(result, loadings=loadings)
+
+
+@dataclass(frozen=True)
+class CFAFit:
+    """One fitted CFA.
+
+    fit: one row with n, chi2, df, p, cfi, tli, rmsea, srmr, converged;
+    loadings: factor, item, estimate, std_loading (completely standardized), se, p;
+    factor_correlations: factor_a, factor_b, r.
+    """
+
+    fit: pd.DataFrame
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+
+
+def srmr(sample_cov: np.ndarray, implied_cov: np.ndarray) -> float:
+    """Standardized root mean square residual (Bentler; lavaan's ``srmr`` without mean structure).
+
+    Root mean square of (s_ij - sigma_ij) / sqrt(s_ii s_jj) over the p(p+1)/2 distinct elements.
+    """
+    sd = np.sqrt(np.diag(sample_cov))
+    residual = (sample_cov - implied_cov) / np.outer(sd, sd)
+    return float(np.sqrt(np.mean(residual[np.triu_indices_from(residual)] ** 2)))
+
+
+def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
+    """Fit a CFA written in semopy/lavaan syntax by maximum likelihood (semopy 'MLW').
+
+    Complete cases of the model's observed variables; items are treated as continuous.
+    semopy's ``calc_stats`` has no SRMR, so it is computed by `srmr` from semopy's sample
+    covariance (divisor n, as lavaan) and model-implied covariance.
+    """
+    model = semopy.Model(description)
+    sample = _complete(data, model.vars["observed"])
+    result = model.fit(sample)
+    indices = semopy.calc_stats(model).iloc[0]
+    implied, _ = model.calc_sigma()
+    fit = pd.DataFrame([{"n": len(sample), "chi2": indices["chi2"], "df": int(indices["DoF"]),
+                         "p": indices["chi2 p-value"], "cfi": indices["CFI"], "tli": indices["TLI"],
+                         "rmsea": indices["RMSEA"], "srmr": srmr(model.mx_cov, implied),
+                         "converged": bool(result.success)}])
+    est = model.inspect(std_est=True)
+    latent = set(model.vars["latent"])
+    is_loading = (est["op"] == "~") & est["rval"].isin(latent)
+    loadings = pd.DataFrame({"factor": est.loc[is_loading, "rval"], "item": est.loc[is_loading, "lval"],
+                             "estimate": est.loc[is_loading, "Estimate"],
+                             "std_loading": est.loc[is_loading, "Est. Std"],
+                             "se": pd.to_numeric(est.loc[is_loading, "Std. Err"], errors="coerce"),
+                             "p": pd.to_numeric(est.loc[is_loading, "p-value"], errors="coerce")})
+    is_corr = (est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])
+    correlations = pd.DataFrame({"factor_a": est.loc[is_corr, "lval"], "factor_b": est.loc[is_corr, "rval"],
+                                 "r": est.loc[is_corr, "Est. Std"]})
+    return CFAFit(fit, loadings.reset_index(drop=True), correlations.reset_index(drop=True))
+
+
+def composite_reliability(loadings: pd.DataFrame) -> pd.DataFrame:
+    """Composite reliability and AVE per factor from completely standardized loadings.
+
+    CR = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)); AVE = mean(l^2) (Fornell & Larcker 1981).
+    Input columns factor, std_loading; returns factor, k, cr, ave.
+    """
+    rows = []
+    for factor, lam in loadings.groupby("factor", sort=False)["std_loading"]:
+        lam = lam.to_numpy(dtype=float)
+        true = lam.sum() ** 2
+        rows.append({"factor": factor, "k": len(lam), "cr": true / (true + np.sum(1 - lam**2)),
+                     "ave": float(np.mean(lam**2))})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class CFAResult:
+    """CFA of the outcome scales with a one-factor (common-method) comparison.
+
+    fit: one row per model ('3-factor', '1-factor'), columns model + `CFAFit.fit`;
+    loadings, factor_correlations: of the 3-factor model (see `CFAFit`);
+    reliability: factor, k, cr, ave, max_r2 (largest squared correlation with another factor;
+        Fornell-Larcker discriminant validity asks ave > max_r2);
+    difference: one row, delta_chi2, delta_df, p (1-factor vs 3-factor likelihood-ratio test);
+    note: how to read the fit indices.
+    """
+
+    fit: pd.DataFrame
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+    reliability: pd.DataFrame
+    difference: pd.DataFrame
+    note: str
+
+
+def outcome_cfa_model(cb: Codebook | None = None, single_factor: bool = False) -> str:
+    """semopy/lavaan syntax of the outcome measurement model (one factor per scale, or one common factor)."""
+    cb = cb or load_codebook()
+    if single_factor:
+        return f"common =~ {' + '.join(cb.outcome_items())}"
+    return "\n".join(f"{scale} =~ {' + '.join(items)}" for scale, items in cb.items_by_scale().items())
+
+
+def cfa_outcomes(df: pd.DataFrame, cb: Codebook | None = None) -> CFAResult:
+    """Three-factor CFA of the pooled outcome items (ML, complete cases), CR/AVE, and 1- vs 3-factor Δχ².
+
+    The Δχ² test is the common-method check: a single factor that fits about as well as the
+    three scales (non-significant Δχ²) suggests one source, such as the respondent, drives
+    the answers.
+    """
+    cb = cb or load_codebook()
+    three = fit_cfa(outcome_cfa_model(cb), df)
+    one = fit_cfa(outcome_cfa_model(cb, single_factor=True), df)
+    fit = pd.concat([three.fit.assign(model="3-factor"), one.fit.assign(model="1-factor")], ignore_index=True)
+    fit = fit[["model", *three.fit.columns]]
+    delta_chi2 = float(one.fit["chi2"].iloc[0] - three.fit["chi2"].iloc[0])
+    delta_df = int(one.fit["df"].iloc[0] - three.fit["df"].iloc[0])
+    difference = pd.DataFrame([{"delta_chi2": delta_chi2, "delta_df": delta_df,
+                                "p": float(stats.chi2.sf(delta_chi2, delta_df))}])
+    rel = composite_reliability(three.loadings)
+    r2 = pd.concat([three.factor_correlations.rename(columns={"factor_a": "factor", "factor_b": "other"}),
+                    three.factor_correlations.rename(columns={"factor_b": "factor", "factor_a": "other"})])
+    rel["max_r2"] = rel["factor"].map((r2.set_index("factor")["r"] ** 2).groupby(level=0).max())
+    cutoffs = ", ".join(f"{name.upper()} {op} {value}" for name, (op, value) in HU_BENTLER_1999.items())
+    note = (f"ML on complete cases (n = {int(three.fit['n'].iloc[0])}), Likert items treated as continuous. "
+            f"Hu & Bentler (1999) cut-offs: {cutoffs}. At small n TLI and RMSEA over-reject true models "
+            "(Hu & Bentler 1999), so read them together with CFI and SRMR rather than as pass/fail.")
+    return CFAResult(fit, three.loadings, three.factor_correlations, rel, difference, note)
+
+
+def harman_single_factor(df: pd.DataFrame, include_csr: bool = False, cb: Codebook | None = None) -> pd.DataFrame:
+    """Harman's single-factor test on the outcome items (and, optionally, outcome + CSR practice items).
+
+    first_component_share: largest eigenvalue of the item correlation matrix over k (the
+    unrotated first principal component, the usual 'Harman' figure); first_factor_share: variance
+    of a one-factor minres solution over k (factor_analyzer, no rotation). ``exceeds_half`` flags
+    first_component_share > 0.5, the threshold applied papers use (Podsakoff et al. 2003). Binary
+    practices enter as Pearson (phi) correlations. Complete cases per item set.
+    Columns: item_set, k, n, first_component_share, first_factor_share, exceeds_half.
+    """
+    cb = cb or load_codebook()
+    sets = {"outcome items": cb.outcome_items()}
+    if include_csr:
+        sets["outcome and CSR practice items"] = cb.outcome_items() + cb.practices()
+    rows = []
+    for name, items in sets.items():
+        data = _complete(df, items)
+        fa = FactorAnalyzer(n_factors=1, method="minres", rotation=None).fit(data)
+        eigenvalues, _ = fa.get_eigenvalues()
+        component = float(eigenvalues[0] / len(items))
+        rows.append({"item_set": name, "k": len(items), "n": len(data), "first_component_share": component,
+                     "first_factor_share": float(fa.get_factor_variance()[1][0]), "exceeds_half": component > 0.5})
+    return pd.DataFrame(rows)

@@ -1,272 +1,574 @@
 """Synthetic COOPERATE-style survey: a documented, seeded data-generating process (DGP).
 
-The real COOPERATE microdata are not public. This DGP produces survey files that follow the
-codebook, calibrated to published figures [published: source id, see data/raw/README.md] and,
-where nothing is published, to stated assumptions [assumption]. It knows its ground truth.
+The COOPERATE microdata (92 SMEs interviewed in 2007-08 in three Tuscan districts) are not
+public. This DGP writes survey files that follow the codebook exactly, calibrated to published
+figures where they exist and to stated assumptions elsewhere, and it knows its own ground truth.
+Source ids refer to ``../shared/research/published_figures.md`` (also ``data/raw/README.md``);
+methods.md §1.3 holds the literature anchors for effect sizes. Every number below is tagged
+[published: id] or [assumption]; a run is fully described by ``(Params, seed)``.
 
-Process, per district d:
-1. Size class (micro/small/medium) drawn from the population shares times an inclusion weight
-   that over-samples larger firms; employees drawn log-uniformly within the class.
-2. Firm age, export share and turnover class from size and district.
-3. Latent CSR propensity eta = GAMMA_SIZE * z + sqrt(1 - GAMMA_SIZE^2) * e, where z is the
-   standardised log size; five dimension latents theta_k = LAMBDA_DIM * eta + sqrt(1-LAMBDA_DIM^2) u_k.
-   Practices: 1{ALPHA_ITEM * theta_k + sqrt(1 - ALPHA_ITEM^2) v > -probit(rate)}.
-4. Certifications: probit on eta and size.
-5. Latent outcomes (unit variance): innovation I = b_I[d] eta + ..., intangible T = b_T eta + ...,
-   market M = B_MI * I + B_ME * eta + ...; a common-method respondent factor c loads on every item.
-   Likert items: cut LOADING * factor + METHOD * c + noise at fixed thresholds.
-6. Missing completely at random item non-response at `missing_rate`.
+Process, per district d (all draws vectorised, one ``numpy.random.Generator`` from ``seed``):
+
+1. Population frame. N_d firms [published: D1 133 firms c.2009 (Capannori); D18 935 firms 2005
+   (Santa Croce); assumption: 2,500 clothing firms, between the ">5,000 in the past" and "<2,000 in
+   2012" of D9], split into EU SME classes micro/small/medium by ``size_shares`` = .23/.44/.33
+   (paper), .85/.14/.01 (clothing), .76/.22/.02 (tanning) [assumption, tuned so that the implied
+   mean size matches the published average: D1 6,000/133 = 45.1 employees, D18 7,928/935 = 8.5;
+   clothing 6, assumption]. Within a class, employees follow a lognormal (median 25 / 3 / 4, log-sd
+   1.2) truncated to the class and floored to an integer, at least 1 [assumption]. Implied
+   population means: 45.0 (paper), 6.1 (clothing), 8.5 (tanning). Capannori's published average
+   includes a few very large groups (D4), so an SME-only frame with that mean overstates the size of
+   its SMEs: a deliberate, documented compromise. ``population_counts()`` gives N_d by class
+   (largest-remainder rounding): the post-stratification targets.
+2. Sample. n_d firms per district, default 28 / 34 / 30 = 92 [published: S3 total 92; the split is
+   an assumption, no per-district figure is published]. Larger firms are easier to reach: a
+   sampled firm's class is drawn with probability proportional to share_c x ``inclusion_weights``
+   (1, 2.5, 5) [assumption], so post-stratification weights matter.
+3. Covariates. z = standardised log employees, using the mean and sd of log employees in the
+   reference design (default n_d proportions), so z has mean 0 and variance 1 there.
+   firm_age ~ Gamma(shape 3, mean 25) years, rounded, clipped to 1-150 [assumption: old districts].
+   export_share = 100 x Beta(mu phi, (1 - mu) phi), logit mu = a_d + 0.4 z, phi = 3, one decimal
+   [assumption], a_d solved so the mean export share in the sample design equals 27% (paper)
+   [published: D2], 50% (tanning) [published: D17], 30% (clothing) [assumption]. turnover_class
+   cuts revenue = employees x revenue per employee x lognormal(0, 0.5) noise [assumption] at
+   2 / 10 / 50 M EUR (codebook classes); revenue per employee 389k EUR paper [published: D2,
+   2,375 M / 6,100 employees], 161k tanning [published: D18, 1,272.7 M / 7,928], 100k clothing
+   [assumption].
+4. CSR. Latent propensity eta = gamma z + sqrt(1 - gamma^2) e, gamma = 0.40 [assumption: size
+   raises formal CSR, Perrini et al.; methods.md §1.3]. Dimension latents theta_k = lambda eta +
+   sqrt(1 - lambda^2) u_k, lambda = 0.80 [assumption]. Practice j of dimension k is adopted when
+   a theta_k + m_p c + sqrt(1 - a^2 - m_p^2) v_j > probit(1 - rate_j), a = 0.80, m_p = 0.20, where
+   c is the respondent's common-method factor (item 6) [assumption]. Rates [assumption]: workplace
+   and marketplace practices 30-55%, international initiatives 6%, sustainability report 8%, CSR
+   manager 12% (``practice_rates``); they hold approximately in the reference design. KR-20 of the
+   four items per dimension: about .68-.77.
+5. Certifications (ISO 14001, EMAS, SA8000, OHSAS 18001 and the quality standard ISO 9001): a
+   multivariate probit with a firm-level certification propensity
+   S = 0.40 eta + 0.45 z + sqrt(1 - Var) f (unit variance) [assumption: size and CSR raise
+   certification]; certificate j is held when L S + sqrt(1 - L^2) e_j > probit(1 - rate_j).
+   Tuned [published: S6, COSMIC 2009, n = 274] so that, in samples of the default design,
+   127/274 = 46.4% hold at least one certificate of any kind (ISO 9001 included) and
+   107/274 = 39.1% hold more than one. Certified firms mostly hold several, which a one-factor
+   probit reproduces only with a near-nested "ladder": L = 0.98 and rates ISO 9001 42.5%,
+   ISO 14001 40%, OHSAS 18001 34%, EMAS 5%, SA8000 4% [assumption]. Certifications are documents,
+   not opinions: no method factor.
+6. Competitiveness. Latent factors (unit variance in the reference design):
+   innovation I = b_I[d] eta + s z + e_I, b_I = 0.34 paper, 0.24 clothing, 0.27 tanning
+   [assumption: stronger where firms are larger]; intangible T = 0.27 eta + s z + e_T;
+   market M = 0.30 I + 0.0 eta + s z + e_M (no direct CSR effect once innovation is in the model:
+   Surroca et al.; Battaglia et al. 2014 [S8] found weak market results); s = 0.08 [assumption].
+   Latent corr(eta, I) = .26-.35, corr(eta, T) = .28-.29, corr(eta, M) = .10-.12 by district
+   (``latent_correlations``; methods.md §1.3 anchors .25-.35 and .05-.15). Likert items ("change
+   over the last three years vs competitors", 3 = unchanged): y* = 0.72 F + m_l c +
+   sqrt(1 - 0.72^2 - m_l^2) e, m_l = 0.25, cut into 1..5 at the normal quantiles of the target
+   shares 4 / 15 / 46 / 27 / 8 % [assumption: mode 3, slightly more improvement than
+   deterioration]. The common-method factor c ~ N(0, 1) loads on practices and Likert items:
+   m_p m_l = .05 of latent correlation between any practice and any outcome item, m_l^2 = .06
+   between outcome items; it adds about .06-.07 to the correlations of the CSR index with the
+   scale scores (methods.md §1.3: + .05-.10).
+7. Item non-response. Every non-required codebook variable (turnover class, export share, age,
+   practices, certifications, Likert items) is missing completely at random with probability
+   ``missing_rate`` (default 0.02 [assumption]); firm_id, district and employees never are.
+
+Ground truth: ``ground_truth()`` returns the parameters, derived design constants, the analytic
+latent correlations, population figures, and pseudo-true values of the observable estimands
+(``estimands``) computed on one large sample of the same design (``TRUTH_FIRMS`` firms in the
+same district proportions, seed ``TRUTH_SEED``), each with its Monte Carlo standard error
+(Spearman correlations .0015-.003, rates <= .0015, OLS slopes .0045 pooled and about .008 per
+district; the truth takes about 2 s to compute and is cached per process).
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
+from scipy.optimize import brentq
+from scipy.special import expit, ndtr, ndtri
 
-from .codebook import load_codebook
+from .codebook import Codebook, load_codebook
 from .io import atomic_write_bytes, atomic_write_text
 
 DEFAULT_SEED = 20070101
 DEFAULT_N = {"capannori_paper": 28, "empolese_valdelsa_clothing": 34, "santa_croce_tanning": 30}
-PREFIX = {"capannori_paper": "CAP", "empolese_valdelsa_clothing": "EMP", "santa_croce_tanning": "SCR"}
-SIZE_RANGES = {"micro": (1, 9), "small": (10, 49), "medium": (50, 249)}
+ID_PREFIX = {"capannori_paper": "CAP", "empolese_valdelsa_clothing": "EMP", "santa_croce_tanning": "SCR"}
+SME_CLASSES = ("micro", "small", "medium")
+TURNOVER_CUTS_MEUR = (2.0, 10.0, 50.0)  # codebook turnover classes 1..4
+TRUTH_SEED = 1
+TRUTH_FIRMS = 460_000  # big-sample size for the pseudo-truth (5,000 x the default 92)
+CSV_NAME, TRUTH_NAME = "survey_synthetic.csv", "survey_synthetic.truth.json"
 
 
-@dataclass(frozen=True)
-class DistrictSpec:
-    population_firms: int  # N_d
-    size_shares: tuple[float, float, float]  # population shares micro/small/medium
-    export_mean: float  # mean export share, %
-    revenue_per_employee: float  # EUR thousand
-    innovation_effect: float  # latent b_I
+def _by_district(cap, clothing, tanning):
+    return lambda: {"capannori_paper": cap, "empolese_valdelsa_clothing": clothing,
+                    "santa_croce_tanning": tanning}
 
 
 @dataclass(frozen=True)
 class Params:
-    """Every number of the DGP; a synthetic survey is described by (Params, seed)."""
+    """Every number of the DGP (see the module docstring for sources and tags)."""
 
-    districts: dict[str, DistrictSpec] = field(default_factory=lambda: {
-        # 133 firms, ~6000 employees [published: D1]; shares chosen so the implied mean size is ~45
-        "capannori_paper": DistrictSpec(133, (0.30, 0.45, 0.25), 27.0, 400.0, 0.40),
-        # 2500 firms [assumption: between >5000 in the past and <2000 in 2012, D9]; mean size ~6
-        "empolese_valdelsa_clothing": DistrictSpec(2500, (0.84, 0.15, 0.01), 30.0, 100.0, 0.25),
-        # 935 firms, 7928 employees in 2005 [published: D18]; mean size ~8.5; exports ~50% [D17]
-        "santa_croce_tanning": DistrictSpec(935, (0.72, 0.26, 0.02), 50.0, 150.0, 0.30),
-    })
-    inclusion_weights: tuple[float, float, float] = (1.0, 2.5, 5.0)  # [assumption] larger firms reached more
-    gamma_size: float = 0.35  # size -> CSR propensity [assumption, Perrini et al. 2007]
-    lambda_dim: float = 0.75  # loading of dimensions on overall CSR [assumption]
-    alpha_item: float = 0.75  # loading of practices on their dimension [assumption]
-    practice_rates: dict[str, float] = field(default_factory=lambda: {
+    # 1. population frame
+    population_firms: dict = field(default_factory=_by_district(133, 2500, 935))
+    size_shares: dict = field(default_factory=_by_district((0.23, 0.44, 0.33), (0.85, 0.14, 0.01),
+                                                           (0.76, 0.22, 0.02)))
+    employee_median: dict = field(default_factory=_by_district(25.0, 3.0, 4.0))
+    employee_sigma: float = 1.2
+    # 2. sample design
+    inclusion_weights: tuple = (1.0, 2.5, 5.0)
+    reference_n: dict = field(default_factory=lambda: dict(DEFAULT_N))
+    # 3. covariates
+    age_mean: float = 25.0
+    age_shape: float = 3.0
+    export_mean: dict = field(default_factory=_by_district(27.0, 30.0, 50.0))
+    export_size_effect: float = 0.4
+    export_precision: float = 3.0
+    revenue_per_employee_keur: dict = field(default_factory=_by_district(389.0, 100.0, 161.0))
+    revenue_sd: float = 0.5
+    # 4. CSR practices
+    gamma_size: float = 0.40
+    lambda_dimension: float = 0.80
+    practice_loading: float = 0.80
+    practice_method: float = 0.20
+    practice_rates: dict = field(default_factory=lambda: {
         "wp_employee_benefits": 0.40, "wp_staff_evaluation": 0.30, "wp_training_plan": 0.50,
         "wp_work_life_balance": 0.35, "env_internal_audit": 0.35, "env_impact_monitoring": 0.40,
         "env_eco_materials": 0.25, "env_energy_efficiency": 0.45, "com_local_initiatives": 0.45,
         "com_international_initiatives": 0.06, "com_sponsorship": 0.40, "com_stakeholder_dialogue": 0.20,
         "mkt_supplier_requirements": 0.35, "mkt_fair_payment": 0.55, "mkt_product_information": 0.30,
         "mkt_complaints_system": 0.50, "gov_code_of_ethics": 0.30, "gov_sustainability_report": 0.08,
-        "gov_csr_responsible": 0.12, "gov_code_of_conduct": 0.35,
-    })
-    # Certification: a firm first is a "certifier" (probit on CSR propensity and size), then holds
-    # each certificate with its own probability (CSR propensity raises the CSR ones). Tuned so that
-    # in the default design >= 1 certificate ~0.46 and > 1 ~0.39 [published: S6, COSMIC 2009,
-    # 127/274 and 107/274]: COSMIC's certified firms mostly hold several certificates.
-    certifier_probit: tuple[float, float, float] = (-0.12, 0.45, 0.45)  # intercept, eta, size z
-    cert_given_certifier: dict[str, float] = field(default_factory=lambda: {
-        "cert_iso9001": 0.85, "cert_iso14001": 0.70, "cert_ohsas18001": 0.55,
-        "cert_emas": 0.12, "cert_sa8000": 0.10})
-    cert_eta_effect: float = 0.30
-    intangible_effect: float = 0.30  # latent b_T [assumption, methods.md 1.3: .25-.35]
-    market_on_innovation: float = 0.30  # M depends on I [assumption, Surroca et al.; Battaglia et al.]
-    market_on_csr: float = 0.02  # near-zero direct CSR -> market effect [assumption]
-    size_on_outcomes: float = 0.10
-    item_loading: float = 0.75
-    method_loading: float = 0.30  # common-method factor on every item (adds ~.05-.09 to item r)
-    likert_cuts: tuple[float, float, float, float] = (-1.6, -0.75, 0.35, 1.35)
-    age_mean: float = 25.0
+        "gov_csr_responsible": 0.12, "gov_code_of_conduct": 0.35})
+    # 5. certifications
+    cert_on_csr: float = 0.40
+    cert_on_size: float = 0.45
+    cert_loading: float = 0.98
+    cert_rates: dict = field(default_factory=lambda: {
+        "cert_iso14001": 0.40, "cert_emas": 0.05, "cert_sa8000": 0.04, "cert_ohsas18001": 0.34,
+        "cert_iso9001": 0.425})
+    # 6. competitiveness
+    innovation_on_csr: dict = field(default_factory=_by_district(0.34, 0.24, 0.27))
+    intangible_on_csr: float = 0.27
+    market_on_innovation: float = 0.30
+    market_on_csr: float = 0.0
+    outcomes_on_size: float = 0.08
+    likert_loading: float = 0.72
+    likert_method: float = 0.25
+    likert_shares: tuple = (0.04, 0.15, 0.46, 0.27, 0.08)
 
 
-def _standardise(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean()) / x.std() if x.std() > 0 else x - x.mean()
+# --- design: exact distributions of size and the derived constants ---------------------------
+
+def _class_ranges(cb: Codebook) -> dict[str, tuple[int, int]]:
+    """Employee range of each SME class; a firm has at least one employee [assumption]."""
+    return {c: (max(int(cb.size_classes[c]["min"]), 1), int(cb.size_classes[c]["max"])) for c in SME_CLASSES}
 
 
-def _design(params: Params, n_per_district: dict[str, int], rng: np.random.Generator) -> pd.DataFrame:
-    """District, size class and employees of every sampled firm."""
-    frames = []
-    w = np.array(params.inclusion_weights)
-    for district, n in n_per_district.items():
-        spec = params.districts[district]
-        shares = np.array(spec.size_shares) * w
-        shares /= shares.sum()
-        cls = rng.choice(3, size=n, p=shares)
-        lo = np.array([r[0] for r in SIZE_RANGES.values()])[cls]
-        hi = np.array([r[1] for r in SIZE_RANGES.values()])[cls]
-        employees = np.floor(np.exp(rng.uniform(np.log(lo), np.log(hi + 1)))).astype(int)
-        frames.append(pd.DataFrame({"district": district, "employees": np.clip(employees, lo, hi)}))
-    return pd.concat(frames, ignore_index=True)
+def _within_class(params: Params, district: str, cb: Codebook) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Employee values and probabilities within each class: lognormal truncated to the class, floored."""
+    mu, sigma = math.log(params.employee_median[district]), params.employee_sigma
+    out = {}
+    for c, (lo, hi) in _class_ranges(cb).items():
+        edges = np.arange(lo, hi + 2, dtype=float)
+        p = np.diff(ndtr((np.log(edges) - mu) / sigma))
+        out[c] = (np.arange(lo, hi + 1), p / p.sum())
+    return out
 
 
-def _simulate(params: Params, n_per_district: dict[str, int], seed: int, missing_rate: float) -> pd.DataFrame:
+def _sample_class_shares(params: Params, district: str) -> np.ndarray:
+    q = np.asarray(params.size_shares[district]) * np.asarray(params.inclusion_weights)
+    return q / q.sum()
+
+
+def _sample_pmf(params: Params, district: str, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """Employees and their probabilities for one sampled firm of the district."""
+    within = _within_class(params, district, cb)
+    q = _sample_class_shares(params, district)
+    return (np.concatenate([within[c][0] for c in SME_CLASSES]),
+            np.concatenate([qc * within[c][1] for qc, c in zip(q, SME_CLASSES)]))
+
+
+def design_constants(params: Params | None = None) -> dict:
+    """Constants implied by the design: standardisation of log size, export intercepts, thresholds."""
+    params = params or Params()
     cb = load_codebook()
+    pmfs = {d: _sample_pmf(params, d, cb) for d in cb.district_ids}
+    total = sum(params.reference_n.values())
+    log_k = {d: np.log(k) for d, (k, _) in pmfs.items()}
+    mean = sum(params.reference_n[d] / total * (p * log_k[d]).sum() for d, (_, p) in pmfs.items())
+    var = sum(params.reference_n[d] / total * (p * (log_k[d] - mean) ** 2).sum() for d, (_, p) in pmfs.items())
+    sd = math.sqrt(var)
+    z = {d: (log_k[d] - mean) / sd for d in pmfs}
+    export_intercept = {
+        d: brentq(lambda a, p=p, d=d: p @ expit(a + params.export_size_effect * z[d]) - params.export_mean[d] / 100,
+                  -20, 20)
+        for d, (_, p) in pmfs.items()}
+    g = params.gamma_size
+    return {
+        "log_employees_mean": mean, "log_employees_sd": sd,
+        "z_moments": {d: {"mean": float(p @ z[d]), "var": float(p @ z[d] ** 2 - (p @ z[d]) ** 2)}
+                      for d, (_, p) in pmfs.items()},
+        "sample_class_shares": {d: dict(zip(SME_CLASSES, _sample_class_shares(params, d).tolist()))
+                                for d in cb.district_ids},
+        "export_intercept": export_intercept,
+        "practice_thresholds": {j: float(ndtri(1 - r)) for j, r in params.practice_rates.items()},
+        "cert_thresholds": {j: float(ndtri(1 - r)) for j, r in params.cert_rates.items()},
+        "cert_propensity_residual_var": 1 - (params.cert_on_csr ** 2 + params.cert_on_size ** 2
+                                             + 2 * params.cert_on_csr * params.cert_on_size * g),
+        "likert_cuts": [float(x) for x in ndtri(np.cumsum(params.likert_shares)[:-1])],
+        "outcome_residual_var": {d: _outcome_residual_var(params, d) for d in cb.district_ids},
+    }
+
+
+def population_counts(params: Params | None = None) -> pd.DataFrame:
+    """Firms in each district's population by size class (columns district, size_class, N).
+
+    The post-stratification targets; rounded by largest remainder so classes sum to N_d.
+    """
+    params = params or Params()
+    rows = []
+    for district in load_codebook().district_ids:
+        exact = np.asarray(params.size_shares[district]) * params.population_firms[district]
+        counts = np.floor(exact).astype(int)
+        order = np.argsort(-(exact - counts), kind="stable")
+        counts[order[: params.population_firms[district] - counts.sum()]] += 1
+        rows += [{"district": district, "size_class": c, "N": int(n)} for c, n in zip(SME_CLASSES, counts)]
+    return pd.DataFrame(rows)
+
+
+def population_mean_employees(params: Params | None = None) -> dict[str, float]:
+    """Exact mean employees per firm in each district's population (and pooled over districts)."""
+    params = params or Params()
+    cb = load_codebook()
+    out, firms, employees = {}, 0.0, 0.0
+    for d in cb.district_ids:
+        within = _within_class(params, d, cb)
+        out[d] = float(sum(s * (within[c][0] * within[c][1]).sum()
+                           for s, c in zip(params.size_shares[d], SME_CLASSES)))
+        firms += params.population_firms[d]
+        employees += params.population_firms[d] * out[d]
+    out["pooled"] = employees / firms
+    return out
+
+
+# --- latent structure --------------------------------------------------------------------------
+# Every latent is a linear combination of independent parts [z, e_eta, e_I, e_T, e_M].
+
+def _latent_rows(params: Params, district: str) -> dict[str, np.ndarray]:
+    g, s = params.gamma_size, params.outcomes_on_size
+    eta = np.array([g, 1.0, 0, 0, 0])
+    size = np.array([1.0, 0, 0, 0, 0])
+    innovation = params.innovation_on_csr[district] * eta + s * size + np.array([0, 0, 1.0, 0, 0])
+    intangible = params.intangible_on_csr * eta + s * size + np.array([0, 0, 0, 1.0, 0])
+    market = (params.market_on_innovation * innovation + params.market_on_csr * eta + s * size
+              + np.array([0, 0, 0, 0, 1.0]))
+    return {"eta": eta, "innovation": innovation, "intangible": intangible, "market": market}
+
+
+def _outcome_residual_var(params: Params, district: str) -> dict[str, float]:
+    """Residual variances giving each outcome factor unit variance in the reference design."""
+    v = np.array([1.0, 1 - params.gamma_size ** 2, 0, 0, 0])
+    rows = _latent_rows(params, district)
+    out = {"innovation": 1 - rows["innovation"] ** 2 @ v, "intangible": 1 - rows["intangible"] ** 2 @ v}
+    explained_m = rows["market"] ** 2 @ v + params.market_on_innovation ** 2 * out["innovation"]
+    out["market"] = 1 - explained_m
+    if min(out.values()) <= 0:
+        raise ValueError(f"outcome effects too large for unit-variance factors in {district}: {out}")
+    return {k: float(x) for k, x in out.items()}
+
+
+def latent_correlations(params: Params | None = None) -> dict[str, dict[str, float]]:
+    """Analytic correlations of the CSR propensity with each outcome factor, per district.
+
+    Uses each district's own variance of log size in the sample design, so the values differ a
+    little from the reference-design ones quoted in the module docstring.
+    """
+    params = params or Params()
+    const = design_constants(params)
+    out = {}
+    for d in load_codebook().district_ids:
+        res = const["outcome_residual_var"][d]
+        v = np.array([const["z_moments"][d]["var"], 1 - params.gamma_size ** 2,
+                      res["innovation"], res["intangible"], res["market"]])
+        rows = _latent_rows(params, d)
+        A = np.vstack([rows[k] for k in ("eta", "innovation", "intangible", "market")])
+        cov = (A * v) @ A.T
+        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+        out[d] = {f"eta.{k}": float(corr[0, i]) for i, k in enumerate(("innovation", "intangible", "market"), 1)}
+        out[d]["direct.market_on_eta"] = params.market_on_csr
+    return out
+
+
+# --- simulation --------------------------------------------------------------------------------
+
+def _check_design(n_per_district: dict[str, int] | None, missing_rate: float, cb: Codebook) -> dict[str, int]:
+    n = dict(DEFAULT_N if n_per_district is None else n_per_district)
+    unknown = sorted(set(n) - set(cb.district_ids))
+    if unknown:
+        raise ValueError(f"unknown district(s) {unknown}; valid: {', '.join(cb.district_ids)}")
+    if any(int(v) != v or v < 0 for v in n.values()):
+        raise ValueError(f"firms per district must be non-negative integers, got {n}")
+    if not 0 <= missing_rate < 1:
+        raise ValueError(f"missing_rate must be in [0, 1), got {missing_rate}")
+    return {d: int(n.get(d, 0)) for d in cb.district_ids}
+
+
+def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
+              missing_rate: float) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The survey and its latent variables (eta, method, innovation, intangible, market)."""
+    cb = load_codebook()
+    const = design_constants(params)
     rng = np.random.default_rng(seed)
-    firms = _design(params, n_per_district, rng)
-    n = len(firms)
-    district = firms["district"].to_numpy()
-    spec = [params.districts[d] for d in district]
-    log_size = np.log(firms["employees"].to_numpy())
-    z = (log_size - 2.5) / 1.2  # fixed standardisation (not sample-dependent) [assumption]
+    districts = [d for d in cb.district_ids if n_per_district[d] > 0]
+    n = sum(n_per_district.values())
+    dist_idx = np.repeat(np.arange(len(districts)), [n_per_district[d] for d in districts])
 
-    age = np.clip(np.round(rng.gamma(4.0, params.age_mean / 4.0, n)), 1, 150).astype(int)
-    export_mean = np.array([s.export_mean for s in spec]) / 100
-    export_logit = np.log(export_mean / (1 - export_mean)) + 0.35 * z + rng.normal(0, 1.0, n)
-    export = np.round(100 / (1 + np.exp(-export_logit)), 1)
-    revenue = firms["employees"].to_numpy() * np.array([s.revenue_per_employee for s in spec]) \
-        * np.exp(rng.normal(0, 0.4, n)) / 1000  # EUR million
-    turnover_class = np.digitize(revenue, [2, 10, 50]) + 1
+    def per_district(values: dict) -> np.ndarray:
+        return np.asarray([values[d] for d in districts], dtype=float)[dist_idx]
 
-    eta = params.gamma_size * z + np.sqrt(1 - params.gamma_size ** 2) * rng.normal(size=n)
+    # 2. sample: size class, then employees within the class (inverse CDF on the exact pmf)
+    employees = np.empty(n, dtype=np.int64)
+    u_class, u_size = rng.random(n), rng.random(n)
+    for i, d in enumerate(districts):
+        rows = np.flatnonzero(dist_idx == i)
+        cls = np.searchsorted(np.cumsum(_sample_class_shares(params, d))[:-1], u_class[rows], side="right")
+        within = _within_class(params, d, cb)
+        for j, c in enumerate(SME_CLASSES):
+            sel = rows[cls == j]
+            k, p = within[c]
+            employees[sel] = k[np.minimum(np.searchsorted(np.cumsum(p), u_size[sel], side="right"), len(k) - 1)]
+    z = (np.log(employees) - const["log_employees_mean"]) / const["log_employees_sd"]
+
+    # 3. covariates
+    age = np.clip(np.rint(rng.gamma(params.age_shape, params.age_mean / params.age_shape, n)), 1, 150)
+    mu = expit(per_district(const["export_intercept"]) + params.export_size_effect * z)
+    phi = params.export_precision
+    export = np.round(100 * rng.beta(mu * phi, (1 - mu) * phi), 1)
+    revenue = (employees * per_district(params.revenue_per_employee_keur) / 1000
+               * np.exp(params.revenue_sd * rng.standard_normal(n)))
+    turnover_class = np.searchsorted(TURNOVER_CUTS_MEUR, revenue, side="right") + 1
+
+    # 4. CSR propensity, dimensions, practices (with the common-method factor)
+    g = params.gamma_size
+    eta = g * z + math.sqrt(1 - g ** 2) * rng.standard_normal(n)
+    method = rng.standard_normal(n)
     cols: dict[str, np.ndarray] = {}
+    lam, a, mp = params.lambda_dimension, params.practice_loading, params.practice_method
     for dim, items in cb.practices_by_dimension().items():
-        theta = params.lambda_dim * eta + np.sqrt(1 - params.lambda_dim ** 2) * rng.normal(size=n)
-        for item in items:
-            latent = params.alpha_item * theta + np.sqrt(1 - params.alpha_item ** 2) * rng.normal(size=n)
-            cols[item] = (latent > -ndtri(params.practice_rates[item])).astype(int)
-    a, b_eta, b_size = params.certifier_probit
-    certifier = a + b_eta * eta + b_size * z + rng.normal(size=n) > 0
-    held = {cert: (ndtri(p) + params.cert_eta_effect * eta + rng.normal(size=n)
-                   > 0) & certifier for cert, p in params.cert_given_certifier.items()}
-    held["cert_iso9001"] |= certifier & ~np.any(list(held.values()), axis=0)  # a certifier holds one
-    for cert, has in held.items():
-        cols[cert] = has.astype(int)
-    b_innov = np.array([s.innovation_effect for s in spec])
-    size_eff = params.size_on_outcomes * z
+        theta = lam * eta + math.sqrt(1 - lam ** 2) * rng.standard_normal(n)
+        noise = rng.standard_normal((n, len(items)))
+        for j, item in enumerate(items):
+            latent = a * theta + mp * method + math.sqrt(1 - a ** 2 - mp ** 2) * noise[:, j]
+            cols[item] = (latent > const["practice_thresholds"][item]).astype(np.int64)
 
-    def unit(latent_signal_var: np.ndarray | float) -> np.ndarray:
-        return np.sqrt(np.maximum(1 - latent_signal_var, 0.05)) * rng.normal(size=n)
+    # 5. certifications
+    certs = cb.certifications(None)
+    propensity = (params.cert_on_csr * eta + params.cert_on_size * z
+                  + math.sqrt(const["cert_propensity_residual_var"]) * rng.standard_normal(n))
+    L = params.cert_loading
+    noise = rng.standard_normal((n, len(certs)))
+    for j, cert in enumerate(certs):
+        cols[cert] = (L * propensity + math.sqrt(1 - L ** 2) * noise[:, j]
+                      > const["cert_thresholds"][cert]).astype(np.int64)
 
-    innovation = b_innov * eta + size_eff
-    innovation = innovation + unit(b_innov ** 2 + params.size_on_outcomes ** 2)
-    intangible = params.intangible_effect * eta + size_eff
-    intangible = intangible + unit(params.intangible_effect ** 2 + params.size_on_outcomes ** 2)
-    market = params.market_on_innovation * innovation + params.market_on_csr * eta + size_eff
-    market = market + unit(params.market_on_innovation ** 2 + 0.05)
+    # 6. competitiveness factors and Likert items
+    s = params.outcomes_on_size
+    res = {k: per_district({d: const["outcome_residual_var"][d][k] for d in districts})
+           for k in cb.outcome_scales}
+    innovation = per_district(params.innovation_on_csr) * eta + s * z + np.sqrt(res["innovation"]) * rng.standard_normal(n)
+    intangible = params.intangible_on_csr * eta + s * z + np.sqrt(res["intangible"]) * rng.standard_normal(n)
+    market = (params.market_on_innovation * innovation + params.market_on_csr * eta + s * z
+              + np.sqrt(res["market"]) * rng.standard_normal(n))
     factors = {"innovation": innovation, "intangible": intangible, "market": market}
-    method = rng.normal(size=n)
-    noise_sd = np.sqrt(max(1 - params.item_loading ** 2 - params.method_loading ** 2, 0.05))
+    ll, ml = params.likert_loading, params.likert_method
     for scale, items in cb.items_by_scale().items():
-        for item in items:
-            y = params.item_loading * factors[scale] + params.method_loading * method + noise_sd * rng.normal(size=n)
-            cols[item] = np.digitize(y, params.likert_cuts) + 1
+        noise = rng.standard_normal((n, len(items)))
+        for j, item in enumerate(items):
+            y = ll * factors[scale] + ml * method + math.sqrt(1 - ll ** 2 - ml ** 2) * noise[:, j]
+            cols[item] = np.searchsorted(const["likert_cuts"], y, side="right") + 1
 
-    counters = {d: 0 for d in n_per_district}
-    ids = []
-    for d in district:
-        counters[d] += 1
-        ids.append(f"{PREFIX[d]}-{counters[d]:03d}")
-    data = {"firm_id": ids, "district": district, "employees": firms["employees"].to_numpy(),
-            "turnover_class": turnover_class, "export_share": export, "firm_age": age, **cols}
-    df = pd.DataFrame({name: data[name] for name in cb.names})
+    # 7. assemble in codebook order, then item non-response (MCAR)
+    district = np.asarray(districts, dtype=object)[dist_idx]
+    number = np.concatenate([np.arange(1, n_per_district[d] + 1) for d in districts]) if n else np.array([], int)
+    prefix = pd.Series(np.asarray([ID_PREFIX[d] for d in districts], dtype=object)[dist_idx])
+    values = {"firm_id": prefix + "-" + pd.Series(number).astype(str).str.zfill(3),
+              "district": district, "employees": employees, "turnover_class": turnover_class,
+              "export_share": export, "firm_age": age.astype(np.int64), **cols}
     nullable = [v.name for v in cb.variables if not v.required]
-    for name in nullable:
-        mask = rng.random(n) < missing_rate
-        if cb[name].type == "number":
-            df[name] = df[name].mask(mask)
+    missing = dict(zip(nullable, (rng.random((n, len(nullable))) < missing_rate).T))
+    data = {}
+    for var in cb.variables:
+        x = values[var.name]
+        mask = missing.get(var.name, np.zeros(n, dtype=bool))
+        if var.type == "id" or (var.type == "category" and var.name == "district"):
+            data[var.name] = pd.array(np.asarray(x, dtype=object), dtype="string")
+        elif var.type == "number":
+            data[var.name] = np.where(mask, np.nan, np.asarray(x, dtype=float))
         else:
-            df[name] = pd.array(df[name], dtype="Int64")
-            df.loc[mask, name] = pd.NA
-    for name in ("employees",):
-        df[name] = pd.array(df[name], dtype="Int64")
-    return df
+            data[var.name] = pd.arrays.IntegerArray(np.asarray(x, dtype=np.int64), mask.copy())
+    latent = {"district": district, "eta": eta, "method": method, **factors}
+    return pd.DataFrame(data), latent
 
 
 def generate(n_per_district: dict[str, int] | None = None, seed: int = DEFAULT_SEED,
              missing_rate: float = 0.02, params: Params | None = None) -> pd.DataFrame:
-    """A synthetic survey following the codebook (columns in codebook order)."""
-    n_per_district = dict(DEFAULT_N if n_per_district is None else n_per_district)
-    unknown = set(n_per_district) - set(DEFAULT_N)
-    if unknown:
-        raise ValueError(f"unknown district(s) {sorted(unknown)}; valid: {', '.join(DEFAULT_N)}")
-    return _simulate(params or Params(), n_per_district, seed, missing_rate)
+    """A synthetic survey following the codebook: its columns in its order, districts in its order.
+
+    firm_id and district are pandas strings, export_share float (NaN = missing), every other
+    variable nullable Int64. ``n_per_district`` defaults to ``DEFAULT_N`` (92 firms).
+    """
+    cb = load_codebook()
+    return _simulate(params or Params(), _check_design(n_per_district, missing_rate, cb), seed, missing_rate)[0]
 
 
-def population_counts(params: Params | None = None) -> pd.DataFrame:
-    """Firms in each district's population by size class: the post-stratification targets."""
-    params = params or Params()
-    rows = []
-    for district, spec in params.districts.items():
-        counts = np.round(np.array(spec.size_shares) * spec.population_firms).astype(int)
-        rows += [{"district": district, "size_class": cls, "N": int(c)} for cls, c in zip(SIZE_RANGES, counts)]
-    return pd.DataFrame(rows)
+# --- estimands and ground truth ----------------------------------------------------------------
+
+CONTROLS = ("log_employees", "export_share", "firm_age")
 
 
-def _ols_slope(frame: pd.DataFrame, outcome: str, exposure: str, controls: list[str]) -> float:
-    data = frame[[outcome, exposure, *controls]].dropna()
-    X = np.column_stack([np.ones(len(data)), data[[exposure, *controls]].to_numpy(dtype=float)])
-    beta, *_ = np.linalg.lstsq(X, data[outcome].to_numpy(dtype=float), rcond=None)
-    return float(beta[1])
+def _ols_slope(frame: pd.DataFrame, y: str, x: str, controls: list[str]) -> tuple[float, float]:
+    """OLS slope of y on x with controls (and intercept), with its HC0 standard error."""
+    data = frame[[y, x, *controls]].dropna().to_numpy(dtype=float)
+    X = np.column_stack([np.ones(len(data)), data[:, 1:]])
+    beta, *_ = np.linalg.lstsq(X, data[:, 0], rcond=None)
+    bread = np.linalg.inv(X.T @ X)
+    meat = (X * ((data[:, 0] - X @ beta) ** 2)[:, None]).T @ X
+    return float(beta[1]), float(math.sqrt((bread @ meat @ bread)[1, 1]))
 
 
-TRUTH_N_PER_DISTRICT = 100_000
-TRUTH_SEED = 1
+def _share(indicator: pd.Series) -> tuple[float, float]:
+    """A share and its binomial standard error (NaN when nobody answered)."""
+    n = len(indicator)
+    p = float(indicator.mean()) if n else math.nan
+    return p, math.sqrt(p * (1 - p) / n) if n else math.nan
 
 
-def pseudo_truth(params: Params | None = None, missing_rate: float = 0.02) -> dict:
-    """Estimands on a very large sample of the same design: the values estimators should recover.
+def estimands(survey: pd.DataFrame, cb: Codebook | None = None) -> tuple[dict, dict]:
+    """Observable estimands per district present and pooled, with large-sample standard errors.
 
-    With 100,000 firms per district the Monte Carlo standard error of a correlation or slope is
-    about 0.003 (district) and 0.002 (pooled).
+    Returns (values, standard_errors), each {group: {key: float}} with keys
+    ``spearman.csr_overall.score_<scale>`` (SE: Fieller, (1 - r^2) sqrt(1.06 / (n - 3))),
+    ``ols.score_<scale>.csr_overall`` (controls log_employees, export_share, firm_age, plus
+    district fixed effects when pooled; HC0 SE), ``ols.score_market.csr_overall|score_innovation``
+    (the same with score_innovation added: the observable 'direct' association), ``rate.<item>`` for every practice and
+    certification (among answers), ``share.cert_at_least_one`` and ``share.cert_more_than_one``
+    (certifications of any kind, ISO 9001 included, among firms answering all of them).
     """
     from .measures import analysis_frame
 
-    params = params or Params()
-    big = analysis_frame(generate({d: TRUTH_N_PER_DISTRICT for d in DEFAULT_N}, seed=TRUTH_SEED,
-                                  missing_rate=missing_rate, params=params))
-    cb = load_codebook()
-    controls = ["log_employees", "export_share", "firm_age"]
-    truth: dict = {}
-    groups = {d: big[big["district"] == d] for d in DEFAULT_N} | {"pooled": big}
-    for group, frame in groups.items():
-        g: dict = {}
+    cb = cb or load_codebook()
+    frame = analysis_frame(survey, cb)
+    present = [d for d in cb.district_ids if (frame["district"] == d).any()]
+    dummies = pd.get_dummies(frame["district"].astype(str), dtype=float).reindex(columns=present[1:], fill_value=0.0)
+    frame = pd.concat([frame, dummies.add_prefix("fe_")], axis=1)
+    groups = {d: frame[frame["district"] == d] for d in present} | {"pooled": frame}
+    values: dict = {}
+    ses: dict = {}
+    for group, g in groups.items():
+        v, se = {}, {}
+        controls = list(CONTROLS) + ([f"fe_{d}" for d in present[1:]] if group == "pooled" else [])
         for scale in cb.outcome_scales:
             y = f"score_{scale}"
-            g[f"spearman.csr_overall.{y}"] = float(frame["csr_overall"].corr(frame[y], method="spearman"))
-            extra = []
-            if group == "pooled":
-                dummies = pd.get_dummies(frame["district"], drop_first=True, dtype=float)
-                frame = pd.concat([frame.drop(columns=dummies.columns, errors="ignore"), dummies], axis=1)
-                extra = list(dummies.columns)
-            g[f"ols.{y}.csr_overall"] = _ols_slope(frame, y, "csr_overall", controls + extra)
+            pair = g[["csr_overall", y]].dropna()
+            r = float(pair["csr_overall"].rank().corr(pair[y].rank()))
+            v[f"spearman.csr_overall.{y}"] = r
+            se[f"spearman.csr_overall.{y}"] = (1 - r ** 2) * math.sqrt(1.06 / max(len(pair) - 3, 1))
+            key = f"ols.{y}.csr_overall"
+            v[key], se[key] = _ols_slope(g, y, "csr_overall", controls)
+        key = "ols.score_market.csr_overall|score_innovation"  # the 'direct' association
+        v[key], se[key] = _ols_slope(g, "score_market", "csr_overall", controls + ["score_innovation"])
         for item in cb.practices() + cb.certifications(None):
-            g[f"rate.{item}"] = float(frame[item].astype("float64").mean())
-        certs = frame[cb.certifications(None)].astype("float64").fillna(0).sum(axis=1)
-        g["share.cert_at_least_one"] = float((certs >= 1).mean())
-        g["share.cert_more_than_one"] = float((certs >= 2).mean())
-        truth[group] = {k: round(v, 4) for k, v in g.items()}
-    return truth
+            answered = g[item].dropna().astype(float)
+            v[f"rate.{item}"], se[f"rate.{item}"] = _share(answered == 1)
+        held = g[cb.certifications(None)].dropna().astype(float).sum(axis=1)
+        v["share.cert_at_least_one"], se["share.cert_at_least_one"] = _share(held >= 1)
+        v["share.cert_more_than_one"], se["share.cert_more_than_one"] = _share(held >= 2)
+        values[group], ses[group] = v, se
+    return values, ses
 
 
-def ground_truth(params: Params | None = None, missing_rate: float = 0.02) -> dict:
-    """Structural parameters and pseudo-true estimands, JSON-serialisable."""
+_TRUTH_CACHE: dict[str, tuple[dict, dict]] = {}
+
+
+def _truth_design(n_per_district: dict[str, int]) -> dict[str, int]:
+    """The pseudo-truth sample: about TRUTH_FIRMS firms in the proportions of ``n_per_district``."""
+    k = math.ceil(TRUTH_FIRMS / sum(n_per_district.values()))
+    return {d: k * n for d, n in n_per_district.items()}
+
+
+def _pseudo_truth(params: Params | None = None, n_per_district: dict[str, int] | None = None,
+                 missing_rate: float = 0.02) -> tuple[dict, dict]:
+    """Estimands on one very large sample of the design: (values, Monte Carlo SEs), cached."""
     params = params or Params()
-    return {"parameters": json.loads(json.dumps(asdict(params))), "missing_rate": missing_rate,
-            "population_counts": population_counts(params).to_dict(orient="records"),
-            "pseudo_truth": pseudo_truth(params, missing_rate),
-            "pseudo_truth_design": {"n_per_district": TRUTH_N_PER_DISTRICT, "seed": TRUTH_SEED}}
+    cb = load_codebook()
+    big = _truth_design(_check_design(n_per_district, missing_rate, cb))
+    key = json.dumps([asdict(params), big, missing_rate], sort_keys=True)
+    if key not in _TRUTH_CACHE:
+        values, ses = estimands(_simulate(params, big, TRUTH_SEED, missing_rate)[0], cb)
+        _TRUTH_CACHE[key] = ({g: {k: round(x, 4) for k, x in v.items()} for g, v in values.items()},
+                             {g: {k: float(f"{x:.2g}") for k, x in v.items()} for g, v in ses.items()})
+    return copy.deepcopy(_TRUTH_CACHE[key])
+
+
+def _rounded(obj, digits: int = 6):
+    if isinstance(obj, float):
+        return round(float(obj), digits)
+    if isinstance(obj, dict):
+        return {k: _rounded(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(v, digits) for v in obj]
+    return obj
+
+
+def ground_truth(params: Params | None = None, n_per_district: dict[str, int] | None = None,
+                 missing_rate: float = 0.02) -> dict:
+    """Structural parameters, derived constants, latent correlations, population figures and the
+    pseudo-true estimands of the design (JSON-serialisable, deterministic)."""
+    params = params or Params()
+    cb = load_codebook()
+    design = _check_design(n_per_district, missing_rate, cb)
+    values, ses = _pseudo_truth(params, design, missing_rate)
+    counts = population_counts(params)
+    mean_emp = population_mean_employees(params)
+    population = {d: {"firms": params.population_firms[d], "mean_employees": mean_emp[d],
+                      "size_class_counts": dict(zip(counts.loc[counts["district"] == d, "size_class"],
+                                                    counts.loc[counts["district"] == d, "N"].astype(int).tolist()))}
+                  for d in cb.district_ids}
+    population["pooled"] = {"firms": int(sum(params.population_firms.values())), "mean_employees": mean_emp["pooled"]}
+    return _rounded({
+        "parameters": asdict(params),
+        "design_constants": design_constants(params),
+        "latent_correlations": latent_correlations(params),
+        "population": population,
+        "pseudo_truth": values,
+        "pseudo_truth_mc_se": ses,
+        "pseudo_truth_design": {"n_per_district": _truth_design(design), "seed": TRUTH_SEED,
+                                "missing_rate": missing_rate},
+    })
+
+
+def _csv_bytes(survey: pd.DataFrame) -> bytes:
+    """The survey as UTF-8 CSV bytes: comma, header, '\\n' line ends, empty cell = missing."""
+    return survey.to_csv(index=False, lineterminator="\n", float_format="%.1f", na_rep="").encode("utf-8")
 
 
 def write_synthetic(directory: str | Path = "data/raw", seed: int = DEFAULT_SEED,
-                    n_per_district: dict[str, int] | None = None) -> list[Path]:
-    """Write `survey_synthetic.csv` and `survey_synthetic.truth.json`; return their paths."""
+                    n_per_district: dict[str, int] | None = None, missing_rate: float = 0.02,
+                    params: Params | None = None) -> list[Path]:
+    """Write ``survey_synthetic.csv`` and ``survey_synthetic.truth.json`` atomically; return their paths."""
+    params = params or Params()
+    design = _check_design(n_per_district, missing_rate, load_codebook())
+    data = _csv_bytes(_simulate(params, design, seed, missing_rate)[0])
+    truth = {"synthetic": True, "generator": "cooperate_analysis.synthetic", "seed": seed,
+             "n_per_district": design, "missing_rate": missing_rate,
+             "data_file": CSV_NAME, "data_sha256": hashlib.sha256(data).hexdigest(),
+             **ground_truth(params, design, missing_rate)}
     directory = Path(directory)
-    n_per_district = dict(DEFAULT_N if n_per_district is None else n_per_district)
-    csv = generate(n_per_district, seed).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    truth = {"synthetic": True, "seed": seed, "n_per_district": n_per_district,
-             "data_sha256": hashlib.sha256(csv).hexdigest(), **ground_truth()}
-    data_path, truth_path = directory / "survey_synthetic.csv", directory / "survey_synthetic.truth.json"
-    atomic_write_bytes(data_path, csv)
+    data_path, truth_path = directory / CSV_NAME, directory / TRUTH_NAME
+    atomic_write_bytes(data_path, data)
     atomic_write_text(truth_path, json.dumps(truth, indent=1, sort_keys=True) + "\n")
     return [data_path, truth_path]

@@ -1,0 +1,237 @@
+"""Scale measures and measurement checks: hand-made answers, published references, simulations.
+
+References (methods.md §4): pingouin's Cronbach datasets (items 5) and lavaan's Holzinger-Swineford
+CFA (item 6); lavaan's SRMR (0.065) and completely standardized loadings for the same model are
+printed in lavaan 0.6 summaries, e.g. rempsyc/lavaanExtra reference/write_lavaan.md.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from factor_analyzer import FactorAnalyzer
+from scipy import stats
+from semopy.examples import holzinger39
+
+from cooperate_analysis import measures
+from cooperate_analysis.codebook import load_codebook
+
+# factor_analyzer 0.5.1 still passes sklearn's renamed `force_all_finite` argument.
+pytestmark = pytest.mark.filterwarnings("ignore:'force_all_finite' was renamed:FutureWarning")
+
+CB = load_codebook()
+
+
+def simulate(factors: dict[str, list[str]], n: int, loading: float, factor_corr: float, seed: int) -> pd.DataFrame:
+    """Standardized items from a common-factor model: item = loading * factor + noise."""
+    rng = np.random.default_rng(seed)
+    m = len(factors)
+    phi = np.full((m, m), factor_corr) + (1 - factor_corr) * np.eye(m)
+    scores = rng.multivariate_normal(np.zeros(m), phi, size=n)
+    cols = {}
+    for j, items in enumerate(factors.values()):
+        for item in items:
+            cols[item] = loading * scores[:, j] + np.sqrt(1 - loading**2) * rng.standard_normal(n)
+    return pd.DataFrame(cols)
+
+
+def feldt(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, float]:
+    """Feldt, Woodruff & Salih (1987) interval, written out independently of pingouin."""
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    return (1 - (1 - alpha) * stats.f.ppf(1 - (1 - ci) / 2, df1, df2),
+            1 - (1 - alpha) * stats.f.ppf((1 - ci) / 2, df1, df2))
+
+
+# --- scale scores ---------------------------------------------------------------------------------
+
+def test_csr_indices_known_answers():
+    df = pd.DataFrame(np.nan, index=range(3), columns=CB.practices() + CB.certifications("csr"))
+    wp, env = CB.practices("workplace"), CB.practices("environment")
+    df.loc[0, wp] = [1, 1, 0, 0]
+    df.loc[0, env] = [1, np.nan, 0, np.nan]           # share among answered: 1 of 2
+    df.loc[1, wp] = [1, 1, 1, 0]                      # only one dimension answered
+    df.loc[2, CB.practices()] = 0
+    df.loc[0, CB.certifications("csr")] = [1, 0, np.nan, 1]
+    df.loc[2, CB.certifications("csr")] = 0
+    out = measures.csr_indices(df)
+    assert out.loc[0, "csr_workplace"] == 0.5
+    assert out.loc[0, "csr_environment"] == 0.5
+    assert np.isnan(out.loc[0, "csr_community"])
+    assert out.loc[0, "csr_overall"] == 0.5            # mean of the answered dimensions
+    assert out.loc[1, "csr_overall"] == 0.75
+    assert out.loc[2, "csr_overall"] == 0.0
+    assert out["csr_cert_count"].tolist()[0] == 2 and np.isnan(out.loc[1, "csr_cert_count"])
+    assert out.loc[0, "cert_any"] == 1 and np.isnan(out.loc[1, "cert_any"]) and out.loc[2, "cert_any"] == 0
+
+
+def test_outcome_scores_half_answered_rule():
+    inn, mkt = CB.outcome_items("innovation"), CB.outcome_items("market")  # 3 and 4 items
+    df = pd.DataFrame(np.nan, index=range(3), columns=CB.outcome_items())
+    df.loc[0, inn] = [4, 2, np.nan]                   # 2 of 3 answered -> mean
+    df.loc[1, inn] = [4, np.nan, np.nan]              # 1 of 3 -> missing
+    df.loc[0, mkt] = [5, np.nan, 1, np.nan]           # exactly half -> mean
+    df.loc[1, mkt] = [5, np.nan, np.nan, np.nan]      # 1 of 4 -> missing
+    df.loc[2, :] = 3
+    out = measures.outcome_scores(df)
+    assert out.loc[0, "score_innovation"] == 3.0 and np.isnan(out.loc[1, "score_innovation"])
+    assert out.loc[0, "score_market"] == 3.0 and np.isnan(out.loc[1, "score_market"])
+    assert np.isnan(out.loc[0, "score_intangible"])
+    assert (out.loc[2] == 3.0).all()
+
+
+# --- reliability ----------------------------------------------------------------------------------
+
+def test_alpha_long_format_reference():
+    wide = pg.read_dataset("cronbach_alpha").pivot(index="Subj", columns="Items", values="Scores")
+    row = measures.reliability(wide, list(wide.columns)).iloc[0]
+    assert round(row["alpha"], 3) == 0.592
+    assert (row["ci_low"], row["ci_high"]) == (0.195, 0.840)
+    assert (row["k"], row["n"]) == wide.shape[::-1]
+
+
+def test_alpha_listwise_not_pairwise():
+    data = pg.read_dataset("cronbach_wide_missing")
+    complete = len(data.dropna())
+    row = measures.reliability(data, list(data.columns)).iloc[0]
+    assert round(row["alpha"], 4) == 0.8017                       # listwise reference
+    assert (row["k"], row["n"]) == (11, complete) and complete < len(data)
+    # pingouin's default (pairwise) gives the other reference value, which we do not use
+    pairwise, pairwise_ci = pg.cronbach_alpha(data)
+    assert round(pairwise, 4) == 0.7327 and list(pairwise_ci) == [0.435, 0.909]
+    # Feldt CI: ours uses the complete cases; pingouin's listwise option (the methods.md
+    # reference [0.581, 0.933]) keeps the row count from before deletion
+    assert (row["ci_low"], row["ci_high"]) == tuple(np.round(feldt(row["alpha"], complete, 11), 3))
+    _, listwise_ci = pg.cronbach_alpha(data, nan_policy="listwise")
+    assert list(listwise_ci) == [0.581, 0.933]
+    assert list(listwise_ci) == list(np.round(feldt(row["alpha"], len(data), 11), 3))
+
+
+def test_alpha_of_binary_items_is_kr20():
+    items = CB.practices("workplace")
+    latent = simulate({"f": items}, n=200, loading=0.7, factor_corr=0.0, seed=3)
+    binary = (latent > 0.3).astype(float)
+    binary.iloc[5, 1] = np.nan
+    complete = binary.dropna()
+    p = complete.mean()
+    k = len(items)
+    kr20 = k / (k - 1) * (1 - (p * (1 - p)).sum() / complete.sum(axis=1).var(ddof=0))
+    row = measures.reliability(binary, items).iloc[0]
+    assert row["alpha"] == pytest.approx(kr20, rel=1e-12)
+    assert row["n"] == 199
+
+
+def test_reliability_table_layout(survey):
+    table = measures.reliability_table(survey)
+    blocks = len(CB.csr_dimensions) + len(CB.outcome_scales)
+    assert list(table.columns) == ["group", "block", "kind", "k", "n", "alpha", "ci_low", "ci_high"]
+    assert list(table["group"].unique()) == [*sorted(CB.district_ids), "all"]
+    assert len(table) == 4 * blocks
+    assert set(table["kind"]) == {"csr dimension", "outcome scale"}
+    pooled = table[(table["group"] == "all") & (table["block"] == "market")].iloc[0]
+    expected = measures.reliability(survey, CB.outcome_items("market")).iloc[0]
+    assert pooled["alpha"] == expected["alpha"] and pooled["n"] == expected["n"]
+    one = table[(table["group"] == CB.district_ids[0]) & (table["block"] == "workplace")].iloc[0]
+    part = survey[survey["district"] == CB.district_ids[0]]
+    assert one["alpha"] == measures.reliability(part, CB.practices("workplace")).iloc[0]["alpha"]
+
+
+# --- CFA ------------------------------------------------------------------------------------------
+
+def test_fit_cfa_holzinger_swineford_reference():
+    result = measures.fit_cfa(holzinger39.get_model(), holzinger39.get_data())
+    fit = result.fit.iloc[0]
+    assert fit["n"] == 301 and fit["df"] == 24 and fit["converged"]
+    assert fit["chi2"] == pytest.approx(85.306, abs=1e-3)         # lavaan
+    for index, lavaan in {"cfi": 0.931, "tli": 0.896, "rmsea": 0.092, "srmr": 0.065}.items():
+        assert fit[index] == pytest.approx(lavaan, abs=5e-4), index
+    lavaan_std = {"x1": .772, "x2": .424, "x3": .581, "x4": .852, "x5": .855, "x6": .838,
+                  "x7": .570, "x8": .723, "x9": .665}
+    got = result.loadings.set_index("item")["std_loading"]
+    for item, value in lavaan_std.items():
+        assert got[item] == pytest.approx(value, abs=2e-3), item
+    assert len(result.factor_correlations) == 3
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # semopy RMSEA at df = 0
+def test_srmr_is_zero_for_a_just_identified_model_and_grows_with_misfit():
+    data = holzinger39.get_data()
+    saturated = measures.fit_cfa("visual =~ x1 + x2 + x3", data).fit.iloc[0]
+    assert saturated["df"] == 0 and saturated["srmr"] == pytest.approx(0, abs=1e-3)
+    s = np.array([[1.0, 0.5], [0.5, 2.0]])
+    sigma = np.array([[1.0, 0.2], [0.2, 2.0]])
+    # only the covariance is off: residual 0.3 / sqrt(1 * 2) among 3 distinct elements
+    assert measures.srmr(s, sigma) == pytest.approx(np.sqrt((0.3 / np.sqrt(2)) ** 2 / 3))
+
+
+def test_composite_reliability_and_ave():
+    hand = pd.DataFrame({"factor": ["a", "a", "a"], "std_loading": [0.7, 0.8, 0.9]})
+    row = measures.composite_reliability(hand).iloc[0]
+    # (0.7 + 0.8 + 0.9)^2 = 5.76; (1 - .49) + (1 - .64) + (1 - .81) = 1.06
+    assert row["cr"] == pytest.approx(5.76 / 6.82) and row["ave"] == pytest.approx(1.94 / 3) and row["k"] == 3
+    # CR is the share of the unit-weighted sum's variance due to the factor, from the implied correlations
+    rng = np.random.default_rng(1)
+    lam = rng.uniform(0.3, 0.9, size=5)
+    implied = np.outer(lam, lam) + np.diag(1 - lam**2)
+    out = measures.composite_reliability(pd.DataFrame({"factor": "b", "std_loading": lam})).iloc[0]
+    assert out["cr"] == pytest.approx(lam.sum() ** 2 / implied.sum())
+    assert out["ave"] == pytest.approx(np.trace(np.outer(lam, lam)) / len(lam))
+
+
+def test_cfa_outcomes_on_three_factor_data():
+    data = simulate(CB.items_by_scale(), n=400, loading=0.75, factor_corr=0.3, seed=11)
+    data.iloc[0, 0] = np.nan
+    result = measures.cfa_outcomes(data)
+    fit = result.fit.set_index("model")
+    assert list(fit.index) == ["3-factor", "1-factor"] and (fit["n"] == 399).all()
+    k = len(CB.outcome_items())
+    moments = k * (k + 1) // 2
+    assert fit.loc["3-factor", "df"] == moments - (2 * k - 3 + 3 + 3)   # loadings, residuals, factor (co)variances
+    assert fit.loc["1-factor", "df"] == moments - (2 * k - 1 + 1)
+    diff = result.difference.iloc[0]
+    assert diff["delta_df"] == 3
+    assert diff["delta_chi2"] == pytest.approx(fit.loc["1-factor", "chi2"] - fit.loc["3-factor", "chi2"])
+    assert diff["p"] < 1e-6                                           # three scales, not one
+    assert fit.loc["3-factor", "cfi"] > 0.95 and fit.loc["3-factor", "srmr"] < 0.08
+    assert result.loadings["std_loading"].between(0.6, 0.9).all()
+    assert result.reliability.equals(
+        measures.composite_reliability(result.loadings).assign(max_r2=result.reliability["max_r2"]))
+    r = result.factor_correlations["r"]
+    assert result.reliability["max_r2"].max() == pytest.approx((r**2).max())
+    assert "n = 399" in result.note and "over-reject" in result.note
+
+
+# --- EFA and Harman -------------------------------------------------------------------------------
+
+def test_efa_recovers_a_three_factor_structure():
+    data = simulate(CB.items_by_scale(), n=500, loading=0.75, factor_corr=0.3, seed=7)
+    result = measures.efa_outcomes(data)
+    factors = ["F1", "F2", "F3"]
+    primary = result.loadings.set_index("item")[factors].idxmax(axis=1)
+    by_scale = {scale: set(primary[items]) for scale, items in CB.items_by_scale().items()}
+    assert all(len(f) == 1 for f in by_scale.values())                 # each scale on one factor
+    assert len(set.union(*by_scale.values())) == 3                     # ... a different one each
+    adequacy = result.adequacy.iloc[0]
+    assert 0 < adequacy["kmo"] < 1 and result.loadings["msa"].between(0, 1).all()
+    assert adequacy["bartlett_p"] < 1e-10 and adequacy["n"] == 500
+    # oblique factor correlations near the true 0.3; communalities are rotation-invariant
+    assert result.factor_correlations["r"].between(0.15, 0.45).all()
+    unrotated = FactorAnalyzer(n_factors=3, rotation=None).fit(data[CB.outcome_items()])
+    assert np.allclose(result.loadings["communality"], unrotated.get_communalities(), atol=1e-6)
+    pattern = result.loadings[factors].to_numpy()
+    phi = np.eye(3)
+    for _, row in result.factor_correlations.iterrows():
+        a, b = factors.index(row["factor_a"]), factors.index(row["factor_b"])
+        phi[a, b] = phi[b, a] = row["r"]
+    unrotated_l = unrotated.loadings_
+    assert np.allclose(pattern @ phi @ pattern.T, unrotated_l @ unrotated_l.T, atol=1e-5)
+
+
+def test_harman_single_factor():
+    items = CB.outcome_items()
+    one = measures.harman_single_factor(simulate({"g": items}, n=400, loading=0.75, factor_corr=0.0, seed=5))
+    three = measures.harman_single_factor(simulate(CB.items_by_scale(), n=400, loading=0.75, factor_corr=0.0, seed=5))
+    assert one.loc[0, "first_component_share"] > 0.5 and one.loc[0, "exceeds_half"]
+    assert three.loc[0, "first_component_share"] < 0.5 and not three.loc[0, "exceeds_half"]
+    assert one.loc[0, "first_factor_share"] > 0.5 and three.loc[0, "first_factor_share"] < 0.5
+    assert (one.loc[0, "k"], one.loc[0, "n"]) == (len(items), 400)
