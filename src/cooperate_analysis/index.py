@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .io import atomic_write_text
+from .report import banner as report_banner
 
 LANG_NAMES = {"en": "English", "it": "Italiano"}
 
@@ -49,16 +50,12 @@ def write_index(runs, data_meta: dict, target: Path = Path("reports/index.html")
                  _figure(values, innovation)]
         cells += [_files(by_lang[code]) if code in by_lang else "" for code in langs]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    banner = ""
-    if data_meta.get("synthetic"):
-        banner = ('<div class="synthetic-banner" role="alert"><strong>SYNTHETIC DATA.</strong> These reports '
-                  'are built on synthetic microdata; their numbers are not findings about the real districts.</div>')
+    banner = report_banner(data_meta, "en")._repr_html_()
     lang_heads = "".join(f"<th>{LANG_NAMES[code]}</th>" for code in langs)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>COOPERATE compendium: reports</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5}}
 table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.45em .8em;text-align:left;vertical-align:top}}
-.synthetic-banner{{border:3px solid #b00020;background:#fde8ec;color:#5f0010;padding:.8em 1em;margin:1em 0}}
 .missing{{color:#b00020}}</style>
 </head><body>
 <h1>CSR adoption and competitiveness in three Tuscan industrial districts</h1>

@@ -86,7 +86,7 @@ class Run:
         return BUILD / f"{self.name}.key"
 
     def outputs(self) -> list[Path]:
-        """Outputs that must exist for the run to be current (the PDF only where an engine exists)."""
+        """Outputs that must exist for the run to be current (the PDF is optional: no engine, no PDF)."""
         return [self.html, self.executed, self.results, self.provenance]
 
 
