@@ -235,3 +235,11 @@ def test_harman_single_factor():
     assert three.loc[0, "first_component_share"] < 0.5 and not three.loc[0, "exceeds_half"]
     assert one.loc[0, "first_factor_share"] > 0.5 and three.loc[0, "first_factor_share"] < 0.5
     assert (one.loc[0, "k"], one.loc[0, "n"]) == (len(items), 400)
+
+
+def test_likert3_groups_answers_into_worse_same_better():
+    df = pd.DataFrame({"q": [1, 2, 3, 4, 5, np.nan], "other": range(6)})
+    got = measures.likert3(df, ["q"])
+    assert got["q"].tolist()[:5] == ["worse", "worse", "same", "better", "better"] and pd.isna(got["q"].iloc[5])
+    assert got["q"].cat.ordered and list(got["q"].cat.categories) == list(measures.LIKERT3)
+    assert df["q"].iloc[0] == 1 and got["other"].tolist() == list(range(6))

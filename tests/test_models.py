@@ -16,7 +16,7 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime
 
-from cooperate_analysis.models import (ASSOCIATION_LABEL, average_marginal_effects, certification_effect,
+from cooperate_analysis.models import (ASSOCIATION_LABEL, average_marginal_effects, certification_effect, ordered_items,
                                        district_heterogeneity, ols, ols_hc3, ordered_logit,
                                        proportional_odds_test)
 
@@ -298,3 +298,28 @@ def test_treatment_effect_recovers_known_effect_under_confounding_by_size():
         assert row["ci_low"] <= effect <= row["ci_high"] and abs(row["estimate"] - effect) < 0.2
     assert set(table["label"]) == {ASSOCIATION_LABEL} and "not a causal effect" in ASSOCIATION_LABEL
     assert table["n_treated"].iloc[0] == cert.sum() and 0 < table["ps_min"].iloc[0] < table["ps_max"].iloc[0] < 1
+
+
+def test_ordered_items_summarise_slope_ames_and_brant_per_item():
+    df = ordinal(300, 4, 0.0).rename(columns={"y": "a"})
+    df["b"] = ordinal(300, 5, 1.5)["y"]  # b violates proportional odds
+    got = ordered_items(df, ["a", "b"], "x", ["z"]).set_index("outcome")
+    for item in ["a", "b"]:
+        slope = by_term(ordered_logit(df, item, "x", ["z"])).loc["x"]
+        ame = average_marginal_effects(df, item, "x", ["z"])
+        brant = by_term(proportional_odds_test(df, item, "x", ["z"]))
+        assert got.loc[item, "estimate"] == slope["estimate"] and got.loc[item, "n"] == 300
+        assert got.loc[item, "ame_lowest"] == ame["estimate"].iloc[0]
+        assert got.loc[item, "ame_highest"] == ame["estimate"].iloc[-1]
+        assert (got.loc[item, "lowest"], got.loc[item, "highest"]) == ("1", "4")
+        assert got.loc[item, "brant_p_value"] == brant.loc["x", "p_value"]
+        assert got.loc[item, "brant_omnibus_p_value"] == brant.loc["omnibus", "p_value"]
+    assert got.loc["a", "ame_lowest"] < 0 < got.loc["a", "ame_highest"]
+    assert got.loc["b", "brant_p_value"] < 0.05 < got.loc["a", "brant_p_value"]
+
+
+def test_ordered_items_report_a_separating_item_instead_of_failing():
+    df = ordinal(200, 6, 0.0)
+    df["d"] = (df["y"] == 1).astype(float)  # d predicts the lowest category perfectly
+    got = ordered_items(df, ["y"], "x", ["z", "d"]).iloc[0]
+    assert got["note"].startswith(("ordered logit not estimable", "not computable")) and np.isnan(got["brant_p_value"])

@@ -1,6 +1,7 @@
 """Generated reading and model tables follow the numbers they describe."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from cooperate_analysis import narrative, tables
 from cooperate_analysis.models import district_heterogeneity, ols
@@ -35,3 +36,59 @@ def test_coefficient_and_heterogeneity_tables_carry_the_fitted_values():
     rows = tables.heterogeneity_rows({"score_innovation": het}, "it")
     assert rows.loc[0, "p di Wald (pendenze uguali)"] == het.wald_p_value
     assert "Distretto conciario di Santa Croce sull'Arno" in rows.columns
+
+
+def test_reading_counts_holm_survivors_and_flags_sign_changes():
+    fits = {s: ols(frame(1.0, seed=i), "score_innovation", "csr_overall")
+            for i, s in enumerate(["score_innovation", "score_market"])}
+    same = {s: {"complete": {"estimate": 0.5}, "weighted": {"estimate": 0.2}, "mice": {"estimate": 0.4}} for s in fits}
+    text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
+    assert "1 of 3 remain below 0.05" in text and "signs of the three coefficients are the same" in text
+    flipped = same | {"score_market": {"complete": {"estimate": 0.5}, "weighted": {"estimate": -0.1},
+                                       "mice": {"estimate": 0.4}}}
+    text = narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
+    assert "2 su 3" in text and "cambia per performance di mercato" in text
+
+
+def test_measurement_reading_follows_fit_indices_and_harman_share():
+    class CFA:
+        def __init__(self, cfi, srmr, p):
+            self.fit = pd.DataFrame({"model": ["3-factor", "1-factor"], "cfi": [cfi, 0.5], "srmr": [srmr, 0.2]})
+            self.difference = pd.DataFrame({"p": [p]})
+
+    harman = pd.DataFrame({"first_component_share": [0.3, 0.62]})
+    good = narrative.measurement(CFA(0.97, 0.05, 1e-5), harman, "en")
+    assert "fits well" in good and "fits better than" in good and "62%" in good and "above the 50%" in good
+    poor = narrative.measurement(CFA(0.85, 0.12, 0.3), harman.iloc[:1], "en")
+    assert "fits poorly" in poor and "does not fit better" in poor and "below the 50%" in poor
+
+
+def test_sample_table_shows_collapsed_weights_and_population_shares():
+    cells = pd.DataFrame({"district": "capannori_paper", "size_class": ["micro", "small", "medium"],
+                          "N": [30, 60, 40], "n": [2, 8, 10], "weight": [9.0, 9.0, 4.0]})
+    got = tables.sample_vs_population(cells, "size_class", "en")
+    assert got["Weight per firm"].tolist() == [9.0, 9.0, 4.0]
+    assert got["Population (%)"].sum() == pytest.approx(100) and got["Sample firms"].tolist() == [2, 8, 10]
+    two = pd.concat([cells, cells.assign(district="santa_croce_tanning")])
+    by_district = tables.sample_vs_population(two, "district", "it")
+    assert by_district["Imprese nella popolazione"].tolist() == [130, 130] and "Peso per impresa" not in by_district
+
+
+def test_missingness_counts_cells_and_firms_per_block(survey):
+    survey = survey.astype({"employees": "float64", "export_share": "float64"})
+    survey.loc[[0, 1], "employees"] = np.nan
+    survey.loc[1, "export_share"] = np.nan
+    got = tables.missingness(survey, "en").set_index("Variables").loc["Firm profile"]
+    n = len(survey)
+    assert got["Missing answers (%)"] == pytest.approx(100 * 3 / (3 * n))
+    assert got["Firms with a gap (%)"] == pytest.approx(100 * 2 / n)
+
+
+def test_ordered_table_shows_ames_in_points_per_tenth_of_the_index():
+    items = pd.DataFrame({"outcome": ["out_reputation"], "estimate": [2.0], "std_error": [0.5], "p_value": [0.01],
+                          "lowest": ["worse"], "ame_lowest": [-0.3], "ame_lowest_se": [0.1], "highest": ["better"],
+                          "ame_highest": [0.45], "ame_highest_se": [0.0], "brant_p_value": [np.nan], "n": [80]})
+    row = tables.ordered_rows(items, "it").iloc[0]
+    assert row["EMM su P(migliorata), punti per 0,1 di RSI [IC 95%]"] == "4.5 [4.5, 4.5]"
+    assert row["EMM su P(peggiorata), punti per 0,1 di RSI [IC 95%]"] == "-3.0 [-5.0, -1.0]"
+    assert row["Log-odds (ES)"] == "2.00 (0.50)" and np.isnan(row["p di Brant"])

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from .io import atomic_path, atomic_write_text, read_survey, sha256_file
 
 RAW_DIR = Path("data/raw")
 DEFAULT_SURVEY = RAW_DIR / "survey_synthetic.csv"
 MANIFEST = RAW_DIR / "SHA256SUMS"
+PUBLISHED = RAW_DIR / "published_figures.csv"
 PROCESSED = Path("data/processed/survey.parquet")
 
 
@@ -101,3 +104,8 @@ def load_processed(processed: str | Path = PROCESSED):
     if meta is None:
         raise FileNotFoundError(f"{processed}: processed survey missing; run `make reports` first")
     return pd.read_parquet(processed), meta
+
+
+def load_published(path: str | Path = PUBLISHED) -> pd.DataFrame:
+    """The published figures on the districts (real data, each row with its source id; see data/raw/README.md)."""
+    return pd.read_csv(path, dtype={"year": str, "n": "Int64"})

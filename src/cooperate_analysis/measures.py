@@ -7,6 +7,7 @@
 - `cert_any`: 1 if at least one CSR certification is held;
 - `score_<scale>`: mean of the scale's Likert items, if at least half of them were answered;
 - `log_employees`: log(1 + employees); `size_class`: EU size class.
+`likert3` collapses Likert items to worse / same / better for the ordered logits.
 
 The measurement checks of methods.md §2 step 2 follow: `reliability` / `reliability_table`
 (Cronbach's alpha = KR-20 for binary items, Feldt CI, pingouin), `efa` / `efa_outcomes`
@@ -15,6 +16,8 @@ hand; 1- vs 3-factor chi-square difference) and `harman_single_factor`.
 """
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,6 +72,30 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
 
 HU_BENTLER_1999 = {"cfi": (">=", 0.95), "tli": (">=", 0.95), "rmsea": ("<=", 0.06), "srmr": ("<=", 0.08)}
 RELIABILITY_COLUMNS = ["k", "n", "alpha", "ci_low", "ci_high"]
+
+
+LIKERT3 = ("worse", "same", "better")
+
+
+def likert3(df: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """Copy of `df` with each 1-5 Likert item collapsed to ordered categories worse (1-2), same (3),
+    better (4-5).
+
+    The end categories are sparse (a few firms per district answer 1 or 5): with them, per-district
+    ordered logits and the Brant test's binary logits at the outer cut-points separate.
+    """
+    out = df.copy()
+    for item in items:
+        out[item] = pd.cut(df[item], [0.5, 2.5, 3.5, 5.5], labels=list(LIKERT3), ordered=True)
+    return out
+
+
+@contextmanager
+def _quiet_factor_analyzer():
+    """factor_analyzer 0.5.1 passes scikit-learn's renamed `force_all_finite`; silence that FutureWarning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*force_all_finite.*", category=FutureWarning)
+        yield
 
 
 def _complete(df: pd.DataFrame, items: list[str]) -> pd.DataFrame:
@@ -138,7 +165,8 @@ def efa(df: pd.DataFrame, items: list[str], n_factors: int = 3, method: str = "m
     communalities (its ``get_communalities`` sums squared pattern loadings; here diag(P Phi P')).
     """
     data = _complete(df, items)
-    fa = FactorAnalyzer(n_factors=n_factors, method=method, rotation=rotation).fit(data)
+    with _quiet_factor_analyzer():
+        fa = FactorAnalyzer(n_factors=n_factors, method=method, rotation=rotation).fit(data)
     pattern = fa.loadings_
     if fa.structure_ is None:
         phi = np.eye(n_factors)
@@ -315,7 +343,8 @@ def harman_single_factor(df: pd.DataFrame, include_csr: bool = False, cb: Codebo
     rows = []
     for name, items in sets.items():
         data = _complete(df, items)
-        fa = FactorAnalyzer(n_factors=1, method="minres", rotation=None).fit(data)
+        with _quiet_factor_analyzer():
+            fa = FactorAnalyzer(n_factors=1, method="minres", rotation=None).fit(data)
         eigenvalues, _ = fa.get_eigenvalues()
         component = float(eigenvalues[0] / len(items))
         rows.append({"item_set": name, "k": len(items), "n": len(data), "first_component_share": component,

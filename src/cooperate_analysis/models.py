@@ -7,6 +7,7 @@ Library first (methods.md §2-3):
   cut-points (`transform_threshold_params`) with delta-method SEs; frequency weights by row expansion.
 - `average_marginal_effects`: marginaleffects `avg_slopes` on the fitted `OrderedModel`.
 - `proportional_odds_test`: hand-written Brant (1990) Wald test (statsmodels has none).
+- `ordered_items`: the three above for each Likert item, one summary row per item.
 - `district_heterogeneity`: pooled OLS, district FE x exposure, HC3 Wald test. Never clustered on
   district: with 3 districts no cluster-robust method is reliable, and districts are strata.
 - `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW): an association
@@ -26,7 +27,7 @@ import statsmodels.formula.api as smf
 from marginaleffects import avg_slopes
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
 from statsmodels.treatment.treatment_effects import TreatmentEffect
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
@@ -134,9 +135,14 @@ def _ordered_model(df: pd.DataFrame, item: str, exposure: str, controls: list[st
 
 
 def _fit_ordered(model: OrderedModel):
-    result = model.fit(method="bfgs", maxiter=2000, disp=False)
+    """BFGS fit; RuntimeError if it does not converge or the Hessian is singular (separation)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HessianInversionWarning)
+        result = model.fit(method="bfgs", maxiter=2000, disp=False)
     if not result.mle_retvals["converged"]:
         raise RuntimeError(f"ordered logit for {model.endog_names} did not converge")
+    if result.normalized_cov_params is None or not np.isfinite(result.bse).all():
+        raise RuntimeError(f"ordered logit for {model.endog_names}: singular information matrix (separation)")
     return result
 
 
@@ -242,6 +248,39 @@ def proportional_odds_test(df: pd.DataFrame, item: str, exposure: str, controls:
     table["statistic"] = [wald(D)] + [wald(D[i::k]) for i in range(k)]
     table["p_value"] = stats.chi2.sf(table["statistic"], table["df"])
     return table[BRANT_COLUMNS]
+
+
+ITEM_COLUMNS = ["outcome", "estimate", "std_error", "p_value", "lowest", "ame_lowest", "ame_lowest_se",
+                "highest", "ame_highest", "ame_highest_se", "brant_p_value", "brant_omnibus_p_value", "n", "note"]
+
+
+def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: list[str] | None = None,
+                  fixed_effects: str | list[str] | None = None) -> pd.DataFrame:
+    """Ordered logit of each Likert item on `exposure`, summarised in one row per item.
+
+    Columns (`ITEM_COLUMNS`): the exposure's log-odds slope (estimate, std_error, p_value); its
+    average marginal effects on the probability of the lowest and highest categories (with the
+    category names); the Brant p-value for the exposure and the omnibus one; n; and `note`, which
+    says why a model or test could not be estimated (no convergence, separation), leaving NaN.
+    """
+    rows = []
+    for item in items:
+        row = dict.fromkeys(ITEM_COLUMNS, np.nan) | {"outcome": item, "note": ""}
+        try:
+            slope = ordered_logit(df, item, exposure, controls, fixed_effects).set_index("term").loc[exposure]
+        except (RuntimeError, np.linalg.LinAlgError) as error:
+            rows.append(row | {"note": f"ordered logit not estimable: {error}"})
+            continue
+        ame = average_marginal_effects(df, item, exposure, controls, fixed_effects)
+        brant = proportional_odds_test(df, item, exposure, controls, fixed_effects).set_index("term")
+        low, high = ame.iloc[0], ame.iloc[-1]
+        row.update(estimate=slope["estimate"], std_error=slope["std_error"], p_value=slope["p_value"],
+                   lowest=str(low["category"]), ame_lowest=low["estimate"], ame_lowest_se=low["std_error"],
+                   highest=str(high["category"]), ame_highest=high["estimate"], ame_highest_se=high["std_error"],
+                   brant_p_value=brant.loc[exposure, "p_value"], brant_omnibus_p_value=brant.loc["omnibus", "p_value"],
+                   n=int(slope["n"]), note=brant.loc[exposure, "note"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
 @dataclass(frozen=True)

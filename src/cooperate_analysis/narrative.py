@@ -1,4 +1,4 @@
-"""Plain-language reading of the model results, generated from the numbers (en/it)."""
+"""Plain-language reading of the results, generated from the numbers (en/it)."""
 from __future__ import annotations
 
 from .codebook import load_codebook
@@ -16,6 +16,11 @@ TEXT = {
                   "respondent answers both blocks). With this sample only fairly strong associations can be "
                   "detected (see the power table).",
         "synthetic": " The data are synthetic: the numbers illustrate the method, not the real district.",
+        "holm": " After Holm's adjustment for the three confirmatory tests, {k} of 3 remain below 0.05.",
+        "robust_same": " The signs of the three coefficients are the same with post-stratification weights and after "
+                       "multiple imputation of the missing answers.",
+        "robust_diff": " The sign of the coefficient changes for {scales} with post-stratification weights or after "
+                       "multiple imputation, so that result depends on how the sample is weighted or completed.",
     },
     "it": {
         "pos": "le imprese con un indice di RSI più alto dichiarano una migliore {scale} (passare da nessuna a tutte "
@@ -30,12 +35,19 @@ TEXT = {
                   "rispondente risponde a entrambi i blocchi). Con questo campione si possono rilevare solo "
                   "associazioni piuttosto forti (si veda la tabella della potenza).",
         "synthetic": " I dati sono sintetici: i numeri illustrano il metodo, non il distretto reale.",
+        "holm": " Dopo la correzione di Holm per i tre test di conferma, {k} su 3 restano sotto 0,05.",
+        "robust_same": " I segni dei tre coefficienti restano gli stessi con i pesi di post-stratificazione e dopo "
+                       "l'imputazione multipla delle risposte mancanti.",
+        "robust_diff": " Il segno del coefficiente cambia per {scales} con i pesi di post-stratificazione o dopo "
+                       "l'imputazione multipla, quindi quel risultato dipende da come il campione è ponderato o completato.",
     },
 }
 
 
-def reading(fits: dict, term: str, synthetic: bool, lang: str = "en") -> str:
-    """One paragraph: direction and interval of each scale's coefficient, then the limits."""
+def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=None, robust: dict | None = None) -> str:
+    """One paragraph: direction and interval of each scale's coefficient, how many survive Holm's
+    adjustment (`p_holm`, by outcome), whether the signs hold under the alternative estimators
+    (`robust[outcome][method]` rows with an estimate), then the limits."""
     n = max(fit.n for fit in fits.values())
     cb = load_codebook()
     t = TEXT[lang]
@@ -45,5 +57,48 @@ def reading(fits: dict, term: str, synthetic: bool, lang: str = "en") -> str:
         kind = "pos" if row["ci_low"] > 0 else "neg" if row["ci_high"] < 0 else "null"
         scale = cb.label(outcome.removeprefix("score_"), lang).lower()
         parts.append(t[kind].format(scale=scale, est=row["estimate"], lo=row["ci_low"], hi=row["ci_high"]))
-    body = t["lead"] + "; ".join(parts) + ". " + t["limits"].format(n=n)
+    body = t["lead"] + "; ".join(parts) + "."
+    if p_holm is not None:
+        body += t["holm"].format(k=int(sum(p < 0.05 for p in p_holm)))
+    if robust is not None:
+        flipped = [cb.label(o.removeprefix("score_"), lang).lower() for o, by_method in robust.items()
+                   if len({est["estimate"] > 0 for est in by_method.values()}) > 1]
+        body += t["robust_diff"].format(scales=", ".join(flipped)) if flipped else t["robust_same"]
+    body += " " + t["limits"].format(n=n)
     return body + (t["synthetic"] if synthetic else "")
+
+
+MEASUREMENT = {
+    "en": {"good": "fits well", "fair": "fits acceptably", "poor": "fits poorly",
+           "cfa": "The three-scale measurement model {fit} (CFI {cfi:.2f}, SRMR {srmr:.3f}) and {cmp} a single common "
+                  "factor (chi-square difference p {p}). ",
+           "better": "fits better than", "same": "does not fit better than",
+           "harman": "The first unrotated component takes {share:.0%} of the variance of the competitiveness and CSR "
+                     "items, {side} the 50% that would signal one dominant common source. ",
+           "below": "below", "above": "above",
+           "limits": "Neither check can rule out common-method bias: one respondent per firm answered every question."},
+    "it": {"good": "si adatta bene ai dati", "fair": "si adatta in modo accettabile ai dati",
+           "poor": "si adatta male ai dati",
+           "cfa": "Il modello di misura a tre scale {fit} (CFI {cfi:.2f}, SRMR {srmr:.3f}) e {cmp} un unico fattore "
+                  "comune (p della differenza chi quadrato {p}). ",
+           "better": "si adatta meglio di", "same": "non si adatta meglio di",
+           "harman": "La prima componente non ruotata raccoglie il {share:.0%} della varianza delle voci di "
+                     "competitività e di RSI, {side} il 50% che segnalerebbe un'unica fonte comune dominante. ",
+           "below": "sotto", "above": "sopra",
+           "limits": "Nessuno dei due controlli può escludere la distorsione da metodo comune: un solo rispondente per "
+                     "impresa ha risposto a tutte le domande."},
+}
+
+
+def measurement(cfa, harman, lang: str = "en") -> str:
+    """One paragraph on the CFA fit (Hu & Bentler 1999 cut-offs: CFI >= .95 and SRMR <= .08 good,
+    CFI >= .90 acceptable), the 1- vs 3-factor test and Harman's check on all items."""
+    t = MEASUREMENT[lang]
+    three = cfa.fit.set_index("model").loc["3-factor"]
+    fit = "good" if three["cfi"] >= 0.95 and three["srmr"] <= 0.08 else "fair" if three["cfi"] >= 0.90 else "poor"
+    p = float(cfa.difference["p"].iloc[0])
+    share = float(harman["first_component_share"].iloc[-1])
+    text = t["cfa"].format(fit=t[fit], cfi=three["cfi"], srmr=three["srmr"], cmp=t["better" if p < 0.05 else "same"],
+                           p="< 0.001" if p < 0.001 else f"{p:.3f}")
+    text += t["harman"].format(share=share, side=t["below" if share < 0.5 else "above"])
+    return text + t["limits"]

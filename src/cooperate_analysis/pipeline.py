@@ -195,7 +195,7 @@ def run_key(run: Run, data_key: str, env_key: str) -> str:
     from .render import pdf_engine
 
     return digest("run", sha256_file(run.notebook), run.parameters, data_key, env_key, template_hash,
-                  pdf_engine() is not None)
+                  sha256_file(dataset.PUBLISHED), pdf_engine() is not None)
 
 
 def is_current(run: Run, key: str) -> bool:
