@@ -69,8 +69,8 @@ def csr_vs_scores(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
 
 
 def association_heatmap(grid: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
-    """Rank correlations of CSR dimensions (rows) with outcome items (columns), annotated;
-    * marks BH-adjusted p < 0.05 within the family."""
+    """Rank correlations (Spearman rho; rank-biserial r for a binary exposure) of the exposures
+    (rows) with outcome items (columns), annotated; * marks BH-adjusted p < 0.05 within the family."""
     cb = cb or load_codebook()
     effect = grid.pivot(index="exposure", columns="outcome", values="effect")
     p_adj = grid.pivot(index="exposure", columns="outcome", values="p_adj")
@@ -81,7 +81,7 @@ def association_heatmap(grid: pd.DataFrame, lang: str = "en", cb: Codebook | Non
         lambda p: "*" if pd.notna(p) and p < 0.05 else "")
     fig, ax = plt.subplots(figsize=(0.75 * len(cols) + 3, 0.5 * len(rows) + 2.2))
     sns.heatmap(effect.astype(float), annot=notes, fmt="", cmap="RdBu_r", vmin=-0.6, vmax=0.6, center=0,
-                cbar_kws={"label": {"en": "Spearman rho", "it": "rho di Spearman"}[lang]}, ax=ax,
+                cbar_kws={"label": {"en": "Rank correlation", "it": "Correlazione di rango"}[lang]}, ax=ax,
                 xticklabels=[cb.label(c, lang) for c in cols], yticklabels=[label(r, lang, cb) for r in rows])
     ax.set_xlabel("")
     ax.set_ylabel("")
