@@ -73,7 +73,7 @@ def read_survey(path: str | Path):
         raise SurveyFileError(path, "file is empty")
     if suffix == ".csv":
         _check_text(path)
-    if suffix == ".xlsx" and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+    if suffix == ".xlsx" and _head(path, 4) == b"\xd0\xcf\x11\xe0":
         raise SurveyFileError(path, "password-protected workbook or old binary .xls: save it as an unprotected .xlsx")
     try:
         if suffix == ".csv":
@@ -100,11 +100,15 @@ def read_survey(path: str | Path):
         raise SurveyFileError(path, f"cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from exc
 
 
+def _head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a file (never the whole file: surveys can be large)."""
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
 def _check_text(path: Path) -> None:
     """A CSV must be text: reject binary content (NUL bytes) before parsing."""
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
-    if b"\x00" in head:
+    if b"\x00" in _head(path, 8192):
         raise SurveyFileError(path, "binary content, not CSV text (is it another format renamed to .csv?)")
 
 

@@ -1,0 +1,221 @@
+"""Benchmark of how the data and model steps scale with survey size (not a test): prints figures.
+
+    .venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--repeat 3] [--xlsx] [--keep DIR]
+
+For each size n a synthetic survey of n firms (n // 3 per district, seeded) is written as CSV in
+a scratch directory. Every stage then runs in a fresh Python subprocess, so its peak memory
+(ru_maxrss of that child, imports included) is its own:
+
+- load:     `io.read_survey` of the CSV
+- validate: `validate.validate_survey` of the loaded table (the check `dataset.prepare_survey` runs)
+- prepare:  `dataset.prepare_survey`, CSV -> validated parquet + metadata (load + validate + write)
+- indices:  `measures.analysis_frame` of the processed survey
+- models:   what the reports fit: per district the three OLS-HC3 score models and the Spearman
+            association grid (notebooks/district.ipynb); pooled, the three district-FE OLS-HC3
+            models and the three district-heterogeneity tests (notebooks/cross_district.ipynb)
+- invalid:  `validate_survey` of a broken copy of the survey (every Likert cell 7, every firm id
+            duplicated): time, memory and length of the error message
+- end-to-end: prepare + indices + models in one process (the reports' work on one survey)
+- load_xlsx (with --xlsx, sizes <= 10^4 only): `io.read_survey` of the same survey as .xlsx
+
+Seconds cover the stage's own work only (imports and the stage's inputs are prepared before
+the clock starts). `base MiB` is the child's resident memory just before the stage starts
+(interpreter, libraries, inputs). The growth exponent is log(t2/t1) / log(n2/n1) against the
+previous size: about 1 means linear, clearly above 1 means the stage grows worse than linearly
+(fixed costs pull it below 1 at small sizes). Timings on a shared machine are noisy: --repeat k
+shows the fastest of k runs (and that run's memory).
+Targets (GitHub issue 6): 10^5 firms end to end <= 60 s and <= 2 GiB peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STAGES = ("load", "validate", "prepare", "indices", "models", "invalid", "end-to-end")
+SEED = 20070101
+TARGET_SECONDS, TARGET_MIB = 60.0, 2048.0
+
+
+# --- child side: one stage, one process ------------------------------------------------------
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def _models(frame) -> int:
+    """The model calls of the district and cross-district reports; returns how many were fitted."""
+    from cooperate_analysis import inference, models
+    from cooperate_analysis.codebook import load_codebook
+
+    cb = load_codebook()
+    controls = ["log_employees", "export_share", "firm_age"]
+    scores = [f"score_{s}" for s in cb.outcome_scales]
+    dimensions = [f"csr_{d}" for d in cb.csr_dimensions]
+    fitted = 0
+    for district in cb.district_ids:
+        firms = frame[frame["district"] == district].reset_index(drop=True)
+        inference.association_grid(firms, {"csr dimensions": dimensions}, {"outcome items": cb.outcome_items()})
+        for s in scores:
+            models.ols(firms, s, "csr_overall", controls)
+        fitted += 1 + len(scores)
+    for s in scores:
+        models.ols(frame, s, "csr_overall", controls, fixed_effects="district")
+        models.district_heterogeneity(frame, s, "csr_overall", controls)
+        fitted += 2
+    return fitted
+
+
+def run_stage(stage: str, csv: Path, work: Path) -> dict:
+    """Run one stage in this process; return seconds, peak and base MiB, and notes."""
+    # only what the stage needs: the measures and models modules pull in heavy libraries
+    # (pingouin, semopy, statsmodels) that loading and validation do not use
+    from cooperate_analysis import dataset, io
+    from cooperate_analysis.codebook import load_codebook
+    from cooperate_analysis.validate import SurveyValidationError, validate_survey
+
+    if stage in ("indices", "models", "end-to-end"):
+        from cooperate_analysis import measures
+    if stage in ("models", "end-to-end"):
+        from cooperate_analysis import inference, models  # noqa: F401  (imported before the clock)
+    cb = load_codebook()
+    processed = work / "processed" / f"{csv.stem}.parquet"
+    note = ""
+    # inputs of the stage, outside the clock
+    if stage == "validate":
+        raw = io.read_survey(csv)
+    elif stage == "invalid":
+        raw = io.read_survey(csv)
+        for item in cb.outcome_items():
+            raw[item] = "7"
+        raw["firm_id"] = raw["firm_id"].iloc[0]
+    elif stage in ("indices", "models"):
+        if dataset.read_meta(processed) is None:
+            dataset.prepare_survey(csv, processed)
+        survey, _ = dataset.load_processed(processed)
+        if stage == "models":
+            frame = measures.analysis_frame(survey, cb)
+    base = _rss_mib()
+    start = time.perf_counter()
+    if stage == "load":
+        note = f"{len(io.read_survey(csv))} rows"
+    elif stage == "load_xlsx":
+        note = f"{len(io.read_survey(csv.with_suffix('.xlsx')))} rows"
+    elif stage == "validate":
+        note = f"{len(validate_survey(raw, str(csv), cb))} rows"
+    elif stage == "prepare":
+        note = f"{dataset.prepare_survey(csv, processed)['rows']} rows"
+    elif stage == "indices":
+        note = f"{measures.analysis_frame(survey, cb).shape[1]} columns"
+    elif stage == "models":
+        note = f"{_models(frame)} fits"
+    elif stage == "invalid":
+        try:
+            validate_survey(raw, str(csv), cb)
+            note = "no error?!"
+        except SurveyValidationError as exc:
+            note = f"{len(exc.violations)} violations, message {len(str(exc))} chars"
+    elif stage == "end-to-end":
+        dataset.prepare_survey(csv, processed)
+        survey, _ = dataset.load_processed(processed)
+        note = f"{_models(measures.analysis_frame(survey, cb))} fits"
+    else:
+        raise ValueError(f"unknown stage {stage!r}")
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"seconds": seconds, "peak_mib": peak, "base_mib": base, "note": note}
+
+
+# --- parent side -------------------------------------------------------------------------------
+
+def write_survey(n: int, directory: Path) -> Path:
+    """A seeded synthetic survey of about n firms (n // 3 per district) as CSV; checks the ids."""
+    import re
+
+    from cooperate_analysis import synthetic
+    from cooperate_analysis.codebook import load_codebook
+
+    cb = load_codebook()
+    survey = synthetic.generate(n_per_district={d: n // 3 for d in cb.district_ids}, seed=SEED)
+    ids = survey["firm_id"]
+    pattern = re.compile(cb["firm_id"].pattern)
+    if not ids.is_unique or not all(pattern.fullmatch(i) for i in ids):
+        raise SystemExit(f"generator ids at n={n} are not unique or break the codebook pattern")
+    path = directory / f"survey_{n}.csv"
+    survey.to_csv(path, index=False, lineterminator="\n", float_format="%.1f", na_rep="")
+    return path
+
+
+def child(stage: str, csv: Path, work: Path) -> dict:
+    cmd = [sys.executable, __file__, "--child", stage, str(csv), str(work)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"seconds": math.nan, "peak_mib": math.nan, "base_mib": math.nan,
+                "note": "FAILED: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:120]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def exponent(prev: tuple[int, float] | None, n: int, seconds: float) -> str:
+    if prev is None or not (prev[1] > 0 and seconds > 0):
+        return ""
+    return f"{math.log(seconds / prev[1]) / math.log(n / prev[0]):.2f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="survey sizes (firms)")
+    ap.add_argument("--stages", nargs="+", default=list(STAGES), choices=[*STAGES, "load_xlsx"])
+    ap.add_argument("--xlsx", action="store_true", help="also time reading an .xlsx copy (sizes <= 10^4)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per stage; the fastest is shown (default 1)")
+    ap.add_argument("--keep", type=Path, help="scratch directory to use and keep (default: a temporary one)")
+    ap.add_argument("--child", nargs=3, metavar=("STAGE", "CSV", "WORK"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        stage, csv, work = args.child
+        print(json.dumps(run_stage(stage, Path(csv), Path(work))))
+        return
+
+    stages = list(args.stages) + (["load_xlsx"] if args.xlsx and "load_xlsx" not in args.stages else [])
+    with tempfile.TemporaryDirectory(prefix="cooperate-scale-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"{'n':>7} {'stage':<11} {'seconds':>8} {'growth':>6} {'peak MiB':>9} {'base MiB':>9}  note",
+              flush=True)
+        previous: dict[str, tuple[int, float]] = {}
+        totals = {}
+        for n in sorted(args.sizes):
+            csv = work / f"survey_{n}.csv"
+            if not csv.is_file():
+                csv = write_survey(n, work)
+            for stage in stages:
+                if stage == "load_xlsx":
+                    if n > 10_000:
+                        continue
+                    if not csv.with_suffix(".xlsx").is_file():  # written here, outside the child's memory
+                        import pandas as pd
+
+                        pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(csv.with_suffix(".xlsx"),
+                                                                                    index=False)
+                r = min((child(stage, csv, work) for _ in range(max(args.repeat, 1))),
+                        key=lambda x: (math.isnan(x["seconds"]), x["seconds"]))
+                print(f"{n:>7} {stage:<11} {r['seconds']:8.2f} {exponent(previous.get(stage), n, r['seconds']):>6} "
+                      f"{r['peak_mib']:9.0f} {r['base_mib']:9.0f}  {r['note']}", flush=True)
+                previous[stage] = (n, r["seconds"])
+                if stage == "end-to-end":
+                    totals[n] = r
+        for n, r in totals.items():
+            ok = r["seconds"] <= TARGET_SECONDS and r["peak_mib"] <= TARGET_MIB
+            print(f"n={n}: end to end {r['seconds']:.1f} s, peak {r['peak_mib']:.0f} MiB "
+                  f"(target <= {TARGET_SECONDS:.0f} s, <= {TARGET_MIB:.0f} MiB): {'OK' if ok else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
