@@ -88,3 +88,61 @@ def association_heatmap(grid: pd.DataFrame, lang: str = "en", cb: Codebook | Non
     plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
     fig.tight_layout()
     return fig
+
+
+def specification_curve(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Specification curve (Simonsohn, Simmons & Nelson 2020) of a `speccurve.run` result.
+
+    Top: standardized estimates ranked, 95% CIs as thin lines, coloured by sign where p < .05 (grey
+    otherwise), zero and the median marked. Bottom: one row per choice option (grouped by choice,
+    labels from `speccurve.LABELS` and `tables.label`), a mark under every specification using it.
+    Non-estimable specifications (NaN estimate) are left out.
+    """
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    from .speccurve import DIMENSIONS, LABELS, option_label
+
+    cb = cb or load_codebook()
+    text = LABELS[lang]["figure"]
+    data = curve.dropna(subset=["estimate"]).sort_values("estimate", kind="stable").reset_index(drop=True)
+    rank = np.arange(len(data))
+    significant = (data["p_value"] < 0.05).to_numpy()
+    positive = (data["estimate"] > 0).to_numpy()
+    colours = {"positive": "#2166ac", "negative": "#b2182b", "ns": "#9e9e9e"}
+    colour = np.where(significant & positive, colours["positive"],
+                      np.where(significant, colours["negative"], colours["ns"]))
+    options = [(dim, value) for dim in DIMENSIONS for value in pd.unique(curve[dim])]
+    n_rows = len(options) + len(DIMENSIONS)
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(10, 3.6 + 0.17 * n_rows),
+                                      gridspec_kw={"height_ratios": [3.6, 0.17 * n_rows], "hspace": 0.04})
+    top.vlines(rank, data["ci_low"], data["ci_high"], colors=colour, linewidth=0.4, alpha=0.3)
+    top.scatter(rank, data["estimate"], c=colour, s=3, linewidths=0, zorder=3)
+    top.axhline(0, color="black", linewidth=0.8)
+    top.axhline(data["estimate"].median(), color="black", linestyle="--", linewidth=0.9)
+    handles = [Line2D([], [], color=c, marker="o", linestyle="", markersize=4, label=text[k])
+               for k, c in colours.items()]
+    handles.append(Line2D([], [], color="black", linestyle="--", linewidth=0.9,
+                          label=f"{text['median']} = {data['estimate'].median():.2f}"))
+    top.legend(handles=handles, loc="upper left", fontsize="small", frameon=False)
+    top.set_ylabel(text["estimate"])
+    ticks, labels, headers, y = [], [], [], 0
+    for dim in DIMENSIONS:
+        headers.append(y)
+        ticks.append(y)
+        labels.append(LABELS[lang]["dimension"][dim])
+        for value in pd.unique(curve[dim]):
+            y += 1
+            uses = (data[dim] == value).to_numpy()
+            bottom.scatter(rank[uses], np.full(uses.sum(), y), c=colour[uses], marker="|", s=10, linewidths=0.4)
+            ticks.append(y)
+            labels.append(option_label(dim, value, lang, cb))
+        y += 1
+    bottom.set_yticks(ticks, labels, fontsize="x-small")
+    for tick, at in zip(bottom.get_yticklabels(), ticks):
+        tick.set_fontweight("bold" if at in headers else "normal")
+    bottom.set_ylim(y - 0.5, -0.5)
+    bottom.grid(False)
+    bottom.set_xlim(-0.01 * len(data), 1.01 * len(data))
+    bottom.set_xlabel(text["rank"])
+    return fig

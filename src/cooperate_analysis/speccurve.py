@@ -1,0 +1,625 @@
+"""Specification curve (multiverse) of the CSR -> competitiveness association (methods.md §2.9).
+
+Simonsohn, Simmons & Nelson (2020, Nat Hum Behav): specify every reasonable analysis, estimate each
+on one effect scale, display them sorted with the choices beneath (`figures.specification_curve`)
+and test them jointly by bootstrapping under the null. Hand-written: the `specification_curve`
+package fits with non-robust SEs and its null test (OLS only, 10% subsamples, t-tests of per-spec
+medians) is not the paper's procedure (methods.md §3).
+
+- `specifications`: the choice grid, one row per specification.
+- `run`: one estimate per specification, in parallel (joblib locally, or a Dask cluster).
+- `joint_test`: the paper's joint inference on the linear specifications.
+- `impute`: the multiply imputed datasets `run` uses.
+
+Effect scale: a standardized coefficient, SD of the outcome per SD of the CSR measure (SDs on the
+fit's own sample, weighted when the fit is). Linear models: b sd(x) / sd(y). Logit models: the
+fully standardized latent-variable coefficient of McKelvey & Zavoina (Long 1997, §5.8),
+b sd(x) / sqrt(var(x'b) + pi^2 / 3). SEs are scaled by the same factor, taken as fixed, so z and p
+are those of the raw coefficient.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, parallel_config
+from scipy import stats
+from scipy.special import expit
+from statsmodels.imputation.mice import MICEData
+
+from .codebook import Codebook, load_codebook
+from .inference import poststrat_weights, rubin_pool
+from .synthetic import population_counts
+from .tables import label
+
+DIMENSIONS = ("outcome", "coding", "csr", "controls", "weights", "missing", "model")
+CODINGS = ("level", "improved")
+CONTROL_SETS = {"none": (), "size": ("log_employees",), "full": ("log_employees", "export_share", "firm_age")}
+WEIGHTS = ("none", "poststrat")
+MISSING = ("complete", "imputed")
+MODELS = ("ols", "logit")
+NEUTRAL = 3  # Likert "unchanged": "improved" = above it
+LEVEL, ALPHA = 0.95, 0.05
+M_IMPUTATIONS, K_PMM, N_BURNIN, N_SKIP = 20, 5, 10, 2
+FITS_PER_TASK = 400  # logit fits per parallel task
+DRAWS_PER_TASK = 50  # bootstrap draws of one block per parallel task
+CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized)
+BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
+
+LABELS = {
+    "en": {
+        "dimension": {"outcome": "Outcome", "coding": "Outcome coding", "csr": "CSR measure",
+                      "controls": "Controls", "weights": "Weights", "missing": "Missing data", "model": "Model"},
+        "coding": {"level": "As measured", "improved": "Improved (above 'unchanged')"},
+        "controls": {"none": "None", "size": "Size", "full": "Size, export share, firm age"},
+        "weights": {"none": "Unweighted", "poststrat": "Post-stratified"},
+        "missing": {"complete": "Complete cases", "imputed": "Multiple imputation"},
+        "model": {"ols": "OLS (binary: LPM)", "logit": "Ordered logit (binary: logit)"},
+        "figure": {"estimate": "Standardized estimate (SD per SD)", "rank": "Specifications, ranked by estimate",
+                   "median": "Median", "positive": "p < .05, positive", "negative": "p < .05, negative",
+                   "ns": "p ≥ .05"},
+    },
+    "it": {
+        "dimension": {"outcome": "Esito", "coding": "Codifica dell'esito", "csr": "Misura CSR",
+                      "controls": "Controlli", "weights": "Pesi", "missing": "Dati mancanti", "model": "Modello"},
+        "coding": {"level": "Come misurato", "improved": "Migliorata (sopra 'invariata')"},
+        "controls": {"none": "Nessuno", "size": "Dimensione", "full": "Dimensione, quota export, età"},
+        "weights": {"none": "Non ponderato", "poststrat": "Post-stratificato"},
+        "missing": {"complete": "Casi completi", "imputed": "Imputazione multipla"},
+        "model": {"ols": "OLS (binario: LPM)", "logit": "Logit ordinale (binario: logit)"},
+        "figure": {"estimate": "Stima standardizzata (DS per DS)", "rank": "Specificazioni, ordinate per stima",
+                   "median": "Mediana", "positive": "p < .05, positiva", "negative": "p < .05, negativa",
+                   "ns": "p ≥ .05"},
+    },
+}
+
+
+def option_label(dimension: str, value: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """Label of one choice option (variables through `tables.label`)."""
+    return label(value, lang, cb) if dimension in ("outcome", "csr") else LABELS[lang][dimension][value]
+
+
+# --- 1. Specifications -------------------------------------------------------------------------
+
+def outcome_variables(cb: Codebook | None = None) -> list[str]:
+    cb = cb or load_codebook()
+    return [f"score_{s}" for s in cb.outcome_scales] + cb.outcome_items()
+
+
+def csr_measures(cb: Codebook | None = None) -> list[str]:
+    cb = cb or load_codebook()
+    return ["csr_overall", *(f"csr_{d}" for d in cb.csr_dimensions), "csr_cert_count", "cert_any"]
+
+
+def _coherent(outcome: str, coding: str, model: str) -> bool:
+    return not (model == "logit" and coding == "level" and outcome.startswith("score_"))
+
+
+def specifications(cb: Codebook | None = None, pooled: bool = False) -> pd.DataFrame:
+    """Every specification: one row, one column per choice (`DIMENSIONS`) plus `fixed_effects`.
+
+    outcome: the scale scores and every Likert item; coding: "level" (as measured) or "improved"
+    (1 if above 3 = unchanged); csr: overall index, each dimension index, certification count and
+    dummy (a practice count is 20 x the overall index when all practices are answered, so it would
+    duplicate it on the standardized scale); controls: none / size (log employees) / full (+ export
+    share, firm age); weights: none / post-stratified; missing: complete cases / multiply imputed;
+    model: "ols" (OLS; a linear probability model for "improved") or "logit" (ordered logit for
+    items, binary logit for "improved"). Dropped as incoherent: logit on a scale score as measured
+    (a mean of items is not an ordinal outcome). Pooled: district fixed effects in every spec.
+    With the packaged codebook: 13 x 2 x 2 - 3 = 49 outcome x coding x model cells times
+    8 x 3 x 2 x 2 = 4,704 specifications.
+    """
+    cb = cb or load_codebook()
+    grid = itertools.product(outcome_variables(cb), CODINGS, csr_measures(cb), CONTROL_SETS, WEIGHTS, MISSING,
+                             MODELS)
+    specs = pd.DataFrame([row for row in grid if _coherent(row[0], row[1], row[6])], columns=list(DIMENSIONS))
+    return specs.assign(fixed_effects="district" if pooled else "none")
+
+
+# --- 2. Data: observed, imputed, weights ----------------------------------------------------------
+
+class _Data(NamedTuple):
+    values: np.ndarray  # (datasets, firms, columns): [0] observed, [1..m] completed
+    columns: dict[str, int]
+    weights: np.ndarray  # post-stratification weights, ones if no spec is weighted
+    fixed: np.ndarray  # district dummies (firms, districts - 1)
+    strata: np.ndarray  # district code of each firm
+
+
+def analysis_columns(cb: Codebook | None = None) -> list[str]:
+    return list(dict.fromkeys(outcome_variables(cb) + csr_measures(cb) + list(CONTROL_SETS["full"])))
+
+
+def impute(frame: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0) -> list[pd.DataFrame]:
+    """`m` completed copies of the `analysis_columns()` of `frame`, statsmodels `MICEData`.
+
+    Imputation model [ours, small for n of about 30]: each incomplete column by predictive mean
+    matching (K_PMM donors, Gaussian parameter perturbation) on the core predictors only: the scale
+    scores, the overall CSR index, log employees and district dummies (core columns, if incomplete,
+    on the other core columns). `cert_any` is passive, 1(csr_cert_count > 0). With a complete core
+    every cycle redraws each incomplete column from the core afresh, so one cycle per dataset
+    suffices; otherwise N_BURNIN cycles, then N_SKIP + 1 cycles between kept datasets. All
+    randomness from `seed`.
+    """
+    columns = analysis_columns()
+    core = [c for c in analysis_columns() if c.startswith("score_")] + ["csr_overall", "log_employees"]
+    used = list(dict.fromkeys(core + [c for c in columns if c != "cert_any"] + ["csr_cert_count"]))
+    districts = pd.get_dummies(frame["district"].astype(str), drop_first=True, dtype="float64")
+    dummies = [f"district_{i}" for i in range(districts.shape[1])]
+    data = pd.DataFrame(np.column_stack([frame[used].astype("float64").to_numpy(), districts.to_numpy()]),
+                        columns=pd.Index(used + dummies, dtype=object))
+    imp = MICEData(data, k_pmm=K_PMM, rng=np.random.default_rng(seed))
+    for name in data.columns[data.isna().any()]:
+        predictors = [c for c in core + dummies if c != name]
+        imp.set_imputer(name, formula=" + ".join(predictors), k_pmm=K_PMM)
+    burnin, skip = (N_BURNIN, N_SKIP) if data[core].isna().any().any() else (0, 0)
+    imp.update_all(burnin)
+    completed = []
+    for _ in range(m):
+        imp.update_all(skip + 1)
+        out = imp.data.copy()
+        out["cert_any"] = (out["csr_cert_count"] > 0).astype("float64")
+        completed.append(out[columns].set_axis(frame.index))
+    return completed
+
+
+def _prepare(frame: pd.DataFrame, specs: pd.DataFrame, m: int, seed: int,
+             population: pd.DataFrame | None) -> _Data:
+    columns = analysis_columns()
+    observed = frame[columns].astype("float64").to_numpy()
+    completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)] \
+        if (specs["missing"] == "imputed").any() else []
+    weights = np.ones(len(frame))
+    if (specs["weights"] == "poststrat").any():
+        population = population_counts() if population is None else population
+        weights = poststrat_weights(frame, population).weights.to_numpy()
+    district = frame["district"].astype(str)
+    return _Data(np.stack([observed, *completed]), {c: i for i, c in enumerate(columns)}, weights,
+                 pd.get_dummies(district, drop_first=True, dtype="float64").to_numpy(),
+                 pd.factorize(district, sort=True)[0])
+
+
+def _outcome(data: _Data, dataset: int, outcome: str, coding: str) -> np.ndarray:
+    y = data.values[dataset, :, data.columns[outcome]]
+    return y if coding == "level" else np.where(np.isnan(y), np.nan, (y > NEUTRAL).astype("float64"))
+
+
+def _regressors(data: _Data, dataset: int, csr: str, controls: str, fixed_effects: str) -> np.ndarray:
+    """CSR measure first, then controls and district dummies; NaN where missing."""
+    cols = [data.columns[c] for c in (csr, *CONTROL_SETS[controls])]
+    fixed = data.fixed if fixed_effects == "district" else data.fixed[:, :0]
+    return np.hstack([data.values[dataset][:, cols], fixed])
+
+
+def _fits(specs: pd.DataFrame, m: int) -> pd.DataFrame:
+    """One row per model fit: a spec on the observed data, or on each of the m completed datasets;
+    `spec` is the position of the spec in `specs`, fits of one spec are consecutive."""
+    datasets = [[0] if missing == "complete" else list(range(1, m + 1)) for missing in specs["missing"]]
+    fits = specs.reset_index(drop=True).assign(dataset=datasets).explode("dataset")
+    return fits.rename_axis("spec").reset_index().astype({"dataset": int}).reset_index(drop=True)
+
+
+# --- 3. Linear specifications: OLS-HC3 / WLS-HC1, batched over fits and bootstrap draws ------------
+
+@dataclass(frozen=True)
+class _Block:
+    """Linear specs sharing controls, weights, fixed effects and missing-data handling.
+
+    Cells: groups g (dataset x CSR measure: one X) times targets t (outcome x coding: one y). A
+    cell's sample is one of its group's distinct complete-case patterns, so X'WX, its inverse and
+    the leverages are computed once per pattern (once per group for imputed data).
+    """
+
+    X: np.ndarray  # (G, n, p): constant, CSR measure, controls, dummies; 0 where missing
+    Y: np.ndarray  # (G, q, n); 0 where missing
+    patterns: np.ndarray  # (G, U, n): distinct complete-case indicators within each group
+    which: np.ndarray  # (G, q): pattern of each cell
+    w: np.ndarray  # (n,) sampling weights, ones if unweighted
+    weighted: bool
+    cells: np.ndarray  # (K, r): flat cell index g * q + t of each spec's fits (r = 1 or m)
+    specs: np.ndarray  # (K,): positions of the specs in the spec table
+    df_complete: float  # n - p, complete-data df for Rubin's rules
+    factor: np.ndarray  # (G * q,): sd(x) / sd(y) on each cell's sample
+
+    def masks(self) -> np.ndarray:
+        """(G, q, n) sample indicator of every cell."""
+        return np.take_along_axis(self.patterns, self.which[:, :, None], axis=1)
+
+
+def _weighted_sd(v: np.ndarray, W: np.ndarray, axis: int) -> np.ndarray:
+    total = W.sum(axis, keepdims=True)
+    mean = (W * v).sum(axis, keepdims=True) / total
+    return np.sqrt((W * (v - mean) ** 2).sum(axis) / total.squeeze(axis))
+
+
+def _patterns(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of each group's (q, n) mask, padded by repetition: (G, U, n) and (G, q)."""
+    found = [np.unique(group, axis=0, return_inverse=True) for group in mask]
+    U = max(len(unique) for unique, _ in found)
+    patterns = np.stack([np.concatenate([unique, np.repeat(unique[:1], U - len(unique), axis=0)])
+                         for unique, _ in found])
+    return patterns, np.stack([inverse.ravel() for _, inverse in found])
+
+
+def _block(data: _Data, fits: pd.DataFrame) -> _Block:
+    first = fits.iloc[0]
+    groups = fits[["dataset", "csr"]].drop_duplicates().reset_index(drop=True)
+    targets = fits[["outcome", "coding"]].drop_duplicates().reset_index(drop=True)
+    X = np.stack([_regressors(data, d, c, first["controls"], first["fixed_effects"]) for d, c in groups.to_numpy()])
+    X = np.concatenate([np.ones(X.shape[:2] + (1,)), X], axis=2)
+    Y = np.stack([[_outcome(data, d, o, c) for o, c in targets.to_numpy()] for d in groups["dataset"]])
+    mask = (np.isfinite(X).all(axis=2)[:, None, :] & np.isfinite(Y)).astype("float64")
+    X, Y = np.nan_to_num(X), np.nan_to_num(Y)
+    weighted = first["weights"] == "poststrat"
+    w = data.weights if weighted else np.ones(X.shape[1])
+    g = fits.merge(groups.reset_index(), on=["dataset", "csr"], how="left")["index"].to_numpy()
+    t = fits.merge(targets.reset_index(), on=["outcome", "coding"], how="left")["index"].to_numpy()
+    cells = (g * len(targets) + t).reshape(-1, (fits["spec"] == fits["spec"].iloc[0]).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = (_weighted_sd(X[:, None, :, 1], mask * w, 2) / _weighted_sd(Y, mask * w, 2)).ravel()
+    return _Block(X, Y, *_patterns(mask), w, weighted, cells, fits["spec"].to_numpy()[::cells.shape[1]],
+                  float(X.shape[1] - X.shape[2]), factor)
+
+
+def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
+    fits = _fits(specs, m)
+    keys = ["controls", "weights", "fixed_effects", "missing"]
+    return [_block(data, part) for _, part in fits.groupby(keys, sort=False)]
+
+
+def _inverse(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batched inverse of X'WX with a singularity flag (scaled determinant below 1e-10)."""
+    d = np.sqrt(np.diagonal(A, axis1=-2, axis2=-1))
+    ok = (d > 0).all(axis=-1)
+    d = np.where(d > 0, d, 1.0)
+    scale = d[..., :, None] * d[..., None, :]
+    R = A / scale
+    ok &= np.linalg.det(R) > 1e-10
+    R[~ok] = np.eye(A.shape[-1])
+    return np.linalg.inv(R) / scale, ok
+
+
+def _ols_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Raw CSR coefficient and its variance in every cell and draw: arrays (G * q, B).
+
+    `counts` (B, n): how often each firm enters each draw (ones: the observed data). Fit weights
+    W = counts x sample x w. Unweighted: OLS with HC3, leverage h = x'(X'WX)^-1 x of each copy.
+    Weighted: WLS with HC1, meat sum W w e^2 x x' times n / (n - p), n the number of firm copies.
+    Both equal statsmodels on the data with rows repeated. NaN where X'WX is singular or h = 1.
+    """
+    X = block.X
+    G, n, p = X.shape
+    B, U, q = counts.shape[0], block.patterns.shape[1], block.Y.shape[1]
+    outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(G, n, p * p)
+    W = block.patterns[:, None] * counts[:, None, :] * block.w  # (G, B, U, n)
+    Ainv, ok = _inverse((W.reshape(G, B * U, n) @ outer).reshape(G, B, U, p, p))
+    z = (Ainv[..., 1, :].reshape(G, B * U, p) @ X.transpose(0, 2, 1)).reshape(G, B, U, n)  # row 1 of (X'WX)^-1 X'
+    if block.weighted:
+        n_eff = (block.patterns[:, None] * counts[:, None, :]).sum(axis=-1, keepdims=True)
+        meat = W * block.w * z ** 2 * n_eff / (n_eff - p)
+    else:
+        h = (Ainv.reshape(G, B * U, p * p) @ outer.transpose(0, 2, 1)).reshape(G, B, U, n)
+        ok &= ~((W > 0) & (h > 1 - 1e-10)).any(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            meat = np.where(W > 0, W * z ** 2 / (1 - h) ** 2, 0.0)
+
+    def per_cell(a: np.ndarray) -> np.ndarray:  # (G, B, U, ...) -> (G, B, q, ...); U = 1 broadcasts
+        if U == 1:
+            return a
+        return np.take_along_axis(a, block.which.reshape(G, 1, q, *([1] * (a.ndim - 3))), axis=2)
+
+    XtWy = ((per_cell(W) * block.Y[:, None]).reshape(G, B * q, n) @ X).reshape(G, B, q, p)
+    beta = (per_cell(Ainv) @ XtWy[..., None])[..., 0]
+    e = block.Y[:, None] - (beta.reshape(G, B * q, p) @ X.transpose(0, 2, 1)).reshape(G, B, q, n)
+    with np.errstate(invalid="ignore"):  # 0 x inf where h = 1: flagged below
+        var = (e ** 2 * per_cell(meat)).sum(axis=-1)
+    ok = np.broadcast_to(per_cell(ok), (G, B, q))
+    b, var = np.where(ok, beta[..., 1], np.nan), np.where(ok, var, np.nan)
+    return b.transpose(0, 2, 1).reshape(-1, B), var.transpose(0, 2, 1).reshape(-1, B)
+
+
+def _combine(est: np.ndarray, var: np.ndarray, cells: np.ndarray, df_complete: float) -> dict[str, np.ndarray]:
+    """Spec-level results (K, B) from fit-level standardized estimates and variances (F, B).
+
+    cells (K, r): the fits of each spec. r = 1: normal reference (robust covariances); r = m:
+    Rubin's rules with Barnard-Rubin df (`inference.rubin_pool`).
+    """
+    q, u = est[cells], var[cells]  # (K, r, B)
+    K, r, B = q.shape
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if r == 1:
+            se = np.sqrt(u[:, 0])
+            half = stats.norm.ppf(0.5 + LEVEL / 2) * se
+            return {"estimate": q[:, 0], "std_error": se, "p_value": 2 * stats.norm.sf(np.abs(q[:, 0] / se)),
+                    "ci_low": q[:, 0] - half, "ci_high": q[:, 0] + half}
+        pooled = rubin_pool(q.transpose(1, 0, 2).reshape(r, K * B), u.transpose(1, 0, 2).reshape(r, K * B),
+                            df_complete, level=LEVEL)
+    return {key: pooled[col].to_numpy().reshape(K, B) for key, col in
+            [("estimate", "estimate"), ("std_error", "se"), ("p_value", "p_value"), ("ci_low", "ci_low"),
+             ("ci_high", "ci_high")]}
+
+
+def _linear(block: _Block, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Spec-level results (K, B) of the block's specs; draws computed in cache-sized batches."""
+    step = max(1, CELLS_PER_BATCH // block.Y.size)
+    b, var = (np.concatenate(parts, axis=1) for parts in
+              zip(*(_ols_cells(block, counts[i:i + step]) for i in range(0, len(counts), step))))
+    f = block.factor[:, None]
+    return _combine(b * f, var * f ** 2, block.cells, block.df_complete)
+
+
+def _null_draws(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    out = _linear(block, counts)
+    return out["estimate"], out["p_value"]
+
+
+# --- 4. Logit specifications: ordered / binary logit by Newton-Raphson ------------------------------
+
+def _ordered_logit(y: np.ndarray, X: np.ndarray, w: np.ndarray, robust: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Proportional-odds logit, logit P(y <= j) = alpha_j - x'b, by Newton-Raphson.
+
+    y coded 0..J-1 with every level observed (J = 2: binary logit); X without a constant. Start at
+    b = 0 and the marginal cut-points; steps are halved until the log-likelihood does not fall and
+    the cut-points stay ordered; converged when the largest step is below 1e-10. Covariance: the
+    inverse observed information (as R MASS::polr and `models.ordered_logit`); with sampling
+    weights, the sandwich H^-1 (sum w^2 s s') H^-1 n / (n - 1) (Stata's ologit with pweights).
+    Returns (b, alpha) and the covariance, or None if Newton fails within 100 iterations or a
+    fitted probability reaches 1 (separation).
+    """
+    n, k = X.shape
+    J = int(y.max()) + 1
+    cum = np.cumsum(np.bincount(y, weights=w, minlength=J))[:-1] / w.sum()
+    theta = np.concatenate([np.zeros(k), np.log(cum / (1 - cum))])
+    eye = np.eye(J)[:, :J - 1]
+    Du = np.hstack([-X, eye[y]])  # d(alpha_y - x'b) / d theta
+    Dl = np.hstack([-X, eye[y - 1] * (y > 0)[:, None]])  # d(alpha_{y-1} - x'b) / d theta
+
+    def loglik(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        cuts = np.concatenate([[-np.inf], theta[k:], [np.inf]])
+        eta = X @ theta[:k]
+        u, l = cuts[y + 1] - eta, cuts[y] - eta
+        P = np.where(l > 0, expit(-l) - expit(-u), expit(u) - expit(l))
+        with np.errstate(divide="ignore"):
+            return float(w @ np.log(P)), u, l, P
+
+    def derivatives(u, l, P) -> tuple[np.ndarray, np.ndarray]:
+        Fu, Fl = expit(u), expit(l)
+        fu, fl = Fu * (1 - Fu), Fl * (1 - Fl)
+        gu, gl = fu / P, -fl / P
+        huu, hll, hul = fu * (1 - 2 * Fu) / P - gu ** 2, -fl * (1 - 2 * Fl) / P - gl ** 2, -gu * gl
+        scores = Du * gu[:, None] + Dl * gl[:, None]
+        H = (Du.T * (w * huu)) @ Du + (Dl.T * (w * hll)) @ Dl
+        cross = (Du.T * (w * hul)) @ Dl
+        return scores, H + cross + cross.T
+
+    ll, u, l, P = loglik(theta)
+    for _ in range(100):
+        scores, H = derivatives(u, l, P)
+        try:
+            step = np.linalg.solve(H, w @ scores)
+        except np.linalg.LinAlgError:
+            return None
+        for _ in range(40):
+            candidate = theta - step
+            if np.all(np.diff(candidate[k:]) > 0):
+                new = loglik(candidate)
+                if new[0] >= ll - 1e-12:
+                    break
+            step = step / 2
+        else:
+            return None
+        theta, (ll, u, l, P) = candidate, new
+        if P.max() > 1 - 1e-9:
+            return None
+        if np.abs(step).max() < 1e-10:
+            scores, H = derivatives(u, l, P)
+            Hinv = np.linalg.inv(H)
+            if not robust:
+                return theta, -Hinv
+            meat = (scores * w[:, None]).T @ (scores * w[:, None])
+            return theta, Hinv @ meat @ Hinv * n / (n - 1)
+    return None
+
+
+def _logit_fit(data: _Data, dataset: int, outcome: str, coding: str, csr: str, controls: str, weights: str,
+               fixed_effects: str) -> tuple[float, float, float, int]:
+    """Raw CSR slope, its variance, the McKelvey-Zavoina factor and n of one logit fit."""
+    y = _outcome(data, dataset, outcome, coding)
+    X = _regressors(data, dataset, csr, controls, fixed_effects)
+    keep = np.isfinite(y) & np.isfinite(X).all(axis=1)
+    levels, codes = np.unique(y[keep], return_inverse=True)
+    w = data.weights[keep] if weights == "poststrat" else np.ones(keep.sum())
+    fit = _ordered_logit(codes, X[keep], w, robust=weights == "poststrat") if levels.size > 1 else None
+    if fit is None:
+        return np.nan, np.nan, np.nan, int(keep.sum())
+    theta, cov = fit
+    eta = X[keep] @ theta[:X.shape[1]]
+    mean = w @ eta / w.sum()
+    sd_latent = np.sqrt(w @ (eta - mean) ** 2 / w.sum() + np.pi ** 2 / 3)
+    factor = _weighted_sd(X[keep, 0], w, 0) / sd_latent
+    return theta[0], cov[0, 0], factor, int(keep.sum())
+
+
+def _logit_task(data: _Data, fits: list[tuple]) -> np.ndarray:
+    return np.array([_logit_fit(data, *fit) for fit in fits], dtype="float64").reshape(-1, 4)
+
+
+# --- 5. Running the curve ---------------------------------------------------------------------------
+
+def _map(func, tasks: list[tuple], n_jobs: int, scheduler, prefer: str = "processes") -> list:
+    """`func(*task)` for every task, in order. Locally joblib with `prefer` workers: processes for
+    the Python-level logit fits, threads for the bootstrap (large numpy operations release the GIL,
+    and the blocks are shared, not copied). With `scheduler` (a Dask scheduler address or a
+    `distributed.Client`), the same joblib calls run on the Dask cluster."""
+    calls = [delayed(func)(*task) for task in tasks]
+    if scheduler is None:
+        return Parallel(n_jobs=n_jobs, prefer=prefer)(calls)
+    from distributed import Client  # only needed for a cluster
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        with parallel_config(backend="dask", client=client):
+            return Parallel(n_jobs=-1)(calls)
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+LOGIT_ARGS = ["dataset", "outcome", "coding", "csr", "controls", "weights", "fixed_effects"]
+RESULT_COLUMNS = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "n"]
+
+
+def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0, n_jobs: int = -1,
+        scheduler=None, population: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Estimate every specification: `specs` plus estimate, std_error, ci_low, ci_high, p_value, n.
+
+    `frame`: one district's firms or the pooled frame (`measures.analysis_frame`). Estimates are
+    standardized (module docstring), 95% CIs. Linear specs: OLS with HC3 (WLS with HC1 when
+    weighted), normal reference, batched in numpy. Logit specs: Newton-Raphson ML, inverse-
+    information SEs (sandwich when weighted), in parallel chunks of FITS_PER_TASK fits. Imputed
+    specs: `impute(frame, m=m, seed=seed)`, each completed dataset fitted, pooled by Rubin's rules
+    with Barnard-Rubin df (n - p for linear fits, infinite for logit); n is then the frame's size.
+    Post-stratification weights: `inference.poststrat_weights` to `population` (default
+    `synthetic.population_counts()`). Estimates are NaN where a fit is not estimable (singular
+    design, HC3 leverage 1, logit separation). Same results for any n_jobs and backend.
+    """
+    data = _prepare(frame, specs, m, seed, population)
+    out = pd.DataFrame(np.nan, index=range(len(specs)), columns=RESULT_COLUMNS)
+    linear = specs["model"].to_numpy() == "ols"
+    for block in _blocks(data, specs[linear], m):
+        positions = np.flatnonzero(linear)[block.specs]
+        for key, values in _linear(block, np.ones((1, data.values.shape[1]))).items():
+            out.loc[positions, key] = values[:, 0]
+        out.loc[positions, "n"] = block.masks().sum(axis=2).ravel()[block.cells[:, 0]]
+    fits = _fits(specs[~linear], m)
+    rows = list(fits[LOGIT_ARGS].itertuples(index=False, name=None))
+    tasks = [(data, rows[i:i + FITS_PER_TASK]) for i in range(0, len(rows), FITS_PER_TASK)]
+    raw = np.concatenate(_map(_logit_task, tasks, n_jobs, scheduler)) if tasks else np.empty((0, 4))
+    positions = np.flatnonzero(~linear)
+    for missing, r in (("complete", 1), ("imputed", m)):
+        chosen = (fits["missing"] == missing).to_numpy()
+        if chosen.any():
+            cells = np.flatnonzero(chosen).reshape(-1, r)
+            result = _combine(raw[:, :1] * raw[:, 2:3], raw[:, 1:2] * raw[:, 2:3] ** 2, cells, np.inf)
+            spec_pos = positions[fits["spec"].to_numpy()[cells[:, 0]]]
+            for key, values in result.items():
+                out.loc[spec_pos, key] = values[:, 0]
+            out.loc[spec_pos, "n"] = raw[cells[:, 0], 3]
+    out.index = specs.index
+    return pd.concat([specs, out.astype({"n": "int64"})], axis=1)
+
+
+# --- 6. Joint inference (Simonsohn et al. 2020) -------------------------------------------------------
+
+EXCLUDED_REASON = (
+    "logit specifications (ordered logit on items, binary logit on 'improved') are not in the joint test: "
+    "the null cannot be imposed as y* = y - b x on a categorical outcome, refitting them in every draw "
+    "is too costly, and a joint test is meaningful only across equivalent specifications (specr docs; "
+    "Simonsohn et al. 2020): the linear specifications share one estimator and effect scale")
+
+
+@dataclass(frozen=True)
+class JointTest:
+    """Joint test of a specification curve.
+
+    table: statistic (median, share_significant, stouffer_z), observed, null_median (median over
+    the draws), p_value; null: the statistics in each bootstrap draw; dominant_sign: the sign of
+    the observed median; scope: the specifications tested; excluded_specs / excluded_reason: the
+    specifications left out and why.
+    """
+
+    table: pd.DataFrame
+    null: pd.DataFrame
+    n_specs: int
+    n_boot: int
+    dominant_sign: int
+    scope: str
+    excluded_specs: int
+    excluded_reason: str
+
+
+def _statistics(est: np.ndarray, p: np.ndarray) -> pd.DataFrame:
+    """Per column (one curve: observed or a null draw), in the curve's dominant direction s (the
+    sign of its median estimate): the median estimate, the share of specs with p < ALPHA and sign
+    s, and Stouffer's Z of the one-sided p-values in direction s. Non-estimable specs count as not
+    significant and are left out of the median and of Z."""
+    median = np.nanmedian(est, axis=0)
+    sign = np.where(median < 0, -1.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        z = stats.norm.isf(p / 2) * np.sign(est) * sign
+    return pd.DataFrame({"median": median,
+                         "share_significant": ((p < ALPHA) & (np.sign(est) == sign)).mean(axis=0),
+                         "stouffer_z": np.nansum(z, axis=0) / np.sqrt(np.isfinite(z).sum(axis=0))})
+
+
+def _size(statistics: pd.DataFrame) -> pd.DataFrame:
+    """How extreme each statistic is: |median|, the share and Z as they are."""
+    return statistics.assign(median=statistics["median"].abs())
+
+
+def _bootstrap_counts(strata: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """(n_boot, n) frequency of each firm in each draw; firms resampled within districts."""
+    rng = np.random.default_rng([seed, BOOT_STREAM])
+    counts = np.zeros((n_boot, strata.size))
+    for s in np.unique(strata):
+        rows = np.flatnonzero(strata == s)
+        counts[:, rows] = rng.multinomial(rows.size, np.full(rows.size, 1 / rows.size), size=n_boot)
+    return counts
+
+
+def _under_null(block: _Block) -> _Block:
+    """The block with y* = y - b x in every cell (b: the cell's raw coefficient on the observed data)."""
+    b, _ = _ols_cells(block, np.ones((1, block.X.shape[1])))
+    Ystar = block.Y - b.reshape(block.Y.shape[:2] + (1,)) * block.X[:, None, :, 1]
+    return replace(block, Y=Ystar * block.masks())
+
+
+def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *, n_boot: int = 500,
+               seed: int = 0, m: int = M_IMPUTATIONS, n_jobs: int = -1, scheduler=None,
+               population: pd.DataFrame | None = None) -> JointTest:
+    """Simonsohn, Simmons & Nelson (2020) joint inference on the linear specs of `curve`.
+
+    `curve` = `run(frame, specs, m=m, seed=seed)` with the same `m` and `seed`, which fix the
+    imputations (checked: a mismatch raises) and the bootstrap draws. For each spec
+    (and, if imputed, each completed dataset) the null is imposed on its own sample,
+    y* = y - b x. Each of `n_boot` draws resamples firms with replacement within districts, the
+    same firms for every spec (keeping their dependence), and re-estimates every spec as `run`
+    does (Rubin pooling included), vectorised over specs and draws. Statistics (`_statistics`),
+    each curve in its own dominant direction: median estimate, share significant with the dominant
+    sign, Stouffer's Z. p = share of null draws at least as extreme: |median| at least the observed
+    |median|, share and Z at least the observed (so the direction is not chosen after seeing the
+    data; p = 0 means p < 1 / n_boot). Logit specs are excluded (`EXCLUDED_REASON`). Results do not
+    depend on n_jobs or the backend.
+    """
+    linear = specs[specs["model"] == "ols"]
+    if linear.empty:
+        raise ValueError("joint_test needs linear specifications (model 'ols')")
+    data = _prepare(frame, linear, m, seed, population)
+    blocks = _blocks(data, linear, m)
+    est = np.full((len(linear), 1), np.nan)
+    for block in blocks:
+        est[block.specs] = _linear(block, np.ones((1, data.values.shape[1])))["estimate"]
+    observed = curve.loc[linear.index]
+    if not np.allclose(est[:, 0], observed["estimate"], rtol=1e-9, atol=0, equal_nan=True):
+        raise ValueError(f"curve does not match run(frame, specs, m={m}, seed={seed})")
+    counts = _bootstrap_counts(data.strata, n_boot, seed)
+    tasks, slots = [], []
+    for block in blocks:
+        null_block = _under_null(block)
+        for i in range(0, n_boot, DRAWS_PER_TASK):
+            tasks.append((null_block, counts[i:i + DRAWS_PER_TASK]))
+            slots.append((block.specs, slice(i, i + DRAWS_PER_TASK)))
+    null_est, null_p = np.full((len(linear), n_boot), np.nan), np.full((len(linear), n_boot), np.nan)
+    for (rows, draws), (e, p) in zip(slots, _map(_null_draws, tasks, n_jobs, scheduler, prefer="threads")):
+        null_est[rows, draws], null_p[rows, draws] = e, p
+    obs = _statistics(observed[["estimate"]].to_numpy(), observed[["p_value"]].to_numpy())
+    null = _statistics(null_est, null_p)
+    extreme = _size(null) >= _size(obs).to_numpy() - 1e-12
+    table = pd.DataFrame({"statistic": obs.columns, "observed": obs.iloc[0].to_numpy(),
+                          "null_median": null.median().to_numpy(), "p_value": extreme.mean().to_numpy()})
+    return JointTest(table, null, len(linear), n_boot, 1 if obs["median"].iloc[0] >= 0 else -1,
+                     "linear specifications (OLS / LPM, WLS when weighted)", int(len(specs) - len(linear)),
+                     EXCLUDED_REASON)

@@ -1,0 +1,302 @@
+"""Specification curve: the choice grid, the fast estimators against statsmodels and `models`,
+Rubin pooling against a direct computation, parallel backends, and the joint test's behaviour
+under a true null and a strong effect (synthetic data)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from cooperate_analysis import figures, inference, measures, speccurve, synthetic
+from cooperate_analysis.models import ols_hc3, ordered_logit
+from cooperate_analysis.tables import label
+
+M, SEED = 4, 3
+DISTRICT = "santa_croce_tanning"
+
+
+@pytest.fixture(scope="module")
+def pooled() -> pd.DataFrame:
+    survey = synthetic.generate({d: 60 for d in synthetic.DEFAULT_N}, seed=11, missing_rate=0.04)
+    frame = measures.analysis_frame(survey)
+    return frame.assign(w=inference.poststrat_weights(frame, synthetic.population_counts()).weights)
+
+
+@pytest.fixture(scope="module")
+def district(pooled) -> pd.DataFrame:
+    firms = pooled[pooled["district"] == DISTRICT].reset_index(drop=True)
+    return firms.assign(w=inference.poststrat_weights(firms, synthetic.population_counts()).weights)
+
+
+def subset(specs: pd.DataFrame) -> pd.DataFrame:
+    """A small slice of the grid with every kind of spec: 2 outcomes x 2 CSR measures."""
+    return specs[specs["outcome"].isin(["score_innovation", "out_reputation"])
+                 & specs["csr"].isin(["csr_overall", "cert_any"])]
+
+
+@pytest.fixture(scope="module")
+def district_curve(district):
+    specs = subset(speccurve.specifications())
+    return specs, speccurve.run(district, specs, m=M, seed=SEED, n_jobs=1)
+
+
+@pytest.fixture(scope="module")
+def pooled_curve(pooled):
+    specs = subset(speccurve.specifications(pooled=True))
+    return specs, speccurve.run(pooled, specs, m=M, seed=SEED, n_jobs=2)
+
+
+def pick(curve: pd.DataFrame, **choices) -> pd.Series:
+    rows = curve.loc[np.logical_and.reduce([curve[k] == v for k, v in choices.items()])]
+    assert len(rows) == 1, choices
+    return rows.iloc[0]
+
+
+def coded(df: pd.DataFrame, outcome: str, coding: str) -> pd.Series:
+    y = df[outcome].astype("float64")
+    return y if coding == "level" else (y > 3).astype("float64").where(y.notna())
+
+
+def wsd(v: pd.Series, w: pd.Series | None) -> float:
+    w = np.ones(len(v)) if w is None else w.to_numpy()
+    mean = np.average(v, weights=w)
+    return float(np.sqrt(np.average((v - mean) ** 2, weights=w)))
+
+
+# --- the grid -----------------------------------------------------------------------------------
+
+def test_specification_grid_counts_and_dropped_combinations():
+    specs = speccurve.specifications()
+    assert len(specs) == 4704 and not specs.duplicated().any()
+    assert specs.groupby("model").size().to_dict() == {"logit": 2208, "ols": 2496}
+    sizes = {dim: specs[dim].nunique() for dim in speccurve.DIMENSIONS}
+    assert sizes == {"outcome": 13, "coding": 2, "csr": 8, "controls": 3, "weights": 2, "missing": 2, "model": 2}
+    scores = specs["outcome"].str.startswith("score_")
+    assert not ((specs["model"] == "logit") & (specs["coding"] == "level") & scores).any()
+    assert ((specs["model"] == "logit") & (specs["coding"] == "improved") & scores).sum() == 3 * 96
+    assert (specs["fixed_effects"] == "none").all()
+    assert (speccurve.specifications(pooled=True)["fixed_effects"] == "district").all()
+
+
+def test_every_option_has_a_label_in_both_languages():
+    specs = speccurve.specifications()
+    for lang in ("en", "it"):
+        labels = {speccurve.option_label(dim, v, lang) for dim in speccurve.DIMENSIONS for v in specs[dim].unique()}
+        assert len(labels) == sum(specs[dim].nunique() for dim in speccurve.DIMENSIONS)
+
+
+# --- fast paths against the reference implementations ----------------------------------------------
+
+@pytest.mark.parametrize("which", ["district", "pooled"])
+@pytest.mark.parametrize("outcome, coding, csr, controls, weights", [
+    ("score_innovation", "level", "csr_overall", "full", "none"),
+    ("score_innovation", "level", "cert_any", "size", "poststrat"),
+    ("out_reputation", "improved", "csr_overall", "none", "poststrat"),
+    ("out_reputation", "level", "cert_any", "full", "none"),
+])
+def test_linear_specs_equal_statsmodels_hc3_and_wls_hc1(which, outcome, coding, csr, controls, weights, request):
+    frame = request.getfixturevalue(which)
+    _, curve = request.getfixturevalue(f"{which}_curve")
+    got = pick(curve, outcome=outcome, coding=coding, csr=csr, controls=controls, weights=weights,
+               missing="complete", model="ols")
+    cols = list(speccurve.CONTROL_SETS[controls])
+    data = frame.assign(y=coded(frame, outcome, coding), x=frame[csr])[["y", "x", "w", "district", *cols]].dropna()
+    w = data["w"] if weights == "poststrat" else None
+    data = data.assign(y=data["y"] / wsd(data["y"], w), x=data["x"] / wsd(data["x"], w))
+    fe = "district" if which == "pooled" else None
+    ref = ols_hc3(data, "y", "x", cols, fe, weights="w" if w is not None else None).set_index("term").loc["x"]
+    assert ref["cov_type"] == ("HC1" if w is not None else "HC3")
+    for key in ("estimate", "std_error", "p_value", "ci_low", "ci_high", "n"):
+        assert got[key] == pytest.approx(ref[key], rel=1e-8, abs=1e-12), key
+
+
+@pytest.mark.parametrize("outcome, coding, csr, controls", [
+    ("out_reputation", "level", "csr_overall", "full"),
+    ("out_reputation", "improved", "cert_any", "size"),
+    ("score_innovation", "improved", "csr_overall", "none"),
+])
+def test_logit_specs_equal_models_ordered_logit(district, district_curve, outcome, coding, csr, controls):
+    """`models.ordered_logit` (statsmodels BFGS) agrees to its convergence tolerance; binary
+    outcomes also to 1e-8 with statsmodels' Newton-fitted `Logit`."""
+    got = pick(district_curve[1], outcome=outcome, coding=coding, csr=csr, controls=controls, weights="none",
+               missing="complete", model="logit")
+    cols = list(speccurve.CONTROL_SETS[controls])
+    data = district.assign(y=coded(district, outcome, coding))[["y", csr, *cols]].dropna()
+    ref = ordered_logit(data, "y", csr, cols).query("kind == 'slope'").set_index("term")
+    eta = data[[csr, *cols]].to_numpy() @ ref.loc[[csr, *cols], "estimate"].to_numpy()
+    factor = data[csr].std(ddof=0) / np.sqrt(eta.var() + np.pi ** 2 / 3)
+    assert got["estimate"] == pytest.approx(ref.loc[csr, "estimate"] * factor, rel=1e-4)
+    assert got["std_error"] == pytest.approx(ref.loc[csr, "std_error"] * factor, rel=1e-4)
+    assert got["p_value"] == pytest.approx(ref.loc[csr, "p_value"], rel=1e-4, abs=1e-8)
+    assert got["n"] == len(data)
+    if coding == "improved":
+        logit = sm.Logit(data["y"], sm.add_constant(data[[csr, *cols]])).fit(disp=False, tol=1e-12)
+        eta = data[[csr, *cols]].to_numpy() @ logit.params[[csr, *cols]].to_numpy()
+        factor = data[csr].std(ddof=0) / np.sqrt(eta.var() + np.pi ** 2 / 3)
+        assert got["estimate"] == pytest.approx(logit.params[csr] * factor, rel=1e-8)
+        assert got["std_error"] == pytest.approx(logit.bse[csr] * factor, rel=1e-6)
+
+
+def test_weighted_logit_is_pseudo_ml_with_a_sandwich():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+    latent = X @ [0.8, -0.5] + rng.logistic(size=150)
+    y = np.digitize(latent, [-1.0, 0.5, 1.5])
+    counts = rng.integers(1, 4, 150)
+    theta, _ = speccurve._ordered_logit(y, X, counts.astype(float), robust=True)
+    expanded, _ = speccurve._ordered_logit(np.repeat(y, counts), np.repeat(X, counts, axis=0),
+                                           np.ones(counts.sum()), robust=False)
+    np.testing.assert_allclose(theta, expanded, rtol=1e-9)
+    frame = pd.DataFrame({"y": y, "a": X[:, 0], "b": X[:, 1], "f": counts})
+    ref = ordered_logit(frame, "y", "a", ["b"], freq_weights="f").set_index("term")["estimate"]
+    np.testing.assert_allclose(theta, ref.to_numpy(), rtol=1e-4)
+    binary, w = (latent > 0.2).astype(int), rng.uniform(0.5, 3, 150)
+    theta, cov = speccurve._ordered_logit(binary, X, w, robust=True)
+    glm = sm.GLM(binary, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
+    np.testing.assert_allclose(theta[:2], glm.params[1:], rtol=1e-8)
+    np.testing.assert_allclose(np.diag(cov)[:2], np.diag(glm.cov_params())[1:] * 150 / 149, rtol=1e-6)
+
+
+def test_imputed_specs_equal_direct_rubin_pooling(district, district_curve):
+    curve = district_curve[1]
+    completed = speccurve.impute(district, m=M, seed=SEED)
+    assert len(completed) == M and all(not d.isna().any().any() for d in completed)
+    observed = district[speccurve.analysis_columns()].astype("float64")
+    for d in completed:  # observed values are kept, only the holes are filled
+        assert (d[observed.notna()].fillna(0) == observed.fillna(0)).all().all()
+    cols = list(speccurve.CONTROL_SETS["full"])
+    for model in ("ols", "logit"):
+        got = pick(curve, outcome="out_reputation", coding="level", csr="csr_overall", controls="full",
+                   weights="none", missing="imputed", model=model)
+        est, var = [], []
+        for d in completed:
+            data = d.assign(y=d["out_reputation"], x=d["csr_overall"])
+            if model == "ols":
+                data = data.assign(y=data["y"] / data["y"].std(ddof=0), x=data["x"] / data["x"].std(ddof=0))
+                row = ols_hc3(data, "y", "x", cols).set_index("term").loc["x"]
+                factor = 1.0
+            else:
+                slopes = ordered_logit(data, "y", "x", cols).query("kind == 'slope'").set_index("term")
+                row = slopes.loc["x"]
+                eta = data[["x", *cols]].to_numpy() @ slopes.loc[["x", *cols], "estimate"].to_numpy()
+                factor = data["x"].std(ddof=0) / np.sqrt(eta.var() + np.pi ** 2 / 3)
+            est.append(row["estimate"] * factor)
+            var.append((row["std_error"] * factor) ** 2)
+        df_complete = len(district) - 2 - len(cols) if model == "ols" else np.inf
+        ref = inference.rubin_pool(np.array(est), np.array(var), df_complete).iloc[0]
+        tol = 1e-8 if model == "ols" else 1e-4
+        for key, ref_key in [("estimate", "estimate"), ("std_error", "se"), ("p_value", "p_value"),
+                             ("ci_low", "ci_low"), ("ci_high", "ci_high")]:
+            assert got[key] == pytest.approx(ref[ref_key], rel=tol), (model, key)
+        assert got["n"] == len(district)
+
+
+def test_imputation_with_incomplete_core_predictors_chains_and_keeps_observed_values(district):
+    holed = district.copy()
+    holed.loc[:5, "score_market"] = np.nan
+    holed.loc[6:9, "csr_overall"] = np.nan
+    completed = speccurve.impute(holed, m=2, seed=0)
+    for d in completed:
+        assert not d.isna().any().any()
+        assert d["score_market"].iloc[:6].between(1, 5).all()
+        pd.testing.assert_series_equal(d["out_reputation"][holed["out_reputation"].notna()],
+                                       holed["out_reputation"].astype("float64").dropna())
+        assert ((d["csr_cert_count"] > 0) == (d["cert_any"] == 1)).all()
+    assert not completed[0]["csr_overall"].iloc[6:10].equals(completed[1]["csr_overall"].iloc[6:10])
+
+
+# --- parallel backends and determinism ------------------------------------------------------------
+
+def test_joblib_workers_do_not_change_results(district, district_curve):
+    specs, curve = district_curve
+    pd.testing.assert_frame_equal(speccurve.run(district, specs, m=M, seed=SEED, n_jobs=2), curve)
+
+
+def test_local_dask_cluster_gives_identical_results(district, district_curve):
+    distributed = pytest.importorskip("distributed")
+    specs, curve = district_curve
+    linear = specs[specs["model"] == "ols"]
+    local = speccurve.joint_test(district, linear, curve, n_boot=40, seed=SEED, m=M, n_jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        pd.testing.assert_frame_equal(speccurve.run(district, specs, m=M, seed=SEED, scheduler=client), curve)
+        remote = speccurve.joint_test(district, linear, curve, n_boot=40, seed=SEED, m=M,
+                                      scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(remote.null, local.null)
+    pd.testing.assert_frame_equal(remote.table, local.table)
+
+
+# --- joint test -----------------------------------------------------------------------------------
+
+def joint_frame(effect: float) -> pd.DataFrame:
+    """One district of 150 firms whose Likert items are redrawn: 3 + effect x z(CSR index) + noise."""
+    cb = speccurve.load_codebook()
+    survey = synthetic.generate({DISTRICT: 150}, seed=5)
+    rng = np.random.default_rng(10)
+    z = measures.csr_indices(survey, cb)["csr_overall"]
+    z = ((z - z.mean()) / z.std()).to_numpy()
+    for item in cb.outcome_items():
+        value = np.clip(np.round(3 + effect * z + rng.normal(0, 1, len(survey))), 1, 5).astype(int)
+        survey[item] = pd.Series(value, index=survey.index, dtype="Int64").where(survey[item].notna())
+    return measures.analysis_frame(survey, cb)
+
+
+def joint_specs() -> pd.DataFrame:
+    specs = speccurve.specifications()
+    return specs[(specs["model"] == "ols") & specs["csr"].isin(["csr_overall", "csr_environment", "cert_any"])]
+
+
+@pytest.mark.parametrize("effect", [0.0, 0.6])
+def test_joint_test_rejects_a_strong_effect_and_not_a_true_null(effect):
+    """Under a true null the p-values are uniform, so one seeded dataset is one draw (checked
+    separately over 25 null datasets: share of p < .05 of 0.04 / 0 / 0.04 for the three statistics)."""
+    frame, specs = joint_frame(effect), joint_specs()
+    curve = speccurve.run(frame, specs, m=3, seed=4, n_jobs=1)
+    result = speccurve.joint_test(frame, specs, curve, n_boot=200, seed=4, m=3, n_jobs=2)
+    p = result.table.set_index("statistic")["p_value"]
+    if effect:
+        assert result.dominant_sign == 1 and (p <= 0.01).all(), p
+    else:
+        assert (p > 0.1).all(), p
+    assert result.n_specs == len(specs) and result.n_boot == 200 and len(result.null) == 200
+    # under the imposed null the draws centre on zero
+    assert abs(result.table.set_index("statistic").loc["median", "null_median"]) < 0.02
+
+
+def test_joint_test_is_seeded_and_independent_of_workers(district, district_curve):
+    specs, curve = district_curve
+    first = speccurve.joint_test(district, specs, curve, n_boot=60, seed=SEED, m=M, n_jobs=1)
+    again = speccurve.joint_test(district, specs, curve, n_boot=60, seed=SEED, m=M, n_jobs=2)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    pd.testing.assert_frame_equal(first.null, again.null)
+    assert first.excluded_specs == (specs["model"] == "logit").sum() > 0
+    assert first.n_specs == (specs["model"] == "ols").sum()
+    assert "logit" in first.excluded_reason and "equivalent" in first.excluded_reason
+    # complete-case specs do not depend on the imputations, so any seed fits their curve
+    complete = specs[specs["missing"] == "complete"]
+    one = speccurve.joint_test(district, complete, curve, n_boot=60, seed=SEED, m=M, n_jobs=2)
+    other = speccurve.joint_test(district, complete, curve, n_boot=60, seed=SEED + 1, m=M, n_jobs=2)
+    assert not one.null.equals(other.null)
+
+
+def test_joint_test_refuses_a_curve_from_other_imputations(district, district_curve):
+    specs, curve = district_curve
+    with pytest.raises(ValueError, match="curve does not match"):
+        speccurve.joint_test(district, specs, curve, n_boot=10, seed=0, m=M + 1, n_jobs=1)
+
+
+# --- figure -------------------------------------------------------------------------------------------
+
+def test_figure_has_one_row_per_option_in_the_report_language(district_curve):
+    curve = district_curve[1]
+    for lang in ("en", "it"):
+        fig = figures.specification_curve(curve, lang)
+        top, bottom = fig.axes
+        ticks = [t.get_text() for t in bottom.get_yticklabels()]
+        n_options = sum(curve[dim].nunique() for dim in speccurve.DIMENSIONS)
+        assert len(ticks) == n_options + len(speccurve.DIMENSIONS)
+        assert speccurve.LABELS[lang]["dimension"]["csr"] in ticks and label("cert_any", lang) in ticks
+        assert top.get_ylabel() == speccurve.LABELS[lang]["figure"]["estimate"]
+        assert len(top.collections[1].get_offsets()) == curve["estimate"].notna().sum()
+        figures.plt.close(fig)
