@@ -323,3 +323,10 @@ def test_ordered_items_report_a_separating_item_instead_of_failing():
     df["d"] = (df["y"] == 1).astype(float)  # d predicts the lowest category perfectly
     got = ordered_items(df, ["y"], "x", ["z", "d"]).iloc[0]
     assert got["note"].startswith(("ordered logit not estimable", "not computable")) and np.isnan(got["brant_p_value"])
+
+
+def test_ordered_items_skip_the_brant_test_with_two_observed_categories():
+    df = ordinal(200, 7, 0.0)
+    df["y"] = np.where(df["y"] <= 2, 1.0, 2.0)
+    got = ordered_items(df, ["y"], "x", ["z"]).iloc[0]
+    assert got["estimate"] > 0 and np.isnan(got["brant_p_value"]) and "fewer than 3" in got["note"]

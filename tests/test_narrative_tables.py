@@ -92,3 +92,25 @@ def test_ordered_table_shows_ames_in_points_per_tenth_of_the_index():
     assert row["EMM su P(migliorata), punti per 0,1 di RSI [IC 95%]"] == "4.5 [4.5, 4.5]"
     assert row["EMM su P(peggiorata), punti per 0,1 di RSI [IC 95%]"] == "-3.0 [-5.0, -1.0]"
     assert row["Log-odds (ES)"] == "2.00 (0.50)" and np.isnan(row["p di Brant"])
+
+
+def test_specification_curve_tables_and_reading_follow_the_curve():
+    from types import SimpleNamespace
+
+    curve = pd.DataFrame({"estimate": [0.3, 0.2, -0.1, np.nan], "p_value": [0.01, 0.2, 0.03, np.nan],
+                          "model": ["ols", "ols", "logit", "logit"], "coding": "level", "csr": "csr_overall",
+                          "controls": ["none", "full", "none", "full"], "weights": "none", "missing": "complete"})
+    summary = tables.spec_summary(curve, "en").set_index("Model family")
+    assert summary.loc["All", "Estimable"] == 3 and summary.loc["All", "Median estimate"] == pytest.approx(0.2)
+    assert summary.loc["Linear (OLS / LPM)", "Significant, positive (%)"] == 50
+    assert summary.loc["Logit", "Significant, negative (%)"] == 50
+    by_choice = tables.spec_by_choice(curve, "it").set_index(["Scelta", "Opzione"])
+    assert by_choice.loc[("Controlli", "Nessuno"), "Specificazioni"] == 2
+    joint = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
+                                                "observed": [0.2, 0.5, 3.0], "null_median": [0, 0.03, 0],
+                                                "p_value": [0.01, 0.2, 0.02]}), n_specs=2, n_boot=100)
+    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == [0.01, 0.2, 0.02]
+    text = narrative.speccurve(curve, joint, 30, synthetic=True, lang="en")
+    assert "median standardized estimate is +0.20" in text and "25% of" in text and "differs from" in text
+    joint.table["p_value"] = [0.4, 0.3, 0.5]
+    assert "cannot be told apart" in narrative.speccurve(curve, joint, 30, synthetic=False, lang="en")

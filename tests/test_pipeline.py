@@ -27,10 +27,10 @@ def user_survey(project) -> Path:
     return path
 
 
-def test_pipeline_declares_three_district_runs_and_a_cross_district_run_per_language():
+def test_pipeline_declares_district_cross_district_and_speccurve_runs_per_language():
+    districts = ["capannori_paper", "empolese_valdelsa_clothing", "santa_croce_tanning"]
     assert {r for r in RUNS if not r.endswith("-it")} == {
-        "district-capannori_paper", "district-empolese_valdelsa_clothing",
-        "district-santa_croce_tanning", "cross-district"}
+        *(f"district-{d}" for d in districts), "cross-district", *(f"speccurve-{g}" for g in [*districts, "pooled"])}
     assert {f"{r}-it" for r in RUNS if not r.endswith("-it")} == {r for r in RUNS if r.endswith("-it")}
 
 
@@ -93,10 +93,13 @@ def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_s
     ({"district": "capannori_paper", "seed": "1"}, "parameter 'seed' must be int"),
     ({"district": "capannori_paper", "lang": "fr"}, "valid: en, it"),
     ({"district": "capannori_paper", "data_path": "x"}, "which the pipeline supplies"),
+    ({"group": "all"}, "valid: capannori_paper, empolese_valdelsa_clothing, santa_croce_tanning, pooled"),
+    ({"group": "pooled", "n_boot": 1.5}, "parameter 'n_boot' must be int"),
 ])
 def test_run_parameters_are_checked_before_anything_runs(project, params, message):
+    notebook = "notebooks/specification_curve.ipynb" if "group" in params else "notebooks/district.ipynb"
     Path("bad.yml").write_text(yaml.safe_dump({"runs": [
-        {"name": "r", "notebook": "notebooks/district.ipynb", "parameters": params}]}))
+        {"name": "r", "notebook": notebook, "parameters": params}]}))
     with pytest.raises(pipeline.ConfigError, match=message.replace("(", r"\(")):
         pipeline.load_runs(Path("bad.yml"))
 

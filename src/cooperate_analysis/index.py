@@ -33,7 +33,7 @@ def _figure(values: dict, name: str, digits: int = 2) -> str:
 
 
 def write_index(runs, data_meta: dict, target: Path = Path("reports/index.html")) -> None:
-    """One row per report (district or cross-district) with key figures and a link per language."""
+    """One row per report (district, cross-district, specification curve) with key figures and a link per language."""
     reports: dict[str, dict] = {}
     for run in runs:
         lang = run.parameters.get("lang", "en")
@@ -59,8 +59,8 @@ table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.45
 .missing{{color:#b00020}}</style>
 </head><body>
 <h1>CSR adoption and competitiveness in three Tuscan industrial districts</h1>
-<p>Reports of the COOPERATE research compendium: one per district and one across districts, in English and
-Italian. Key figures: firms analysed, mean overall CSR index (0-1), and the OLS coefficient of the CSR index
+<p>Reports of the COOPERATE research compendium: one per district and one across districts, and a
+specification curve for each district and pooled, in English and Italian. Key figures: firms analysed, mean overall CSR index (0-1), and the OLS coefficient of the CSR index
 on the innovation score (HC3; district reports with controls, cross-district with district fixed effects).</p>
 {banner}
 <p>Data: {html.escape(data_meta['source_name'])} ({data_meta['rows']} firms),

@@ -272,13 +272,17 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
             rows.append(row | {"note": f"ordered logit not estimable: {error}"})
             continue
         ame = average_marginal_effects(df, item, exposure, controls, fixed_effects)
-        brant = proportional_odds_test(df, item, exposure, controls, fixed_effects).set_index("term")
         low, high = ame.iloc[0], ame.iloc[-1]
         row.update(estimate=slope["estimate"], std_error=slope["std_error"], p_value=slope["p_value"],
                    lowest=str(low["category"]), ame_lowest=low["estimate"], ame_lowest_se=low["std_error"],
                    highest=str(high["category"]), ame_highest=high["estimate"], ame_highest_se=high["std_error"],
-                   brant_p_value=brant.loc[exposure, "p_value"], brant_omnibus_p_value=brant.loc["omnibus", "p_value"],
-                   n=int(slope["n"]), note=brant.loc[exposure, "note"])
+                   n=int(slope["n"]))
+        if len(ame) < 3:
+            row["note"] = "Brant test not computable: fewer than 3 observed categories"
+        else:
+            brant = proportional_odds_test(df, item, exposure, controls, fixed_effects).set_index("term")
+            row.update(brant_p_value=brant.loc[exposure, "p_value"],
+                       brant_omnibus_p_value=brant.loc["omnibus", "p_value"], note=brant.loc[exposure, "note"])
         rows.append(row)
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 

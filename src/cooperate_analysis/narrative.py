@@ -102,3 +102,39 @@ def measurement(cfa, harman, lang: str = "en") -> str:
                            p="< 0.001" if p < 0.001 else f"{p:.3f}")
     text += t["harman"].format(share=share, side=t["below" if share < 0.5 else "above"])
     return text + t["limits"]
+
+
+SPECCURVE = {
+    "en": {"lead": "Across {k:,} specifications, the median standardized estimate is {median:+.2f}; {pos:.0f}% of "
+                   "the specifications find a significant positive association and {neg:.0f}% a significant negative "
+                   "one. ",
+           "joint": "Tested jointly on the {k:,} linear specifications by bootstrapping under the null (n = {boot} "
+                    "draws), the curve {verdict} (p = {p:.3f} for the median, {p_share:.3f} for the share "
+                    "significant). ",
+           "differs": "differs from what chance alone would produce",
+           "same": "cannot be told apart from what chance alone would produce",
+           "limits": "Specifications are not independent replications: they re-analyse the same {n} firms."},
+    "it": {"lead": "Su {k} specificazioni, la stima standardizzata mediana è {median:+.2f}; il {pos:.0f}% delle "
+                   "specificazioni trova un'associazione positiva significativa e il {neg:.0f}% una negativa "
+                   "significativa. ",
+           "joint": "Verificata congiuntamente sulle {k} specificazioni lineari con un bootstrap sotto l'ipotesi "
+                    "nulla (n = {boot} estrazioni), la curva {verdict} (p = {p:.3f} per la mediana, {p_share:.3f} per "
+                    "la quota significativa). ",
+           "differs": "si discosta da ciò che produrrebbe il solo caso",
+           "same": "non si distingue da ciò che produrrebbe il solo caso",
+           "limits": "Le specificazioni non sono repliche indipendenti: rianalizzano le stesse {n} imprese."},
+}
+
+
+def speccurve(curve, joint, n_firms: int, synthetic: bool, lang: str = "en") -> str:
+    """One paragraph on a specification curve and its joint test (`speccurve.JointTest`)."""
+    t = SPECCURVE[lang]
+    est, p = curve["estimate"], curve["p_value"]
+    p_joint = joint.table.set_index("statistic")["p_value"]
+    text = t["lead"].format(k=len(curve), median=est.median(), pos=100 * ((p < 0.05) & (est > 0)).mean(),
+                            neg=100 * ((p < 0.05) & (est < 0)).mean())
+    verdict = "differs" if min(p_joint["median"], p_joint["share_significant"]) < 0.05 else "same"
+    text += t["joint"].format(k=joint.n_specs, boot=joint.n_boot, verdict=t[verdict], p=p_joint["median"],
+                              p_share=p_joint["share_significant"])
+    text += t["limits"].format(n=n_firms)
+    return text + (TEXT[lang]["synthetic"] if synthetic else "")

@@ -111,7 +111,7 @@ def notebook_parameters(notebook: Path) -> dict[str, object]:
 
 
 def check_parameters(run_name: str, notebook: Path, params: dict) -> None:
-    """Reject unknown names, wrong types and invalid district/language values, listing valid ones."""
+    """Reject unknown names, wrong types and invalid district/group/language values, listing valid ones."""
     from .codebook import LANGS, load_codebook
 
     declared = notebook_parameters(notebook)
@@ -124,7 +124,8 @@ def check_parameters(run_name: str, notebook: Path, params: dict) -> None:
                 expected is int and isinstance(value, bool)):
             raise ConfigError(f"run {run_name!r}: parameter {name!r} must be {expected.__name__}, "
                               f"got {type(value).__name__} {value!r}")
-    valid = {"district": load_codebook().district_ids, "lang": list(LANGS)}
+    districts = load_codebook().district_ids
+    valid = {"district": districts, "group": [*districts, "pooled"], "lang": list(LANGS)}
     for name, allowed in valid.items():
         if name in params and params[name] not in allowed:
             raise ConfigError(f"run {run_name!r}: {name}={params[name]!r} is not valid; "

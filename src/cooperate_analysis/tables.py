@@ -355,3 +355,59 @@ def certification_rows(effects: pd.DataFrame, lang: str = "en", cb: Codebook | N
                          m["p_value"]: effects["p_value"].to_numpy(), m["n"]: effects["n"].to_numpy(),
                          h["treated"]: effects["n_treated"].to_numpy(),
                          h["ps"]: [f"{a:.2f}-{b:.2f}" for a, b in zip(effects["ps_min"], effects["ps_max"])]})
+
+
+SPEC_HEADERS = {
+    "en": {"choice": "Choice", "option": "Option", "specs": "Specifications", "estimable": "Estimable",
+           "median": "Median estimate", "positive": "Significant, positive (%)", "negative": "Significant, negative (%)",
+           "family": "Model family", "all": "All", "linear": "Linear (OLS / LPM)", "logit": "Logit",
+           "statistic": "Statistic", "observed": "Observed", "null_median": "Median under the null",
+           "median_stat": "Median estimate", "share_significant": "Share significant, dominant sign",
+           "stouffer_z": "Stouffer's Z"},
+    "it": {"choice": "Scelta", "option": "Opzione", "specs": "Specificazioni", "estimable": "Stimabili",
+           "median": "Stima mediana", "positive": "Significative, positive (%)", "negative": "Significative, negative (%)",
+           "family": "Famiglia di modelli", "all": "Tutte", "linear": "Lineari (OLS / LPM)", "logit": "Logit",
+           "statistic": "Statistica", "observed": "Osservata", "null_median": "Mediana sotto l'ipotesi nulla",
+           "median_stat": "Stima mediana", "share_significant": "Quota significativa, segno dominante",
+           "stouffer_z": "Z di Stouffer"},
+}
+
+
+def _curve_summary(curve: pd.DataFrame) -> dict:
+    est, p = curve["estimate"], curve["p_value"]
+    return {"specs": len(curve), "estimable": int(est.notna().sum()), "median": est.median(),
+            "positive": 100 * ((p < 0.05) & (est > 0)).mean(), "negative": 100 * ((p < 0.05) & (est < 0)).mean()}
+
+
+def spec_summary(curve: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A specification curve in numbers: count, estimable, median, shares significant by sign;
+    for all specifications, the linear ones and the logits."""
+    h = SPEC_HEADERS[lang]
+    parts = {"all": curve, "linear": curve[curve["model"] == "ols"], "logit": curve[curve["model"] == "logit"]}
+    return pd.DataFrame([{h["family"]: h[name], **{h[k]: v for k, v in _curve_summary(part).items()}}
+                         for name, part in parts.items() if len(part)])
+
+
+def spec_by_choice(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """The curve summarised by each option of each choice other than the outcome (which choices move it)."""
+    from .speccurve import DIMENSIONS, LABELS, option_label
+
+    cb = cb or load_codebook()
+    h = SPEC_HEADERS[lang]
+    rows = []
+    for dim in [d for d in DIMENSIONS if d != "outcome"]:
+        for value, part in curve.groupby(dim, sort=False):
+            summary = _curve_summary(part)
+            rows.append({h["choice"]: LABELS[lang]["dimension"][dim], h["option"]: option_label(dim, value, lang, cb),
+                         h["specs"]: summary["specs"], h["median"]: summary["median"],
+                         h["positive"]: summary["positive"], h["negative"]: summary["negative"]})
+    return pd.DataFrame(rows)
+
+
+def spec_joint_rows(joint, lang: str = "en") -> pd.DataFrame:
+    """`speccurve.JointTest.table` labelled: observed statistic, its median under the null, p."""
+    h = SPEC_HEADERS[lang]
+    names = {"median": h["median_stat"], "share_significant": h["share_significant"], "stouffer_z": h["stouffer_z"]}
+    t = joint.table
+    return pd.DataFrame({h["statistic"]: t["statistic"].map(names), h["observed"]: t["observed"],
+                         h["null_median"]: t["null_median"], "p": t["p_value"]})
