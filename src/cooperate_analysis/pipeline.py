@@ -33,6 +33,7 @@ FAILED = REPORTS / "failed"
 RESULTS = REPORTS / "results"
 PROVENANCE = REPORTS / "provenance"
 PACKAGE_DIR = Path(__file__).resolve().parent
+KERNEL_HASH_SEED = "0"
 SUPPLIED = ("data_path", "results_path")  # parameters the pipeline fills in itself
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 
@@ -228,6 +229,9 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     tmp.mkdir(parents=True)
     executed, results = tmp / f"{run.name}.ipynb", tmp / f"{run.name}.json"
     params = {**run.parameters, "data_path": str(dataset.PROCESSED), "results_path": str(results)}
+    # kernels inherit a fixed hash seed: some libraries (semopy) order parameters by set iteration,
+    # so an ill-conditioned fit would otherwise differ in the last digits from one run to the next
+    os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
     # IPC sockets in a private directory: no TCP port races between parallel kernels
     sockets = Path(tempfile.mkdtemp(prefix="cooperate-kernel-"))
     config = Config()
