@@ -16,9 +16,10 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime
 
+from cooperate_analysis.inference import mice_ols
 from cooperate_analysis.models import (ASSOCIATION_LABEL, average_marginal_effects, certification_effect, ordered_items,
                                        district_heterogeneity, ols, ols_hc3, ordered_logit,
-                                       proportional_odds_test)
+                                       proportional_odds_test, robustness)
 
 # --- references -------------------------------------------------------------------------------
 LONGLEY_COEF = {"Intercept": -3482258.63459582, "GNPDEFL": 15.0618722713733, "GNP": -0.0358191792925910,
@@ -330,3 +331,16 @@ def test_ordered_items_skip_the_brant_test_with_two_observed_categories():
     df["y"] = np.where(df["y"] <= 2, 1.0, 2.0)
     got = ordered_items(df, ["y"], "x", ["z"]).iloc[0]
     assert got["estimate"] > 0 and np.isnan(got["brant_p_value"]) and "fewer than 3" in got["note"]
+
+
+def test_robustness_collects_complete_weighted_and_imputed_coefficients():
+    df = simulate(300, {"p": 0.5, "q": 0.5, "r": 0.5}, seed=11)
+    df["y2"] = df["y"] + np.random.default_rng(1).normal(size=len(df))
+    df.loc[::10, "x"] = np.nan
+    w = pd.Series(np.where(df["district"] == "p", 2.0, 1.0), index=df.index)
+    got = robustness(df, ["y", "y2"], "x", [], w, fixed_effects="district", m=5, seed=3)
+    assert got["y"]["complete"]["estimate"] == ols(df, "y", "x", [], "district").term("x")["estimate"]
+    weighted = ols(df.assign(w=w), "y", "x", [], "district", weights="w").term("x")
+    assert got["y"]["weighted"]["estimate"] == weighted["estimate"]
+    imputed = mice_ols(df, "y2", "x", ["district"], auxiliary=["y"], m=5, seed=3).set_index("term").loc["x"]
+    assert got["y2"]["mice"]["estimate"] == imputed["estimate"] and got["y2"]["mice"]["ci_low"] == imputed["ci_low"]

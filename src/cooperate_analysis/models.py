@@ -12,6 +12,7 @@ Library first (methods.md §2-3):
   district: with 3 districts no cluster-robust method is reliable, and districts are strata.
 - `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW): an association
   (sensitivity analysis), not a causal effect.
+- `robustness`: one coefficient complete-case, weighted and after multiple imputation.
 Inference on coefficients uses the normal reference (statsmodels' default for robust covariances).
 Variable names are kept raw; labels belong to the codebook.
 """
@@ -29,6 +30,8 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
 from statsmodels.treatment.treatment_effects import TreatmentEffect
+
+from .inference import mice_ols
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
 BRANT_COLUMNS = ["model", "outcome", "term", "statistic", "df", "p_value", "n", "note"]
@@ -158,7 +161,11 @@ def ordered_logit(df: pd.DataFrame, item: str, exposure: str, controls: list[str
     n, log_lik.
     """
     model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects), freq_weights)
-    result = _fit_ordered(model)
+    return _ordered_table(model, _fit_ordered(model), item)
+
+
+def _ordered_table(model: OrderedModel, result, item: str) -> pd.DataFrame:
+    """The `ordered_logit` table of a fitted `OrderedModel`."""
     params, cov = result.params.to_numpy(), result.cov_params().to_numpy()
     k = model.k_vars
     raw = params[k:]
@@ -188,7 +195,12 @@ def average_marginal_effects(df: pd.DataFrame, item: str, exposure: str, control
     ci_high, n.
     """
     model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects))
-    ame = avg_slopes(_fit_ordered(model), variables=exposure).data.to_pandas()
+    return _ame_table(model, _fit_ordered(model), item, exposure)
+
+
+def _ame_table(model: OrderedModel, result, item: str, exposure: str) -> pd.DataFrame:
+    """The `average_marginal_effects` table of a fitted `OrderedModel`."""
+    ame = avg_slopes(result, variables=exposure).data.to_pandas()
     table = _normal_table(ame["term"], ame["estimate"], ame["std_error"])
     table.insert(1, "contrast", ame["contrast"].to_numpy())
     table.insert(1, "category", [model.labels[int(g)] for g in ame["group"]])
@@ -210,7 +222,11 @@ def proportional_odds_test(df: pd.DataFrame, item: str, exposure: str, controls:
     and the reason in `note` (collapse sparse categories first). Returns model, outcome, term,
     statistic, df, p_value, n, note.
     """
-    model = _ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects))
+    return _brant(_ordered_model(df, item, exposure, _as_list(controls), _as_list(fixed_effects)), item)
+
+
+def _brant(model: OrderedModel, item: str) -> pd.DataFrame:
+    """The `proportional_odds_test` table for an (unfitted) `OrderedModel`."""
     if model.k_levels < 3:
         raise ValueError(f"{item}: the Brant test needs at least 3 observed categories")
     X = sm.add_constant(np.asarray(model.exog, float), has_constant="add")
@@ -263,24 +279,27 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
     category names); the Brant p-value for the exposure and the omnibus one; n; and `note`, which
     says why a model or test could not be estimated (no convergence, separation), leaving NaN.
     """
+    controls, fes = _as_list(controls), _as_list(fixed_effects)
     rows = []
     for item in items:
         row = dict.fromkeys(ITEM_COLUMNS, np.nan) | {"outcome": item, "note": ""}
+        model = _ordered_model(df, item, exposure, controls, fes)
         try:
-            slope = ordered_logit(df, item, exposure, controls, fixed_effects).set_index("term").loc[exposure]
+            result = _fit_ordered(model)  # one fit for the slope and the AMEs
         except (RuntimeError, np.linalg.LinAlgError) as error:
             rows.append(row | {"note": f"ordered logit not estimable: {error}"})
             continue
-        ame = average_marginal_effects(df, item, exposure, controls, fixed_effects)
+        slope = _ordered_table(model, result, item).set_index("term").loc[exposure]
+        ame = _ame_table(model, result, item, exposure)
         low, high = ame.iloc[0], ame.iloc[-1]
         row.update(estimate=slope["estimate"], std_error=slope["std_error"], p_value=slope["p_value"],
                    lowest=str(low["category"]), ame_lowest=low["estimate"], ame_lowest_se=low["std_error"],
                    highest=str(high["category"]), ame_highest=high["estimate"], ame_highest_se=high["std_error"],
                    n=int(slope["n"]))
-        if len(ame) < 3:
+        if model.k_levels < 3:
             row["note"] = "Brant test not computable: fewer than 3 observed categories"
         else:
-            brant = proportional_odds_test(df, item, exposure, controls, fixed_effects).set_index("term")
+            brant = _brant(model, item).set_index("term")
             row.update(brant_p_value=brant.loc[exposure, "p_value"],
                        brant_omnibus_p_value=brant.loc["omnibus", "p_value"], note=brant.loc[exposure, "note"])
         rows.append(row)
@@ -375,3 +394,20 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
                                      ps_max=float(ps.max()), label=ASSOCIATION_LABEL)[
         ["model", "outcome", "term", "estimand", "estimate", "std_error", "statistic", "p_value", "ci_low",
          "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
+
+
+def robustness(df: pd.DataFrame, outcomes: list[str], exposure: str, controls: list[str], weights: pd.Series,
+               fixed_effects: str | None = None, m: int = 20, seed: int = 0) -> dict[str, dict[str, pd.Series]]:
+    """The coefficient of `exposure` on each outcome three ways, as rows with estimate, ci_low, ci_high:
+    "complete" (OLS-HC3 on complete cases), "weighted" (`weights`, sampling weights aligned with
+    `df`: WLS with HC1) and "mice" (`inference.mice_ols`, m imputations, the other outcomes as
+    auxiliary variables, fixed effects as complete categorical controls)."""
+    weighted = df.assign(_weight=weights)
+    out = {}
+    for y in outcomes:
+        imputed = mice_ols(df, y, exposure, [*controls, *_as_list(fixed_effects)],
+                           auxiliary=[o for o in outcomes if o != y], m=m, seed=seed)
+        out[y] = {"complete": ols(df, y, exposure, controls, fixed_effects).term(exposure),
+                  "weighted": ols(weighted, y, exposure, controls, fixed_effects, weights="_weight").term(exposure),
+                  "mice": imputed.set_index("term").loc[exposure]}
+    return out

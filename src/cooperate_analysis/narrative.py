@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .codebook import load_codebook
+from .tables import curve_summary
 
 TEXT = {
     "en": {
@@ -129,10 +130,10 @@ SPECCURVE = {
 def speccurve(curve, joint, n_firms: int, synthetic: bool, lang: str = "en") -> str:
     """One paragraph on a specification curve and its joint test (`speccurve.JointTest`)."""
     t = SPECCURVE[lang]
-    est, p = curve["estimate"], curve["p_value"]
+    summary = curve_summary(curve)
     p_joint = joint.table.set_index("statistic")["p_value"]
-    text = t["lead"].format(k=len(curve), median=est.median(), pos=100 * ((p < 0.05) & (est > 0)).mean(),
-                            neg=100 * ((p < 0.05) & (est < 0)).mean())
+    text = t["lead"].format(k=summary["specs"], median=summary["median"], pos=summary["positive"],
+                            neg=summary["negative"])
     verdict = "differs" if min(p_joint["median"], p_joint["share_significant"]) < 0.05 else "same"
     text += t["joint"].format(k=joint.n_specs, boot=joint.n_boot, verdict=t[verdict], p=p_joint["median"],
                               p_share=p_joint["share_significant"])

@@ -88,7 +88,7 @@ def coefficient_rows(fits: dict, term: str, lang: str = "en", cb: Codebook | Non
     for outcome, fit in fits.items():
         row = fit.term(term)
         rows.append({h["outcome"]: label(outcome, lang, cb), h["estimate"]: row["estimate"],
-                     h["std_error"]: row["std_error"], h["ci"]: f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]",
+                     h["std_error"]: row["std_error"], h["ci"]: _ci(row["ci_low"], row["ci_high"]),
                      h["p_value"]: row["p_value"]}
                     | ({} if p_holm is None else {STAT_HEADERS[lang]["holm"]: p_holm[outcome]})
                     | {h["n"]: fit.n, h["r2"]: fit.r2})
@@ -373,7 +373,8 @@ SPEC_HEADERS = {
 }
 
 
-def _curve_summary(curve: pd.DataFrame) -> dict:
+def curve_summary(curve: pd.DataFrame) -> dict:
+    """Specifications, estimable ones, median estimate, % significant (p < .05) positive and negative."""
     est, p = curve["estimate"], curve["p_value"]
     return {"specs": len(curve), "estimable": int(est.notna().sum()), "median": est.median(),
             "positive": 100 * ((p < 0.05) & (est > 0)).mean(), "negative": 100 * ((p < 0.05) & (est < 0)).mean()}
@@ -384,7 +385,7 @@ def spec_summary(curve: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     for all specifications, the linear ones and the logits."""
     h = SPEC_HEADERS[lang]
     parts = {"all": curve, "linear": curve[curve["model"] == "ols"], "logit": curve[curve["model"] == "logit"]}
-    return pd.DataFrame([{h["family"]: h[name], **{h[k]: v for k, v in _curve_summary(part).items()}}
+    return pd.DataFrame([{h["family"]: h[name], **{h[k]: v for k, v in curve_summary(part).items()}}
                          for name, part in parts.items() if len(part)])
 
 
@@ -397,7 +398,7 @@ def spec_by_choice(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = 
     rows = []
     for dim in [d for d in DIMENSIONS if d != "outcome"]:
         for value, part in curve.groupby(dim, sort=False):
-            summary = _curve_summary(part)
+            summary = curve_summary(part)
             rows.append({h["choice"]: LABELS[lang]["dimension"][dim], h["option"]: option_label(dim, value, lang, cb),
                          h["specs"]: summary["specs"], h["median"]: summary["median"],
                          h["positive"]: summary["positive"], h["negative"]: summary["negative"]})
