@@ -48,4 +48,4 @@ lock: $(STAMP)
 	@$(PY) -m cooperate_analysis environment-yml
 
 clean:
-	rm -rf reports/*.html reports/*.ipynb reports/*.pdf reports/results reports/failed reports/.build data/processed/*.parquet data/processed/*.json
+	rm -rf reports/*.html reports/*.ipynb reports/*.pdf reports/results reports/failed reports/.build data/processed/*.parquet data/processed/*.json data/processed/cache

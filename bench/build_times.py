@@ -12,13 +12,14 @@ Stages, each timed once on a scratch copy of the project inputs:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from notebook_code import run_cells
 
 from cooperate_analysis.pipeline import copy_inputs
 
@@ -43,22 +44,16 @@ def fresh_env_seconds(scratch: Path) -> float:
 
 
 def floor_seconds(project: Path) -> float:
-    """Execute every run's notebook code in this process, parameters set as globals."""
+    """Execute every run's notebook code in this process (`notebook_code.run_cells`)."""
     import yaml
 
     spec = yaml.safe_load((project / "pipeline.yml").read_text())
     os.chdir(project)
     start = time.perf_counter()
     for run in spec["runs"]:
-        cells = json.loads((project / run["notebook"]).read_text())["cells"]
-        scope = {}
-        for cell in cells:
-            if cell["cell_type"] == "code":
-                exec("".join(cell["source"]), scope)
-                if "parameters" in cell["metadata"].get("tags", []):
-                    scope.update(spec.get("common_parameters", {}), **run.get("parameters", {}),
-                                 data_path="data/processed/survey.parquet",
-                                 results_path=str(project / "floor" / f"{run['name']}.json"))
+        run_cells(project / run["notebook"], {**spec.get("common_parameters", {}), **run.get("parameters", {}),
+                                              "data_path": "data/processed/survey.parquet",
+                                              "results_path": str(project / "floor" / f"{run['name']}.json")})
     return time.perf_counter() - start
 
 

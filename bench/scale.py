@@ -1,21 +1,26 @@
-"""Benchmark of how the data and model steps scale with survey size (not a test): prints figures.
+"""Benchmark of how the pipeline's stages scale with survey size (not a test): prints figures.
 
     .venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--repeat 3] [--xlsx] [--keep DIR]
+                                    [--speccurve [--speccurve-m 20] [--speccurve-boot 500]]
 
 For each size n a synthetic survey of n firms (n // 3 per district, seeded) is written as CSV in
 a scratch directory. Every stage then runs in a fresh Python subprocess, so its peak memory
 (ru_maxrss of that child, imports included) is its own:
 
-- load:     `io.read_survey` of the CSV
-- validate: `validate.validate_survey` of the loaded table (the check `dataset.prepare_survey` runs)
-- prepare:  `dataset.prepare_survey`, CSV -> validated parquet + metadata (load + validate + write)
-- indices:  `measures.analysis_frame` of the processed survey
-- models:   what the reports fit: per district the three OLS-HC3 score models and the Spearman
-            association grid (notebooks/district.ipynb); pooled, the three district-FE OLS-HC3
-            models and the three district-heterogeneity tests (notebooks/cross_district.ipynb)
-- invalid:  `validate_survey` of a broken copy of the survey (every Likert cell 7, every firm id
-            duplicated): time, memory and length of the error message
-- end-to-end: prepare + indices + models in one process (the reports' work on one survey)
+- load:      `io.read_survey` of the CSV
+- validate:  `validate.validate_survey` of the loaded table (the check `dataset.prepare_survey` runs)
+- prepare:   `dataset.prepare_survey`, CSV -> validated parquet + metadata (load + validate + write)
+- indices:   `measures.analysis_frame` of the processed survey
+- analyses:  the code of notebooks/district.ipynb (for each district) and notebooks/cross_district.ipynb
+             run in this process as the reports run it: every model, test, table and figure of the
+             four reports (no kernel, no HTML/PDF rendering); the note names the slowest cells
+- invalid:   `validate_survey` of a broken copy of the survey (every Likert cell 7, every firm id
+             duplicated): time, memory and length of the error message
+- end-to-end: prepare + analyses in one process (the reports' work on one survey)
+- speccurve (with --speccurve): the code of notebooks/specification_curve.ipynb for one district
+             (n // 3 firms; 4,704 specifications) with m imputations and n_boot bootstrap draws
+             (default: the pipeline's 20 and 500), its result cache empty; the note splits the curve
+             from the joint test
 - load_xlsx (with --xlsx, sizes <= 10^4 only): `io.read_survey` of the same survey as .xlsx
 
 Seconds cover the stage's own work only (imports and the stage's inputs are prepared before
@@ -31,14 +36,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-STAGES = ("load", "validate", "prepare", "indices", "models", "invalid", "end-to-end")
+STAGES = ("load", "validate", "prepare", "indices", "analyses", "invalid", "end-to-end")
+ROOT = Path(__file__).resolve().parents[1]
 SEED = 20070101
 TARGET_SECONDS, TARGET_MIB = 60.0, 2048.0
 
@@ -51,30 +59,40 @@ def _rss_mib() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def _models(frame) -> int:
-    """The model calls of the district and cross-district reports; returns how many were fitted."""
-    from cooperate_analysis import inference, models
+def _analyses(processed: Path, work: Path) -> str:
+    """The four main reports' notebook code on the processed survey; the three slowest cells."""
+    from notebook_code import run_cells
+
     from cooperate_analysis.codebook import load_codebook
 
-    cb = load_codebook()
-    controls = ["log_employees", "export_share", "firm_age"]
-    scores = [f"score_{s}" for s in cb.outcome_scales]
-    dimensions = [f"csr_{d}" for d in cb.csr_dimensions]
-    fitted = 0
-    for district in cb.district_ids:
-        firms = frame[frame["district"] == district].reset_index(drop=True)
-        inference.association_grid(firms, {"csr dimensions": dimensions}, {"outcome items": cb.outcome_items()})
-        for s in scores:
-            models.ols(firms, s, "csr_overall", controls)
-        fitted += 1 + len(scores)
-    for s in scores:
-        models.ols(frame, s, "csr_overall", controls, fixed_effects="district")
-        models.district_heterogeneity(frame, s, "csr_overall", controls)
-        fitted += 2
-    return fitted
+    timings = []
+    common = {"data_path": str(processed), "lang": "en", "seed": SEED}
+    for district in load_codebook().district_ids:
+        timings += run_cells(ROOT / "notebooks" / "district.ipynb",
+                             {**common, "district": district, "results_path": str(work / f"{district}.json")})
+    timings += run_cells(ROOT / "notebooks" / "cross_district.ipynb",
+                         {**common, "results_path": str(work / "cross-district.json")})
+    slowest = sorted(timings, key=lambda t: -t[1])[:3]
+    return f"{len(timings)} cells; slowest: " + "; ".join(f"{s:.1f} s {source.split('(')[0][:30]}"
+                                                          for source, s in slowest)
 
 
-def run_stage(stage: str, csv: Path, work: Path) -> dict:
+def _speccurve(processed: Path, work: Path, m: int, n_boot: int) -> str:
+    """The specification-curve notebook for the first district; seconds of the curve and joint test."""
+    from notebook_code import run_cells
+
+    from cooperate_analysis.codebook import load_codebook
+
+    district = load_codebook().district_ids[0]
+    timings = run_cells(ROOT / "notebooks" / "specification_curve.ipynb",
+                        {"group": district, "n_boot": n_boot, "m": m, "scheduler": "", "data_path": str(processed),
+                         "lang": "en", "seed": SEED, "results_path": str(work / "speccurve.json")})
+    seconds = {key: sum(s for source, s in timings if f"speccurve.{key}" in source) for key in ("run", "joint_test")}
+    return (f"{district}, m = {m}, n_boot = {n_boot}: curve {seconds['run']:.1f} s, "
+            f"joint test {seconds['joint_test']:.1f} s")
+
+
+def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500) -> dict:
     """Run one stage in this process; return seconds, peak and base MiB, and notes."""
     # only what the stage needs: the measures and models modules pull in heavy libraries
     # (pingouin, semopy, statsmodels) that loading and validation do not use
@@ -82,10 +100,9 @@ def run_stage(stage: str, csv: Path, work: Path) -> dict:
     from cooperate_analysis.codebook import load_codebook
     from cooperate_analysis.validate import SurveyValidationError, validate_survey
 
-    if stage in ("indices", "models", "end-to-end"):
-        from cooperate_analysis import measures
-    if stage in ("models", "end-to-end"):
-        from cooperate_analysis import inference, models  # noqa: F401  (imported before the clock)
+    if stage in ("indices", "analyses", "end-to-end", "speccurve"):
+        # what the notebooks import, imported before the clock
+        from cooperate_analysis import figures, inference, measures, models, narrative, report, speccurve  # noqa: F401
     cb = load_codebook()
     processed = work / "processed" / f"{csv.stem}.parquet"
     note = ""
@@ -97,12 +114,13 @@ def run_stage(stage: str, csv: Path, work: Path) -> dict:
         for item in cb.outcome_items():
             raw[item] = "7"
         raw["firm_id"] = raw["firm_id"].iloc[0]
-    elif stage in ("indices", "models"):
+    elif stage in ("indices", "analyses", "speccurve"):
         if dataset.read_meta(processed) is None:
             dataset.prepare_survey(csv, processed)
         survey, _ = dataset.load_processed(processed)
-        if stage == "models":
-            frame = measures.analysis_frame(survey, cb)
+    if stage == "speccurve":  # the notebook caches its results under the working directory: start cold
+        os.chdir(work)
+        shutil.rmtree(work / "data" / "processed" / "cache", ignore_errors=True)
     base = _rss_mib()
     start = time.perf_counter()
     if stage == "load":
@@ -115,8 +133,8 @@ def run_stage(stage: str, csv: Path, work: Path) -> dict:
         note = f"{dataset.prepare_survey(csv, processed)['rows']} rows"
     elif stage == "indices":
         note = f"{measures.analysis_frame(survey, cb).shape[1]} columns"
-    elif stage == "models":
-        note = f"{_models(frame)} fits"
+    elif stage == "analyses":
+        note = _analyses(processed, work)
     elif stage == "invalid":
         try:
             validate_survey(raw, str(csv), cb)
@@ -125,8 +143,9 @@ def run_stage(stage: str, csv: Path, work: Path) -> dict:
             note = f"{len(exc.violations)} violations, message {len(str(exc))} chars"
     elif stage == "end-to-end":
         dataset.prepare_survey(csv, processed)
-        survey, _ = dataset.load_processed(processed)
-        note = f"{_models(measures.analysis_frame(survey, cb))} fits"
+        note = _analyses(processed, work)
+    elif stage == "speccurve":
+        note = _speccurve(processed, work, m, n_boot)
     else:
         raise ValueError(f"unknown stage {stage!r}")
     seconds = time.perf_counter() - start
@@ -154,9 +173,10 @@ def write_survey(n: int, directory: Path) -> Path:
     return path
 
 
-def child(stage: str, csv: Path, work: Path) -> dict:
-    cmd = [sys.executable, __file__, "--child", stage, str(csv), str(work)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+def child(stage: str, csv: Path, work: Path, m: int, n_boot: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", stage, str(csv), str(work), "--speccurve-m", str(m),
+           "--speccurve-boot", str(n_boot)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"})
     if proc.returncode != 0:
         return {"seconds": math.nan, "peak_mib": math.nan, "base_mib": math.nan,
                 "note": "FAILED: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:120]}
@@ -172,18 +192,22 @@ def exponent(prev: tuple[int, float] | None, n: int, seconds: float) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="survey sizes (firms)")
-    ap.add_argument("--stages", nargs="+", default=list(STAGES), choices=[*STAGES, "load_xlsx"])
+    ap.add_argument("--stages", nargs="+", default=list(STAGES), choices=[*STAGES, "load_xlsx", "speccurve"])
     ap.add_argument("--xlsx", action="store_true", help="also time reading an .xlsx copy (sizes <= 10^4)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per stage; the fastest is shown (default 1)")
     ap.add_argument("--keep", type=Path, help="scratch directory to use and keep (default: a temporary one)")
+    ap.add_argument("--speccurve", action="store_true", help="also time the specification-curve notebook")
+    ap.add_argument("--speccurve-m", type=int, default=20, help="imputations for --speccurve (default 20)")
+    ap.add_argument("--speccurve-boot", type=int, default=500, help="bootstrap draws for --speccurve (default 500)")
     ap.add_argument("--child", nargs=3, metavar=("STAGE", "CSV", "WORK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         stage, csv, work = args.child
-        print(json.dumps(run_stage(stage, Path(csv), Path(work))))
+        print(json.dumps(run_stage(stage, Path(csv), Path(work), args.speccurve_m, args.speccurve_boot)))
         return
 
-    stages = list(args.stages) + (["load_xlsx"] if args.xlsx and "load_xlsx" not in args.stages else [])
+    stages = list(args.stages) + (["load_xlsx"] if args.xlsx and "load_xlsx" not in args.stages else []) \
+        + (["speccurve"] if args.speccurve and "speccurve" not in args.stages else [])
     with tempfile.TemporaryDirectory(prefix="cooperate-scale-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -204,7 +228,8 @@ def main() -> None:
 
                         pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(csv.with_suffix(".xlsx"),
                                                                                     index=False)
-                r = min((child(stage, csv, work) for _ in range(max(args.repeat, 1))),
+                r = min((child(stage, csv, work, args.speccurve_m, args.speccurve_boot)
+                         for _ in range(max(args.repeat, 1))),
                         key=lambda x: (math.isnan(x["seconds"]), x["seconds"]))
                 print(f"{n:>7} {stage:<11} {r['seconds']:8.2f} {exponent(previous.get(stage), n, r['seconds']):>6} "
                       f"{r['peak_mib']:9.0f} {r['base_mib']:9.0f}  {r['note']}", flush=True)

@@ -17,6 +17,8 @@ from semopy.examples import holzinger39
 from cooperate_analysis import measures
 from cooperate_analysis.codebook import load_codebook
 
+from .conftest import make_survey
+
 # factor_analyzer 0.5.1 still passes sklearn's renamed `force_all_finite` argument.
 pytestmark = pytest.mark.filterwarnings("ignore:'force_all_finite' was renamed:FutureWarning")
 
@@ -178,6 +180,31 @@ def test_composite_reliability_and_ave():
     assert out["ave"] == pytest.approx(np.trace(np.outer(lam, lam)) / len(lam))
 
 
+def test_improper_solution_names_each_kind_of_inadmissible_estimate():
+    def inspected(resid_x2=0.4, var_f=1.0, load_x3=0.8, corr=0.3):
+        rows = [("x1", "~", "f", 1.0, 0.7), ("x2", "~", "f", 0.9, 0.6), ("x3", "~", "f", 1.1, load_x3),
+                ("x4", "~", "g", 1.0, 0.7), ("f", "~~", "f", var_f, 1.0), ("g", "~~", "g", 1.0, 1.0),
+                ("f", "~~", "g", 0.3, corr), ("x1", "~~", "x1", 0.5, 0.5), ("x2", "~~", "x2", resid_x2, 0.6)]
+        return pd.DataFrame(rows, columns=["lval", "op", "rval", "Estimate", "Est. Std"])
+
+    variance = pd.Series({"x1": 1.0, "x2": 1.0, "x3": 1.0, "x4": 1.0})
+    assert measures.improper_solution(inspected(), variance, {"f", "g"}, True) == []
+    got = measures.improper_solution(inspected(resid_x2=1e-12, var_f=0.0, load_x3=-1.0, corr=1.2), variance,
+                                     {"f", "g"}, False)
+    assert [(p.kind, p.names) for p in got] == [("convergence", ()), ("factor_variance", ("f",)),
+                                                ("heywood", ("x2",)), ("loading", ("x3",)),
+                                                ("correlation", ("f", "g"))]
+    assert str(got[2]) == "residual variance of x2 at or below zero (Heywood case)"
+
+
+def test_cfa_on_items_without_common_factors_is_flagged_improper():
+    cfa = measures.cfa_outcomes(measures.analysis_frame(make_survey(n=300, seed=3)))
+    fit = cfa.fit.set_index("model")
+    assert not fit.loc["3-factor", "admissible"] and "not positive" in fit.loc["3-factor", "problems"]
+    assert fit.loc["1-factor", "admissible"] and fit.loc["1-factor", "problems"] == ""
+    assert cfa.problems and all(isinstance(p, measures.Problem) for p in cfa.problems)
+
+
 def test_cfa_outcomes_on_three_factor_data():
     data = simulate(CB.items_by_scale(), n=400, loading=0.75, factor_corr=0.3, seed=11)
     data.iloc[0, 0] = np.nan
@@ -193,6 +220,7 @@ def test_cfa_outcomes_on_three_factor_data():
     assert diff["delta_chi2"] == pytest.approx(fit.loc["1-factor", "chi2"] - fit.loc["3-factor", "chi2"])
     assert diff["p"] < 1e-6                                           # three scales, not one
     assert fit.loc["3-factor", "cfi"] > 0.95 and fit.loc["3-factor", "srmr"] < 0.08
+    assert fit["admissible"].all() and not result.problems
     assert result.loadings["std_loading"].between(0.6, 0.9).all()
     assert result.reliability.equals(
         measures.composite_reliability(result.loadings).assign(max_r2=result.reliability["max_r2"]))

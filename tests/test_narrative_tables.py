@@ -3,8 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis import narrative, tables
+from cooperate_analysis import measures, narrative, tables
 from cooperate_analysis.models import district_heterogeneity, ols
+
+from .conftest import make_survey
 
 
 def frame(slope: float, seed: int = 0, n: int = 400) -> pd.DataFrame:
@@ -55,12 +57,25 @@ def test_measurement_reading_follows_fit_indices_and_harman_share():
         def __init__(self, cfi, srmr, p):
             self.fit = pd.DataFrame({"model": ["3-factor", "1-factor"], "cfi": [cfi, 0.5], "srmr": [srmr, 0.2]})
             self.difference = pd.DataFrame({"p": [p]})
+            self.problems = ()
 
     harman = pd.DataFrame({"first_component_share": [0.3, 0.62]})
     good = narrative.measurement(CFA(0.97, 0.05, 1e-5), harman, "en")
     assert "fits well" in good and "fits better than" in good and "62%" in good and "above the 50%" in good
     poor = narrative.measurement(CFA(0.85, 0.12, 0.3), harman.iloc[:1], "en")
     assert "fits poorly" in poor and "does not fit better" in poor and "below the 50%" in poor
+
+
+def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
+    cfa = measures.cfa_outcomes(measures.analysis_frame(make_survey(n=300, seed=3)))  # uninformative items
+    assert cfa.problems and {p.kind for p in cfa.problems} >= {"factor_variance", "correlation"}
+    harman = pd.DataFrame({"first_component_share": [0.2]})
+    en, it = (narrative.measurement(cfa, harman, lang) for lang in ("en", "it"))
+    assert "no admissible solution" in en and "cannot be interpreted" in en and "fits" not in en
+    assert "Innovation" in en and "and 2 more" in en  # labels, three reasons listed
+    assert "non ha una soluzione ammissibile" in it and "e altri 2" in it
+    table = tables.cfa_rows(cfa, "it")
+    assert table["Soluzione ammissibile"].tolist() == ["no", "sì"]
 
 
 def test_sample_table_shows_collapsed_weights_and_population_shares():
@@ -114,3 +129,11 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
     assert "median standardized estimate is +0.20" in text and "25% of" in text and "differs from" in text
     joint.table["p_value"] = [0.4, 0.3, 0.5]
     assert "cannot be told apart" in narrative.speccurve(curve, joint, 30, synthetic=False, lang="en")
+
+
+def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_language():
+    from cooperate_analysis.inference import power_table
+
+    power = power_table({"pooled": 92, "capannori_paper": 28}, {"pooled": 6, "capannori_paper": 4})
+    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Insieme", "Distretto cartario di Capannori (Lucca)"]
+    assert tables.power_rows(power, "en").iloc[:, 0].tolist()[0] == "Pooled"

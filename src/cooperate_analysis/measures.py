@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -202,11 +203,29 @@ def efa_outcomes(df: pd.DataFrame, n_factors: int = 3, method: str = "minres", r
     return replace(result, loadings=loadings)
 
 
+class Problem(NamedTuple):
+    """One reason a CFA solution is improper: kind ('convergence', 'heywood', 'factor_variance',
+    'loading', 'correlation'), the variables concerned, and the offending value (NaN if none)."""
+
+    kind: str
+    names: tuple[str, ...]
+    value: float
+
+    def __str__(self) -> str:
+        names = " and ".join(self.names)
+        return {"convergence": "the optimizer did not converge",
+                "heywood": f"residual variance of {names} at or below zero (Heywood case)",
+                "factor_variance": f"variance of factor {names} not positive",
+                "loading": f"standardized loading of {names} = {self.value:.3f}",
+                "correlation": f"correlation of factors {names} = {self.value:.3g}"}[self.kind]
+
+
 @dataclass(frozen=True)
 class CFAFit:
     """One fitted CFA.
 
-    fit: one row with n, chi2, df, p, cfi, tli, rmsea, srmr, converged;
+    fit: one row with n, chi2, df, p, cfi, tli, rmsea, srmr, converged, admissible, problems
+        (`improper_solution`, "; "-joined);
     loadings: factor, item, estimate, std_loading (completely standardized), se, p;
     factor_correlations: factor_a, factor_b, r.
     """
@@ -214,6 +233,7 @@ class CFAFit:
     fit: pd.DataFrame
     loadings: pd.DataFrame
     factor_correlations: pd.DataFrame
+    problems: tuple[Problem, ...] = ()  # why the solution is improper (`improper_solution`), if it is
 
 
 def srmr(sample_cov: np.ndarray, implied_cov: np.ndarray) -> float:
@@ -238,12 +258,15 @@ def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
     result = model.fit(sample)
     indices = semopy.calc_stats(model).iloc[0]
     implied, _ = model.calc_sigma()
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero factor variance: flagged by improper_solution
+        est = model.inspect(std_est=True)
+    latent = set(model.vars["latent"])
+    problems = improper_solution(est, sample.var(ddof=0), latent, bool(result.success))
     fit = pd.DataFrame([{"n": len(sample), "chi2": indices["chi2"], "df": int(indices["DoF"]),
                          "p": indices["chi2 p-value"], "cfi": indices["CFI"], "tli": indices["TLI"],
                          "rmsea": indices["RMSEA"], "srmr": srmr(model.mx_cov, implied),
-                         "converged": bool(result.success)}])
-    est = model.inspect(std_est=True)
-    latent = set(model.vars["latent"])
+                         "converged": bool(result.success), "admissible": not problems,
+                         "problems": "; ".join(map(str, problems))}])
     is_loading = (est["op"] == "~") & est["rval"].isin(latent)
     loadings = pd.DataFrame({"factor": est.loc[is_loading, "rval"], "item": est.loc[is_loading, "lval"],
                              "estimate": est.loc[is_loading, "Estimate"],
@@ -253,7 +276,34 @@ def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
     is_corr = (est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])
     correlations = pd.DataFrame({"factor_a": est.loc[is_corr, "lval"], "factor_b": est.loc[is_corr, "rval"],
                                  "r": est.loc[is_corr, "Est. Std"]})
-    return CFAFit(fit, loadings.reset_index(drop=True), correlations.reset_index(drop=True))
+    return CFAFit(fit, loadings.reset_index(drop=True), correlations.reset_index(drop=True), tuple(problems))
+
+
+def improper_solution(est: pd.DataFrame, item_variance: pd.Series, latent: set[str], converged: bool,
+                      tol: float = 1e-6) -> list[Problem]:
+    """Why a fitted CFA (semopy `inspect(std_est=True)` table) is not an admissible solution, if it is not.
+
+    Checked as lavaan's post-fit checks and the Heywood-case literature (Kolenikov & Bollen 2012):
+    the optimizer converged; every residual variance of an item is positive (above `tol` times the
+    item's variance: semopy keeps variances at or above zero, so a Heywood case shows as a variance
+    on the boundary); every factor variance is positive; no completely standardized loading and no
+    factor correlation reaches 1 in absolute value. An improper solution's fit indices, loadings,
+    CR and AVE cannot be interpreted (typically too few firms, or items that share no factor).
+    """
+    problems = [] if converged else [Problem("convergence", (), np.nan)]
+    variances = est[(est["op"] == "~~") & (est["lval"] == est["rval"])]
+    for name, value in zip(variances["lval"], variances["Estimate"].astype(float)):
+        if name in latent and not value > 0:
+            problems.append(Problem("factor_variance", (name,), value))
+        elif name not in latent and not value > tol * float(item_variance[name]):
+            problems.append(Problem("heywood", (name,), value))
+    loadings = est[(est["op"] == "~") & est["rval"].isin(latent)]
+    problems += [Problem("loading", (item,), value) for item, value in
+                 zip(loadings["lval"], loadings["Est. Std"].astype(float)) if not abs(value) < 1 - tol]
+    pairs = est[(est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])]
+    problems += [Problem("correlation", (a, b), value) for a, b, value in
+                 zip(pairs["lval"], pairs["rval"], pairs["Est. Std"].astype(float)) if not abs(value) < 1 - tol]
+    return problems
 
 
 def composite_reliability(loadings: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +330,8 @@ class CFAResult:
     reliability: factor, k, cr, ave, max_r2 (largest squared correlation with another factor;
         Fornell-Larcker discriminant validity asks ave > max_r2);
     difference: one row, delta_chi2, delta_df, p (1-factor vs 3-factor likelihood-ratio test);
-    note: how to read the fit indices.
+    note: how to read the fit indices;
+    problems: why the 3-factor solution is improper, if it is (then nothing above is interpretable).
     """
 
     fit: pd.DataFrame
@@ -289,6 +340,7 @@ class CFAResult:
     reliability: pd.DataFrame
     difference: pd.DataFrame
     note: str
+    problems: tuple[Problem, ...] = ()
 
 
 def outcome_cfa_model(cb: Codebook | None = None, single_factor: bool = False) -> str:
@@ -323,7 +375,7 @@ def cfa_outcomes(df: pd.DataFrame, cb: Codebook | None = None) -> CFAResult:
     note = (f"ML on complete cases (n = {int(three.fit['n'].iloc[0])}), Likert items treated as continuous. "
             f"Hu & Bentler (1999) cut-offs: {cutoffs}. At small n TLI and RMSEA over-reject true models "
             "(Hu & Bentler 1999), so read them together with CFI and SRMR rather than as pass/fail.")
-    return CFAResult(fit, three.loadings, three.factor_correlations, rel, difference, note)
+    return CFAResult(fit, three.loadings, three.factor_correlations, rel, difference, note, three.problems)
 
 
 def harman_single_factor(df: pd.DataFrame, include_csr: bool = False, cb: Codebook | None = None) -> pd.DataFrame:

@@ -77,6 +77,15 @@ MEASUREMENT = {
            "harman": "The first unrotated component takes {share:.0%} of the variance of the competitiveness and CSR "
                      "items, {side} the 50% that would signal one dominant common source. ",
            "below": "below", "above": "above",
+           "improper": "The three-scale measurement model has no admissible solution ({problems}), so its fit "
+                       "indices, composite reliabilities and AVEs cannot be interpreted; the scales rest on their "
+                       "alphas alone. ",
+           "problem": {"convergence": "the estimation did not converge",
+                       "heywood": "a residual variance at zero for {0}",
+                       "factor_variance": "a variance of zero for the {0} factor",
+                       "loading": "a standardized loading of 1 or more in absolute value for {0}",
+                       "correlation": "a correlation at or beyond ±1 between the {0} and {1} factors"},
+           "more": "and {k} more",
            "limits": "Neither check can rule out common-method bias: one respondent per firm answered every question."},
     "it": {"good": "si adatta bene ai dati", "fair": "si adatta in modo accettabile ai dati",
            "poor": "si adatta male ai dati",
@@ -86,21 +95,38 @@ MEASUREMENT = {
            "harman": "La prima componente non ruotata raccoglie il {share:.0%} della varianza delle voci di "
                      "competitività e di RSI, {side} il 50% che segnalerebbe un'unica fonte comune dominante. ",
            "below": "sotto", "above": "sopra",
+           "improper": "Il modello di misura a tre scale non ha una soluzione ammissibile ({problems}): i suoi indici "
+                       "di adattamento, le affidabilità composite e le AVE non sono interpretabili, e le scale si "
+                       "reggono solo sui loro alfa. ",
+           "problem": {"convergence": "la stima non converge",
+                       "heywood": "una varianza residua nulla per {0}",
+                       "factor_variance": "una varianza nulla per il fattore {0}",
+                       "loading": "un carico standardizzato pari o superiore a 1 in valore assoluto per {0}",
+                       "correlation": "una correlazione pari o oltre ±1 tra i fattori {0} e {1}"},
+           "more": "e altri {k}",
            "limits": "Nessuno dei due controlli può escludere la distorsione da metodo comune: un solo rispondente per "
                      "impresa ha risposto a tutte le domande."},
 }
 
 
-def measurement(cfa, harman, lang: str = "en") -> str:
+def measurement(cfa, harman, lang: str = "en", cb=None) -> str:
     """One paragraph on the CFA fit (Hu & Bentler 1999 cut-offs: CFI >= .95 and SRMR <= .08 good,
-    CFI >= .90 acceptable), the 1- vs 3-factor test and Harman's check on all items."""
+    CFI >= .90 acceptable) and the 1- vs 3-factor test, or why the CFA solution is improper
+    (`measures.improper_solution`: up to three reasons, variables by their labels), then Harman's
+    check on all items."""
+    cb = cb or load_codebook()
     t = MEASUREMENT[lang]
-    three = cfa.fit.set_index("model").loc["3-factor"]
-    fit = "good" if three["cfi"] >= 0.95 and three["srmr"] <= 0.08 else "fair" if three["cfi"] >= 0.90 else "poor"
-    p = float(cfa.difference["p"].iloc[0])
     share = float(harman["first_component_share"].iloc[-1])
-    text = t["cfa"].format(fit=t[fit], cfi=three["cfi"], srmr=three["srmr"], cmp=t["better" if p < 0.05 else "same"],
-                           p="< 0.001" if p < 0.001 else f"{p:.3f}")
+    if cfa.problems:
+        reasons = [t["problem"][p.kind].format(*(cb.label(name, lang) for name in p.names)) for p in cfa.problems]
+        listed = "; ".join(reasons[:3]) + (f" {t['more'].format(k=len(reasons) - 3)}" if len(reasons) > 3 else "")
+        text = t["improper"].format(problems=listed)
+    else:
+        three = cfa.fit.set_index("model").loc["3-factor"]
+        fit = "good" if three["cfi"] >= 0.95 and three["srmr"] <= 0.08 else "fair" if three["cfi"] >= 0.90 else "poor"
+        p = float(cfa.difference["p"].iloc[0])
+        text = t["cfa"].format(fit=t[fit], cfi=three["cfi"], srmr=three["srmr"],
+                               cmp=t["better" if p < 0.05 else "same"], p="< 0.001" if p < 0.001 else f"{p:.3f}")
     text += t["harman"].format(share=share, side=t["below" if share < 0.5 else "above"])
     return text + t["limits"]
 

@@ -222,7 +222,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     from .render import pdf_engine, render_html, render_pdf
 
     start = time.perf_counter()
-    print(f"start  {run.name}", flush=True)
+    print(f"start  {run.name}\n", end="", flush=True)  # one write: lines of parallel workers stay whole
     remove_outputs(run)
     tmp = BUILD / "tmp" / run.name
     shutil.rmtree(tmp, ignore_errors=True)
@@ -348,6 +348,6 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
 
 def _report(outcome: Outcome) -> None:
     status = "ok" if outcome.ok else "FAILED"
-    print(f"{'done' if outcome.ok else 'FAIL'}   {outcome.run} {outcome.seconds:.1f} s {status}", flush=True)
+    print(f"{'done' if outcome.ok else 'FAIL'}   {outcome.run} {outcome.seconds:.1f} s {status}\n", end="", flush=True)
     if outcome.message:
-        print(f"       {outcome.message}", file=sys.stderr, flush=True)
+        print(f"       {outcome.message}\n", end="", file=sys.stderr, flush=True)

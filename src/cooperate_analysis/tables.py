@@ -96,11 +96,12 @@ def coefficient_rows(fits: dict, term: str, lang: str = "en", cb: Codebook | Non
 
 
 def power_rows(power: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
-    """Power table with labelled groups and headers."""
+    """Power table with labelled groups (districts and "pooled" in the report language) and headers."""
     cb = cb or load_codebook()
     h = MODEL_HEADERS[lang]
-    out = pd.DataFrame({h["district"]: [cb.label(g, lang) if g in cb.districts else g for g in power["group"]],
-                        h["n"]: power["n"]})
+    groups = [cb.label(g, lang) if g in cb.districts else STAT_HEADERS[lang][g] if g == "pooled" else g
+              for g in power["group"]]
+    out = pd.DataFrame({h["district"]: groups, h["n"]: power["n"]})
     for col in [c for c in power.columns if c.startswith("power_r")]:
         out[h["power"].format(r=col.removeprefix("power_r"))] = power[col]
     out[h["mde_r"]] = power["mde_r"]
@@ -207,7 +208,7 @@ STAT_HEADERS = {
            "brant": "Brant p", "method": "Estimator", "complete": "Complete cases (OLS)",
            "weighted": "Post-stratified (WLS, HC1)", "mice": "Multiple imputation (m = {m})",
            "holm": "p (Holm)", "ps": "Propensity range", "treated": "Certified", "difference": "Difference", "row": "Outcome item",
-           "group": "Group", "pooled": "Pooled"},
+           "group": "Group", "pooled": "Pooled", "admissible": "Admissible solution"},
     "it": {"block": "Misura", "kind": "Tipo", "alpha": "Alfa", "ci": "IC 95% (Feldt)", "k": "Voci",
            "csr dimension": "Dimensione RSI (KR-20)", "outcome scale": "Scala di competitività", "item": "Voce",
            "scale": "Scala", "communality": "Comunalità", "kmo": "MSA", "model": "Modello", "chi2": "Chi quadrato",
@@ -217,7 +218,7 @@ STAT_HEADERS = {
            "brant": "p di Brant", "method": "Stimatore", "complete": "Casi completi (OLS)",
            "weighted": "Post-stratificata (WLS, HC1)", "mice": "Imputazione multipla (m = {m})",
            "holm": "p (Holm)", "ps": "Intervallo del propensity score", "treated": "Certificate", "difference": "Differenza", "row": "Voce di esito",
-           "group": "Gruppo", "pooled": "Insieme"},
+           "group": "Gruppo", "pooled": "Insieme", "admissible": "Soluzione ammissibile"},
 }
 LIKERT3_LABELS = {"en": {"worse": "worse", "same": "same", "better": "better"},
                   "it": {"worse": "peggiorata", "same": "invariata", "better": "migliorata"}}
@@ -266,14 +267,17 @@ def efa_rows(result, lang: str = "en", cb: Codebook | None = None) -> pd.DataFra
 
 
 def cfa_rows(result, lang: str = "en") -> pd.DataFrame:
-    """CFA fit of the 3-factor and the 1-factor (common-method) models."""
+    """CFA fit of the 3-factor and the 1-factor (common-method) models, and whether each solution is
+    admissible (`measures.improper_solution`)."""
     h = STAT_HEADERS[lang]
     fit = result.fit
     names = {"en": {"3-factor": "Three scales", "1-factor": "One common factor"},
              "it": {"3-factor": "Tre scale", "1-factor": "Un fattore comune"}}[lang]
+    answer = {"en": {True: "yes", False: "no"}, "it": {True: "sì", False: "no"}}[lang]
     return pd.DataFrame({h["model"]: fit["model"].map(names), MODEL_HEADERS[lang]["n"]: fit["n"],
                          h["chi2"]: fit["chi2"], h["df"]: fit["df"], "p": fit["p"], h["cfi"]: fit["cfi"],
-                         h["tli"]: fit["tli"], h["rmsea"]: fit["rmsea"], h["srmr"]: fit["srmr"]})
+                         h["tli"]: fit["tli"], h["rmsea"]: fit["rmsea"], h["srmr"]: fit["srmr"],
+                         h["admissible"]: fit["admissible"].map(answer)})
 
 
 def construct_rows(result, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
