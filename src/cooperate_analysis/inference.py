@@ -413,18 +413,19 @@ def mice_ols(df: pd.DataFrame, outcome: str | Sequence[str], exposure: str, cont
     rhs = [name for c in [exposure, *controls] for name in names[c]]
     imp = FastMICEData(data, k_pmm=k_pmm, rng=np.random.default_rng(seed))
     imp.update_all(n_burnin)
-    fits: dict[str, list] = {y: [] for y in outcomes}
+    fits: dict[str, list] = {y: [] for y in outcomes}  # (params, variances, df_resid, nobs) of each analysis
     for _ in range(m):
         imp.update_all(n_skip + 1)
         exog = sm.add_constant(imp.data[rhs], has_constant="add").rename(columns={"const": "Intercept"})
         for y in outcomes:
-            fits[y].append(sm.OLS(imp.data[y], exog).fit(cov_type=cov_type))
+            fit = sm.OLS(imp.data[y], exog).fit(cov_type=cov_type)  # only its numbers are kept: memory
+            fits[y].append((fit.params, np.diag(fit.cov_params()), fit.df_resid, int(fit.nobs)))
     pooled = []
     for y, results in fits.items():
-        estimates = pd.DataFrame([f.params for f in results])
-        variances = pd.DataFrame([np.diag(f.cov_params()) for f in results], columns=estimates.columns)
-        pooled.append(rubin_pool(estimates, variances, df_complete=results[0].df_resid, level=level)
-                      .assign(m=m, n=int(results[0].nobs)))
+        estimates = pd.DataFrame([params for params, *_ in results])
+        variances = pd.DataFrame([variance for _, variance, *_ in results], columns=estimates.columns)
+        pooled.append(rubin_pool(estimates, variances, df_complete=results[0][2], level=level)
+                      .assign(m=m, n=results[0][3]))
     return pd.concat(pooled, keys=outcomes, names=["outcome", None]).reset_index(level=0).reset_index(drop=True)
 
 
