@@ -181,20 +181,26 @@ def test_composite_reliability_and_ave():
 
 
 def test_improper_solution_names_each_kind_of_inadmissible_estimate():
-    def inspected(resid_x2=0.4, var_f=1.0, load_x3=0.8, corr=0.3):
+    def inspected(resid_x2=0.4, var_f=1.0, load_x3=0.8, corr=0.3, pair=("f", "g")):
         rows = [("x1", "~", "f", 1.0, 0.7), ("x2", "~", "f", 0.9, 0.6), ("x3", "~", "f", 1.1, load_x3),
                 ("x4", "~", "g", 1.0, 0.7), ("f", "~~", "f", var_f, 1.0), ("g", "~~", "g", 1.0, 1.0),
-                ("f", "~~", "g", 0.3, corr), ("x1", "~~", "x1", 0.5, 0.5), ("x2", "~~", "x2", resid_x2, 0.6)]
+                (pair[0], "~~", pair[1], 0.3, corr), ("x1", "~~", "x1", 0.5, 0.5),
+                ("x2", "~~", "x2", resid_x2, 0.6)]
         return pd.DataFrame(rows, columns=["lval", "op", "rval", "Estimate", "Est. Std"])
 
     variance = pd.Series({"x1": 1.0, "x2": 1.0, "x3": 1.0, "x4": 1.0})
     assert measures.improper_solution(inspected(), variance, {"f", "g"}, True) == []
     got = measures.improper_solution(inspected(resid_x2=1e-12, var_f=0.0, load_x3=-1.0, corr=1.2), variance,
                                      {"f", "g"}, False)
+    # the correlation of a factor without variance is undefined, not a second problem
     assert [(p.kind, p.names) for p in got] == [("convergence", ()), ("factor_variance", ("f",)),
-                                                ("heywood", ("x2",)), ("loading", ("x3",)),
-                                                ("correlation", ("f", "g"))]
+                                                ("heywood", ("x2",)), ("loading", ("x3",))]
     assert str(got[2]) == "residual variance of x2 at or below zero (Heywood case)"
+    # a factor variance is judged on its marker item's scale (x1 fixed at 1 for f): 1e-9 is zero
+    assert [p.kind for p in measures.improper_solution(inspected(var_f=1e-9), variance, {"f", "g"}, True)] \
+        == ["factor_variance"]
+    got = measures.improper_solution(inspected(corr=-1.0, pair=("g", "f")), variance, {"f", "g"}, True)
+    assert [(p.kind, p.names, p.value) for p in got] == [("correlation", ("f", "g"), -1.0)]
 
 
 def test_cfa_on_items_without_common_factors_is_flagged_improper():

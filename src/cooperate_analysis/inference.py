@@ -8,9 +8,11 @@ Library first, hand-written only where no kept library does the job:
   statsmodels `DescrStatsW` reads weights as frequency weights (`std_mean` divides by
   sum(w) - 1, i.e. by the population size for N/n weights) and statsmodels has no stratified
   survey variance (issue #3335); samplics is frozen (methods.md §3).
-- multiple imputation: statsmodels `MICEData` (predictive mean matching), with patsy taken out of
-  its inner loop (`FastMICEData`, same draws). Hand: Rubin's rules with the Barnard-Rubin (1999)
-  degrees of freedom and a t reference, because `MICE.combine` pools with a normal reference.
+- multiple imputation: statsmodels `MICEData` (predictive mean matching) as `FastMICEData`, the
+  same imputation model without patsy and statsmodels' OLS setup in its inner loop (fast on large
+  surveys; the same imputations as the library on the tests' data). Hand: Rubin's rules with the
+  Barnard-Rubin (1999) degrees of freedom and a t reference, because `MICE.combine` pools with a
+  normal reference.
 - power: statsmodels `FTestPowerF2` (not `FTestPower`, whose df are reversed).
 """
 from __future__ import annotations
@@ -298,9 +300,9 @@ def rubin_pool(estimates, variances, df_complete: float, level: float = 0.95) ->
 
 
 def numeric_frame(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """Numeric copy of `columns`; non-numeric ones become 0/1 dummies (first observed level dropped),
-    named `<column>_<level>` with non-word characters as "_". Returns the frame and, per column, its
-    names in it."""
+    """Numeric copy of `columns`; non-numeric ones become 0/1 dummies (the first level in sorted
+    order dropped), named `<column>_<level>` with non-word characters as "_". Returns the frame and,
+    per column, its names in it."""
     parts, names = [pd.DataFrame(index=df.index)], {}
     for c in columns:
         if pd.api.types.is_numeric_dtype(df[c]):
@@ -394,21 +396,22 @@ class FastMICEData(MICEData):
 
 
 def mice_ols(df: pd.DataFrame, outcome: str | Sequence[str], exposure: str, controls: Sequence[str] = (), *,
-             auxiliary: Sequence[str] = (), m: int = 20, seed: int = 0, n_burnin: int = 10,
+             m: int = 20, seed: int = 0, n_burnin: int = 10,
              n_skip: int = 3, k_pmm: int = 20, cov_type: str = "HC3", level: float = 0.95) -> pd.DataFrame:
     """OLS of each outcome on exposure + controls after MICE (PMM), pooled with `rubin_pool`.
 
     Imputation model: statsmodels `MICEData` (as `FastMICEData`; each variable on all others,
     predictive mean matching with `k_pmm` donors, Gaussian parameter perturbation) over the
-    outcome(s), exposure, controls and `auxiliary` variables (e.g. other outcomes; methods.md §2.7).
-    Several outcomes share one chain: the m completed datasets are the same for all of them, as
-    `MICE.fit` would give each (n_burnin cycles, then n_skip + 1 cycles before each dataset).
+    outcome(s), exposure and controls, so each outcome is imputed with the others in the model
+    (methods.md §2.7). Several outcomes share one chain: the m completed datasets are the same for
+    all of them, as `MICE.fit` would give each (n_burnin cycles, then n_skip + 1 cycles before each
+    dataset).
     Non-numeric columns (district) enter as dummies and must be complete. Each of the `m` analyses
     is OLS with `cov_type` (HC3) SEs; complete-data df = n - number of coefficients. All randomness
     comes from `seed`. Returns outcome, then the `rubin_pool` columns, plus m and n.
     """
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
-    used = list(dict.fromkeys([*outcomes, exposure, *controls, *auxiliary]))
+    used = list(dict.fromkeys([*outcomes, exposure, *controls]))
     data, names = numeric_frame(df, used)
     rhs = [name for c in [exposure, *controls] for name in names[c]]
     imp = FastMICEData(data, k_pmm=k_pmm, rng=np.random.default_rng(seed))

@@ -284,25 +284,31 @@ def improper_solution(est: pd.DataFrame, item_variance: pd.Series, latent: set[s
     """Why a fitted CFA (semopy `inspect(std_est=True)` table) is not an admissible solution, if it is not.
 
     Checked as lavaan's post-fit checks and the Heywood-case literature (Kolenikov & Bollen 2012):
-    the optimizer converged; every residual variance of an item is positive (above `tol` times the
-    item's variance: semopy keeps variances at or above zero, so a Heywood case shows as a variance
-    on the boundary); every factor variance is positive; no completely standardized loading and no
-    factor correlation reaches 1 in absolute value. An improper solution's fit indices, loadings,
+    the optimizer converged; every residual variance of an item and every factor variance is
+    positive (above `tol` times the variance of the item, or of the factor's marker item: semopy
+    keeps variances at or above zero, so a Heywood case shows as a variance on the boundary); no
+    completely standardized loading and no factor correlation reaches 1 in absolute value (a
+    correlation of a factor without variance is undefined, not reported again). An improper solution's fit indices, loadings,
     CR and AVE cannot be interpreted (typically too few firms, or items that share no factor).
     """
     problems = [] if converged else [Problem("convergence", (), np.nan)]
-    variances = est[(est["op"] == "~~") & (est["lval"] == est["rval"])]
-    for name, value in zip(variances["lval"], variances["Estimate"].astype(float)):
-        if name in latent and not value > 0:
-            problems.append(Problem("factor_variance", (name,), value))
-        elif name not in latent and not value > tol * float(item_variance[name]):
-            problems.append(Problem("heywood", (name,), value))
     loadings = est[(est["op"] == "~") & est["rval"].isin(latent)]
+    marker = loadings.groupby("rval", sort=False)["lval"].first()   # semopy fixes the first loading at 1
+    scale = {**{name: float(item_variance[name]) for name in item_variance.index},
+             **{factor: float(item_variance[item]) for factor, item in marker.items()}}
+    variances = est[(est["op"] == "~~") & (est["lval"] == est["rval"])]
+    degenerate = set()
+    for name, value in zip(variances["lval"], variances["Estimate"].astype(float)):
+        if not value > tol * scale[name]:
+            problems.append(Problem("factor_variance" if name in latent else "heywood", (name,), value))
+            degenerate |= {name} & latent
     problems += [Problem("loading", (item,), value) for item, value in
                  zip(loadings["lval"], loadings["Est. Std"].astype(float)) if not abs(value) < 1 - tol]
-    pairs = est[(est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])]
-    problems += [Problem("correlation", (a, b), value) for a, b, value in
-                 zip(pairs["lval"], pairs["rval"], pairs["Est. Std"].astype(float)) if not abs(value) < 1 - tol]
+    pairs = est[(est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent)
+                & (est["lval"] != est["rval"])]
+    problems += [Problem("correlation", tuple(sorted((a, b))), value) for a, b, value in
+                 zip(pairs["lval"], pairs["rval"], pairs["Est. Std"].astype(float))
+                 if not abs(value) < 1 - tol and not {a, b} & degenerate]
     return problems
 
 
