@@ -1,12 +1,17 @@
 """Generated reading and model tables follow the numbers they describe."""
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from cooperate_analysis import measures, narrative, tables
+from cooperate_analysis.codebook import load_codebook
 from cooperate_analysis.models import district_heterogeneity, ols
 
 from .conftest import make_survey
+
+CB = load_codebook()
 
 
 def frame(slope: float, seed: int = 0, n: int = 400) -> pd.DataFrame:
@@ -68,14 +73,19 @@ def test_measurement_reading_follows_fit_indices_and_harman_share():
 
 def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
     cfa = measures.cfa_outcomes(measures.analysis_frame(make_survey(n=300, seed=3)))  # uninformative items
-    assert cfa.problems and {p.kind for p in cfa.problems} >= {"factor_variance", "correlation"}
+    assert {p.kind for p in cfa.problems} == {"factor_variance"}
     harman = pd.DataFrame({"first_component_share": [0.2]})
     en, it = (narrative.measurement(cfa, harman, lang) for lang in ("en", "it"))
     assert "no admissible solution" in en and "cannot be interpreted" in en and "fits" not in en
-    assert "Innovation" in en and "and 2 more" in en  # labels, three reasons listed
-    assert "non ha una soluzione ammissibile" in it and "e altri 2" in it
+    assert "variance of zero for the Innovation performance factor" in en and "more" not in en  # labels
+    assert "non ha una soluzione ammissibile" in it and "fattore Performance di innovazione" in it
     table = tables.cfa_rows(cfa, "it")
     assert table["Soluzione ammissibile"].tolist() == ["no", "sì"]
+    # beyond three reasons the rest are counted, not listed
+    many = dataclasses.replace(cfa, problems=cfa.problems + tuple(
+        measures.Problem("heywood", (item,), 0.0) for item in CB.outcome_items()[:3]))
+    assert "and 2 more" in narrative.measurement(many, harman, "en")
+    assert "e altri 2" in narrative.measurement(many, harman, "it")
 
 
 def test_sample_table_shows_collapsed_weights_and_population_shares():
