@@ -462,28 +462,43 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
          "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
 
 
+class _AtStart:
+    """A just-identified GMM whose estimate is its start value (the closed-form solution, where the
+    objective is zero): `fitgmm` returns the start instead of searching from it."""
+
+    def fitgmm(self, start, weights=None, optim_method=None, optim_args=None):
+        return np.asarray(start, float)
+
+
+class _IPWAtStart(_AtStart, _IPWGMM):
+    pass
+
+
+class _AIPWAtStart(_AtStart, _AIPWGMM):
+    pass
+
+
 def _treatment_effect(teff: TreatmentEffect, method: str) -> TreatmentEffectResults:
     """`teff.ipw()` / `teff.aipw()` (ATE), the same results without their Nelder-Mead search.
 
     statsmodels computes the closed-form estimates, then hands them to a just-identified GMM as
     start values and runs Nelder-Mead (up to 5,000 iterations) on an objective that is already
-    zero there: the search returns its start unchanged and only costs time (several seconds per
-    model at 10^5 firms). Here the same GMM classes get the same start with no iterations, so
-    estimates and GMM (HC0) covariance are the library's, evaluated at the same point.
+    zero there: the search returns its start unchanged and only costs time (seconds per model at
+    10^5 firms). Here the same GMM classes take the start as their estimate, so estimates and
+    GMM (HC0) covariance are the library's, evaluated at the same point.
     """
     endog = teff.model_pool.endog
     if method == "ipw":
-        gmm = _IPWGMM(endog, teff.results_select, None, teff=teff, effect_group="all")
+        gmm = _IPWAtStart(endog, teff.results_select, None, teff=teff, effect_group="all")
         start = [teff.ipw(return_results=False)[:2], teff.results_select.params]
     elif method == "aipw":
-        gmm = _AIPWGMM(endog, teff.results_select, None, teff=teff)
+        gmm = _AIPWAtStart(endog, teff.results_select, None, teff=teff)
         start = [teff.aipw(return_results=False)[:2], teff.results0.params, teff.results1.params,
                  teff.results_select.params]
     else:
         raise ValueError(f"method must be 'ipw' or 'aipw', not {method!r}")
     start = np.concatenate([np.asarray(part, float) for part in start])
-    fitted = gmm.fit(start_params=start, inv_weights=np.eye(len(start)), optim_method="nm",
-                     optim_args={"maxiter": 0, "disp": False}, maxiter=1)
+    fitted = gmm.fit(start_params=start, inv_weights=np.eye(len(start)), maxiter=1)
     return TreatmentEffectResults(teff, fitted, method.upper(), start_params=start, effect_group="all")
 
 
