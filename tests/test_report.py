@@ -63,10 +63,14 @@ def test_notebooks_have_narrative_in_every_language_and_no_outputs(nb):
 
 
 def test_table_html_aligns_numbers_right_text_left_and_escapes():
-    df = pd.DataFrame({"item": ["<i>x</i>", "y"], "n": [3, 4], "share": [0.12345, float("nan")]})
+    df = pd.DataFrame({"item": ["<i>x</i>", "y"], "n": [3, 4], "share": [0.12345, float("nan")],
+                       "label": [None, "yes"]})
     markup = report.table_html(df, digits=2)
     assert '<td class="text">&lt;i&gt;x&lt;/i&gt;</td><td class="num">3</td><td class="num">0.12</td>' in markup
     assert '<td class="num">–</td>' in markup
+    # each header aligned as its column; a missing cell does not make a text column numeric
+    assert ('<th class="text">item</th><th class="num">n</th><th class="num">share</th>'
+            '<th class="text">label</th>') in markup
 
 
 def test_equation_is_typeset_offline_as_embedded_svg():

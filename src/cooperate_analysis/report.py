@@ -112,15 +112,20 @@ def _cell(value, digits: int) -> tuple[str, str]:
     return "text", html.escape(str(value))
 
 
+def _text_column(values: pd.Series) -> bool:
+    """Whether every non-missing cell of a column is text (at least one)."""
+    return {_cell(v, 0)[0] for v in values if not (pd.api.types.is_scalar(v) and pd.isna(v))} == {"text"}
+
+
 def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False) -> str:
-    """A DataFrame as an escaped HTML table; text columns left-aligned, numbers right-aligned."""
+    """A DataFrame as an escaped HTML table; text columns left-aligned, numbers right-aligned, each
+    header aligned as its column (text if every non-missing cell is text)."""
     if index:
         df = df.reset_index(names="")
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for record in df.itertuples(index=False):
-        cells = (_cell(v, digits) for v in record)
-        rows.append("<tr>" + "".join(f'<td class="{cls}">{text}</td>' for cls, text in cells) + "</tr>")
+    head = "".join(f'<th class="{"text" if _text_column(df.iloc[:, j]) else "num"}">{html.escape(str(c))}</th>'
+                   for j, c in enumerate(df.columns))
+    rows = ["<tr>" + "".join(f'<td class="{cls}">{text}</td>' for cls, text in (_cell(v, digits) for v in record))
+            + "</tr>" for record in df.itertuples(index=False)]
     return (f'<table class="report-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
