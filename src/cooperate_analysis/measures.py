@@ -267,16 +267,24 @@ def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
                          "rmsea": indices["RMSEA"], "srmr": srmr(model.mx_cov, implied),
                          "converged": bool(result.success), "admissible": not problems,
                          "problems": "; ".join(map(str, problems))}])
-    is_loading = (est["op"] == "~") & est["rval"].isin(latent)
-    loadings = pd.DataFrame({"factor": est.loc[is_loading, "rval"], "item": est.loc[is_loading, "lval"],
-                             "estimate": est.loc[is_loading, "Estimate"],
-                             "std_loading": est.loc[is_loading, "Est. Std"],
-                             "se": pd.to_numeric(est.loc[is_loading, "Std. Err"], errors="coerce"),
-                             "p": pd.to_numeric(est.loc[is_loading, "p-value"], errors="coerce")})
-    is_corr = (est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])
-    correlations = pd.DataFrame({"factor_a": est.loc[is_corr, "lval"], "factor_b": est.loc[is_corr, "rval"],
-                                 "r": est.loc[is_corr, "Est. Std"]})
+    rows = _loading_rows(est, latent)
+    loadings = pd.DataFrame({"factor": rows["rval"], "item": rows["lval"], "estimate": rows["Estimate"],
+                             "std_loading": rows["Est. Std"],
+                             "se": pd.to_numeric(rows["Std. Err"], errors="coerce"),
+                             "p": pd.to_numeric(rows["p-value"], errors="coerce")})
+    rows = _factor_covariance_rows(est, latent)
+    correlations = pd.DataFrame({"factor_a": rows["lval"], "factor_b": rows["rval"], "r": rows["Est. Std"]})
     return CFAFit(fit, loadings.reset_index(drop=True), correlations.reset_index(drop=True), tuple(problems))
+
+
+def _loading_rows(est: pd.DataFrame, latent: set[str]) -> pd.DataFrame:
+    """The factor loadings of a semopy `inspect` table."""
+    return est[(est["op"] == "~") & est["rval"].isin(latent)]
+
+
+def _factor_covariance_rows(est: pd.DataFrame, latent: set[str]) -> pd.DataFrame:
+    """The covariances between two different factors of a semopy `inspect` table."""
+    return est[(est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent) & (est["lval"] != est["rval"])]
 
 
 def improper_solution(est: pd.DataFrame, item_variance: pd.Series, latent: set[str], converged: bool,
@@ -288,13 +296,14 @@ def improper_solution(est: pd.DataFrame, item_variance: pd.Series, latent: set[s
     positive (above `tol` times the variance of the item, or of the factor's marker item: semopy
     keeps variances at or above zero, so a Heywood case shows as a variance on the boundary); no
     completely standardized loading and no factor correlation reaches 1 in absolute value (a
-    correlation of a factor without variance is undefined, not reported again). An improper solution's fit indices, loadings,
-    CR and AVE cannot be interpreted (typically too few firms, or items that share no factor).
+    correlation of a factor without variance is undefined, not reported again). An improper
+    solution's fit indices, loadings, CR and AVE cannot be interpreted (typically too few firms, or
+    items that share no factor).
     """
     problems = [] if converged else [Problem("convergence", (), np.nan)]
-    loadings = est[(est["op"] == "~") & est["rval"].isin(latent)]
+    loadings = _loading_rows(est, latent)
     marker = loadings.groupby("rval", sort=False)["lval"].first()   # semopy fixes the first loading at 1
-    scale = {**{name: float(item_variance[name]) for name in item_variance.index},
+    scale = {**item_variance.astype(float).to_dict(),
              **{factor: float(item_variance[item]) for factor, item in marker.items()}}
     variances = est[(est["op"] == "~~") & (est["lval"] == est["rval"])]
     degenerate = set()
@@ -304,8 +313,7 @@ def improper_solution(est: pd.DataFrame, item_variance: pd.Series, latent: set[s
             degenerate |= {name} & latent
     problems += [Problem("loading", (item,), value) for item, value in
                  zip(loadings["lval"], loadings["Est. Std"].astype(float)) if not abs(value) < 1 - tol]
-    pairs = est[(est["op"] == "~~") & est["lval"].isin(latent) & est["rval"].isin(latent)
-                & (est["lval"] != est["rval"])]
+    pairs = _factor_covariance_rows(est, latent)
     problems += [Problem("correlation", tuple(sorted((a, b))), value) for a, b, value in
                  zip(pairs["lval"], pairs["rval"], pairs["Est. Std"].astype(float))
                  if not abs(value) < 1 - tol and not {a, b} & degenerate]

@@ -222,7 +222,7 @@ class _Block:
     weighted: bool
     cells: np.ndarray  # (K, r): flat cell index g * q + t of each spec's fits (r = 1 or m)
     specs: np.ndarray  # (K,): positions of the specs in the spec table
-    df_complete: float  # n - p, complete-data df for Rubin's rules
+    df_complete: float | None = None  # n - p, complete-data df for Rubin's rules
     factor: np.ndarray | None = None  # (G * q,): sd(x) / sd(y) on each cell's sample
     n: np.ndarray | None = None  # (G * q,): each cell's sample size
     null_slope: np.ndarray | None = None  # (G * q,): if set, every y is replaced by y* = y - b x
@@ -297,18 +297,19 @@ def _block(data: _Data, fits: pd.DataFrame) -> _Block:
     g = fits.merge(groups.reset_index(), on=["dataset", "csr"], how="left")["index"].to_numpy()
     t = fits.merge(targets.reset_index(), on=["outcome", "coding"], how="left")["index"].to_numpy()
     cells = (g * len(targets) + t).reshape(-1, (fits["spec"] == fits["spec"].iloc[0]).sum())
-    p = 2 + len(CONTROL_SETS[first["controls"]]) + (data.fixed.shape[1] if first["fixed_effects"] == "district" else 0)
     block = _Block(data, tuple(map(tuple, groups.to_numpy())), tuple(map(tuple, targets.to_numpy())),
                    first["controls"], first["fixed_effects"], first["weights"] == "poststrat", cells,
-                   fits["spec"].to_numpy()[::cells.shape[1]], float(data.values.shape[1] - p))
+                   fits["spec"].to_numpy()[::cells.shape[1]])
     factor, n = [], []
     for groups_ in block.chunks(len(targets) * data.values.shape[1]):
         arrays = _arrays(block, groups_)
-        W = arrays.masks() * block.w
+        masks = arrays.masks()
+        W = masks * block.w
         with np.errstate(divide="ignore", invalid="ignore"):
             factor.append((_weighted_sd(arrays.X[:, None, :, 1], W, 2) / _weighted_sd(arrays.Y, W, 2)).ravel())
-        n.append(arrays.masks().sum(axis=2).ravel())
-    return replace(block, factor=np.concatenate(factor), n=np.concatenate(n))
+        n.append(masks.sum(axis=2).ravel())
+    _, n_firms, p = arrays.X.shape
+    return replace(block, df_complete=float(n_firms - p), factor=np.concatenate(factor), n=np.concatenate(n))
 
 
 def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
