@@ -11,13 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis import synthetic
+from cooperate_analysis import dataset, report, synthetic
 from cooperate_analysis.codebook import load_codebook
 from cooperate_analysis.io import read_survey
 from cooperate_analysis.measures import analysis_frame
 from cooperate_analysis.validate import validate_survey
 
+from .conftest import make_survey
+
 CB = load_codebook()
+ROOT = Path(__file__).resolve().parents[1]
 LARGE = {d: 300 * n for d, n in synthetic.DEFAULT_N.items()}  # 27,600 firms, default proportions
 
 
@@ -131,13 +134,80 @@ def test_bad_arguments_are_rejected(kwargs, message):
 def test_one_district_only():
     df = synthetic.generate({"santa_croce_tanning": 5}, seed=2)
     assert df["district"].tolist() == ["santa_croce_tanning"] * 5
-    assert df["firm_id"].tolist() == [f"SCR-00{i}" for i in range(1, 6)]
+    assert df["firm_id"].tolist() == [f"SYN-SCR-00{i}" for i in range(1, 6)]
 
 
 def test_generation_is_vectorised():
     start = time.perf_counter()
     df = synthetic.generate({d: 100_000 * n // 92 for d, n in synthetic.DEFAULT_N.items()}, seed=4)
     assert len(df) > 99_000 and time.perf_counter() - start < 5.0
+
+
+# --- the synthetic label follows the data -----------------------------------------------------------
+
+def test_every_generated_id_follows_the_synthetic_scheme_and_the_codebook():
+    df = synthetic.generate(LARGE, seed=1)  # 27,600 firms: numbers past 999 get more digits
+    assert synthetic.synthetic_ids(df["firm_id"]).all()
+    assert df["firm_id"].str.startswith(synthetic.SYNTHETIC_ID_PREFIX).all()
+    assert df["firm_id"].str.fullmatch(CB["firm_id"].pattern).all()
+    assert "SYN-EMP-10200" in set(df["firm_id"])
+
+
+@pytest.mark.parametrize("firm_id, expected", [
+    ("SYN-CAP-001", True), ("SYN-SCR-1234", True),
+    ("CAP-001", False),  # the generator's ids before the scheme
+    ("T-0000", False), ("syn-cap-001", False), ("SYN-CAP-01", False), ("SYN-XYZ-001", False),
+    ("SYN-CAP-001x", False), ("ASYN-CAP-001", False), (None, False),
+])
+def test_synthetic_id_scheme(firm_id, expected):
+    assert synthetic.synthetic_ids(pd.Series([firm_id], dtype="string")).tolist() == [expected]
+
+
+def _prepare(raw: pd.DataFrame, tmp_path: Path) -> dict:
+    """Write `raw` as a CSV with no truth file beside it and run the data step on it."""
+    path = tmp_path / "copy" / "survey.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw.to_csv(path, index=False)
+    assert not path.with_suffix(".truth.json").exists()
+    meta = dataset.prepare_survey(path, tmp_path / "processed" / "survey.parquet")
+    assert meta["source_sha256"] not in dataset.synthetic_hashes(ROOT / "data/raw")  # not the generator's file
+    return meta
+
+
+@pytest.fixture
+def committed() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data/raw/survey_synthetic.csv", dtype=str, keep_default_na=False)
+
+
+def test_subset_of_the_synthetic_survey_stays_synthetic(committed, tmp_path):
+    subset = committed.drop(index=[0, 5, 40, 91]).iloc[::2]
+    meta = _prepare(subset, tmp_path)
+    assert meta["synthetic"] is True
+    assert meta["rows"] == meta["synthetic_rows"] == len(subset) == 44
+    assert "SYNTHETIC DATA" in report.banner(meta, "en")._repr_html_()
+
+
+def test_edited_copy_of_the_synthetic_survey_stays_synthetic(committed, tmp_path):
+    edited = committed.copy()
+    edited.loc[3, "employees"] = str(int(edited.loc[3, "employees"]) + 1)
+    meta = _prepare(edited, tmp_path)
+    assert meta["synthetic"] is True and meta["rows"] == meta["synthetic_rows"] == 92
+
+
+def test_survey_mixing_synthetic_and_other_rows_is_synthetic(committed, tmp_path):
+    other = make_survey(10).astype(str)
+    mixed = pd.concat([committed.iloc[:3], other], ignore_index=True)
+    meta = _prepare(mixed, tmp_path)
+    assert meta["synthetic"] is True and meta["rows"] == 13 and meta["synthetic_rows"] == 3
+    markup = report.banner(meta, "en")._repr_html_()
+    assert "SYNTHETIC DATA" in markup and "Only 3 of its 13 firms" in markup
+    assert "Solo 3 delle sue 13 imprese" in report.banner(meta, "it")._repr_html_()
+
+
+def test_survey_without_synthetic_ids_is_not_synthetic(tmp_path):
+    meta = _prepare(make_survey(), tmp_path)
+    assert meta["synthetic"] is False and meta["synthetic_rows"] == 0
+    assert report.banner(meta, "en")._repr_html_() == ""
 
 
 # --- calibration to published figures --------------------------------------------------------------

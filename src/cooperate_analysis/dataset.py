@@ -57,24 +57,34 @@ def synthetic_hashes(raw_dir: Path = RAW_DIR) -> set[str]:
     return hashes
 
 
-def is_synthetic(path: Path, sha: str) -> bool:
-    """True when the file is generator output: a truth file beside it, or a known synthetic hash."""
-    return path.with_suffix(".truth.json").is_file() or sha in synthetic_hashes()
+def is_synthetic(path: Path, sha: str, synthetic_rows: int = 0) -> bool:
+    """True when the data are (partly) generator output: a truth file beside the file, a known
+    synthetic hash, or at least one row whose firm_id follows the generator's id scheme
+    (`synthetic.SYNTHETIC_ID_PATTERN`), so that a subset, an edited copy or a file mixing synthetic
+    and real rows keeps the synthetic-data banner."""
+    return synthetic_rows > 0 or path.with_suffix(".truth.json").is_file() or sha in synthetic_hashes()
 
 
 def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "") -> dict:
-    """Validate `source` against the codebook and write the processed parquet + metadata JSON."""
+    """Validate `source` against the codebook and write the processed parquet + metadata JSON.
+
+    The metadata record ``synthetic`` (see `is_synthetic`) and ``synthetic_rows``, the number of
+    rows whose firm_id follows the synthetic generator's id scheme.
+    """
     from .codebook import load_codebook
+    from .synthetic import synthetic_ids
     from .validate import validate_survey
 
     sha = sha256_file(source)
     typed = validate_survey(read_survey(source), str(source))
     cb = load_codebook()
+    synthetic_rows = int(synthetic_ids(typed["firm_id"]).sum())
     meta = {
         "source": str(source),
         "source_name": source.name,
         "source_sha256": sha,
-        "synthetic": is_synthetic(source, sha),
+        "synthetic": is_synthetic(source, sha, synthetic_rows),
+        "synthetic_rows": synthetic_rows,
         "rows": int(len(typed)),
         "rows_by_district": {d: int((typed["district"] == d).sum()) for d in cb.district_ids},
         "codebook_version": cb.version,

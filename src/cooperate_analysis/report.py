@@ -23,6 +23,11 @@ BANNER_TEXT = {
            "documentato del compendio ({source}). I numeri illustrano l'analisi e non sono risultati "
            "sui distretti reali."),
 }
+BANNER_MIXED = {  # a survey in which only some firm ids follow the synthetic generator's scheme
+    "en": " Only {synthetic} of its {rows} firms carry synthetic ids; the results mix synthetic and other records.",
+    "it": " Solo {synthetic} delle sue {rows} imprese hanno identificativi sintetici; i risultati mescolano dati "
+          "sintetici e non sintetici.",
+}
 CAPTION_WORDS = {"en": ("Table", "Figure"), "it": ("Tabella", "Figura")}
 
 
@@ -44,10 +49,17 @@ class _HTML:
 
 
 def banner(meta: dict, lang: str = "en") -> _HTML:
-    """A visible banner for synthetic data; an empty display for real data."""
+    """A visible banner for synthetic data; an empty display for real data.
+
+    When the metadata say that only some rows are synthetic (``0 < synthetic_rows < rows``, a file
+    mixing generator records with others), the banner says how many.
+    """
     if not meta.get("synthetic"):
         return _HTML("")
     title, body = BANNER_TEXT[lang]
+    synthetic, rows = meta.get("synthetic_rows", 0), meta.get("rows", 0)
+    if 0 < synthetic < rows:
+        body += BANNER_MIXED[lang].format(synthetic=synthetic, rows=rows)
     text = html.escape(body.format(source=meta.get("source_name", "")))
     return _HTML(f'<div class="synthetic-banner" role="alert" style="border:3px solid #b00020;'
                  f'background:#fde8ec;color:#5f0010;padding:0.8em 1em;margin:0.5em 0 1em 0;'

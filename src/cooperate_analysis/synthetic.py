@@ -70,6 +70,14 @@ Process, per district d (all draws vectorised, one ``numpy.random.Generator`` fr
    practices, certifications, Likert items) is missing completely at random with probability
    ``missing_rate`` (default 0.02 [assumption]); firm_id, district and employees never are.
 
+Record ids. The generator owns an id scheme, so that synthetic records stay recognisable after
+the file is subset, edited or merged with real rows: firm_id is ``SYN-<district code>-<number>``
+(``SYN-CAP-001``, ``SYN-EMP-012``, ``SYN-SCR-030``; codes in ``ID_PREFIX``, number from 001 within
+its district, more digits past 999). ``SYNTHETIC_ID_PATTERN`` matches exactly these ids and
+``synthetic_ids()`` finds them in a column; the data step marks a survey synthetic when any of its
+firm ids follows the scheme, so its reports carry the synthetic-data banner. Real surveys must not
+use ids of this form. The ids take no random numbers: the values of a run do not depend on them.
+
 Ground truth: ``ground_truth()`` returns the parameters, derived design constants, the analytic
 latent correlations, population figures, and pseudo-true values of the observable estimands
 (``estimands``) computed on one large sample of the same design (``TRUTH_FIRMS`` firms in the
@@ -83,6 +91,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -97,6 +106,9 @@ from .io import atomic_write_bytes, atomic_write_text
 DEFAULT_SEED = 20070101
 DEFAULT_N = {"capannori_paper": 28, "empolese_valdelsa_clothing": 34, "santa_croce_tanning": 30}
 ID_PREFIX = {"capannori_paper": "CAP", "empolese_valdelsa_clothing": "EMP", "santa_croce_tanning": "SCR"}
+SYNTHETIC_ID_PREFIX = "SYN-"  # every generated firm_id starts with it: SYN-CAP-001 (module docstring)
+SYNTHETIC_ID_PATTERN = re.compile(
+    re.escape(SYNTHETIC_ID_PREFIX) + "(?:" + "|".join(sorted(ID_PREFIX.values())) + ")-[0-9]{3,}")
 SME_CLASSES = ("micro", "small", "medium")
 TURNOVER_CUTS_MEUR = (2.0, 10.0, 50.0)  # codebook turnover classes 1..4
 TRUTH_SEED = 1
@@ -394,7 +406,7 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
     # 7. assemble in codebook order, then item non-response (MCAR)
     district = np.asarray(districts, dtype=object)[dist_idx]
     number = np.concatenate([np.arange(1, n_per_district[d] + 1) for d in districts]) if n else np.array([], int)
-    prefix = pd.Series(np.asarray([ID_PREFIX[d] for d in districts], dtype=object)[dist_idx])
+    prefix = pd.Series(np.asarray([SYNTHETIC_ID_PREFIX + ID_PREFIX[d] for d in districts], dtype=object)[dist_idx])
     values = {"firm_id": prefix + "-" + pd.Series(number).astype(str).str.zfill(3),
               "district": district, "employees": employees, "turnover_class": turnover_class,
               "export_share": export, "firm_age": age.astype(np.int64), **cols}
@@ -414,12 +426,22 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
     return pd.DataFrame(data), latent
 
 
+def synthetic_ids(firm_id: pd.Series) -> pd.Series:
+    """True where a firm id follows the generator's scheme (``SYNTHETIC_ID_PATTERN``), else False.
+
+    Missing ids are False; ids are compared as written (no case folding, no trimming).
+    """
+    ids = firm_id.astype("string")
+    return ids.str.fullmatch(SYNTHETIC_ID_PATTERN).fillna(False).astype(bool)
+
+
 def generate(n_per_district: dict[str, int] | None = None, seed: int = DEFAULT_SEED,
              missing_rate: float = 0.02, params: Params | None = None) -> pd.DataFrame:
     """A synthetic survey following the codebook: its columns in its order, districts in its order.
 
-    firm_id and district are pandas strings, export_share float (NaN = missing), every other
-    variable nullable Int64. ``n_per_district`` defaults to ``DEFAULT_N`` (92 firms).
+    firm_id (``SYN-CAP-001``..., see ``SYNTHETIC_ID_PATTERN``) and district are pandas strings,
+    export_share float (NaN = missing), every other variable nullable Int64. ``n_per_district``
+    defaults to ``DEFAULT_N`` (92 firms).
     """
     cb = load_codebook()
     return _simulate(params or Params(), _check_design(n_per_district, missing_rate, cb), seed, missing_rate)[0]
