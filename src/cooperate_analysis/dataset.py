@@ -65,8 +65,11 @@ def is_synthetic(path: Path, sha: str, synthetic_rows: int = 0) -> bool:
     return synthetic_rows > 0 or path.with_suffix(".truth.json").is_file() or sha in synthetic_hashes()
 
 
-def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "") -> dict:
+def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", before_write=None) -> dict:
     """Validate `source` against the codebook and write the processed parquet + metadata JSON.
+
+    `before_write`, if given, is called once validation has passed, just before the processed
+    files are replaced (the build uses it to stop the index naming the old data).
 
     The metadata record ``synthetic`` (see `is_synthetic`) and ``synthetic_rows``, the number of
     rows whose firm_id follows the synthetic generator's id scheme.
@@ -90,6 +93,8 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "") -> 
         "codebook_version": cb.version,
         "key": key,
     }
+    if before_write is not None:
+        before_write()
     with atomic_path(processed) as tmp:
         typed.to_parquet(tmp, index=False)
     atomic_write_text(meta_path(processed), json.dumps(meta, indent=2, sort_keys=True) + "\n")
