@@ -95,6 +95,9 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
     }
     if before_write is not None:
         before_write()
+    # the metadata (with the data key) go first and come back last: a build killed in between
+    # leaves no metadata, so the next build validates again instead of trusting a mismatched pair
+    meta_path(processed).unlink(missing_ok=True)
     with atomic_path(processed) as tmp:
         typed.to_parquet(tmp, index=False)
     atomic_write_text(meta_path(processed), json.dumps(meta, indent=2, sort_keys=True) + "\n")
