@@ -10,8 +10,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?=
-LANG_REPORT ?=
 JOBS ?= 3
+# DATA and JOBS reach the program through the environment, never through the recipe's text:
+# `$(value ...)` takes them unexpanded, so no file name ($, backticks, quotes, spaces) is ever
+# read by make or the shell as anything but its own characters. DATA and JOBS themselves are not
+# exported: make would expand them (and run any $(shell ...) in them) to build the environment.
+export COOPERATE_DATA := $(value DATA)
+export COOPERATE_JOBS := $(value JOBS)
+unexport DATA JOBS
 
 .PHONY: reports test lab verify expected clean env lock synthetic
 
@@ -26,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "environment ready: $(VENV)"
 
 reports: $(STAMP)
-	@$(PY) -m cooperate_analysis build $(if $(DATA),--data "$(DATA)") --jobs $(JOBS)
+	@$(PY) -m cooperate_analysis build --from-env
 
 test: $(STAMP)
 	@$(PY) -m pytest
@@ -35,7 +41,7 @@ lab: $(STAMP)
 	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 verify: $(STAMP)
-	@$(PY) -m cooperate_analysis verify --jobs $(JOBS)
+	@$(PY) -m cooperate_analysis verify --from-env
 
 expected: reports
 	@$(PY) -m cooperate_analysis expected

@@ -12,14 +12,18 @@ import ast
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -32,6 +36,7 @@ BUILD = REPORTS / ".build"
 FAILED = REPORTS / "failed"
 RESULTS = REPORTS / "results"
 PROVENANCE = REPORTS / "provenance"
+OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parent
 KERNEL_HASH_SEED = "0"
 SUPPLIED = ("data_path", "results_path")  # parameters the pipeline fills in itself
@@ -61,6 +66,12 @@ class Run:
     notebook: Path
     title: str
     parameters: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the name becomes file names under reports/: a safe pattern, checked wherever a Run is made
+        if not isinstance(self.name, str) or not RUN_NAME.fullmatch(self.name):
+            raise ConfigError(f"run name {self.name!r} is not valid; a run name is 1-100 lower-case letters, "
+                              "digits, '-' or '_', starting with a letter or digit")
 
     @property
     def html(self) -> Path:
@@ -102,12 +113,16 @@ class Outcome:
 # --------------------------------------------------------------------------- configuration
 def notebook_parameters(notebook: Path) -> dict[str, object]:
     """Default values of the notebook's `parameters` cell, by name."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            tree = ast.parse("".join(cell["source"]))
-            return {t.id: ast.literal_eval(node.value) for node in tree.body
-                    if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                tree = ast.parse("".join(cell["source"]))
+                return {t.id: ast.literal_eval(node.value) for node in tree.body
+                        if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, SyntaxError) as exc:
+        raise ConfigError(f"{notebook}: not a readable notebook with a literal parameters cell "
+                          f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
     raise ConfigError(f"{notebook}: no cell tagged 'parameters'")
 
 
@@ -133,25 +148,95 @@ def check_parameters(run_name: str, notebook: Path, params: dict) -> None:
                               f"valid: {', '.join(allowed)}")
 
 
+RUN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # becomes a file name under reports/
+NOTEBOOKS = Path("notebooks")
+RUN_KEYS = {"name", "notebook", "title", "parameters"}
+
+
+def _read_config(config: Path) -> dict:
+    """The configuration file as a mapping; every way it can be unreadable is one ConfigError line."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{config}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config}: cannot be read ({type(exc).__name__}: {exc})") from None
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:  # syntax errors and unsafe tags (!!python/...) alike
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{config}: not valid YAML{where}: {problem}") from None
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{config}: must be a mapping with a 'runs' list, found {type(spec).__name__}")
+    unknown = set(spec) - {"common_parameters", "runs"}
+    if unknown:
+        raise ConfigError(f"{config}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+                          "valid: common_parameters, runs")
+    if not isinstance(spec.get("runs"), list) or not spec["runs"]:
+        raise ConfigError(f"{config}: 'runs' must be a non-empty list of runs")
+    if not isinstance(spec.get("common_parameters", {}), dict):
+        raise ConfigError(f"{config}: 'common_parameters' must be a mapping of parameter: value")
+    return spec
+
+
+def notebook_path(config: Path, name: str, value: object) -> Path:
+    """The run's notebook as a path relative to the project, which must be a file under notebooks/."""
+    if not isinstance(value, str) or not value.endswith(".ipynb"):
+        raise ConfigError(f"{config}: run {name!r}: 'notebook' must be the path of an .ipynb file "
+                          f"under {NOTEBOOKS}/, found {value!r}")
+    notebook = Path(value)
+    root = Path.cwd().resolve()
+    resolved = (root / notebook).resolve()
+    if notebook.is_absolute() or not resolved.is_relative_to(root / NOTEBOOKS):
+        raise ConfigError(f"{config}: run {name!r}: notebook {value} is outside {NOTEBOOKS}/ "
+                          "(notebooks must live in the project's notebooks/ folder)")
+    if not resolved.is_file():
+        raise ConfigError(f"{config}: run {name!r}: notebook {value} not found")
+    return resolved.relative_to(root)
+
+
 def load_runs(config: Path = CONFIG) -> list[Run]:
-    """The runs declared in the pipeline configuration, parameters checked."""
-    spec = yaml.safe_load(config.read_text(encoding="utf-8"))
-    common = spec.get("common_parameters", {})
+    """The runs declared in the pipeline configuration, checked before anything runs.
+
+    Run names become file names in reports/, so they must match RUN_NAME (lower-case letters,
+    digits, '-' and '_'; no path separators, no dots) and be unique; notebooks must be files
+    under notebooks/. Every problem is a one-line ConfigError.
+    """
+    spec = _read_config(config)
+    common = spec.get("common_parameters") or {}
     runs, seen = [], set()
-    for entry in spec["runs"]:
-        name = entry["name"]
+    for i, entry in enumerate(spec["runs"], start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{config}: run {i} must be a mapping with name, notebook and parameters")
+        name = entry.get("name")
+        if not isinstance(name, str) or not RUN_NAME.fullmatch(name):
+            raise ConfigError(f"{config}: run {i}: name {name!r} is not valid; a run name is 1-100 lower-case "
+                              "letters, digits, '-' or '_', starting with a letter or digit")
         if name in seen:
             raise ConfigError(f"{config}: run name {name!r} used twice")
         seen.add(name)
-        notebook = Path(entry["notebook"])
-        if not notebook.is_file():
-            raise ConfigError(f"{config}: run {name!r}: notebook {notebook} not found")
-        params = {**common, **entry.get("parameters", {})}
+        unknown = set(entry) - RUN_KEYS
+        if unknown:
+            raise ConfigError(f"{config}: run {name!r}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+                              f"valid: {', '.join(sorted(RUN_KEYS))}")
+        if "notebook" not in entry:
+            raise ConfigError(f"{config}: run {name!r}: 'notebook' is missing")
+        notebook = notebook_path(config, name, entry["notebook"])
+        parameters = entry.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"{config}: run {name!r}: 'parameters' must be a mapping of parameter: value "
+                              f"(write {{}} for none), found {parameters!r}")
+        params = {**common, **parameters}
         bad = [p for p in SUPPLIED if p in params]
         if bad:
             raise ConfigError(f"{config}: run {name!r} sets {', '.join(bad)}, which the pipeline supplies")
         check_parameters(name, notebook, params)
-        runs.append(Run(name=name, notebook=notebook, title=entry.get("title", name), parameters=params))
+        title = entry.get("title", name)
+        if not isinstance(title, str):
+            raise ConfigError(f"{config}: run {name!r}: 'title' must be text, found {title!r}")
+        runs.append(Run(name=name, notebook=notebook, title=title, parameters=params))
     return runs
 
 
@@ -177,15 +262,18 @@ def digest(*parts: object) -> str:
 
 
 # --------------------------------------------------------------------------- data step
-def data_step(source: Path, env_key: str) -> dict:
-    """Validate and convert the survey unless the processed copy is current; return its metadata."""
+def data_step(source: Path, env_key: str, before_write=None) -> dict:
+    """Validate and convert the survey unless the processed copy is current; return its metadata.
+
+    `before_write` is called after validation passed and before the processed survey is replaced.
+    """
     key = digest("data", sha256_file(source), str(source), env_key)
     meta = dataset.read_meta()
     if meta and meta.get("key") == key:
         print(f"data   {source}: unchanged, {meta['rows']} firms")
         return meta
     start = time.perf_counter()
-    meta = dataset.prepare_survey(source, key=key)
+    meta = dataset.prepare_survey(source, key=key, before_write=before_write)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
     return meta
@@ -207,9 +295,9 @@ def is_current(run: Run, key: str) -> bool:
 
 def remove_outputs(run: Run) -> None:
     """Remove a run's key first, then its outputs, so nothing stale looks current."""
-    run.key_file.unlink(missing_ok=True)
+    inside_build(run.key_file).unlink(missing_ok=True)
     for path in [*run.outputs(), run.pdf]:
-        path.unlink(missing_ok=True)
+        inside_build(path).unlink(missing_ok=True)
 
 
 def execute(run: Run, key: str, data_meta: dict) -> Outcome:
@@ -224,7 +312,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     start = time.perf_counter()
     print(f"start  {run.name}\n", end="", flush=True)  # one write: lines of parallel workers stay whole
     remove_outputs(run)
-    tmp = BUILD / "tmp" / run.name
+    tmp = inside_build(BUILD / "tmp" / run.name)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     executed, results = tmp / f"{run.name}.ipynb", tmp / f"{run.name}.json"
@@ -259,7 +347,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
         prov_tmp = tmp / "provenance.json"
         prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         for src, dst in [*outputs, (prov_tmp, run.provenance)]:
-            dst.parent.mkdir(parents=True, exist_ok=True)
+            inside_build(dst).parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
         (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
         atomic_write_text(run.key_file, key + "\n")
@@ -273,7 +361,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
             message = f"{type(exc).__name__}: {exc}" + _running_cell(executed)
         if executed.is_file():
             FAILED.mkdir(parents=True, exist_ok=True)
-            os.replace(executed, FAILED / f"{run.name}.ipynb")
+            os.replace(executed, inside_build(FAILED / f"{run.name}.ipynb"))
             message += f"\n       partial notebook: {FAILED / (run.name + '.ipynb')}"
         remove_outputs(run)
         return Outcome(run.name, False, time.perf_counter() - start, message)
@@ -296,54 +384,207 @@ def _running_cell(executed: Path) -> str:
     return f"\n       while running the code cell starting {first!r}"
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the build process, which stops them: no traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _execute_in_worker(root: str, run: Run, key: str, data_meta: dict) -> Outcome:
     os.chdir(root)
     return execute(run, key, data_meta)
 
 
+# --------------------------------------------------------------------------- safety
+class BuildInterrupted(KeyboardInterrupt):
+    """The build process was asked to stop (SIGTERM); handled like Ctrl-C."""
+
+
+def inside_build(path: Path) -> Path:
+    """`path` if it lies inside the build's own folders (reports/, data/processed/); raise otherwise.
+
+    Every file the build deletes or moves into place goes through this check, so no run name,
+    configuration or data value can make it touch anything else.
+    """
+    root = Path.cwd().resolve()
+    resolved = (root / path).resolve()
+    if not any(resolved.is_relative_to((root / folder).resolve()) for folder in OWN_FOLDERS):
+        raise ConfigError(f"refusing to write or delete {path}: outside the build's folders "
+                          f"({', '.join(f'{f}/' for f in OWN_FOLDERS)})")
+    return path
+
+
+@contextmanager
+def build_lock(wait: bool = True) -> Iterator[None]:
+    """Hold the checkout's build lock for the duration of the block.
+
+    A second build in the same checkout waits for the first (or, with wait=False, refuses with a
+    clear message): two builds never share temporary folders or remove each other's outputs. The
+    lock is an flock on the project folder itself, so taking it writes nothing, and it is released
+    when its holder exits, however it exits.
+    """
+    import fcntl
+
+    fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise BuildBusy("another build is running in this checkout; wait for it to finish, "
+                                "then run the command again") from None
+            print("wait   another build is running in this checkout; waiting for it to finish", flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+class BuildBusy(Exception):
+    """Another build holds this checkout's lock."""
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM stops the build as Ctrl-C does (cleanup runs, the index stays true)."""
+    def stop(signum, frame):
+        raise BuildInterrupted()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def requirement(run: Run, rows_by_district: dict[str, int], labels: dict[str, str]) -> str:
+    """Why the data cannot support `run` ('' when they can).
+
+    A run of one district (parameter `district`, or `group` other than pooled) needs firms of that
+    district; a pooled run needs firms; a cross-district run (no district or group) needs two districts.
+    """
+    one = run.parameters.get("district") or run.parameters.get("group")
+    present = [d for d, n in rows_by_district.items() if n > 0]
+    if one and one != "pooled":
+        return "" if rows_by_district.get(one, 0) > 0 else f"no data: the survey has no firms of {labels[one]}"
+    if one == "pooled":
+        return "" if present else "no data: the survey has no firms"
+    return "" if len(present) >= 2 else "not built: a comparison across districts needs firms of two districts"
+
+
 # --------------------------------------------------------------------------- the build
-def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG) -> int:
-    """Run the whole pipeline; return the process exit status (0 = every run succeeded)."""
-    from .index import write_index
+def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG,
+          wait: bool = True) -> int:
+    """Run the whole pipeline; return the process exit status (0 = every run succeeded).
+
+    The configuration and the data path are checked first; then the build takes the checkout's
+    lock, so a second build waits for the first. Ctrl-C or SIGTERM stop it within seconds: workers
+    are ended, temporary notebooks removed, and the index names only what the folder holds.
+    """
+    runs = load_runs(config)
+    from .io import check_survey_path
+
+    source = check_survey_path(Path(data) if data else dataset.DEFAULT_SURVEY)
+    with build_lock(wait), _sigterm_as_interrupt():
+        return _build(runs, source, jobs, force)
+
+
+def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
+    from .codebook import load_codebook
+    from .index import PageState, write_index
     from .render import pdf_engine
     from .replication import write_replication
 
     started = time.perf_counter()
-    runs = load_runs(config)
     dataset.verify_manifest()
-    source = Path(data) if data else dataset.DEFAULT_SURVEY
     env_key = environment_key()
-    data_meta = data_step(source, env_key)
+    state = PageState(data_meta=None, status="building")
+    # new data are validated first (bad data change nothing); before they replace the processed
+    # survey, the index stops naming the old data and reports
+    data_meta = data_step(source, env_key, before_write=lambda: write_index(runs, state))
+    shutil.rmtree(inside_build(BUILD / "tmp"), ignore_errors=True)  # left by a killed build: we hold the lock
+    labels = {d: load_codebook().label(d) for d in data_meta["rows_by_district"]}
+    state.data_meta = data_meta
+    state.missing_districts = [labels[d] for d, n in data_meta["rows_by_district"].items() if n == 0]
     pending = []
     for run in runs:
+        reason = requirement(run, data_meta["rows_by_district"], labels)
+        if reason:
+            remove_outputs(run)  # a report of earlier data must not stand beside these data
+            state.no_data[run.name] = reason
+            print(f"skip   {run.name}: {reason}")
+            continue
         key = run_key(run, data_meta["key"], env_key)
         if not force and is_current(run, key):
             print(f"skip   {run.name}: up to date")
+            state.current.add(run.name)
         else:
             pending.append((run, key))
-    outcomes = []
+    write_index(runs, state)
+    outcomes: list[Outcome] = []
+
+    def finished(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        _report(outcome)
+        if outcome.ok:
+            state.current.add(outcome.run)
+        write_index(runs, state)
+
     if pending and pdf_engine() is None:
         print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
-    if pending:
-        workers = max(1, min(jobs, len(pending)))
-        print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
-        if workers == 1:
-            outcomes = [execute(run, key, data_meta) for run, key in pending]
-            for o in outcomes:
-                _report(o)
-        else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta)
-                           for run, key in pending]
-                for fut in as_completed(futures):
-                    outcomes.append(fut.result())
-                    _report(outcomes[-1])
-    write_index(runs, data_meta)
-    write_replication(runs)
+    try:
+        if pending:
+            _run_all(pending, jobs, data_meta, finished)
+    except KeyboardInterrupt:
+        done = {o.run for o in outcomes}
+        for run, _key in pending:
+            if run.name not in done:
+                remove_outputs(run)
+                (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
+        shutil.rmtree(BUILD / "tmp", ignore_errors=True)
+        state.status = "interrupted"
+        write_index(runs, state)
+        write_replication(runs, state.current)
+        raise
+    state.status = "complete"
+    write_index(runs, state)
+    write_replication(runs, state.current)
     failed = [o for o in outcomes if not o.ok]
     print(f"built  {len(outcomes) - len(failed)} run(s), skipped {len(runs) - len(pending)}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")
     return 1 if failed else 0
+
+
+def _run_all(pending: list[tuple[Run, str]], jobs: int, data_meta: dict, finished) -> None:
+    """Execute the pending runs, in worker processes when more than one runs at a time."""
+    workers = max(1, min(jobs, len(pending)))
+    print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
+    if workers == 1:
+        for run, key in pending:
+            finished(execute(run, key, data_meta))
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
+    try:
+        futures = [pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta) for run, key in pending]
+        for fut in as_completed(futures):
+            finished(fut.result())
+    except BaseException:
+        # stop now: end the workers (their kernels exit with them) before anything is cleaned up
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _report(outcome: Outcome) -> None:
