@@ -54,6 +54,37 @@ class SurveyFileError(Exception):
         super().__init__(f"{path}: {message}")
 
 
+def check_survey_path(path: str | Path) -> Path:
+    """The survey path, if it names a readable regular file of a supported format; else SurveyFileError.
+
+    Checked with stat before anything opens or hashes the file: a FIFO or a device would block or
+    never end, a directory or a dangling link would fail deep inside a reader.
+    """
+    import stat
+
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise SurveyFileError(path, f"symbolic link to {os.readlink(path)}, which does not exist") from None
+        raise SurveyFileError(path, "file not found") from None
+    except OSError as exc:
+        raise SurveyFileError(path, f"cannot be accessed: {exc.strerror}") from None
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "")
+    if kind:
+        raise SurveyFileError(path, f"is {kind}, not a survey file")
+    if not os.access(path, os.R_OK):
+        raise SurveyFileError(path, "permission denied: the file cannot be read")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise SurveyFileError(path, f"unsupported format {suffix or '(none)'}; "
+                                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    return path
+
+
 def read_survey(path: str | Path):
     """Read a survey file into a DataFrame of raw cells, without interpreting codes.
 
