@@ -3,6 +3,7 @@ other code versions' caches removed."""
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from cooperate_analysis import cache
 
@@ -14,7 +15,7 @@ def weighted_total(frame: pd.DataFrame, *, weight: float, n_jobs: int = 1, sched
 def test_a_call_with_equal_inputs_is_answered_from_the_cache(tmp_path):
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
     cached = cache.memoized(weighted_total, root=tmp_path)
-    assert cached(frame, weight=2.0) == 12.0
+    assert cached(frame, weight=2.0) == pytest.approx(12.0)
     # equal content, other workers or cluster: a hit; other data or arguments: a miss
     assert cached.check_call_in_cache(frame.copy(), weight=2.0, n_jobs=4, scheduler="tcp://host:8786")
     assert not cached.check_call_in_cache(frame.assign(x=[1.0, 2.0, 4.0]), weight=2.0)

@@ -57,12 +57,12 @@ def test_csr_indices_known_answers():
     df.loc[0, CB.certifications("csr")] = [1, 0, np.nan, 1]
     df.loc[2, CB.certifications("csr")] = 0
     out = measures.csr_indices(df)
-    assert out.loc[0, "csr_workplace"] == 0.5
-    assert out.loc[0, "csr_environment"] == 0.5
+    assert out.loc[0, "csr_workplace"] == pytest.approx(0.5)
+    assert out.loc[0, "csr_environment"] == pytest.approx(0.5)
     assert np.isnan(out.loc[0, "csr_community"])
-    assert out.loc[0, "csr_overall"] == 0.5            # mean of the answered dimensions
-    assert out.loc[1, "csr_overall"] == 0.75
-    assert out.loc[2, "csr_overall"] == 0.0
+    assert out.loc[0, "csr_overall"] == pytest.approx(0.5)  # mean of the answered dimensions
+    assert out.loc[1, "csr_overall"] == pytest.approx(0.75)
+    assert out.loc[2, "csr_overall"] == pytest.approx(0.0)
     assert out["csr_cert_count"].tolist()[0] == 2 and np.isnan(out.loc[1, "csr_cert_count"])
     assert out.loc[0, "cert_any"] == 1 and np.isnan(out.loc[1, "cert_any"]) and out.loc[2, "cert_any"] == 0
 
@@ -76,10 +76,10 @@ def test_outcome_scores_half_answered_rule():
     df.loc[1, mkt] = [5, np.nan, np.nan, np.nan]      # 1 of 4 -> missing
     df.loc[2, :] = 3
     out = measures.outcome_scores(df)
-    assert out.loc[0, "score_innovation"] == 3.0 and np.isnan(out.loc[1, "score_innovation"])
-    assert out.loc[0, "score_market"] == 3.0 and np.isnan(out.loc[1, "score_market"])
+    assert out.loc[0, "score_innovation"] == pytest.approx(3.0) and np.isnan(out.loc[1, "score_innovation"])
+    assert out.loc[0, "score_market"] == pytest.approx(3.0) and np.isnan(out.loc[1, "score_market"])
     assert np.isnan(out.loc[0, "score_intangible"])
-    assert (out.loc[2] == 3.0).all()
+    np.testing.assert_allclose(out.loc[2].to_numpy(dtype=float), 3.0)
 
 
 # --- reliability ----------------------------------------------------------------------------------
@@ -87,8 +87,9 @@ def test_outcome_scores_half_answered_rule():
 def test_alpha_long_format_reference():
     wide = pg.read_dataset("cronbach_alpha").pivot(index="Subj", columns="Items", values="Scores")
     row = measures.reliability(wide, list(wide.columns)).iloc[0]
-    assert round(row["alpha"], 3) == 0.592
-    assert (row["ci_low"], row["ci_high"]) == (0.195, 0.840)
+    # references as printed (alpha and the bounds to 3 decimals): compared at that precision
+    assert row["alpha"] == pytest.approx(0.592, abs=5e-4)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.195, 0.840), abs=5e-4)
     assert (row["k"], row["n"]) == wide.shape[::-1]
 
 
@@ -96,17 +97,20 @@ def test_alpha_listwise_not_pairwise():
     data = pg.read_dataset("cronbach_wide_missing")
     complete = len(data.dropna())
     row = measures.reliability(data, list(data.columns)).iloc[0]
-    assert round(row["alpha"], 4) == 0.8017                       # listwise reference
+    # references as printed (4 decimals for alpha, 3 for the bounds): compared at that precision
+    assert row["alpha"] == pytest.approx(0.8017, abs=5e-5)        # listwise reference
     assert (row["k"], row["n"]) == (11, complete) and complete < len(data)
     # pingouin's default (pairwise) gives the other reference value, which we do not use
     pairwise, pairwise_ci = pg.cronbach_alpha(data)
-    assert round(pairwise, 4) == 0.7327 and list(pairwise_ci) == [0.435, 0.909]
+    assert pairwise == pytest.approx(0.7327, abs=5e-5) and list(pairwise_ci) == pytest.approx([0.435, 0.909], abs=5e-4)
     # Feldt CI: ours uses the complete cases; pingouin's listwise option (the methods.md
-    # reference [0.581, 0.933]) keeps the row count from before deletion
-    assert (row["ci_low"], row["ci_high"]) == tuple(np.round(feldt(row["alpha"], complete, 11), 3))
+    # reference [0.581, 0.933]) keeps the row count from before deletion. pingouin rounds the
+    # bounds to 3 decimals, so they are within 5e-4 of the unrounded interval written out here
+    # (the two intervals differ by 0.015-0.05)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(feldt(row["alpha"], complete, 11), abs=5e-4)
     _, listwise_ci = pg.cronbach_alpha(data, nan_policy="listwise")
-    assert list(listwise_ci) == [0.581, 0.933]
-    assert list(listwise_ci) == list(np.round(feldt(row["alpha"], len(data), 11), 3))
+    assert list(listwise_ci) == pytest.approx([0.581, 0.933], abs=5e-4)
+    assert list(listwise_ci) == pytest.approx(feldt(row["alpha"], len(data), 11), abs=5e-4)
 
 
 def test_alpha_of_binary_items_is_kr20():
@@ -132,10 +136,11 @@ def test_reliability_table_layout(survey):
     assert set(table["kind"]) == {"csr dimension", "outcome scale"}
     pooled = table[(table["group"] == "all") & (table["block"] == "market")].iloc[0]
     expected = measures.reliability(survey, CB.outcome_items("market")).iloc[0]
-    assert pooled["alpha"] == expected["alpha"] and pooled["n"] == expected["n"]
+    assert pooled["alpha"] == pytest.approx(expected["alpha"], rel=1e-12) and pooled["n"] == expected["n"]
     one = table[(table["group"] == CB.district_ids[0]) & (table["block"] == "workplace")].iloc[0]
     part = survey[survey["district"] == CB.district_ids[0]]
-    assert one["alpha"] == measures.reliability(part, CB.practices("workplace")).iloc[0]["alpha"]
+    assert one["alpha"] == pytest.approx(measures.reliability(part, CB.practices("workplace")).iloc[0]["alpha"],
+                                         rel=1e-12)
 
 
 # --- CFA ------------------------------------------------------------------------------------------
@@ -228,8 +233,9 @@ def test_cfa_outcomes_on_three_factor_data():
     assert fit.loc["3-factor", "cfi"] > 0.95 and fit.loc["3-factor", "srmr"] < 0.08
     assert fit["admissible"].all() and not result.problems
     assert result.loadings["std_loading"].between(0.6, 0.9).all()
-    assert result.reliability.equals(
-        measures.composite_reliability(result.loadings).assign(max_r2=result.reliability["max_r2"]))
+    pd.testing.assert_frame_equal(
+        result.reliability, measures.composite_reliability(result.loadings).assign(max_r2=result.reliability["max_r2"]),
+        check_exact=False, rtol=1e-12)
     r = result.factor_correlations["r"]
     assert result.reliability["max_r2"].max() == pytest.approx((r**2).max())
     assert "n = 399" in result.note and "over-reject" in result.note

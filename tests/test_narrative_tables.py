@@ -127,8 +127,8 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
                           "controls": ["none", "full", "none", "full"], "weights": "none", "missing": "complete"})
     summary = tables.spec_summary(curve, "en").set_index("Model family")
     assert summary.loc["All", "Estimable"] == 3 and summary.loc["All", "Median estimate"] == pytest.approx(0.2)
-    assert summary.loc["Linear (OLS / LPM)", "Significant, positive (%)"] == 50
-    assert summary.loc["Logit", "Significant, negative (%)"] == 50
+    assert summary.loc["Linear (OLS / LPM)", "Significant, positive (%)"] == pytest.approx(50)
+    assert summary.loc["Logit", "Significant, negative (%)"] == pytest.approx(50)
     by_choice = tables.spec_by_choice(curve, "it").set_index(["Scelta", "Opzione"])
     assert by_choice.loc[("Controlli", "Nessuno"), "Specificazioni"] == 2
     joint = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
