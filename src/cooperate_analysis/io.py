@@ -1,12 +1,20 @@
 """Reading survey files in any supported format, and atomic writes."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import re
+import stat
 import tempfile
+import zipfile
+from collections import deque
 from contextlib import contextmanager
+from io import BytesIO, StringIO
+from itertools import compress, islice
 from pathlib import Path
 from typing import Iterator
+from xml.etree import ElementTree
 
 
 def sha256_file(path: str | Path) -> str:
@@ -44,6 +52,11 @@ def atomic_write_text(target: str | Path, text: str) -> None:
 
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet", ".dta", ".sav")
+# A workbook larger than this is refused before it is loaded (a survey has a few thousand firms
+# and some 40 columns; openpyxl needs about a minute and gigabytes for the largest allowed sheet).
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_COLUMNS = 1_000
+MAX_SHEET_CELLS = 20_000_000
 
 
 class SurveyFileError(Exception):
@@ -60,22 +73,20 @@ def check_survey_path(path: str | Path) -> Path:
     Checked with stat before anything opens or hashes the file: a FIFO or a device would block or
     never end, a directory or a dangling link would fail deep inside a reader.
     """
-    import stat
-
     path = Path(path)
     try:
-        mode = os.stat(path).st_mode
+        mode = os.stat(path).st_mode  # follows links; never opens the file
     except FileNotFoundError:
         if path.is_symlink():
             raise SurveyFileError(path, f"symbolic link to {os.readlink(path)}, which does not exist") from None
         raise SurveyFileError(path, "file not found") from None
-    except OSError as exc:
+    except OSError as exc:  # permission on a folder of the path, a link loop, a file used as a folder
         raise SurveyFileError(path, f"cannot be accessed: {exc.strerror}") from None
-    kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "")
-    if kind:
-        raise SurveyFileError(path, f"is {kind}, not a survey file")
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise SurveyFileError(path, f"is {kind}, not a survey file: give the path of a saved survey file")
     if not os.access(path, os.R_OK):
         raise SurveyFileError(path, "permission denied: the file cannot be read")
     suffix = path.suffix.lower()
@@ -89,65 +100,298 @@ def read_survey(path: str | Path):
     """Read a survey file into a DataFrame of raw cells, without interpreting codes.
 
     CSV cells are kept as text (parsing is the codebook validator's job); other formats keep
-    their stored types. Stata and SPSS files are read as codes, not value labels.
+    their stored types. Stata and SPSS files are read as codes, not value labels. What a reader
+    would fill in or drop silently is an error instead: CSV rows with more or fewer fields than
+    the header, spreadsheet formulas without a saved value, a spreadsheet too large to load.
     """
     import pandas as pd
 
-    path = Path(path)
-    if not path.is_file():
-        raise SurveyFileError(path, "file not found")
+    from .validate import SurveyValidationError
+
+    path = check_survey_path(path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise SurveyFileError(path, f"unsupported format {suffix or '(none)'}; "
-                                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
     if path.stat().st_size == 0:
         raise SurveyFileError(path, "file is empty")
-    if suffix == ".csv":
-        _check_text(path)
-    if suffix == ".xlsx" and _head(path, 4) == b"\xd0\xcf\x11\xe0":
-        raise SurveyFileError(path, "password-protected workbook or old binary .xls: save it as an unprotected .xlsx")
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            _check_delimiter(path, frame)
-            return frame
+            return _read_csv(path)
         if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=object, engine="openpyxl")
+            return _read_xlsx(path)
         if suffix == ".parquet":
-            return pd.read_parquet(path)
+            frame = pd.read_parquet(path)
+            # a survey written with its firm ids as the index keeps them as a column
+            return frame.reset_index() if any(n is not None for n in frame.index.names) else frame
         if suffix == ".dta":
             return pd.read_stata(path, convert_categoricals=False, convert_missing=False)
         import pyreadstat
 
         frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
         return frame
-    except SurveyFileError:
+    except (SurveyFileError, SurveyValidationError):
         raise
-    except UnicodeDecodeError as exc:
-        raise SurveyFileError(path, f"not valid UTF-8 text (byte {exc.start}): save the file as UTF-8") from exc
     except pd.errors.EmptyDataError as exc:
         raise SurveyFileError(path, "file has no header and no data") from exc
     except Exception as exc:  # every reader raises its own types; report them uniformly
         raise SurveyFileError(path, f"cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from exc
 
 
-def _head(path: Path, size: int) -> bytes:
-    """The first `size` bytes of a file (never the whole file: surveys can be large)."""
-    with open(path, "rb") as fh:
-        return fh.read(size)
+# --------------------------------------------------------------------------- CSV
+def _read_csv(path: Path):
+    """A CSV file as text cells, once it is known to be UTF-8 text whose rows all fit its header."""
+    import pandas as pd
+
+    data = path.read_bytes()  # read once: checked, decoded and parsed from memory
+    _check_text(path, data)
+    text = _decode(path, data)
+    last_row, header = _check_fields(path, text)
+    try:
+        return pd.read_csv(BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:  # the quote opened in the last field of a full-width row
+        if "EOF inside string" not in str(exc):
+            raise
+        _raise_rows(path, [_unclosed_quote(header[-1], last_row)])
 
 
-def _check_text(path: Path) -> None:
-    """A CSV must be text: reject binary content (NUL bytes) before parsing."""
-    if b"\x00" in _head(path, 8192):
-        raise SurveyFileError(path, "binary content, not CSV text (is it another format renamed to .csv?)")
+def _unclosed_quote(column: str, row: int) -> tuple:
+    return (column, (row,), "unclosed_quote",
+            "a value opens a double quote that is never closed, so the rest of the file was read into this "
+            "cell: delete the stray quote, or copy the file again if it was cut short")
 
 
-def _check_delimiter(path: Path, frame) -> None:
-    """One column whose name holds ';' or a tab means the file uses another delimiter."""
-    if frame.shape[1] == 1:
-        header = str(frame.columns[0])
+def _check_text(path: Path, data: bytes) -> None:
+    """A CSV must be text: name UTF-16/UTF-32 as such, reject other binary content (NUL bytes)."""
+    wide = _wide_encoding(data[:4096])
+    if wide:
+        raise SurveyFileError(path, f"the file is {wide} encoded: save it as UTF-8 "
+                                    "(in Excel: 'CSV UTF-8 (comma delimited)')")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise SurveyFileError(path, f"binary content, not CSV text (a NUL byte on line {_line(data, nul)}; "
+                                    "is it another format renamed to .csv?)")
+
+
+def _line(text: bytes | str, at: int) -> int:
+    """1-based line number of position `at`."""
+    return text.count(b"\n" if isinstance(text, bytes) else "\n", 0, at) + 1
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes start with that byte-order mark or look like UTF-16 text
+    without one (every other byte NUL, as ASCII is in UTF-16); None otherwise."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if head.startswith(bom):
+            return name
+    even, odd = head[0::2], head[1::2]
+    if len(odd) >= 2:
+        for zeros, letters in ((odd, even), (even, odd)):
+            if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
+                return "UTF-16"
+    return None
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The file's text (UTF-8, with or without a byte-order mark); a BOM inside the text is an error."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = exc.start + bom
+        raise SurveyFileError(path, f"not valid UTF-8 text (line {_line(data, at)}, byte {at}): "
+                                    "save the file as UTF-8") from None
+    inner = text.find("\ufeff")
+    if inner >= 0:
+        raise SurveyFileError(path, f"a byte-order mark (an invisible U+FEFF character) inside the file, on line "
+                                    f"{_line(text, inner)}: were two CSV files joined? Remove it, "
+                                    "with the repeated header line if there is one")
+    return text
+
+
+def _records(text: str):
+    return csv.reader(StringIO(text, newline=""))
+
+
+def _check_fields(path: Path, text: str) -> tuple[int, list[str]]:
+    """Check that every data row has as many fields as the header; return the last row's number
+    and the header.
+
+    The csv module counts the fields of each record in C (quoted commas and line breaks are part
+    of a value, as for pandas). Rows are numbered like the validator's: 1 = first data row, blank
+    lines (which pandas skips) not counted. The delimiter is checked first: a semicolon file is
+    not a file of ragged rows.
+    """
+    import numpy as np
+
+    from .validate import listed
+
+    lengths = np.fromiter(map(len, _records(text)), dtype=np.int64)
+    blank = lengths == 0
+    single = np.flatnonzero(lengths == 1)
+    if single.size:  # a line of spaces is one field for csv, a blank line for pandas
+        values = [r[0] for r in compress(_records(text), lengths == 1)]
+        blank[single[[v != "" and not v.strip() for v in values]]] = True
+    filled = np.flatnonzero(~blank)
+    if filled.size == 0:
+        return 0, []
+    first = int(filled[0])
+    header = next(islice(_records(text), first, None))
+    if len(header) == 1:
         for sep, name in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in header:
+            if sep in header[0]:
                 raise SurveyFileError(path, f"columns are separated by {name}, not commas: save it as "
                                             "comma-separated CSV (UTF-8, decimal point)")
+    if header[0].strip().lower().startswith("sep="):
+        raise SurveyFileError(path, f"the first line {','.join(header).strip()!r} is a spreadsheet's delimiter hint, "
+                                    "not the header: delete that line")
+    data = ~blank
+    data[: first + 1] = False
+    row = np.cumsum(~blank) - 1  # data-row number of each record (the header is row 0)
+    last = int(filled[-1])
+    width = len(header)
+    problems = []
+    if last > first and lengths[last] < width:  # the file ends inside a row
+        data[last] = False
+        record = deque(_records(text), maxlen=1)[0]
+        if re.search(r"[\r\n]", record[-1]) and not text.rstrip("\r\n").endswith('"'):
+            problems.append(_unclosed_quote(header[len(record) - 1], int(row[last])))
+        else:
+            problems.append((None, (int(row[last]),), "truncated",
+                             f"the last row has {lengths[last]} of the header's {width} fields: the file looks "
+                             "cut short (an incomplete copy or download?); copy or export it again"))
+    rows = int(row[last])
+    for wrong, hint, every_hint in (
+            (data & (lengths > width), "a comma inside a value that is not in double quotes? Quote the value or "
+             "delete the extra cells", "a comma at the end of every line, or a name missing from the header?"),
+            (data & (lengths < width), "cells are missing, or the row is broken across lines",
+             "names in the header that the rows do not have?")):
+        if wrong.any():
+            counts = listed(np.unique(lengths[wrong]).tolist())
+            every = wrong.sum() == rows and rows > 1
+            problems.append((None, tuple(row[wrong].tolist()), "field_count",
+                             f"{'every data row has ' if every else ''}{counts} fields where the header has "
+                             f"{width}: {every_hint if every else hint}"))
+    if problems:
+        _raise_rows(path, problems)
+    return rows, header
+
+
+def _raise_rows(path: Path, problems: list[tuple]) -> None:
+    """Raise the validator's error for (column, rows, rule, detail) problems of this file."""
+    from .validate import SurveyValidationError, Violation
+
+    raise SurveyValidationError([Violation(str(path), *p) for p in problems],
+                                heading="the file cannot be read as it is")
+
+
+# --------------------------------------------------------------------------- xlsx
+_TAGS = {name: re.compile(rb"<(?:\w+:)?" + name + rb"[\s>/]") for name in (b"row", b"c", b"f")}
+
+
+def _read_xlsx(path: Path):
+    """The first sheet of a workbook as cells (stored types, formulas as their saved values).
+
+    Refused before loading: an encrypted or old binary workbook, a sheet beyond the size limits
+    (declared dimension, then the rows and cells actually stored), and survey columns on more
+    sheets than the first (only the first is read). Refused after: formula cells with no saved
+    value, which would otherwise read as empty.
+    """
+    import openpyxl
+    import pandas as pd
+
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"\xd0\xcf\x11\xe0":
+            raise SurveyFileError(path, "password-protected workbook or old binary .xls: "
+                                        "save it as an unprotected .xlsx")
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    with zipfile.ZipFile(path) as archive, pd.ExcelFile(book, engine="openpyxl") as workbook:
+        sheet = book.worksheets[0]
+        _check_size(path, sheet.title, sheet.max_row or 0, sheet.max_column or 0, "declares")
+        member = sheet._worksheet_path  # openpyxl's name of the sheet's XML inside the archive
+        has_formulas = _scan_sheet(path, archive, member, sheet.title)
+        _check_other_sheets(path, book)
+        frame = pd.read_excel(workbook, sheet_name=0, dtype=object)
+        if has_formulas:
+            _check_formulas(path, archive, member, [str(c) for c in frame.columns])
+    return frame
+
+
+def _check_size(path: Path, title: str, rows: int, columns: int, how: str) -> None:
+    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
+        raise SurveyFileError(path, f"sheet '{title}' {how} {rows:,} rows and {columns:,} columns, more than a "
+                                    f"survey file may have ({MAX_SHEET_ROWS:,} rows, {MAX_SHEET_COLUMNS:,} columns): "
+                                    "delete empty formatted rows and columns, or save the survey as CSV")
+
+
+def _scan_sheet(path: Path, archive: zipfile.ZipFile, member: str, title: str) -> bool:
+    """Count the rows and cells the sheet's XML holds, streaming and stopping at the limits (the
+    declared dimension may be missing or wrong); return whether it holds any formula."""
+    counts = dict.fromkeys(_TAGS, 0)
+    carry = b""
+    with archive.open(member) as xml:
+        while True:
+            chunk = xml.read(1 << 22)
+            buf = carry + chunk
+            cut = len(buf) if not chunk else max(buf.rfind(b"<"), 0)  # no tag is split between chunks
+            for name, tag in _TAGS.items():
+                counts[name] += len(tag.findall(buf, 0, cut))
+            carry = buf[cut:]
+            if counts[b"row"] > MAX_SHEET_ROWS or counts[b"c"] > MAX_SHEET_CELLS:
+                raise SurveyFileError(path, f"sheet '{title}' holds more than {MAX_SHEET_ROWS:,} rows or "
+                                            f"{MAX_SHEET_CELLS:,} cells, more than a survey file may have: "
+                                            "delete empty formatted rows and columns, or save the survey as CSV")
+            if not chunk:
+                return counts[b"f"] > 0
+
+
+def _check_other_sheets(path: Path, book) -> None:
+    """Only the first sheet is read: refuse a workbook whose other sheets hold the same columns
+    (a survey split by district over several sheets would otherwise lose all but the first)."""
+    def first_row(sheet) -> set[str]:
+        row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        return {str(v).strip() for v in row if v is not None and str(v).strip()}
+
+    header = first_row(book.worksheets[0])
+    also = [s.title for s in book.worksheets[1:] if len(header) >= 2 and len(first_row(s) & header) * 2 >= len(header)]
+    if also:
+        names = ", ".join(f"'{t}'" for t in also)
+        raise SurveyFileError(path, f"sheet{'s' if len(also) > 1 else ''} {names} also hold{'' if len(also) > 1 else 's'} "
+                                    f"survey columns, but only the first sheet ('{book.worksheets[0].title}') is read: "
+                                    "put all firms on the first sheet, or delete the other survey sheets")
+
+
+def _check_formulas(path: Path, archive: zipfile.ZipFile, member: str, columns: list[str]) -> None:
+    """Formula cells without a saved result read as empty: name them, by column.
+
+    A file written by a program that does not calculate (a script, openpyxl) stores formulas
+    without their values until a spreadsheet program opens and saves it. A text result may be
+    saved as an empty string; any other empty saved value is no value.
+    """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from .validate import listed
+
+    missing = []
+    with archive.open(member) as xml:
+        for _event, cell in ElementTree.iterparse(xml):
+            tag = cell.tag.rpartition("}")[2]
+            if tag == "row":
+                cell.clear()
+            elif tag == "c":
+                parts = {child.tag.rpartition("}")[2]: child for child in cell}
+                value = parts.get("v")
+                if "f" in parts and (value is None or (not value.text and cell.get("t") != "str")):
+                    missing.append(cell.get("r"))
+    by_column: dict[str, tuple[list[str], list[int]]] = {}
+    for ref in missing:
+        letters, row = coordinate_from_string(ref)
+        index = column_index_from_string(letters) - 1
+        name = columns[index] if index < len(columns) else f"column {letters}"
+        refs, rows = by_column.setdefault(name if row > 1 else "", ([], []))
+        refs.append(ref)
+        rows.append(row - 1)  # pandas reads row 1 as the header: sheet row r is data row r - 1
+    if by_column:
+        fix = "open the file in a spreadsheet program and save it, or paste the values in place of the formulas"
+        _raise_rows(path, [(name or None, tuple(rows) if name else (),
+                            "formula", f"cell{'s' if len(refs) > 1 else ''} {listed(refs)} "
+                                       f"hold{'' if len(refs) > 1 else 's'} a formula with no saved value: {fix}")
+                           for name, (refs, rows) in by_column.items()])

@@ -16,7 +16,11 @@ import pandas as pd
 
 from .codebook import Codebook, Variable, load_codebook
 
-MAX_ROWS_SHOWN = 5
+MAX_ROWS_SHOWN = 5  # rows, columns, cells or values named in one message
+WHOLE_NUMBER_TYPES = ("integer", "likert", "binary", "category")
+# '1.000', '12.500', '1.234.567': digits grouped in threes by points, as Italian writes thousands
+THOUSANDS = r"[-+]?[0-9]{1,3}(?:\.[0-9]{3})+"
+UNNAMED = r"Unnamed: \d+"  # pandas' name for a column whose header cell is empty
 
 
 @dataclass(frozen=True)
@@ -39,13 +43,21 @@ class Violation:
 
 
 class SurveyValidationError(Exception):
-    """The survey breaks one or more codebook rules."""
+    """The survey breaks one or more codebook rules (or, with another heading, the reader's rules
+    for rows and cells)."""
 
-    def __init__(self, violations: list[Violation]):
+    def __init__(self, violations: list[Violation], heading: str = "survey does not follow the codebook"):
         self.violations = violations
         lines = "\n".join(f"  - {v}" for v in violations)
-        super().__init__(f"survey does not follow the codebook ({len(violations)} problem"
+        super().__init__(f"{heading} ({len(violations)} problem"
                          f"{'s' if len(violations) != 1 else ''}):\n{lines}")
+
+
+def listed(items: list, total: int | None = None) -> str:
+    """The first MAX_ROWS_SHOWN items joined by commas, and how many more there are."""
+    total = len(items) if total is None else total
+    more = f" and {total - MAX_ROWS_SHOWN:,} more" if total > MAX_ROWS_SHOWN else ""
+    return ", ".join(str(i) for i in items[:MAX_ROWS_SHOWN]) + more
 
 
 def _rows(mask: pd.Series) -> tuple[int, ...]:
@@ -73,17 +85,41 @@ def _examples(values: pd.Series, fmt: str | None = None) -> str:
     return ", ".join(repr(u) for u in uniq)
 
 
+def _stored_as_text(col: pd.Series) -> pd.Series:
+    """True for cells stored as text (every CSV cell, a spreadsheet's text cells), not as numbers."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return pd.Series(True, index=col.index)
+    if col.dtype == object:
+        return col.map(type).eq(str)
+    return pd.Series(False, index=col.index)
+
+
 def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> pd.Series:
-    """Parse a numeric column, reporting unparsable and missing-code cells."""
+    """Parse a numeric column, reporting unparsable and missing-code cells.
+
+    In a whole-number column, text such as '1.000' is an error, never the number 1: a point
+    before three digits is how Italian writes thousands. A real number ('12.500' in a
+    percentage) is read as written.
+    """
     text = _as_text(col)
     empty = text == ""
-    numbers = pd.to_numeric(text.where(~empty), errors="coerce")
-    bad = ~empty & numbers.isna()
+    grouped = pd.Series(False, index=text.index)
+    if var.type in WHOLE_NUMBER_TYPES:
+        grouped = _stored_as_text(col) & text.str.fullmatch(THOUSANDS)
+        if grouped.any():
+            out.append(Violation(file, var.name, _rows(grouped), "thousands_separator",
+                                 f"expected a whole number, found {_examples(text[grouped])}: a point before three "
+                                 "digits looks like an Italian thousands separator ('1.000' = one thousand, not 1): "
+                                 "write whole numbers with digits only, e.g. 1000"))
+    numbers = pd.to_numeric(text.where(~empty & ~grouped), errors="coerce")
+    bad = ~empty & ~grouped & numbers.isna()
     if bad.any():
-        comma = text[bad].str.fullmatch(r"-?\d+,\d+").any()
+        found = text[bad]
+        hint = (" (Italian number format? write numbers without thousands separators, with a decimal point)"
+                if found.str.fullmatch(THOUSANDS + r"(?:,[0-9]+)?").any()
+                else " (decimal comma? use a decimal point)" if found.str.fullmatch(r"-?\d+,\d+").any() else "")
         out.append(Violation(file, var.name, _rows(bad), "type",
-                             f"expected a number, found {_examples(text[bad])}"
-                             + (" (decimal comma? use a decimal point)" if comma else "")))
+                             f"expected a number, found {_examples(found)}{hint}"))
     if var.missing_codes:
         numbers = numbers.mask(numbers.isin([float(c) for c in var.missing_codes]))
     return numbers.astype("float64")
@@ -168,36 +204,83 @@ def _header_row(raw: pd.DataFrame, names: list[str]) -> int | None:
     return None
 
 
-def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) -> pd.DataFrame:
-    """Check a raw survey table against the codebook; return it typed, in codebook order."""
-    cb = cb or load_codebook()
-    out: list[Violation] = []
-    columns = [str(c).strip() for c in raw.columns]
-    raw = raw.set_axis(columns, axis=1)
+def _repeated_header(raw: pd.DataFrame, id_name: str, names: list[str]) -> tuple[int, ...]:
+    """Data rows that repeat the header line (two files joined): the id cell holds the id column's
+    name and at least half of the codebook columns hold their own names. Only rows whose id cell
+    is the name are compared cell by cell."""
+    if id_name not in raw.columns or len(names) == 0:
+        return ()
+    candidate = (_as_text(raw[id_name]).str.lstrip("\ufeff") == id_name).to_numpy()
+    if not candidate.any():
+        return ()
+    rows = raw.loc[candidate, names].astype("string").apply(lambda col: col.str.strip().str.lstrip("\ufeff"))
+    repeats = (rows == pd.Series(names, index=names)).sum(axis=1).to_numpy() * 2 >= len(names)
+    return tuple((np.flatnonzero(candidate)[repeats] + 1).tolist())
+
+
+def _column_problems(file: str, columns: list[str], names: list[str]) -> list[Violation]:
+    """Duplicate, missing and unknown columns: one line each, or one line per kind when there are
+    more than MAX_ROWS_SHOWN (a file with thousands of columns gets a message of a few lines)."""
     present = set(columns)  # sets and counts, not list scans: a wide file must not cost columns^2
     mangled = {c: m.group(1) for c in columns if (m := re.fullmatch(r"(.+)\.(\d+)", c)) and m.group(1) in present}
     columns = [mangled.get(c, c) for c in columns]
     dups = sorted(c for c, k in Counter(columns).items() if k > 1)
-    names, known, present = cb.names, set(cb.names), set(columns)
-    for c in dups:
-        out.append(Violation(file, c, (), "duplicate_column", "column appears more than once"))
+    known, present = set(names), set(columns)
     missing = [n for n in names if n not in present]
-    for name in missing:
-        out.append(Violation(file, name, (), "missing_column", "column required by the codebook is absent"))
-    for c in columns:
-        if c not in known and c not in dups:
-            close = difflib.get_close_matches(c, names, n=1)
-            out.append(Violation(file, c, (), "unknown_column",
-                                 "not in the codebook" + (f" (did you mean '{close[0]}'?)" if close else "")))
-    if len(raw) == 0:
-        out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
-    elif missing and len(missing) == len(cb.names):
+    unknown = list(dict.fromkeys(c for c in columns if c not in known and c not in dups))
+    out = []
+    for found, rule, one, many in (
+            (dups, "duplicate_column", "column appears more than once", "columns appear more than once"),
+            (missing, "missing_column", "column required by the codebook is absent",
+             "columns required by the codebook are absent"),
+            (unknown, "unknown_column", "not in the codebook", "columns are not in the codebook")):
+        if len(found) > MAX_ROWS_SHOWN:
+            out.append(Violation(file, None, (), rule, f"{len(found):,} {many}: {listed([repr(c) for c in found])}"))
+            continue
+        for c in found:
+            close = difflib.get_close_matches(c, names, n=1) if rule == "unknown_column" else []
+            out.append(Violation(file, c, (), rule, one + (f" (did you mean '{close[0]}'?)" if close else "")))
+    return out
+
+
+def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) -> pd.DataFrame:
+    """Check a raw survey table against the codebook; return it typed, in codebook order.
+
+    Columns whose header cell is empty are dropped when they hold nothing (a spreadsheet's
+    trailing empty columns) and are an error when they hold values.
+    """
+    cb = cb or load_codebook()
+    out: list[Violation] = []
+    columns = [str(c).strip() for c in raw.columns]
+    raw = raw.set_axis(columns, axis=1)
+    if len(raw) and not set(cb.names) & set(columns):
         header_row = _header_row(raw, cb.names)
         if header_row:
             raise SurveyValidationError([Violation(
                 file, None, (header_row,), "header_row",
                 f"the codebook's column names are on data row {header_row}, not on the first line: remove the "
                 "title or merged rows above the header")])
+    unnamed = [i for i, c in enumerate(columns) if re.fullmatch(UNNAMED, c)]
+    if unnamed:
+        filled = pd.DataFrame({i: _as_text(raw.iloc[:, i]) != "" for i in unnamed})
+        holding = [i for i in unnamed if filled[i].any()]
+        if holding:
+            out.append(Violation(file, None, _rows(filled[holding].any(axis=1)), "unnamed_column",
+                                 f"column{'s' if len(holding) > 1 else ''} {listed([i + 1 for i in holding])} "
+                                 f"{'have no name in the header line but hold' if len(holding) > 1 else 'has no name in the header line but holds'} "
+                                 "values: write the codebook name in the header, or delete the column"))
+        keep = sorted(set(range(len(columns))) - set(unnamed))
+        raw, columns = raw.iloc[:, keep], [columns[i] for i in keep]
+    out += _column_problems(file, columns, cb.names)
+    if len(raw) == 0:
+        out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
+    elif not out:
+        id_name = next(v.name for v in cb.variables if v.type == "id")
+        repeated = _repeated_header(raw, id_name, cb.names)
+        if repeated:
+            out.append(Violation(file, None, repeated, "header_repeated",
+                                 "the header line is repeated inside the data (were two files joined?): "
+                                 "delete the repeated header line"))
     if out:
         raise SurveyValidationError(out)
 
