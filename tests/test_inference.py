@@ -430,3 +430,10 @@ def test_power_table_mde_has_the_requested_power():
     assert table["mde_r"].is_monotonic_decreasing  # larger n, smaller detectable effect
     with pytest.raises(ValueError):
         power_table(9, 8)
+
+
+def test_rubin_between_variance_of_identical_estimates_is_exactly_zero_on_any_machine():
+    """0.7 has no exact binary form: var() of three copies can give 1e-32 and a finite, huge df."""
+    q = np.full((3, 2), 0.7)
+    pooled = rubin_pool(q, np.full((3, 2), 0.1), df_complete=np.inf)
+    assert (pooled["between"] == 0).all() and np.isinf(pooled["df"]).all()

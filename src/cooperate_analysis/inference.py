@@ -279,7 +279,9 @@ def rubin_pool(estimates, variances, df_complete: float, level: float = 0.95) ->
     if q.shape != u.shape or q.shape[0] < 2:
         raise ValueError("rubin_pool: estimates and variances must both be m x p with m >= 2")
     m = q.shape[0]
-    qbar, ubar, b = q.mean(axis=0), u.mean(axis=0), q.var(axis=0, ddof=1)
+    # between variance of the deviations from the first imputation: the same number, but exactly 0
+    # when every imputation gives the same estimate (q.var can leave 1e-32 there, machine-dependent)
+    qbar, ubar, b = q.mean(axis=0), u.mean(axis=0), (q - q[0]).var(axis=0, ddof=1)
     total = ubar + (1 + 1 / m) * b
     riv = (1 + 1 / m) * b / ubar
     lam = (1 + 1 / m) * b / total
