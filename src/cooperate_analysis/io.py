@@ -267,6 +267,8 @@ def _check_fields(path: Path, text: str) -> tuple[int, list[str]]:
         if wrong.any():
             counts = listed(np.unique(lengths[wrong]).tolist())
             every = wrong.sum() == rows and rows > 1
+            if every and width == 1:
+                every_hint = "is the first line a title above the header? Delete it"
             problems.append((None, tuple(row[wrong].tolist()), "field_count",
                              f"{'every data row has ' if every else ''}{counts} fields where the header has "
                              f"{width}: {every_hint if every else hint}"))
@@ -391,7 +393,7 @@ def _check_formulas(path: Path, archive: zipfile.ZipFile, member: str, columns: 
         rows.append(row - 1)  # pandas reads row 1 as the header: sheet row r is data row r - 1
     if by_column:
         fix = "open the file in a spreadsheet program and save it, or paste the values in place of the formulas"
-        _raise_rows(path, [(name or None, tuple(rows) if name else (),
-                            "formula", f"cell{'s' if len(refs) > 1 else ''} {listed(refs)} "
-                                       f"hold{'' if len(refs) > 1 else 's'} a formula with no saved value: {fix}")
+        _raise_rows(path, [(name or None, tuple(rows) if name else (), "formula",
+                            f"{'' if name else 'header '}cell{'s' if len(refs) > 1 else ''} {listed(refs)} "
+                            f"hold{'' if len(refs) > 1 else 's'} a formula with no saved value: {fix}")
                            for name, (refs, rows) in by_column.items()])

@@ -115,9 +115,14 @@ def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation
     bad = ~empty & ~grouped & numbers.isna()
     if bad.any():
         found = text[bad]
-        hint = (" (Italian number format? write numbers without thousands separators, with a decimal point)"
-                if found.str.fullmatch(THOUSANDS + r"(?:,[0-9]+)?").any()
-                else " (decimal comma? use a decimal point)" if found.str.fullmatch(r"-?\d+,\d+").any() else "")
+        if found.str.fullmatch(THOUSANDS + r"(?:,[0-9]+)?").any():  # '1.234.567' or '1.234,5' in a number column
+            hint = " (Italian number format? write numbers without thousands separators, with a decimal point)"
+        elif var.type in WHOLE_NUMBER_TYPES and found.str.fullmatch(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+").any():
+            hint = " (thousands separator? write whole numbers with digits only, e.g. 1000)"
+        elif found.str.fullmatch(r"-?\d+,\d+").any():
+            hint = " (decimal comma? use a decimal point)"
+        else:
+            hint = ""
         out.append(Violation(file, var.name, _rows(bad), "type",
                              f"expected a number, found {_examples(found)}{hint}"))
     if var.missing_codes:
