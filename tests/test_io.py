@@ -1,10 +1,22 @@
 """Every supported survey format loads to the same validated table; unreadable files fail clearly."""
+import io
+import os
+import re
+import signal
+import tempfile
+import zipfile
+from pathlib import Path
+
 import pandas as pd
 import pyreadstat
 import pytest
 
-from cooperate_analysis.io import SurveyFileError, atomic_path, read_survey, sha256_file
-from cooperate_analysis.validate import validate_survey
+from cooperate_analysis import io as survey_io
+from cooperate_analysis.io import (SurveyFileError, _scan_sheet, _wide_encoding, atomic_path, check_survey_path,
+                                   read_survey, sha256_file)
+from cooperate_analysis.validate import SurveyValidationError, validate_survey
+
+from .conftest import make_survey
 
 
 def write(df: pd.DataFrame, path):
@@ -70,3 +82,120 @@ def test_atomic_path_leaves_nothing_when_the_write_fails(tmp_path):
             raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# --------------------------------------------------------------------------- the path, before any read
+def test_check_survey_path_accepts_a_file_and_a_link_to_it(tmp_path):
+    target = tmp_path / "s.csv"
+    target.write_text("firm_id\nA\n")
+    (tmp_path / "link.csv").symlink_to(target)
+    assert check_survey_path(str(target)) == target
+    assert check_survey_path(tmp_path / "link.csv") == tmp_path / "link.csv"
+
+
+def test_read_survey_checks_the_path_before_opening_it(tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer comes
+    signal.alarm(20)
+    try:
+        with pytest.raises(SurveyFileError, match="is a named pipe"):
+            read_survey(fifo)
+    finally:
+        signal.alarm(0)
+
+
+# --------------------------------------------------------------------------- CSV rows
+def test_a_ragged_row_deep_in_a_large_file_is_named_by_data_row():
+    survey = make_survey(n=100_000).astype(str)
+    survey.loc[9, "employees"] = "12\n"  # a quoted line break: one row, two lines
+    lines = survey.to_csv(index=False, lineterminator="\n").splitlines(keepends=True)
+    lines[99_990 + 1] = lines[99_990 + 1].rsplit(",", 1)[0] + "\n"  # +1: the quoted break added a line
+    lines[50_000] = lines[50_000].rstrip("\n") + ",x\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.csv"
+        path.write_text("".join(lines))
+        with pytest.raises(SurveyValidationError) as err:
+            read_survey(path)
+    found = {v.detail.split(" fields")[0]: v.rows for v in err.value.violations}
+    assert found == {"42": (49_999,), "40": (99_990,)}
+
+
+def test_utf16_is_told_apart_from_text_and_binary():
+    text = "firm_id,città\nA,Capannori\n" * 50
+    assert _wide_encoding(text.encode("utf-8")[:4096]) is None
+    assert _wide_encoding(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)) is None
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+        assert _wide_encoding(text.encode(encoding)[:4096]) == "UTF-16"
+    assert _wide_encoding(text.encode("utf-32")[:4096]) == "UTF-32"
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    path = tmp_path / "l.csv"
+    data = b"\xef\xbb\xbffirm_id,district\nA,B\nCitt\xe0,C\n"
+    path.write_bytes(data)
+    with pytest.raises(SurveyFileError, match=rf"not valid UTF-8 text \(line 3, byte {data.index(0xe0)}\)"):
+        read_survey(path)
+
+
+# --------------------------------------------------------------------------- workbooks
+def _workbook(path: Path, rows: int, dimension: str | None = "keep", formula: bool = False) -> Path:
+    """A workbook of `rows` data rows; its <dimension> tag kept, replaced by `dimension`, or removed (None)."""
+    df = make_survey(n=rows)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        df.to_excel(xl, index=False)
+        if formula:
+            xl.sheets["Sheet1"]["E2"] = "=1+1"
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and dimension != "keep":
+                new = b"" if dimension is None else b'<dimension ref="' + dimension.encode() + b'"/>'
+                body = re.sub(rb'<dimension ref="[^"]*"\s*/>', new, body)
+            dst.writestr(info, body)
+    return path
+
+
+def test_a_sheet_is_bounded_by_the_rows_it_declares(tmp_path, monkeypatch):
+    path = _workbook(tmp_path / "w.xlsx", 7)
+    assert len(read_survey(path)) == 7
+    monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 6)
+    with pytest.raises(SurveyFileError, match=r"sheet 'Sheet1' declares 8 rows and 41 columns, more than a survey "
+                                              r"file may have \(6 rows, 1,000 columns\)"):
+        read_survey(path)
+
+
+@pytest.mark.parametrize("dimension", [None, "A1:B2"])
+def test_a_sheet_without_or_with_a_wrong_dimension_is_bounded_by_its_stored_rows(tmp_path, monkeypatch, dimension):
+    path = _workbook(tmp_path / "w.xlsx", 7, dimension)
+    assert len(read_survey(path)) == 7  # pandas reads every stored row, whatever the tag says
+    monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 6)
+    with pytest.raises(SurveyFileError, match="sheet 'Sheet1' holds more than 6 rows"):
+        read_survey(path)
+    monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 8)
+    monkeypatch.setattr(survey_io, "MAX_SHEET_CELLS", 8 * 41 - 1)
+    with pytest.raises(SurveyFileError, match="sheet 'Sheet1' holds more than 327 cells"):
+        read_survey(path)
+
+
+@pytest.mark.parametrize("chunk_size", [3, 7, 64, 1 << 22])
+def test_the_sheet_scan_counts_the_same_in_any_chunk_size(tmp_path, monkeypatch, chunk_size):
+    """No tag is lost or counted twice where the stream is cut between chunks."""
+    plain, formula = _workbook(tmp_path / "p.xlsx", 7), _workbook(tmp_path / "f.xlsx", 7, formula=True)
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(formula) as b:
+        assert _scan_sheet(plain, a, member, "Sheet1", chunk_size) is False
+        assert _scan_sheet(formula, b, member, "Sheet1", chunk_size) is True
+        monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 7)
+        with pytest.raises(SurveyFileError, match="more than 7 rows"):  # header + 7 rows
+            _scan_sheet(plain, a, member, "Sheet1", chunk_size)
+        monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 8)
+        _scan_sheet(plain, a, member, "Sheet1", chunk_size)
+
+
+def test_formula_values_are_read_and_missing_ones_named(tmp_path):
+    path = _workbook(tmp_path / "f.xlsx", 7, formula=True)
+    with pytest.raises(SurveyValidationError) as err:
+        read_survey(path)
+    (v,) = err.value.violations
+    assert (v.column, v.rows, v.rule) == ("export_share", (1,), "formula") and "cell E2 holds a formula" in v.detail

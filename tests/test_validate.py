@@ -117,3 +117,69 @@ def test_numeric_storage_formats_validate_like_text(survey):
     """Parquet/Stata files keep numbers as numbers: same typed result as the CSV text."""
     numeric = survey.astype({"out_reputation": "float64"})
     pd.testing.assert_frame_equal(validate_survey(numeric, "s.parquet"), validate_survey(as_text(survey), "s.csv"))
+
+
+@pytest.mark.parametrize("column, text", [("employees", "1.000"), ("firm_age", "12.500"), ("employees", "1.234.567"),
+                                          ("out_reputation", "1.000"), ("cert_emas", "1.000"),
+                                          ("turnover_class", "2.000")])
+def test_an_italian_thousands_separator_is_never_a_small_number(survey, column, text):
+    raw = as_text(survey)
+    raw.loc[[2, 7], column] = text
+    (v,) = violations(raw)[0]
+    assert (v.column, v.rows, v.rule) == (column, (3, 8), "thousands_separator")
+    assert f"'{text}'" in v.detail and "Italian thousands separator" in v.detail
+
+
+def test_three_decimals_in_a_real_number_column_are_decimals(survey):
+    raw = as_text(survey)
+    raw.loc[2, "export_share"] = "12.500"
+    assert validate_survey(raw, "s.csv").loc[2, "export_share"] == pytest.approx(12.5)
+
+
+def test_only_text_cells_can_hold_a_thousands_separator(survey):
+    """A spreadsheet's number cell 1.234 is a fraction, not one thousand two hundred...; its text cell '1.000' is."""
+    raw = survey.astype(object)
+    raw.loc[2, "employees"] = 1.234
+    raw.loc[4, "employees"] = "1.000"
+    found = {v.rule: v.rows for v in violations(raw, "s.xlsx")[0]}
+    assert found == {"thousands_separator": (5,), "integer": (3,)}
+
+
+@pytest.mark.parametrize("extra", [5, 6, 5000])
+def test_many_unknown_or_missing_columns_are_summarised(survey, extra):
+    raw = as_text(survey).drop(columns=survey.columns[-extra:] if extra < 40 else survey.columns[2:])
+    raw = pd.concat([raw, pd.DataFrame("", index=raw.index, columns=[f"q{i}" for i in range(extra)])], axis=1)
+    found, text = violations(raw)
+    by_rule = {rule: [v for v in found if v.rule == rule] for rule in ("unknown_column", "missing_column")}
+    if extra <= 5:  # one line per column, as before
+        assert [v.column for v in by_rule["unknown_column"]] == [f"q{i}" for i in range(extra)]
+        assert len(by_rule["missing_column"]) == extra
+    else:
+        missing = len(survey.columns) - raw.columns.isin(survey.columns).sum()
+        (unknown,), (absent,) = by_rule["unknown_column"], by_rule["missing_column"]
+        assert unknown.detail == (f"{extra:,} columns are not in the codebook: 'q0', 'q1', 'q2', 'q3', 'q4' "
+                                  f"and {extra - 5:,} more")
+        assert absent.detail.startswith(f"{missing:,} columns required by the codebook are absent: ")
+        assert len(text.splitlines()) == 3
+
+
+def test_empty_unnamed_columns_are_dropped_and_filled_ones_named(survey):
+    raw = as_text(survey).assign(**{"Unnamed: 41": "", "Unnamed: 42": " "})
+    pd.testing.assert_frame_equal(validate_survey(raw, "s.csv"), validate_survey(as_text(survey), "s.csv"))
+    raw.loc[[3, 5], "Unnamed: 42"] = "x"
+    (v,) = violations(raw)[0]
+    assert (v.column, v.rows, v.rule) == (None, (4, 6), "unnamed_column")
+    assert v.detail.startswith(f"column {len(survey.columns) + 2} has no name in the header line but holds values")
+
+
+def test_a_header_repeated_inside_the_data_is_named(survey):
+    raw = as_text(survey)
+    raw.loc[6] = list(raw.columns)
+    raw.loc[6, "firm_id"] = "\ufefffirm_id"  # joined files: the second one's byte-order mark
+    raw.loc[12, :] = list(raw.columns)
+    (v,) = violations(raw)[0]
+    assert (v.rows, v.rule) == ((7, 13), "header_repeated")
+    raw.loc[[6, 12], "firm_id"] = "firm_id"  # an id that happens to be the column name is not a header
+    raw.loc[[6, 12], raw.columns[1:]] = as_text(survey).loc[[6, 12], raw.columns[1:]]
+    found, _ = violations(raw)
+    assert [(v.rule, v.rows) for v in found] == [("unique", (7, 13))]

@@ -324,23 +324,24 @@ def _check_size(path: Path, title: str, rows: int, columns: int, how: str) -> No
                                     "delete empty formatted rows and columns, or save the survey as CSV")
 
 
-def _scan_sheet(path: Path, archive: zipfile.ZipFile, member: str, title: str) -> bool:
+def _scan_sheet(path: Path, archive: zipfile.ZipFile, member: str, title: str, chunk_size: int = 1 << 22) -> bool:
     """Count the rows and cells the sheet's XML holds, streaming and stopping at the limits (the
     declared dimension may be missing or wrong); return whether it holds any formula."""
     counts = dict.fromkeys(_TAGS, 0)
     carry = b""
     with archive.open(member) as xml:
         while True:
-            chunk = xml.read(1 << 22)
+            chunk = xml.read(chunk_size)
             buf = carry + chunk
             cut = len(buf) if not chunk else max(buf.rfind(b"<"), 0)  # no tag is split between chunks
             for name, tag in _TAGS.items():
                 counts[name] += len(tag.findall(buf, 0, cut))
             carry = buf[cut:]
-            if counts[b"row"] > MAX_SHEET_ROWS or counts[b"c"] > MAX_SHEET_CELLS:
-                raise SurveyFileError(path, f"sheet '{title}' holds more than {MAX_SHEET_ROWS:,} rows or "
-                                            f"{MAX_SHEET_CELLS:,} cells, more than a survey file may have: "
-                                            "delete empty formatted rows and columns, or save the survey as CSV")
+            over = (f"{MAX_SHEET_ROWS:,} rows" if counts[b"row"] > MAX_SHEET_ROWS
+                    else f"{MAX_SHEET_CELLS:,} cells" if counts[b"c"] > MAX_SHEET_CELLS else "")
+            if over:
+                raise SurveyFileError(path, f"sheet '{title}' holds more than {over}, more than a survey file may "
+                                            "have: delete empty formatted rows and columns, or save the survey as CSV")
             if not chunk:
                 return counts[b"f"] > 0
 
