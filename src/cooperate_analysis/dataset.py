@@ -127,3 +127,11 @@ def load_processed(processed: str | Path = PROCESSED):
 def load_published(path: str | Path = PUBLISHED) -> pd.DataFrame:
     """The published figures on the districts (real data, each row with its source id; see data/raw/README.md)."""
     return pd.read_csv(path, dtype={"year": str, "n": "Int64"})
+
+
+def present_districts(frame: pd.DataFrame) -> list[str]:
+    """The codebook's districts that have firms in `frame`, in codebook order."""
+    from .codebook import load_codebook
+
+    present = set(frame["district"].dropna().astype(str))
+    return [d for d in load_codebook().district_ids if d in present]
