@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -350,6 +351,7 @@ def test_interrupted_build_stops_fast_and_leaves_a_true_index(project, survey_fi
     assert proc.returncode != 0 and "Traceback" not in err, err
     assert "interrupted; rerun the same command" in err
     assert not any(tmp.glob("*")) and not any((project / "reports").glob("failed/tiny*"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"{pipeline.SOCKETS_PREFIX}{proc.pid}-*"))
     index = _assert_index_true(project)
     assert "The last build was interrupted" in index
     for d in DISTRICTS:

@@ -39,6 +39,7 @@ PROVENANCE = REPORTS / "provenance"
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parent
 KERNEL_HASH_SEED = "0"
+SOCKETS_PREFIX = "cooperate-kernel-"  # + build pid: kernel IPC sockets in the system temp folder
 SUPPLIED = ("data_path", "results_path")  # parameters the pipeline fills in itself
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 
@@ -321,7 +322,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     # so an ill-conditioned fit would otherwise differ in the last digits from one run to the next
     os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
     # IPC sockets in a private directory: no TCP port races between parallel kernels
-    sockets = Path(tempfile.mkdtemp(prefix="cooperate-kernel-"))
+    sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.environ.get('COOPERATE_BUILD_PID', os.getpid())}-"))
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / "kernel")
@@ -414,6 +415,25 @@ def inside_build(path: Path) -> Path:
     return path
 
 
+def _remove_kernel_sockets(pid: int | None = None) -> None:
+    """Remove the kernel socket folders of build `pid`, or of every build process that no longer runs."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+        owner = folder.name[len(SOCKETS_PREFIX):].partition("-")[0]
+        if not owner.isdigit():
+            continue
+        if pid is None:
+            try:
+                os.kill(int(owner), 0)
+                continue  # that build is still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        elif int(owner) != pid:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def build_lock(wait: bool = True) -> Iterator[None]:
     """Hold the checkout's build lock for the duration of the block.
@@ -490,7 +510,12 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
 
     source = check_survey_path(Path(data) if data else dataset.DEFAULT_SURVEY)
     with build_lock(wait), _sigterm_as_interrupt():
-        return _build(runs, source, jobs, force)
+        os.environ["COOPERATE_BUILD_PID"] = str(os.getpid())  # workers name their kernel folders after it
+        _remove_kernel_sockets()  # folders of killed builds
+        try:
+            return _build(runs, source, jobs, force)
+        finally:
+            _remove_kernel_sockets(os.getpid())  # workers ended by an interrupt cannot remove theirs
 
 
 def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
