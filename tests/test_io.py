@@ -138,8 +138,10 @@ def test_invalid_utf8_names_the_line(tmp_path):
 
 
 # --------------------------------------------------------------------------- workbooks
-def _workbook(path: Path, rows: int, dimension: str | None = "keep", formula: bool = False) -> Path:
-    """A workbook of `rows` data rows; its <dimension> tag kept, replaced by `dimension`, or removed (None)."""
+def _workbook(path: Path, rows: int, dimension: str | None = "keep", formula: bool = False,
+              positions: bool = True) -> Path:
+    """A workbook of `rows` data rows; its <dimension> tag kept, replaced by `dimension`, or removed
+    (None); without `positions`, rows and cells do not say where they are (the format allows it)."""
     df = make_survey(n=rows)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -152,6 +154,8 @@ def _workbook(path: Path, rows: int, dimension: str | None = "keep", formula: bo
             if info.filename == "xl/worksheets/sheet1.xml" and dimension != "keep":
                 new = b"" if dimension is None else b'<dimension ref="' + dimension.encode() + b'"/>'
                 body = re.sub(rb'<dimension ref="[^"]*"\s*/>', new, body)
+            if info.filename == "xl/worksheets/sheet1.xml" and not positions:
+                body = re.sub(rb'(<(?:row|c)) r="[A-Z]*[0-9]+"', rb"\1", body)
             dst.writestr(info, body)
     return path
 
@@ -193,9 +197,27 @@ def test_the_sheet_scan_counts_the_same_in_any_chunk_size(tmp_path, monkeypatch,
         _scan_sheet(plain, a, member, "Sheet1", chunk_size)
 
 
-def test_formula_values_are_read_and_missing_ones_named(tmp_path):
-    path = _workbook(tmp_path / "f.xlsx", 7, formula=True)
+@pytest.mark.parametrize("positions", [True, False])
+def test_formulas_without_a_saved_value_are_named_by_cell(tmp_path, positions):
+    path = _workbook(tmp_path / "f.xlsx", 7, formula=True, positions=positions)
+    assert (b' r="E2"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")) is positions
     with pytest.raises(SurveyValidationError) as err:
         read_survey(path)
     (v,) = err.value.violations
     assert (v.column, v.rows, v.rule) == ("export_share", (1,), "formula") and "cell E2 holds a formula" in v.detail
+
+
+def test_only_number_cells_that_show_a_percentage_are_refused(tmp_path):
+    """'0.0%' multiplies by 100 for display; a quoted or escaped % is only a character."""
+    path = tmp_path / "p.xlsx"
+    df = make_survey(n=4)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        df.to_excel(xl, index=False)
+        sheet = xl.sheets["Sheet1"]
+        for ref, number_format in {"E2": "0.0%", "E3": '0" %"', "E4": "0\\%", "E9": "0%"}.items():
+            sheet[ref].number_format = number_format  # E9: below the data, empty
+        sheet["A1"].number_format = "0%"  # the header's text cell
+    with pytest.raises(SurveyValidationError) as err:
+        read_survey(path)
+    (v,) = err.value.violations
+    assert (v.column, v.rows, v.rule) == ("export_share", (1,), "percent_format") and v.detail.startswith("cell E2 ")

@@ -287,6 +287,7 @@ def _raise_rows(path: Path, problems: list[tuple]) -> None:
 
 # --------------------------------------------------------------------------- xlsx
 _TAGS = {name: re.compile(rb"<(?:\w+:)?" + name + rb"[\s>/]") for name in (b"row", b"c", b"f")}
+_PERCENT_FORMATS = {9, 10}  # the built-in number formats '0%' and '0.00%'
 
 
 def _read_xlsx(path: Path):
@@ -295,7 +296,8 @@ def _read_xlsx(path: Path):
     Refused before loading: an encrypted or old binary workbook, a sheet beyond the size limits
     (declared dimension, then the rows and cells actually stored), and survey columns on more
     sheets than the first (only the first is read). Refused after: formula cells with no saved
-    value, which would otherwise read as empty.
+    value, which would otherwise read as empty, and numbers shown as percentages (the sheet
+    shows 25% where the cell holds 0.25).
     """
     import openpyxl
     import pandas as pd
@@ -312,8 +314,12 @@ def _read_xlsx(path: Path):
         has_formulas = _scan_sheet(path, archive, member, sheet.title)
         _check_other_sheets(path, book)
         frame = pd.read_excel(workbook, sheet_name=0, dtype=object)
-        if has_formulas:
-            _check_formulas(path, archive, member, [str(c) for c in frame.columns])
+        columns = [str(c) for c in frame.columns]
+        problems = _formula_problems(archive, member, columns) if has_formulas else []
+        percent = _percent_styles(archive)
+        problems += _percent_problems(archive, member, percent, columns) if percent else []
+        if problems:
+            _raise_rows(path, problems)
     return frame
 
 
@@ -324,26 +330,31 @@ def _check_size(path: Path, title: str, rows: int, columns: int, how: str) -> No
                                     "delete empty formatted rows and columns, or save the survey as CSV")
 
 
+def _xml_blocks(archive: zipfile.ZipFile, member: str, chunk_size: int = 1 << 22) -> Iterator[bytes]:
+    """The member's bytes in blocks of about `chunk_size`, each cut before a '<': no tag is split."""
+    carry = b""
+    with archive.open(member) as xml:
+        while chunk := xml.read(chunk_size):
+            buf = carry + chunk
+            cut = max(buf.rfind(b"<"), 0)
+            carry = buf[cut:]
+            yield buf[:cut]
+    yield carry
+
+
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, member: str, title: str, chunk_size: int = 1 << 22) -> bool:
     """Count the rows and cells the sheet's XML holds, streaming and stopping at the limits (the
     declared dimension may be missing or wrong); return whether it holds any formula."""
     counts = dict.fromkeys(_TAGS, 0)
-    carry = b""
-    with archive.open(member) as xml:
-        while True:
-            chunk = xml.read(chunk_size)
-            buf = carry + chunk
-            cut = len(buf) if not chunk else max(buf.rfind(b"<"), 0)  # no tag is split between chunks
-            for name, tag in _TAGS.items():
-                counts[name] += len(tag.findall(buf, 0, cut))
-            carry = buf[cut:]
-            over = (f"{MAX_SHEET_ROWS:,} rows" if counts[b"row"] > MAX_SHEET_ROWS
-                    else f"{MAX_SHEET_CELLS:,} cells" if counts[b"c"] > MAX_SHEET_CELLS else "")
-            if over:
-                raise SurveyFileError(path, f"sheet '{title}' holds more than {over}, more than a survey file may "
-                                            "have: delete empty formatted rows and columns, or save the survey as CSV")
-            if not chunk:
-                return counts[b"f"] > 0
+    for block in _xml_blocks(archive, member, chunk_size):
+        for name, tag in _TAGS.items():
+            counts[name] += len(tag.findall(block))
+        over = (f"{MAX_SHEET_ROWS:,} rows" if counts[b"row"] > MAX_SHEET_ROWS
+                else f"{MAX_SHEET_CELLS:,} cells" if counts[b"c"] > MAX_SHEET_CELLS else "")
+        if over:
+            raise SurveyFileError(path, f"sheet '{title}' holds more than {over}, more than a survey file may "
+                                        "have: delete empty formatted rows and columns, or save the survey as CSV")
+    return counts[b"f"] > 0
 
 
 def _check_other_sheets(path: Path, book) -> None:
@@ -362,39 +373,88 @@ def _check_other_sheets(path: Path, book) -> None:
                                     "put all firms on the first sheet, or delete the other survey sheets")
 
 
-def _check_formulas(path: Path, archive: zipfile.ZipFile, member: str, columns: list[str]) -> None:
-    """Formula cells without a saved result read as empty: name them, by column.
+def _by_column(rule: str, cells: list[tuple[str, int, int]], columns: list[str], says: str) -> list[tuple]:
+    """(column, rows, rule, detail) problems for (reference, sheet row, sheet column) cells, one per
+    column. pandas reads sheet row 1 as the header, so sheet row r is data row r - 1."""
+    from .validate import listed
+
+    groups: dict[str, tuple[list[str], list[int]]] = {}
+    for ref, row, column in cells:
+        name = "" if row == 1 else columns[column - 1] if column <= len(columns) else f"Unnamed: {column - 1}"
+        refs, rows = groups.setdefault(name, ([], []))
+        refs.append(ref)
+        rows.append(row - 1)
+    return [(name or None, tuple(rows) if name else (), rule,
+             f"{'' if name else 'header '}cell{'s' if len(refs) > 1 else ''} {listed(refs)} "
+             + says.format(s="" if len(refs) > 1 else "s"))
+            for name, (refs, rows) in groups.items()]
+
+
+def _formula_problems(archive: zipfile.ZipFile, member: str, columns: list[str]) -> list[tuple]:
+    """Formula cells without a saved result, which pandas reads as empty.
 
     A file written by a program that does not calculate (a script, openpyxl) stores formulas
     without their values until a spreadsheet program opens and saves it. A text result may be
     saved as an empty string; any other empty saved value is no value.
     """
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-    from .validate import listed
-
-    missing = []
+    cells = []
+    row = column = 0
     with archive.open(member) as xml:
-        for _event, cell in ElementTree.iterparse(xml):
+        for event, cell in ElementTree.iterparse(xml, events=("start", "end")):
             tag = cell.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":  # positions may be left out: then they follow the previous ones
+                    row, column = int(cell.get("r") or row + 1), 0
+                continue
             if tag == "row":
                 cell.clear()
             elif tag == "c":
+                ref = cell.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    column = column_index_from_string(letters)
+                else:
+                    column += 1
                 parts = {child.tag.rpartition("}")[2]: child for child in cell}
                 value = parts.get("v")
                 if "f" in parts and (value is None or (not value.text and cell.get("t") != "str")):
-                    missing.append(cell.get("r"))
-    by_column: dict[str, tuple[list[str], list[int]]] = {}
-    for ref in missing:
-        letters, row = coordinate_from_string(ref)
-        index = column_index_from_string(letters) - 1
-        name = columns[index] if index < len(columns) else f"column {letters}"
-        refs, rows = by_column.setdefault(name if row > 1 else "", ([], []))
-        refs.append(ref)
-        rows.append(row - 1)  # pandas reads row 1 as the header: sheet row r is data row r - 1
-    if by_column:
-        fix = "open the file in a spreadsheet program and save it, or paste the values in place of the formulas"
-        _raise_rows(path, [(name or None, tuple(rows) if name else (), "formula",
-                            f"{'' if name else 'header '}cell{'s' if len(refs) > 1 else ''} {listed(refs)} "
-                            f"hold{'' if len(refs) > 1 else 's'} a formula with no saved value: {fix}")
-                           for name, (refs, rows) in by_column.items()])
+                    cells.append((ref or f"{get_column_letter(column)}{row}", row, column))
+    return _by_column("formula", cells, columns, "hold{s} a formula with no saved value: open the file in a "
+                      "spreadsheet program and save it, or paste the values in place of the formulas")
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[str]:
+    """Indexes (as written in a cell's s attribute) of the cell styles that show numbers as percentages."""
+    try:
+        root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    local = {el: el.tag.rpartition("}")[2] for el in root.iter()}
+    percent = set(_PERCENT_FORMATS) | {  # a '%' outside quoted text and escapes
+        int(el.get("numFmtId")) for el, tag in local.items()
+        if tag == "numFmt" and "%" in re.sub(r'"[^"]*"|\\.', "", el.get("formatCode", ""))}
+    xfs = next((el for el in root if local[el] == "cellXfs"), [])
+    return {str(i) for i, xf in enumerate(xfs) if int(xf.get("numFmtId", 0)) in percent}
+
+
+def _percent_problems(archive: zipfile.ZipFile, member: str, styles: set[str], columns: list[str]) -> list[tuple]:
+    """Number cells shown as percentages: the sheet shows 25% where the cell holds 0.25, and the
+    codebook's values are as written. Found by a pattern for these styles only (no per-cell loop)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    styled = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bs="(?:' + "|".join(sorted(styles)).encode() + rb')"[^>]*)>')
+    cells = []
+    for block in _xml_blocks(archive, member):
+        for match in styled.finditer(block):
+            attrs = match.group(1)
+            ref = re.search(rb'\br="([A-Z]+[0-9]+)"', attrs)
+            kind = re.search(rb'\bt="(\w+)"', attrs)
+            if attrs.endswith(b"/") or not ref or (kind and kind.group(1) != b"n"):
+                continue  # an empty cell, a cell without position, or text
+            letters, row = coordinate_from_string(ref.group(1).decode())
+            cells.append((ref.group(1).decode(), row, column_index_from_string(letters)))
+    return _by_column("percent_format", cells, columns, "hold{s} numbers shown as percentages (25% is stored as "
+                      "0.25): format the cells as plain numbers and write the values as the codebook gives them "
+                      "(25 for 25%)")

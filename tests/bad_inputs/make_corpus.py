@@ -48,15 +48,22 @@ def numeric() -> pd.DataFrame:
     return make_survey(n=6, seed=11)
 
 
-def xlsx(name: str, sheets: dict[str, pd.DataFrame], patch=None, cells: dict[str, object] | None = None) -> None:
+def xlsx(name: str, sheets: dict[str, pd.DataFrame], patch=None, cells: dict[str, object] | None = None,
+         formats: dict[str, str] | None = None) -> None:
     """A workbook with one sheet per frame; `cells` set on the first sheet (a '=...' text is a
-    formula, stored without a value as openpyxl stores it); `patch` edits the first sheet's XML."""
+    formula, stored without a value as openpyxl stores it), `formats` gives cell ranges of it a
+    number format; `patch` edits the first sheet's XML."""
     buf = BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for title, df in sheets.items():
             df.to_excel(xl, sheet_name=title, index=False)
+        first = xl.sheets[next(iter(sheets))]
         for ref, value in (cells or {}).items():
-            xl.sheets[next(iter(sheets))][ref] = value
+            first[ref] = value
+        for cells_range, number_format in (formats or {}).items():
+            for row in first[cells_range]:
+                for cell in row:
+                    cell.number_format = number_format
     _save_zip(HERE / name, buf.getvalue(), patch)
 
 
@@ -202,6 +209,10 @@ def main() -> None:
     xlsx("survey_split_over_sheets.xlsx", {d[:12]: part for d, part in by_district.groupby("district")})
     xlsx("survey_with_notes_sheet.xlsx", {"survey": numeric(),
                                           "notes": pd.DataFrame({"note": ["collected 2008", "phone interviews"]})})
+    shares = numeric()
+    shares["export_share"] = (shares["export_share"] / 100).round(3)  # typed as 25% in a percent-formatted column
+    xlsx("percent_format_export_share.xlsx", {"Sheet1": shares}, formats={"E2:E7": "0.0%"})
+    xlsx("percent_format_on_empty_cells.xlsx", {"Sheet1": numeric()}, formats={"E8:E20": "0%"})
     thousands = numeric().astype(object)
     thousands.loc[2, "employees"] = "1.000"  # a text cell: a number cell would hold 1000
     xlsx("thousands_separator_text_cell.xlsx", {"Sheet1": thousands})
