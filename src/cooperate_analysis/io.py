@@ -367,9 +367,9 @@ def _check_other_sheets(path: Path, book) -> None:
     header = first_row(book.worksheets[0])
     also = [s.title for s in book.worksheets[1:] if len(header) >= 2 and len(first_row(s) & header) * 2 >= len(header)]
     if also:
-        names = ", ".join(f"'{t}'" for t in also)
-        raise SurveyFileError(path, f"sheet{'s' if len(also) > 1 else ''} {names} also hold{'' if len(also) > 1 else 's'} "
-                                    f"survey columns, but only the first sheet ('{book.worksheets[0].title}') is read: "
+        names, many = ", ".join(f"'{t}'" for t in also), len(also) > 1
+        raise SurveyFileError(path, f"sheet{'s' if many else ''} {names} also hold{'' if many else 's'} survey "
+                                    f"columns, but only the first sheet ('{book.worksheets[0].title}') is read: "
                                     "put all firms on the first sheet, or delete the other survey sheets")
 
 

@@ -53,10 +53,9 @@ class SurveyValidationError(Exception):
                          f"{'s' if len(violations) != 1 else ''}):\n{lines}")
 
 
-def listed(items: list, total: int | None = None) -> str:
+def listed(items: list) -> str:
     """The first MAX_ROWS_SHOWN items joined by commas, and how many more there are."""
-    total = len(items) if total is None else total
-    more = f" and {total - MAX_ROWS_SHOWN:,} more" if total > MAX_ROWS_SHOWN else ""
+    more = f" and {len(items) - MAX_ROWS_SHOWN:,} more" if len(items) > MAX_ROWS_SHOWN else ""
     return ", ".join(str(i) for i in items[:MAX_ROWS_SHOWN]) + more
 
 
@@ -270,10 +269,12 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
         filled = pd.DataFrame({i: _as_text(raw.iloc[:, i]) != "" for i in unnamed})
         holding = [i for i in unnamed if filled[i].any()]
         if holding:
+            many = len(holding) > 1
             out.append(Violation(file, None, _rows(filled[holding].any(axis=1)), "unnamed_column",
-                                 f"column{'s' if len(holding) > 1 else ''} {listed([i + 1 for i in holding])} "
-                                 f"{'have no name in the header line but hold' if len(holding) > 1 else 'has no name in the header line but holds'} "
-                                 "values: write the codebook name in the header, or delete the column"))
+                                 f"column{'s' if many else ''} {listed([i + 1 for i in holding])} "
+                                 f"{'have' if many else 'has'} no name in the header line but "
+                                 f"hold{'' if many else 's'} values: write the codebook name in the header, "
+                                 "or delete the column"))
         keep = sorted(set(range(len(columns))) - set(unnamed))
         raw, columns = raw.iloc[:, keep], [columns[i] for i in keep]
     out += _column_problems(file, columns, cb.names)

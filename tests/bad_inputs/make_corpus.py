@@ -91,8 +91,8 @@ def cached(values: dict[str, str], text_result: bool = False):
     """A patch: the named formula cells get a saved value, as a spreadsheet program saves it."""
     def patch(xml: bytes) -> bytes:
         for ref, value in values.items():
-            xml, n = re.subn(rb'(<c r="' + ref.encode() + rb'")([^>]*>)(<f>[^<]*</f>)<v\s*/>',
-                             (rb'\1 t="str"\2' if text_result else rb"\1\2") + rb"\3<v>" + value.encode() + b"</v>", xml)
+            saved = (rb'\1 t="str"\2' if text_result else rb"\1\2") + rb"\3<v>" + value.encode() + b"</v>"
+            xml, n = re.subn(rb'(<c r="' + ref.encode() + rb'")([^>]*>)(<f>[^<]*</f>)<v\s*/>', saved, xml)
             assert n == 1, ref
         return xml
     return patch
