@@ -96,12 +96,17 @@ def test_check_survey_path_accepts_a_file_and_a_link_to_it(tmp_path):
 def test_read_survey_checks_the_path_before_opening_it(tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)  # opening it for reading would block until a writer comes
+
+    def expired(signum, frame):
+        raise TimeoutError("read_survey opened the FIFO")
+    old = signal.signal(signal.SIGALRM, expired)
     signal.alarm(20)
     try:
         with pytest.raises(SurveyFileError, match="is a named pipe"):
             read_survey(fifo)
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 # --------------------------------------------------------------------------- CSV rows
@@ -200,7 +205,8 @@ def test_the_sheet_scan_counts_the_same_in_any_chunk_size(tmp_path, monkeypatch,
 @pytest.mark.parametrize("positions", [True, False])
 def test_formulas_without_a_saved_value_are_named_by_cell(tmp_path, positions):
     path = _workbook(tmp_path / "f.xlsx", 7, formula=True, positions=positions)
-    assert (b' r="E2"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")) is positions
+    with zipfile.ZipFile(path) as archive:
+        assert (b' r="E2"' in archive.read("xl/worksheets/sheet1.xml")) is positions
     with pytest.raises(SurveyValidationError) as err:
         read_survey(path)
     (v,) = err.value.violations
