@@ -21,8 +21,8 @@ def test_error_on_a_large_bad_file_is_bounded():
     assert len(found["out_reputation"].rows) == 20_000 and found["out_reputation"].rows[:2] == (1, 2)
     assert all(isinstance(r, int) for r in found["firm_id"].rows[:5])
     text = str(err.value)
-    assert "column 'out_reputation', rows 1, 2, 3, 4, 5 and 19995 more: [range]" in text
-    assert "column 'out_market_share', rows 1, 3, 5, 7, 9 and 9995 more: [integer]" in text
+    assert "column 'out_reputation', rows 1, 2, 3, 4, 5 and 19,995 more: [range]" in text
+    assert "column 'out_market_share', rows 1, 3, 5, 7, 9 and 9,995 more: [integer]" in text
     assert "found '7'" in text and "found 3.5" not in text and "found '3.5'" in text
     assert len(text) < 3_000
 

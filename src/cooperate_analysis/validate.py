@@ -37,7 +37,7 @@ class Violation:
         where = f"column '{self.column}'" if self.column else "file"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = f" and {len(self.rows) - MAX_ROWS_SHOWN} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
+            more = f" and {len(self.rows) - MAX_ROWS_SHOWN:,} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
             where += f", row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
         return f"{self.file}: {where}: [{self.rule}] {self.detail}"
 
