@@ -21,7 +21,7 @@ from pathlib import Path
 
 from notebook_code import run_cells
 
-from cooperate_analysis.pipeline import copy_inputs
+from cooperate_analysis.build.runs import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

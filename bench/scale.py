@@ -63,7 +63,7 @@ def _analyses(processed: Path, work: Path) -> str:
     """The four main reports' notebook code on the processed survey; the three slowest cells."""
     from notebook_code import run_cells
 
-    from cooperate_analysis.codebook import load_codebook
+    from cooperate_analysis.data.codebook import load_codebook
 
     timings = []
     common = {"data_path": str(processed), "lang": "en", "seed": SEED}
@@ -81,7 +81,7 @@ def _speccurve(processed: Path, work: Path, m: int, n_boot: int) -> str:
     """The specification-curve notebook for the first district; seconds of the curve and joint test."""
     from notebook_code import run_cells
 
-    from cooperate_analysis.codebook import load_codebook
+    from cooperate_analysis.data.codebook import load_codebook
 
     district = load_codebook().district_ids[0]
     timings = run_cells(ROOT / "notebooks" / "specification_curve.ipynb",
@@ -96,13 +96,14 @@ def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500)
     """Run one stage in this process; return seconds, peak and base MiB, and notes."""
     # only what the stage needs: the measures and models modules pull in heavy libraries
     # (pingouin, semopy, statsmodels) that loading and validation do not use
-    from cooperate_analysis import dataset, io
-    from cooperate_analysis.codebook import load_codebook
-    from cooperate_analysis.validate import SurveyValidationError, validate_survey
+    from cooperate_analysis.data import dataset, derived, io
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.data.validate import SurveyValidationError, validate_survey
 
     if stage in ("indices", "analyses", "end-to-end", "speccurve"):
         # what the notebooks import, imported before the clock
-        from cooperate_analysis import figures, inference, measures, models, narrative, report, speccurve  # noqa: F401
+        from cooperate_analysis.present import figures, narrative, report  # noqa: F401
+        from cooperate_analysis.stats import inference, measures, models, speccurve  # noqa: F401
     cb = load_codebook()
     processed = work / "processed" / f"{csv.stem}.parquet"
     note = ""
@@ -132,7 +133,7 @@ def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500)
     elif stage == "prepare":
         note = f"{dataset.prepare_survey(csv, processed)['rows']} rows"
     elif stage == "indices":
-        note = f"{measures.analysis_frame(survey, cb).shape[1]} columns"
+        note = f"{derived.analysis_frame(survey, cb).shape[1]} columns"
     elif stage == "analyses":
         note = _analyses(processed, work)
     elif stage == "invalid":
@@ -159,8 +160,8 @@ def write_survey(n: int, directory: Path) -> Path:
     """A seeded synthetic survey of about n firms (n // 3 per district) as CSV; checks the ids."""
     import re
 
-    from cooperate_analysis import synthetic
-    from cooperate_analysis.codebook import load_codebook
+    from cooperate_analysis.data import synthetic
+    from cooperate_analysis.data.codebook import load_codebook
 
     cb = load_codebook()
     survey = synthetic.generate(n_per_district={d: n // 3 for d in cb.district_ids}, seed=SEED)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from joblib import effective_n_jobs
 
-from cooperate_analysis import dataset, measures, speccurve
-from cooperate_analysis.codebook import load_codebook
+from cooperate_analysis.data import dataset, derived
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.stats import speccurve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     cb = load_codebook()
     survey, _ = dataset.load_processed(args.data)
-    frame = measures.analysis_frame(survey, cb)
+    frame = derived.analysis_frame(survey, cb)
     groups = [(d, frame[frame["district"] == d].reset_index(drop=True), False) for d in cb.district_ids]
     groups.append(("pooled", frame, True))
     workers = "dask: " + args.scheduler if args.scheduler else f"joblib n_jobs={effective_n_jobs(args.n_jobs)}"

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis.codebook import load_codebook
-from cooperate_analysis.pipeline import copy_inputs
+from cooperate_analysis.build.runs import copy_inputs
+from cooperate_analysis.data.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from cooperate_analysis.cli import main
-from cooperate_analysis.io import read_survey, sha256_file
-from cooperate_analysis.validate import validate_survey
+from cooperate_analysis.build.cli import main
+from cooperate_analysis.data.io import read_survey, sha256_file
+from cooperate_analysis.data.validate import validate_survey
 
 from .conftest import make_survey
 

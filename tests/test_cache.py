@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cooperate_analysis import cache
+from cooperate_analysis.build import cache
 
 
 def weighted_total(frame: pd.DataFrame, *, weight: float, n_jobs: int = 1, scheduler=None) -> float:

@@ -1,4 +1,4 @@
-from cooperate_analysis.codebook import LANGS, TYPES, load_codebook
+from cooperate_analysis.data.codebook import LANGS, TYPES, load_codebook
 
 
 def test_every_variable_is_labelled_in_both_languages_and_typed():

@@ -15,10 +15,20 @@ from statsmodels.imputation.mice import MICE, MICEData
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import DescrStatsW
 
-from cooperate_analysis import synthetic
-from cooperate_analysis.inference import (FastMICEData, association_grid, fdr_by_family, holm, mice_ols, poststrat_weights,
-                                          power_table, required_n, rubin_pool, weighted_mean)
-from cooperate_analysis.measures import analysis_frame
+from cooperate_analysis.data import synthetic
+from cooperate_analysis.data.derived import analysis_frame
+from cooperate_analysis.stats.inference import (
+    FastMICEData,
+    association_grid,
+    fdr_by_family,
+    holm,
+    mice_ols,
+    poststrat_weights,
+    power_table,
+    required_n,
+    rubin_pool,
+    weighted_mean,
+)
 
 # methods.md §4.8: statsmodels stats/tests/test_multi.py p-values (tested against R multtest) and
 # their BH-adjusted values as printed there (4 decimals; compared at the printed precision).

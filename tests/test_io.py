@@ -11,10 +11,17 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from cooperate_analysis import io as survey_io
-from cooperate_analysis.io import (SurveyFileError, _scan_sheet, _wide_encoding, atomic_path, check_survey_path,
-                                   read_survey, sha256_file)
-from cooperate_analysis.validate import SurveyValidationError, validate_survey
+from cooperate_analysis.data import io as survey_io
+from cooperate_analysis.data.io import (
+    SurveyFileError,
+    _scan_sheet,
+    _wide_encoding,
+    atomic_path,
+    check_survey_path,
+    read_survey,
+    sha256_file,
+)
+from cooperate_analysis.data.validate import SurveyValidationError, validate_survey
 
 from .conftest import make_survey
 

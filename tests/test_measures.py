@@ -14,8 +14,9 @@ from factor_analyzer import FactorAnalyzer
 from scipy import stats
 from semopy.examples import holzinger39
 
-from cooperate_analysis import measures
-from cooperate_analysis.codebook import load_codebook
+from cooperate_analysis.data import derived
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.stats import measures
 
 from .conftest import make_survey
 
@@ -56,7 +57,7 @@ def test_csr_indices_known_answers():
     df.loc[2, CB.practices()] = 0
     df.loc[0, CB.certifications("csr")] = [1, 0, np.nan, 1]
     df.loc[2, CB.certifications("csr")] = 0
-    out = measures.csr_indices(df)
+    out = derived.csr_indices(df)
     assert out.loc[0, "csr_workplace"] == pytest.approx(0.5)
     assert out.loc[0, "csr_environment"] == pytest.approx(0.5)
     assert np.isnan(out.loc[0, "csr_community"])
@@ -75,7 +76,7 @@ def test_outcome_scores_half_answered_rule():
     df.loc[0, mkt] = [5, np.nan, 1, np.nan]           # exactly half -> mean
     df.loc[1, mkt] = [5, np.nan, np.nan, np.nan]      # 1 of 4 -> missing
     df.loc[2, :] = 3
-    out = measures.outcome_scores(df)
+    out = derived.outcome_scores(df)
     assert out.loc[0, "score_innovation"] == pytest.approx(3.0) and np.isnan(out.loc[1, "score_innovation"])
     assert out.loc[0, "score_market"] == pytest.approx(3.0) and np.isnan(out.loc[1, "score_market"])
     assert np.isnan(out.loc[0, "score_intangible"])
@@ -209,7 +210,7 @@ def test_improper_solution_names_each_kind_of_inadmissible_estimate():
 
 
 def test_cfa_on_items_without_common_factors_is_flagged_improper():
-    cfa = measures.cfa_outcomes(measures.analysis_frame(make_survey(n=300, seed=3)))
+    cfa = measures.cfa_outcomes(derived.analysis_frame(make_survey(n=300, seed=3)))
     fit = cfa.fit.set_index("model")
     assert not fit.loc["3-factor", "admissible"] and "not positive" in fit.loc["3-factor", "problems"]
     assert fit.loc["1-factor", "admissible"] and fit.loc["1-factor", "problems"] == ""

@@ -18,11 +18,21 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime
 from statsmodels.treatment.treatment_effects import TreatmentEffect
 
-from cooperate_analysis.inference import mice_ols
-from cooperate_analysis.models import (ASSOCIATION_LABEL, LogitOrderedModel, _treatment_effect,
-                                       average_marginal_effects, certification_effect, district_heterogeneity,
-                                       ols, ols_hc3, ordered_items, ordered_logit, proportional_odds_test,
-                                       robustness)
+from cooperate_analysis.stats.inference import mice_ols
+from cooperate_analysis.stats.models import (
+    ASSOCIATION_LABEL,
+    LogitOrderedModel,
+    _treatment_effect,
+    average_marginal_effects,
+    certification_effect,
+    district_heterogeneity,
+    ols,
+    ols_hc3,
+    ordered_items,
+    ordered_logit,
+    proportional_odds_test,
+    robustness,
+)
 
 # --- references -------------------------------------------------------------------------------
 LONGLEY_COEF = {"Intercept": -3482258.63459582, "GNPDEFL": 15.0618722713733, "GNP": -0.0358191792925910,

@@ -5,9 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis import measures, narrative, tables
-from cooperate_analysis.codebook import load_codebook
-from cooperate_analysis.models import district_heterogeneity, ols
+from cooperate_analysis.data import derived
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import narrative, tables
+from cooperate_analysis.stats import measures
+from cooperate_analysis.stats.models import district_heterogeneity, ols
 
 from .conftest import make_survey
 
@@ -72,7 +74,7 @@ def test_measurement_reading_follows_fit_indices_and_harman_share():
 
 
 def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
-    cfa = measures.cfa_outcomes(measures.analysis_frame(make_survey(n=300, seed=3)))  # uninformative items
+    cfa = measures.cfa_outcomes(derived.analysis_frame(make_survey(n=300, seed=3)))  # uninformative items
     assert {p.kind for p in cfa.problems} == {"factor_variance"}
     harman = pd.DataFrame({"first_component_share": [0.2]})
     en, it = (narrative.measurement(cfa, harman, lang) for lang in ("en", "it"))
@@ -142,7 +144,7 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
 
 
 def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_language():
-    from cooperate_analysis.inference import power_table
+    from cooperate_analysis.stats.inference import power_table
 
     power = power_table({"pooled": 92, "capannori_paper": 28}, {"pooled": 6, "capannori_paper": 4})
     assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Insieme", "Distretto cartario di Capannori (Lucca)"]

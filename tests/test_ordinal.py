@@ -7,8 +7,8 @@ import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime
 
-from cooperate_analysis import ordinal
-from cooperate_analysis.models import ordered_logit
+from cooperate_analysis.stats import ordinal
+from cooperate_analysis.stats.models import ordered_logit
 
 
 def simulated(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

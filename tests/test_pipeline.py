@@ -10,14 +10,14 @@ import nbformat
 import pytest
 import yaml
 
-from cooperate_analysis import pipeline
-from cooperate_analysis.cli import main
-from cooperate_analysis.io import sha256_file
+from cooperate_analysis.build import pipeline, runs
+from cooperate_analysis.build.cli import main
+from cooperate_analysis.data.io import sha256_file
 
 from .conftest import make_survey
 
 pytestmark = pytest.mark.slow
-RUNS = [run.name for run in pipeline.load_runs(Path(__file__).resolve().parents[1] / "pipeline.yml")]
+RUNS = [run.name for run in runs.load_runs(Path(__file__).resolve().parents[1] / "pipeline.yml")]
 
 
 @pytest.fixture
@@ -100,8 +100,8 @@ def test_run_parameters_are_checked_before_anything_runs(project, params, messag
     notebook = "notebooks/specification_curve.ipynb" if "group" in params else "notebooks/district.ipynb"
     Path("bad.yml").write_text(yaml.safe_dump({"runs": [
         {"name": "r", "notebook": notebook, "parameters": params}]}))
-    with pytest.raises(pipeline.ConfigError, match=message.replace("(", r"\(")):
-        pipeline.load_runs(Path("bad.yml"))
+    with pytest.raises(runs.ConfigError, match=message.replace("(", r"\(")):
+        runs.load_runs(Path("bad.yml"))
 
 
 def test_bad_survey_exits_2_and_writes_nothing(project, capsys):
@@ -143,7 +143,7 @@ def test_killed_build_is_completed_by_the_next_one(project, user_survey):
     import time
 
     config = _single_run_config(project, "slow", "import time\ntime.sleep(4)")
-    cmd = [sys.executable, "-c", "import sys; from cooperate_analysis.pipeline import build; "
+    cmd = [sys.executable, "-c", "import sys; from cooperate_analysis.build.pipeline import build; "
            f"sys.exit(build(data='{user_survey}', jobs=1, config=__import__('pathlib').Path('{config}')))"]
     proc = subprocess.Popen(cmd, start_new_session=True)
     deadline = time.time() + 60

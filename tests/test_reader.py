@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from cooperate_analysis import pipeline
-from cooperate_analysis.render import pdf_engine
+from cooperate_analysis.build import pipeline, runs
+from cooperate_analysis.present.render import pdf_engine
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(pdf_engine() is None or shutil.which("pdftoppm") is None,
@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow,
 def built(tmp_path_factory) -> Path:
     root = Path(__file__).resolve().parents[1]
     project = tmp_path_factory.mktemp("reader")
-    pipeline.copy_inputs(root, project)
+    runs.copy_inputs(root, project)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(project)
         assert pipeline.build(jobs=3) == 0

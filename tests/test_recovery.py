@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis import inference, measures, models, synthetic
-from cooperate_analysis.codebook import load_codebook
+from cooperate_analysis.data import derived, synthetic
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.stats import inference, models
 
 R = 200
 SEED0 = 5000
@@ -27,7 +28,7 @@ def draws() -> pd.DataFrame:
     population = synthetic.population_counts()
     rows = []
     for r in range(R):
-        frame = measures.analysis_frame(synthetic.generate(seed=SEED0 + r), cb)
+        frame = derived.analysis_frame(synthetic.generate(seed=SEED0 + r), cb)
         groups = [("pooled", frame, "district")] + [(d, frame[frame["district"] == d], None) for d in cb.district_ids]
         for group, data, fe in groups:
             for y in SCORES:

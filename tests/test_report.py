@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from cooperate_analysis import report
-from cooperate_analysis.codebook import LANGS
+from cooperate_analysis.data.codebook import LANGS
+from cooperate_analysis.present import report
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cooperate_analysis import pipeline
-from cooperate_analysis.cli import main
-from cooperate_analysis.index import PageState, write_index
+from cooperate_analysis.build import pipeline, runs
+from cooperate_analysis.build.cli import main
+from cooperate_analysis.present.index import PageState, write_index
 
 from .conftest import ROOT, make_survey
 
@@ -126,8 +126,8 @@ def test_unsafe_run_names_are_rejected_and_nothing_is_touched(project, name, cap
     err = capsys.readouterr().err
     assert "is not valid; a run name is" in err and "Traceback" not in err
     assert _tree(project) == before
-    with pytest.raises(pipeline.ConfigError):
-        pipeline.Run(name=name, notebook=Path("notebooks/district.ipynb"), title="t")
+    with pytest.raises(runs.ConfigError):
+        runs.Run(name=name, notebook=Path("notebooks/district.ipynb"), title="t")
 
 
 @pytest.mark.parametrize("notebook", ["../outside.ipynb", "/tmp/outside.ipynb", "data/raw/x.ipynb",
@@ -148,11 +148,11 @@ def test_every_write_and_delete_is_checked_against_the_build_folders(project):
     assert pipeline.inside_build(Path("reports/x.html")) == Path("reports/x.html")
     assert pipeline.inside_build(Path("data/processed/survey.parquet"))
     for path in ["reports/../data/raw/SHA256SUMS", "data/raw/survey_synthetic.csv", "/etc/passwd", "notebooks"]:
-        with pytest.raises(pipeline.ConfigError, match="outside the build's folders"):
+        with pytest.raises(runs.ConfigError, match="outside the build's folders"):
             pipeline.inside_build(Path(path))
     os.makedirs("reports", exist_ok=True)
     os.symlink(project / "data" / "raw", "reports/raw")  # a link inside reports/ pointing out
-    with pytest.raises(pipeline.ConfigError):
+    with pytest.raises(runs.ConfigError):
         pipeline.inside_build(Path("reports/raw/SHA256SUMS"))
 
 
@@ -244,17 +244,17 @@ def _assert_index_true(project: Path) -> str:
 
 
 def test_index_names_only_current_runs_and_says_why_others_are_missing(project):
-    runs = pipeline.load_runs()
+    declared = runs.load_runs()
     meta = {"source_name": "s.csv", "rows": 10, "source_sha256": "0" * 64, "synthetic": False}
     state = PageState(data_meta=meta, current=set(), status="building",
-                      no_data={runs[0].name: "no data: the survey has no firms of X"},
+                      no_data={declared[0].name: "no data: the survey has no firms of X"},
                       missing_districts=["Capannori paper district (Lucca)"])
-    write_index(runs, state)
+    write_index(declared, state)
     index = Path("reports/index.html").read_text()
     assert 'href="district' not in index and "being built" in index and "build is in progress" in index
     assert "No data for: Capannori paper district (Lucca)" in index
     assert "no data: the survey has no firms of X" in index
-    write_index(runs, PageState(data_meta=None, status="building"))
+    write_index(declared, PageState(data_meta=None, status="building"))
     index = Path("reports/index.html").read_text()
     assert "<tbody></tbody>" in index and "SHA-256" not in index
 
@@ -264,7 +264,7 @@ def test_runs_follow_the_districts_in_the_data():
     rows = {"a": 10, "b": 0, "c": 5}
 
     def run(**params):
-        return pipeline.Run(name="r", notebook=Path("notebooks/x.ipynb"), title="t", parameters=params)
+        return runs.Run(name="r", notebook=Path("notebooks/x.ipynb"), title="t", parameters=params)
 
     assert pipeline.requirement(run(district="a"), rows, labels) == ""
     assert "no firms of District B" in pipeline.requirement(run(district="b"), rows, labels)
@@ -301,7 +301,7 @@ def _tiny_config(project: Path, body: str, districts: list[str]) -> Path:
 
 
 def _build_process(survey: Path, config: Path, jobs: int) -> subprocess.Popen:
-    code = ("import sys; from pathlib import Path; from cooperate_analysis.cli import main; "
+    code = ("import sys; from pathlib import Path; from cooperate_analysis.build.cli import main; "
             f"sys.exit(main(['build', '--data', {str(survey)!r}, '--jobs', '{jobs}', '--config', {config.name!r}]))")
     return subprocess.Popen([sys.executable, "-c", code], cwd=config.parent, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

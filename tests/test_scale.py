@@ -5,7 +5,11 @@ Speed and memory are measured by bench/scale.py, never asserted here.
 import pandas as pd
 import pytest
 
-from cooperate_analysis.validate import SurveyValidationError, _examples, validate_survey
+from cooperate_analysis.data.validate import (
+    SurveyValidationError,
+    _examples,
+    validate_survey,
+)
 
 from .conftest import make_survey
 

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from cooperate_analysis import figures, inference, measures, speccurve, synthetic
-from cooperate_analysis.models import ols_hc3, ordered_logit
-from cooperate_analysis.tables import label
+from cooperate_analysis.data import derived, synthetic
+from cooperate_analysis.data.derived import label
+from cooperate_analysis.present import figures
+from cooperate_analysis.stats import inference, speccurve
+from cooperate_analysis.stats.models import ols_hc3, ordered_logit
 
 M, SEED = 4, 3
 DISTRICT = "santa_croce_tanning"
@@ -19,7 +21,7 @@ DISTRICT = "santa_croce_tanning"
 @pytest.fixture(scope="module")
 def pooled() -> pd.DataFrame:
     survey = synthetic.generate({d: 60 for d in synthetic.DEFAULT_N}, seed=11, missing_rate=0.04)
-    frame = measures.analysis_frame(survey)
+    frame = derived.analysis_frame(survey)
     return frame.assign(w=inference.poststrat_weights(frame, synthetic.population_counts()).weights)
 
 
@@ -225,12 +227,12 @@ def joint_frame(effect: float) -> pd.DataFrame:
     cb = speccurve.load_codebook()
     survey = synthetic.generate({DISTRICT: 150}, seed=5)
     rng = np.random.default_rng(10)
-    z = measures.csr_indices(survey, cb)["csr_overall"]
+    z = derived.csr_indices(survey, cb)["csr_overall"]
     z = ((z - z.mean()) / z.std()).to_numpy()
     for item in cb.outcome_items():
         value = np.clip(np.round(3 + effect * z + rng.normal(0, 1, len(survey))), 1, 5).astype(int)
         survey[item] = pd.Series(value, index=survey.index, dtype="Int64").where(survey[item].notna())
-    return measures.analysis_frame(survey, cb)
+    return derived.analysis_frame(survey, cb)
 
 
 def joint_specs() -> pd.DataFrame:

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis import dataset, report, synthetic
-from cooperate_analysis.codebook import load_codebook
-from cooperate_analysis.io import read_survey
-from cooperate_analysis.measures import analysis_frame
-from cooperate_analysis.validate import validate_survey
+from cooperate_analysis.data import dataset, synthetic
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.data.derived import analysis_frame
+from cooperate_analysis.data.io import read_survey
+from cooperate_analysis.data.validate import validate_survey
+from cooperate_analysis.present import report
 
 from .conftest import make_survey
 
@@ -342,7 +343,7 @@ def test_market_association_is_clearly_weaker_than_innovation(truth):
 
 
 def test_committed_synthetic_survey_is_reproduced(tmp_path):
-    from cooperate_analysis.io import sha256_file
+    from cooperate_analysis.data.io import sha256_file
 
     root = Path(__file__).resolve().parents[1]
     data, truth_file = synthetic.write_synthetic(tmp_path)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis.validate import SurveyValidationError, validate_survey
+from cooperate_analysis.data.validate import SurveyValidationError, validate_survey
 
 
 def as_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -2,9 +2,13 @@
 import json
 from pathlib import Path
 
-from cooperate_analysis.replication import README_BEGIN, README_END, key_results_markdown
-from cooperate_analysis.results import Recorder
-from cooperate_analysis.verify import compare
+from cooperate_analysis.build.replication import (
+    README_BEGIN,
+    README_END,
+    key_results_markdown,
+)
+from cooperate_analysis.build.results import Recorder
+from cooperate_analysis.build.verify import compare
 
 
 def write(directory, values):

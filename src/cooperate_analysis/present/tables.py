@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .codebook import Codebook, load_codebook
+from ..data.codebook import Codebook, load_codebook
+from ..data.derived import label
 
 HEADERS = {
     "en": {"variable": "Variable", "dimension": "Dimension", "adopted": "Adopted (%)", "n": "Answered",
@@ -41,29 +42,6 @@ def describe(df: pd.DataFrame, columns: list[str], lang: str = "en", cb: Codeboo
         rows.append({h["variable"]: label(col, lang, cb), h["n"]: int(x.notna().sum()), h["mean"]: x.mean(),
                      h["sd"]: x.std(), h["median"]: x.median(), h["missing"]: 100 * x.isna().mean()})
     return pd.DataFrame(rows)
-
-
-DERIVED_LABELS = {
-    "csr_overall": {"en": "CSR index, overall (0-1)", "it": "Indice CSR complessivo (0-1)"},
-    "csr_cert_count": {"en": "CSR certifications held", "it": "Certificazioni CSR possedute"},
-    "cert_any": {"en": "At least one CSR certification", "it": "Almeno una certificazione CSR"},
-    "log_employees": {"en": "log(1 + employees)", "it": "log(1 + addetti)"},
-}
-
-
-def label(col: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """Label of a codebook or derived variable."""
-    cb = cb or load_codebook()
-    if col in DERIVED_LABELS:
-        return DERIVED_LABELS[col][lang]
-    for prefix in ("csr_", "score_"):
-        if col.startswith(prefix):
-            name = col[len(prefix):]
-            suffix = {"csr_": {"en": "CSR index: ", "it": "Indice CSR: "},
-                      "score_": {"en": "Score: ", "it": "Punteggio: "}}[prefix][lang]
-            return suffix + cb.label(name, lang)
-    return cb.label(col, lang)
-
 
 
 MODEL_HEADERS = {
@@ -395,7 +373,7 @@ def spec_summary(curve: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def spec_by_choice(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
     """The curve summarised by each option of each choice other than the outcome (which choices move it)."""
-    from .speccurve import DIMENSIONS, LABELS, option_label
+    from ..stats.speccurve import DIMENSIONS, LABELS, option_label
 
     cb = cb or load_codebook()
     h = SPEC_HEADERS[lang]

@@ -38,8 +38,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .io import read_survey
-    from .validate import validate_survey
+    from ..data.io import read_survey
+    from ..data.validate import validate_survey
 
     typed = validate_survey(read_survey(args.path), str(args.path))
     print(f"{args.path}: OK, {len(typed)} firms follow the codebook")
@@ -47,7 +47,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _synthetic(args: argparse.Namespace) -> int:
-    from .synthetic import write_synthetic
+    from ..data.synthetic import write_synthetic
 
     for path in write_synthetic(args.out, seed=args.seed):
         print(f"wrote {path}")
@@ -113,10 +113,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .dataset import ManifestError
-    from .io import SurveyFileError
+    from ..data.dataset import ManifestError
+    from ..data.io import SurveyFileError
     from .pipeline import BuildBusy, ConfigError
-    from .validate import SurveyValidationError
+    from ..data.validate import SurveyValidationError
 
     args = parser().parse_args(argv)
     try:

@@ -9,7 +9,7 @@ import json
 import math
 from pathlib import Path
 
-from .io import atomic_write_text
+from ..data.io import atomic_write_text
 
 SIGNIFICANT_DIGITS = 12
 

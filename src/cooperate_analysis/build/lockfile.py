@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .io import atomic_write_text
+from ..data.io import atomic_write_text
 
 LOCK = Path("requirements.lock")
 ENVIRONMENT_YML = Path("environment.yml")

@@ -33,8 +33,17 @@ from marginaleffects import avg_slopes
 from scipy import stats
 from scipy.special import expit
 from statsmodels.miscmodels.ordinal_model import OrderedModel
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
-from statsmodels.treatment.treatment_effects import _AIPWGMM, _IPWGMM, TreatmentEffect, TreatmentEffectResults
+from statsmodels.tools.sm_exceptions import (
+    ConvergenceWarning,
+    HessianInversionWarning,
+    PerfectSeparationWarning,
+)
+from statsmodels.treatment.treatment_effects import (
+    _AIPWGMM,
+    _IPWGMM,
+    TreatmentEffect,
+    TreatmentEffectResults,
+)
 
 from . import ordinal
 from .inference import mice_ols, numeric_frame

@@ -6,7 +6,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from .io import sha256_file
+from ..data.io import sha256_file
 
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib",
                 "pingouin", "semopy", "factor_analyzer", "papermill", "nbconvert")

@@ -80,7 +80,8 @@ def print_table(checks: list[Check]) -> None:
 
 def verify(jobs: int = 3) -> int:
     """Rebuild from a scratch copy of the inputs and compare with `expected/`; exit status."""
-    from .pipeline import build, copy_inputs
+    from .pipeline import build
+    from .runs import copy_inputs
 
     root = Path.cwd()
     if not any(EXPECTED.glob("*.json")):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-
 from functools import lru_cache
 from importlib import resources
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .io import atomic_write_text
-from .pipeline import REPORTS, Run
+from ..data.io import atomic_write_text
+from .runs import REPORTS, Run
 
 
 def replication_markdown(runs: list[Run], current: set[str]) -> str:
@@ -44,7 +44,7 @@ TRUTH = Path("data/raw/survey_synthetic.truth.json")
 
 def key_results_markdown(expected_dir) -> str:
     """README table of key numbers, taken from the committed reference results (expected/)."""
-    from .codebook import load_codebook
+    from ..data.codebook import load_codebook
 
     cb = load_codebook()
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))["pseudo_truth"]

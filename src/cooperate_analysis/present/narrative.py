@@ -1,7 +1,7 @@
 """Plain-language reading of the results, generated from the numbers (en/it)."""
 from __future__ import annotations
 
-from .codebook import load_codebook
+from ..data.codebook import load_codebook
 from .tables import curve_summary
 
 TEXT = {

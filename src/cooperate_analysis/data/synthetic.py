@@ -480,7 +480,7 @@ def estimands(survey: pd.DataFrame, cb: Codebook | None = None) -> tuple[dict, d
     certification (among answers), ``share.cert_at_least_one`` and ``share.cert_more_than_one``
     (certifications of any kind, ISO 9001 included, among firms answering all of them).
     """
-    from .measures import analysis_frame
+    from .derived import analysis_frame
 
     cb = cb or load_codebook()
     frame = analysis_frame(survey, cb)
@@ -585,7 +585,7 @@ def write_synthetic(directory: str | Path = "data/raw", seed: int = DEFAULT_SEED
     params = params or Params()
     design = _check_design(n_per_district, missing_rate, load_codebook())
     data = _csv_bytes(_simulate(params, design, seed, missing_rate)[0])
-    truth = {"synthetic": True, "generator": "cooperate_analysis.synthetic", "seed": seed,
+    truth = {"synthetic": True, "generator": "cooperate_analysis.data.synthetic", "seed": seed,
              "n_per_district": design, "missing_rate": missing_rate,
              "data_file": CSV_NAME, "data_sha256": hashlib.sha256(data).hexdigest(),
              **ground_truth(params, design, missing_rate)}

@@ -397,7 +397,11 @@ def _formula_problems(archive: zipfile.ZipFile, member: str, columns: list[str])
     without their values until a spreadsheet program opens and saves it. A text result may be
     saved as an empty string; any other empty saved value is no value.
     """
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+    from openpyxl.utils.cell import (
+        column_index_from_string,
+        coordinate_from_string,
+        get_column_letter,
+    )
 
     cells = []
     row = column = 0

@@ -53,11 +53,11 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
 
     Markdown cells tagged `lang-<xx>` are narrative in language xx: only those of `lang` are kept.
     """
-    from .codebook import LANGS
-
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from ..data.codebook import LANGS
 
     other_languages = {f"lang-{code}" for code in LANGS if code != lang}
     nb = nbformat.read(executed, as_version=4)

@@ -1,12 +1,5 @@
-"""CSR and competitiveness measures built from the codebook items.
+"""Measurement of the CSR and competitiveness constructs (derived variables: `data.derived`).
 
-`analysis_frame` is the one place where derived variables are defined:
-- `csr_<dimension>`: share of the dimension's practices adopted, among those answered (0-1);
-- `csr_overall`: mean of the five dimension indices (0-1);
-- `csr_cert_count`: number of CSR certifications held (ISO 14001, EMAS, SA8000, OHSAS 18001);
-- `cert_any`: 1 if at least one CSR certification is held;
-- `score_<scale>`: mean of the scale's Likert items, if at least half of them were answered;
-- `log_employees`: log(1 + employees); `size_class`: EU size class.
 `likert3` collapses Likert items to worse / same / better for the ordered logits.
 
 The measurement checks of methods.md §2 step 2 follow: `reliability` / `reliability_table`
@@ -29,43 +22,7 @@ from factor_analyzer import FactorAnalyzer
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 from scipy import stats
 
-from .codebook import Codebook, load_codebook
-
-
-def csr_indices(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
-    """Per-dimension and overall CSR adoption indices, certification count and dummy."""
-    cb = cb or load_codebook()
-    out = pd.DataFrame(index=df.index)
-    for dim, items in cb.practices_by_dimension().items():
-        out[f"csr_{dim}"] = df[items].astype("float64").mean(axis=1, skipna=True)
-    out["csr_overall"] = out[[f"csr_{d}" for d in cb.csr_dimensions]].mean(axis=1, skipna=True)
-    certs = df[cb.certifications("csr")].astype("float64")
-    out["csr_cert_count"] = certs.sum(axis=1, min_count=1)
-    out["cert_any"] = (out["csr_cert_count"] > 0).astype("float64").where(out["csr_cert_count"].notna())
-    return out
-
-
-def outcome_scores(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
-    """Mean of each competitiveness scale's items, missing if fewer than half were answered."""
-    cb = cb or load_codebook()
-    out = pd.DataFrame(index=df.index)
-    for scale, items in cb.items_by_scale().items():
-        values = df[items].astype("float64")
-        answered = values.notna().sum(axis=1)
-        out[f"score_{scale}"] = values.mean(axis=1, skipna=True).where(answered * 2 >= len(items))
-    return out
-
-
-def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
-    """The survey with every derived variable the analyses use appended."""
-    cb = cb or load_codebook()
-    derived = pd.concat([csr_indices(df, cb), outcome_scores(df, cb)], axis=1)
-    derived["log_employees"] = np.log1p(df["employees"].astype("float64"))
-    bins = [spec["min"] for spec in cb.size_classes.values()] + [np.inf]
-    derived["size_class"] = pd.cut(df["employees"].astype("float64"), bins=bins, right=False,
-                                   labels=list(cb.size_classes))
-    return pd.concat([df, derived], axis=1)
-
+from ..data.codebook import Codebook, load_codebook
 
 # --- measurement checks (methods.md §2 step 2) -------------------------------------------------
 #

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .io import atomic_write_text
+from ..data.io import atomic_write_text
 from .report import banner as report_banner
 
 LANG_NAMES = {"en": "English", "it": "Italiano"}

@@ -27,11 +27,12 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from scipy import stats
+
+from ..data.codebook import Codebook, load_codebook
+from ..data.derived import label
+from ..data.population import population_frame
 from . import ordinal
-from .codebook import Codebook, load_codebook
 from .inference import FastMICEData, poststrat_weights, rubin_pool
-from .synthetic import population_counts
-from .tables import label
 
 DIMENSIONS = ("outcome", "coding", "csr", "controls", "weights", "missing", "model")
 CODINGS = ("level", "improved")
@@ -76,7 +77,7 @@ LABELS = {
 
 
 def option_label(dimension: str, value: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """Label of one choice option (variables through `tables.label`)."""
+    """Label of one choice option (variables through `derived.label`)."""
     return label(value, lang, cb) if dimension in ("outcome", "csr") else LABELS[lang][dimension][value]
 
 
@@ -173,7 +174,7 @@ def _prepare(frame: pd.DataFrame, specs: pd.DataFrame, m: int, seed: int,
         if (specs["missing"] == "imputed").any() else []
     weights = np.ones(len(frame))
     if (specs["weights"] == "poststrat").any():
-        population = population_counts() if population is None else population
+        population = population_frame() if population is None else population
         weights = poststrat_weights(frame, population).weights.to_numpy()
     district = frame["district"].astype(str)
     return _Data(np.stack([observed, *completed]), {c: i for i, c in enumerate(columns)}, weights,
@@ -488,14 +489,14 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
         scheduler=None, population: pd.DataFrame | None = None) -> pd.DataFrame:
     """Estimate every specification: `specs` plus estimate, std_error, ci_low, ci_high, p_value, n.
 
-    `frame`: one district's firms or the pooled frame (`measures.analysis_frame`). Estimates are
+    `frame`: one district's firms or the pooled frame (`derived.analysis_frame`). Estimates are
     standardized (module docstring), 95% CIs. Linear specs: OLS with HC3 (WLS with HC1 when
     weighted), normal reference, batched in numpy. Logit specs: Newton-Raphson ML, inverse-
     information SEs (sandwich when weighted), in parallel chunks of FITS_PER_TASK fits. Imputed
     specs: `impute(frame, m=m, seed=seed)`, each completed dataset fitted, pooled by Rubin's rules
     with Barnard-Rubin df (n - p for linear fits, infinite for logit); n is then the frame's size.
     Post-stratification weights: `inference.poststrat_weights` to `population` (default
-    `synthetic.population_counts()`). Estimates are NaN where a fit is not estimable (singular
+    `population.population_frame()`). Estimates are NaN where a fit is not estimable (singular
     design, HC3 leverage 1, logit separation). Same results for any n_jobs and backend.
     """
     data = _prepare(frame, specs, m, seed, population)

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from .codebook import Codebook, load_codebook  # noqa: E402
-from .tables import label  # noqa: E402
+from ..data.codebook import Codebook, load_codebook  # noqa: E402
+from ..data.derived import label  # noqa: E402
 
 LIKERT_COLORS = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
 
@@ -95,13 +95,13 @@ def specification_curve(curve: pd.DataFrame, lang: str = "en", cb: Codebook | No
 
     Top: standardized estimates ranked, 95% CIs as thin lines, coloured by sign where p < .05 (grey
     otherwise), zero and the median marked. Bottom: one row per choice option (grouped by choice,
-    labels from `speccurve.LABELS` and `tables.label`), a mark under every specification using it.
+    labels from `speccurve.LABELS` and `derived.label`), a mark under every specification using it.
     Non-estimable specifications (NaN estimate) are left out.
     """
     import numpy as np
     from matplotlib.lines import Line2D
 
-    from .speccurve import DIMENSIONS, LABELS, option_label
+    from ..stats.speccurve import DIMENSIONS, LABELS, option_label
 
     cb = cb or load_codebook()
     text = LABELS[lang]["figure"]

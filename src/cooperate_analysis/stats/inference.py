@@ -29,7 +29,7 @@ from statsmodels.imputation.mice import MICEData
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import FTestPowerF2
 
-from .codebook import load_codebook
+from ..data.codebook import load_codebook
 
 BINARY, ORDINAL = "binary", "ordinal"
 GRID_COLUMNS = ["group", "exposure", "outcome", "test", "effect", "effect_name", "statistic",

@@ -1,0 +1,34 @@
+"""The population frame behind the post-stratification weights: firms by district and size class.
+
+It is data, not code: `data/raw/population_frame.csv` (columns district, size_class, N, source),
+one row per district and size class, each with its source or stated assumption. A researcher
+with better figures edits that file (and records the change in data/raw/SHA256SUMS and
+data/raw/README.md); the reports then weight to it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+FRAME = Path("data/raw/population_frame.csv")
+COLUMNS = ["district", "size_class", "N", "source"]
+
+
+def population_frame(path: str | Path = FRAME) -> pd.DataFrame:
+    """The frame as a table (district, size_class, N, source), checked against the codebook."""
+    from .codebook import load_codebook
+
+    path = Path(path)
+    frame = pd.read_csv(path, dtype={"district": str, "size_class": str, "N": "int64", "source": str},
+                        keep_default_na=False)
+    if list(frame.columns) != COLUMNS:
+        raise ValueError(f"{path}: columns must be {', '.join(COLUMNS)}; found {', '.join(frame.columns)}")
+    cb = load_codebook()
+    bad = ~frame["district"].isin(cb.district_ids) | ~frame["size_class"].isin(list(cb.size_classes))
+    if bad.any() or (frame["N"] < 0).any() or frame.duplicated(["district", "size_class"]).any():
+        rows = ", ".join(str(i + 1) for i in frame.index[bad | (frame["N"] < 0)
+                                                         | frame.duplicated(["district", "size_class"])])
+        raise ValueError(f"{path}: rows {rows}: district and size_class must be codebook codes, unique, "
+                         "with N >= 0")
+    return frame
