@@ -1,7 +1,8 @@
 # Research compendium: CSR and competitiveness in three Tuscan districts.
 #   make reports            build every report (creates .venv on first call)
 #   make reports DATA=f     same, on your own survey file (.csv .xlsx .parquet .dta .sav)
-#   make test               run the test suite
+#   make test               run the fast test suite (parallel workers; a few minutes)
+#   make test-all           run every test, end-to-end builds and Monte Carlo studies included
 #   make lab                JupyterLab on the notebooks, with the project environment
 #   make verify             rebuild in a scratch copy, compare every number with expected/
 SHELL := /bin/bash
@@ -19,7 +20,7 @@ export COOPERATE_DATA := $(value DATA)
 export COOPERATE_JOBS := $(value JOBS)
 unexport DATA JOBS
 
-.PHONY: reports test lab verify expected clean env lock synthetic
+.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic
 
 env: $(STAMP)
 
@@ -34,8 +35,17 @@ $(STAMP): requirements.lock pyproject.toml
 reports: $(STAMP)
 	@$(PY) -m cooperate_analysis build --from-env
 
+# pytest-xdist: one worker per core (tests that read the default build share one, see tests/conftest.py)
+PYTEST := $(PY) -m pytest -n auto
+
 test: $(STAMP)
-	@$(PY) -m pytest
+	@$(PYTEST) -m "not slow"
+
+test-slow: $(STAMP)
+	@$(PYTEST) -m slow
+
+test-all: $(STAMP)
+	@$(PYTEST)
 
 lab: $(STAMP)
 	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -54,4 +64,4 @@ lock: $(STAMP)
 	@$(PY) -m cooperate_analysis environment-yml
 
 clean:
-	rm -rf reports/*.html reports/*.ipynb reports/*.pdf reports/results reports/failed reports/.build data/processed/*.parquet data/processed/*.json data/processed/cache
+	rm -rf reports/*.html reports/*.ipynb reports/*.pdf reports/*.md reports/results reports/provenance reports/failed reports/.build data/processed/*.parquet data/processed/*.json data/processed/cache

@@ -44,16 +44,17 @@ def fresh_env_seconds(scratch: Path) -> float:
 
 
 def floor_seconds(project: Path) -> float:
-    """Execute every run's notebook code in this process (`notebook_code.run_cells`)."""
-    import yaml
+    """Execute every run's notebook code once, in this process (`notebook_code.run_cells`): each
+    analysis computed once and each table and figure made in every language of the run."""
+    from cooperate_analysis.build.runs import load_runs
 
-    spec = yaml.safe_load((project / "pipeline.yml").read_text())
     os.chdir(project)
+    runs = load_runs()
     start = time.perf_counter()
-    for run in spec["runs"]:
-        run_cells(project / run["notebook"], {**spec.get("common_parameters", {}), **run.get("parameters", {}),
-                                              "data_path": "data/processed/survey.parquet",
-                                              "results_path": str(project / "floor" / f"{run['name']}.json")})
+    for run in runs:
+        run_cells(project / run.notebook, {**run.parameters, "langs": list(run.languages),
+                                           "data_path": "data/processed/survey.parquet",
+                                           "results_path": str(project / "floor" / f"{run.name}.json")})
     return time.perf_counter() - start
 
 

@@ -19,7 +19,7 @@ a scratch directory. Every stage then runs in a fresh Python subprocess, so its 
 - end-to-end: prepare + analyses in one process (the reports' work on one survey)
 - speccurve (with --speccurve): the code of notebooks/specification_curve.ipynb for one district
              (n // 3 firms; 4,704 specifications) with m imputations and n_boot bootstrap draws
-             (default: the pipeline's 20 and 500), its result cache empty; the note splits the curve
+             (default: the pipeline's 20 and 500); the note splits the curve
              from the joint test
 - load_xlsx (with --xlsx, sizes <= 10^4 only): `io.read_survey` of the same survey as .xlsx
 
@@ -38,7 +38,6 @@ import json
 import math
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,7 +65,7 @@ def _analyses(processed: Path, work: Path) -> str:
     from cooperate_analysis.data.codebook import load_codebook
 
     timings = []
-    common = {"data_path": str(processed), "lang": "en", "seed": SEED}
+    common = {"data_path": str(processed), "langs": ["en", "it"], "seed": SEED}
     for district in load_codebook().district_ids:
         timings += run_cells(ROOT / "notebooks" / "district.ipynb",
                              {**common, "district": district, "results_path": str(work / f"{district}.json")})
@@ -86,7 +85,7 @@ def _speccurve(processed: Path, work: Path, m: int, n_boot: int) -> str:
     district = load_codebook().district_ids[0]
     timings = run_cells(ROOT / "notebooks" / "specification_curve.ipynb",
                         {"group": district, "n_boot": n_boot, "m": m, "scheduler": "", "data_path": str(processed),
-                         "lang": "en", "seed": SEED, "results_path": str(work / "speccurve.json")})
+                         "langs": ["en", "it"], "seed": SEED, "results_path": str(work / "speccurve.json")})
     seconds = {key: sum(s for source, s in timings if f"speccurve.{key}" in source) for key in ("run", "joint_test")}
     return (f"{district}, m = {m}, n_boot = {n_boot}: curve {seconds['run']:.1f} s, "
             f"joint test {seconds['joint_test']:.1f} s")
@@ -119,9 +118,8 @@ def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500)
         if dataset.read_meta(processed) is None:
             dataset.prepare_survey(csv, processed)
         survey, _ = dataset.load_processed(processed)
-    if stage == "speccurve":  # the notebook caches its results under the working directory: start cold
+    if stage == "speccurve":
         os.chdir(work)
-        shutil.rmtree(work / "data" / "processed" / "cache", ignore_errors=True)
     base = _rss_mib()
     start = time.perf_counter()
     if stage == "load":

@@ -1,6 +1,7 @@
 """Shared fixtures: a valid survey built from the codebook, and an isolated project copy."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -47,3 +48,25 @@ def project(tmp_path, monkeypatch) -> Path:
     copy_inputs(ROOT, tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory, worker_id) -> Path:
+    """One full build of the default (synthetic) survey, shared read-only by every end-to-end test
+    that inspects its outputs. Under pytest-xdist the first worker that needs it builds it while the
+    others wait on a file lock, so the build is made once per test session."""
+    import fcntl
+
+    from cooperate_analysis.build import pipeline
+
+    root = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    project = root / "default_build"
+    with open(root / "default_build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (project / "reports" / "index.html").is_file():
+            shutil.rmtree(project, ignore_errors=True)
+            copy_inputs(ROOT, project)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.chdir(project)
+                assert pipeline.build(jobs=3) == 0
+    return project

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,8 @@ from cooperate_analysis.data.io import sha256_file
 from .conftest import make_survey
 
 pytestmark = pytest.mark.slow
-RUNS = [run.name for run in runs.load_runs(Path(__file__).resolve().parents[1] / "pipeline.yml")]
+RUNS = runs.load_runs(Path(__file__).resolve().parents[1] / "pipeline.yml")
+REPORTS = [run.output_name(lang) for run in RUNS for lang in run.languages]  # one per run and language
 
 
 @pytest.fixture
@@ -27,46 +29,72 @@ def user_survey(project) -> Path:
     return path
 
 
-def test_pipeline_declares_district_cross_district_and_speccurve_runs_per_language():
+def test_pipeline_declares_district_cross_district_and_speccurve_runs_in_both_languages():
     districts = ["capannori_paper", "empolese_valdelsa_clothing", "santa_croce_tanning"]
-    assert {r for r in RUNS if not r.endswith("-it")} == {
+    assert {run.name for run in RUNS} == {
         *(f"district-{d}" for d in districts), "cross-district", *(f"speccurve-{g}" for g in [*districts, "pooled"])}
-    assert {f"{r}-it" for r in RUNS if not r.endswith("-it")} == {r for r in RUNS if r.endswith("-it")}
+    assert all(run.languages == ("en", "it") and set(run.title) == {"en", "it"} for run in RUNS)
+    assert set(REPORTS) == {run.name for run in RUNS} | {f"{run.name}-it" for run in RUNS}
 
 
-def test_full_build_then_noop(project, user_survey, capsys):
-    raw_before = sha256_file(user_survey)
-    assert pipeline.build(data=user_survey, jobs=3) == 0
+def test_full_build_renders_every_report_once_per_language(default_build):
+    reports = default_build / "reports"
     for run in RUNS:
-        html = (project / "reports" / f"{run}.html").read_text()
-        assert 'id="provenance"' in html and "Data SHA-256" in html
-        assert "from cooperate_analysis" not in html  # code cells are not rendered
-        assert "SYNTHETIC DATA" not in html  # user-supplied data carry no synthetic banner
-        results = json.loads((project / "reports" / "results" / f"{run}.json").read_text())
-        assert results["values"]["n_firms"] > 0
-    index = (project / "reports" / "index.html").read_text()
-    assert all(f'href="{run}.html"' in index for run in RUNS)
-    assert sha256_file(user_survey) == raw_before
-
-    mtimes = {run: (project / "reports" / f"{run}.html").stat().st_mtime_ns for run in RUNS}
-    capsys.readouterr()
-    assert pipeline.build(data=user_survey, jobs=3) == 0
-    out = capsys.readouterr().out
-    assert out.count("skip   ") == len(RUNS) and "unchanged" in out
-    assert all((project / "reports" / f"{run}.html").stat().st_mtime_ns == mtimes[run] for run in RUNS)
-
-    replication = (project / "reports" / "replication.md").read_text()
-    assert all(f"| {run} |" in replication for run in RUNS)
+        assert (reports / f"{run.name}.ipynb").is_file() and not (reports / f"{run.name}-it.ipynb").exists()
+        for lang, other in (("en", "it"), ("it", "en")):
+            html = (reports / f"{run.output_name(lang)}.html").read_text()
+            assert f'<html lang="{lang}">' in html
+            assert 'id="provenance"' in html and "Data SHA-256" in html
+            assert "from cooperate_analysis" not in html  # code cells are not rendered
+            assert {"en": "SYNTHETIC DATA", "it": "DATI SINTETICI"}[lang] in html
+            assert {"en": "SYNTHETIC DATA", "it": "DATI SINTETICI"}[other] not in html  # one language per report
+            results = json.loads((reports / "results" / f"{run.output_name(lang)}.json").read_text())
+            assert results["values"]["n_firms"] > 0 and results["parameters"]["lang"] == lang
+    index = (reports / "index.html").read_text()
+    assert all(f'href="{name}.html"' in index for name in REPORTS)
+    replication = (reports / "replication.md").read_text()
+    assert all(f"| {name} |" in replication for name in REPORTS)
     assert "reports/district-capannori_paper.html#figure-1" in replication
+    assert "reports/district-capannori_paper-it.html#figure-1" in replication
 
 
-def test_forced_rebuild_gives_byte_identical_results(project, user_survey):
-    assert pipeline.build(data=user_survey, jobs=3) == 0
-    first = {p.name: p.read_bytes() for p in (project / "reports" / "results").glob("*.json")}
-    assert pipeline.build(data=user_survey, jobs=3, force=True) == 0
-    second = {p.name: p.read_bytes() for p in (project / "reports" / "results").glob("*.json")}
-    assert first == second and len(first) == len(RUNS)
-    assert b"/tmp" not in b"".join(first.values())  # no absolute paths in results
+def test_the_languages_of_a_run_share_every_number(default_build):
+    results = default_build / "reports" / "results"
+    for run in RUNS:
+        english = json.loads((results / f"{run.name}.json").read_text())
+        italian = json.loads((results / f"{run.name}-it.json").read_text())
+        assert english["values"] == italian["values"]  # one computation, two renderings
+        assert [c["key"] for c in english["contents"]] == [c["key"] for c in italian["contents"]]
+        assert english["contents"] != italian["contents"]  # captions in each language
+
+
+def test_noop_build_runs_nothing_and_forced_rebuild_gives_byte_identical_results(default_build, tmp_path,
+                                                                                    monkeypatch, capsys):
+    project = tmp_path / "copy"
+    shutil.copytree(default_build, project, symlinks=True)  # the shared build stays as it is for other tests
+    monkeypatch.chdir(project)
+    reports = project / "reports"
+    mtimes = {name: (reports / f"{name}.html").stat().st_mtime_ns for name in REPORTS}
+    capsys.readouterr()
+    assert pipeline.build(jobs=3) == 0
+    out = capsys.readouterr().out
+    assert out.count("skip   ") == len(RUNS) and "unchanged" in out and "built  0 run(s)" in out
+    assert all((reports / f"{name}.html").stat().st_mtime_ns == mtimes[name] for name in REPORTS)
+
+    first = {p.name: p.read_bytes() for p in (reports / "results").glob("*.json")}
+    assert pipeline.build(jobs=3, force=True) == 0
+    second = {p.name: p.read_bytes() for p in (reports / "results").glob("*.json")}
+    assert first == second and len(first) == len(REPORTS)
+    assert str(project).encode() not in b"".join(first.values())  # no absolute paths in results
+
+
+def test_user_data_carry_no_synthetic_banner(project, user_survey):
+    Path("one.yml").write_text(yaml.safe_dump({"languages": ["en", "it"], "runs": [
+        {"name": "one", "notebook": "notebooks/district.ipynb", "parameters": {"district": "capannori_paper"}}]}))
+    assert pipeline.build(data=user_survey, jobs=1, config=Path("one.yml")) == 0
+    for name in ("one", "one-it"):
+        html = Path(f"reports/{name}.html").read_text()
+        assert "SYNTHETIC DATA" not in html and "DATI SINTETICI" not in html and 'id="provenance"' in html
 
 
 def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_survey, capsys):
@@ -74,7 +102,7 @@ def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_s
     nb.cells.insert(4, nbformat.v4.new_code_cell("raise ValueError('boom on purpose')"))
     nbformat.write(nb, "notebooks/broken.ipynb")
     Path("broken.yml").write_text(yaml.safe_dump({"runs": [
-        {"name": "broken", "notebook": "notebooks/broken.ipynb", "parameters": {"lang": "en"}}]}))
+        {"name": "broken", "notebook": "notebooks/broken.ipynb"}]}))
     stale = Path("reports/broken.html")
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_text("an old report")
@@ -91,7 +119,7 @@ def test_failing_notebook_leaves_partial_in_failed_and_no_report(project, user_s
     ({"district": "capannori"}, "valid: capannori_paper, empolese_valdelsa_clothing, santa_croce_tanning"),
     ({"district": "capannori_paper", "langue": "it"}, "unknown parameter 'langue'"),
     ({"district": "capannori_paper", "seed": "1"}, "parameter 'seed' must be int"),
-    ({"district": "capannori_paper", "lang": "fr"}, "valid: en, it"),
+    ({"district": "capannori_paper", "langs": ["en"]}, "which the pipeline supplies"),
     ({"district": "capannori_paper", "data_path": "x"}, "which the pipeline supplies"),
     ({"group": "all"}, "valid: capannori_paper, empolese_valdelsa_clothing, santa_croce_tanning, pooled"),
     ({"group": "pooled", "n_boot": 1.5}, "parameter 'n_boot' must be int"),
@@ -124,7 +152,7 @@ def _single_run_config(project: Path, name: str, extra_cell: str | None) -> Path
     nbformat.write(nb, f"notebooks/{name}.ipynb")
     config = Path(f"{name}.yml")
     config.write_text(yaml.safe_dump({"runs": [
-        {"name": name, "notebook": f"notebooks/{name}.ipynb", "parameters": {"lang": "en"}}]}))
+        {"name": name, "notebook": f"notebooks/{name}.ipynb"}]}))
     return config
 
 

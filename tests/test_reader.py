@@ -16,23 +16,16 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from cooperate_analysis.build import pipeline, runs
-from cooperate_analysis.present.render import pdf_engine
+from cooperate_analysis.present.pdf import pdf_engine
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(pdf_engine() is None or shutil.which("pdftoppm") is None,
                                  reason="needs headless Chromium and poppler-utils")]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = Path(__file__).resolve().parents[1]
-    project = tmp_path_factory.mktemp("reader")
-    runs.copy_inputs(root, project)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(project)
-        assert pipeline.build(jobs=3) == 0
-    return project / "reports"
+@pytest.fixture
+def built(default_build) -> Path:
+    return default_build / "reports"
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess:

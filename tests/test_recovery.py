@@ -16,6 +16,8 @@ from cooperate_analysis.data import derived, synthetic
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.stats import inference, models
 
+pytestmark = pytest.mark.slow  # a Monte Carlo study: make test-all and CI run it
+
 R = 200
 SEED0 = 5000
 SCORES = ["score_innovation", "score_intangible", "score_market"]

@@ -77,3 +77,50 @@ def test_equation_is_typeset_offline_as_embedded_svg():
     markup = report.equation(r"\beta < 1")._repr_html_()
     assert 'src="data:image/svg+xml;base64,' in markup and 'alt="\\beta &lt; 1"' in markup
     assert markup == report.equation(r"\beta < 1")._repr_html_()  # deterministic bytes
+
+
+def test_one_report_holds_every_language_with_shared_numbering():
+    rep = report.Report(["en", "it"])
+    table = rep.table(lambda lang: pd.DataFrame({"x": [{"en": "yes", "it": "sì"}[lang]]}), "missingness")
+    fig = rep.figure(lambda lang: plt.figure(), "adoption_bars")
+    para = rep.paragraph(lambda lang: {"en": "<b>reading</b>", "it": "lettura"}[lang])
+    assert set(table.by_lang) == {"en", "it"} and "Table 1." in table.by_lang["en"] and "Tabella 1." in table.by_lang["it"]
+    assert "yes" in table.by_lang["en"] and "sì" in table.by_lang["it"] and "sì" not in table.by_lang["en"]
+    assert "Figure 1." in fig.by_lang["en"] and "Figura 1." in fig.by_lang["it"]
+    assert "&lt;b&gt;reading" in para.by_lang["en"]  # generated text is escaped in every language
+    assert [c["number"] for c in rep.contents["en"]] == [c["number"] for c in rep.contents["it"]] == [1, 1]
+    assert rep.contents["it"][0]["caption"] == report.captions()["missingness"]["it"]
+    assert plt.get_fignums() == []  # every figure closed once embedded
+
+
+def test_a_localized_display_emits_one_tagged_output_per_language(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    report.Localized({"en": "<p>a</p>", "it": "<p>b</p>"})._ipython_display_()
+    assert shown == [({"text/html": "<p>a</p>"}, {"raw": True, "metadata": {"tags": ["lang-en"]}}),
+                     ({"text/html": "<p>b</p>"}, {"raw": True, "metadata": {"tags": ["lang-it"]}})]
+
+
+def test_rendering_keeps_the_outputs_and_narrative_of_one_language(tmp_path):
+    import nbformat
+
+    from cooperate_analysis.present.render import render_html
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("shown()")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": f"<p>output-{lang}</p>"},
+                                           metadata={"tags": [f"lang-{lang}"]}) for lang in LANGS]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"narrative-{lang}", metadata={"tags": [f"lang-{lang}"]})
+                for lang in LANGS] + [cell]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    prov = {"run": "r", "notebook": "n", "parameters": {}, "seed": 1, "git": {"commit": "c", "dirty": False},
+            "wall_time_seconds": 1, "platform": "p",
+            "data": {"source_name": "s", "source_sha256": "0", "synthetic": False, "rows": 1},
+            "lock_sha256": "0", "python": "3", "packages": {}}
+    for lang in LANGS:
+        render_html(tmp_path / "nb.ipynb", tmp_path / f"{lang}.html", title="t", provenance=prov, lang=lang)
+        page = (tmp_path / f"{lang}.html").read_text()
+        assert f"output-{lang}" in page and f"narrative-{lang}" in page and f'<html lang="{lang}">' in page
+        assert not any(f"output-{o}" in page or f"narrative-{o}" in page for o in LANGS if o != lang)

@@ -38,3 +38,14 @@ def test_record_table_names_rows_by_key_columns():
     table = pd.DataFrame({"outcome": ["a", "b"], "term": ["csr", "csr"], "estimate": [0.5, -0.25]})
     rec.record_table("ols", table, ["outcome", "term"], ["estimate"])
     assert rec.values == {"ols.a.csr.estimate": 0.5, "ols.b.csr.estimate": -0.25}
+
+
+def test_one_run_writes_one_results_file_per_language(tmp_path):
+    rec = Recorder(run="r", parameters={"seed": 1}, langs=["en", "it"])
+    rec.record("x", 0.5)
+    written = rec.save(tmp_path / "r.json", contents={"en": [{"caption": "Firms"}], "it": [{"caption": "Imprese"}]})
+    assert written == [tmp_path / "r.json", tmp_path / "r-it.json"]
+    en, it = (json.loads(p.read_text()) for p in written)
+    assert en["values"] == it["values"] == {"x": 0.5}
+    assert (en["parameters"], it["parameters"]) == ({"lang": "en", "seed": 1}, {"lang": "it", "seed": 1})
+    assert (en["contents"], it["contents"]) == ([{"caption": "Firms"}], [{"caption": "Imprese"}])

@@ -127,7 +127,7 @@ def test_unsafe_run_names_are_rejected_and_nothing_is_touched(project, name, cap
     assert "is not valid; a run name is" in err and "Traceback" not in err
     assert _tree(project) == before
     with pytest.raises(runs.ConfigError):
-        runs.Run(name=name, notebook=Path("notebooks/district.ipynb"), title="t")
+        runs.Run(name=name, notebook=Path("notebooks/district.ipynb"), title={"en": "t"})
 
 
 @pytest.mark.parametrize("notebook", ["../outside.ipynb", "/tmp/outside.ipynb", "data/raw/x.ipynb",
@@ -162,7 +162,7 @@ CONFIGS = {
     "runs: !!python/object/apply:os.system ['touch CANARY']": "not valid YAML",
     "": "must be a mapping with a 'runs' list",
     "- a\n- b\n": "must be a mapping with a 'runs' list, found list",
-    "common_parameters: {lang: en}\n": "'runs' must be a non-empty list",
+    "common_parameters: {seed: 1}\n": "'runs' must be a non-empty list",
     "runs: {name: a}\n": "'runs' must be a non-empty list",
     "runs: [x]\n": "run 1 must be a mapping",
     "runs:\n  - {notebook: notebooks/district.ipynb}\n": "run 1: name None is not valid",
@@ -264,7 +264,7 @@ def test_runs_follow_the_districts_in_the_data():
     rows = {"a": 10, "b": 0, "c": 5}
 
     def run(**params):
-        return runs.Run(name="r", notebook=Path("notebooks/x.ipynb"), title="t", parameters=params)
+        return runs.Run(name="r", notebook=Path("notebooks/x.ipynb"), title={"en": "t"}, parameters=params)
 
     assert pipeline.requirement(run(district="a"), rows, labels) == ""
     assert "no firms of District B" in pipeline.requirement(run(district="b"), rows, labels)
@@ -281,7 +281,7 @@ def _tiny_notebook(project: Path, name: str, body: str) -> None:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('lang = "en"\ndistrict = "capannori_paper"\ndata_path = ""\nresults_path = ""')
+    params = nbformat.v4.new_code_cell('langs = ["en"]\ndistrict = "capannori_paper"\ndata_path = ""\nresults_path = ""')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(body), nbformat.v4.new_code_cell(
         "import json, pandas as pd\n"

@@ -85,32 +85,39 @@ def run_key(run: Run, data_key: str, env_key: str) -> str:
     """What a run's outputs depend on: notebook, parameters, data, package and lock, templates, the
     published figures and population frame it reads, and whether a PDF engine is there."""
     from ..data.population import FRAME
-    from ..present.render import TEMPLATES, pdf_engine
+    from ..present.pdf import pdf_engine
+    from ..present.render import TEMPLATES
 
-    return digest("run", sha256_file(run.notebook), run.parameters, data_key, env_key, tree_hash(TEMPLATES),
-                  sha256_file(dataset.PUBLISHED), sha256_file(FRAME), pdf_engine() is not None)
+    return digest("run", sha256_file(run.notebook), run.parameters, run.languages, data_key, env_key,
+                  tree_hash(TEMPLATES), sha256_file(dataset.PUBLISHED), sha256_file(FRAME), pdf_engine() is not None)
 
 
 def is_current(run: Run, key: str) -> bool:
+    from ..present.pdf import pdf_engine
+
+    expected = [*run.outputs(), *(run.pdfs() if pdf_engine() else [])]
     return (run.key_file.is_file() and run.key_file.read_text().strip() == key
-            and all(p.is_file() for p in run.outputs()))
+            and all(p.is_file() for p in expected))
 
 
 def remove_outputs(run: Run) -> None:
     """Remove a run's key first, then its outputs, so nothing stale looks current."""
     inside_build(run.key_file).unlink(missing_ok=True)
-    for path in [*run.outputs(), run.pdf]:
+    for path in [*run.outputs(), *run.pdfs()]:
         inside_build(path).unlink(missing_ok=True)
 
 
 def execute(run: Run, key: str, data_meta: dict) -> Outcome:
-    """Run one notebook and render it; on any failure keep the partial notebook in reports/failed/."""
+    """Run one notebook once and render its report in each language; on any failure keep the
+    partial notebook in reports/failed/."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
+    from ..present.pdf import pdf_engine, print_pdf
+    from ..present.render import render_html
     from .provenance import environment, git_state
-    from ..present.render import pdf_engine, render_html, render_pdf
+    from .results import localized_path
 
     start = time.perf_counter()
     print(f"start  {run.name}\n", end="", flush=True)  # one write: lines of parallel workers stay whole
@@ -119,7 +126,8 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     executed, results = tmp / f"{run.name}.ipynb", tmp / f"{run.name}.json"
-    params = {**run.parameters, "data_path": str(dataset.PROCESSED), "results_path": str(results)}
+    params = {**run.parameters, "data_path": str(dataset.PROCESSED), "results_path": str(results),
+              "langs": list(run.languages)}
     # kernels inherit a fixed hash seed: some libraries (semopy) order parameters by set iteration,
     # so an ill-conditioned fit would otherwise differ in the last digits from one run to the next
     os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
@@ -133,23 +141,29 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
                             language="python", progress_bar=False, cwd=os.getcwd(), config=config,
                             # the kernel logs a harmless KeyboardInterrupt when it is shut down
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        if not results.is_file():
-            raise RuntimeError(f"{run.notebook} finished without writing its results file")
+        missing = [localized_path(results, lang).name for lang in run.languages
+                   if not localized_path(results, lang).is_file()]
+        if missing:
+            raise RuntimeError(f"{run.notebook} finished without writing its results file(s) {', '.join(missing)}")
         seconds = time.perf_counter() - start
-        prov = {"run": run.name, "notebook": str(run.notebook), "parameters": run.parameters,
-                "data": {k: data_meta[k] for k in ("source_name", "source_sha256", "synthetic", "rows")},
-                "seed": run.parameters.get("seed"), "git": git_state(), **environment(),
-                "wall_time_seconds": round(seconds, 1)}
-        html_tmp = tmp / f"{run.name}.html"
-        render_html(executed, html_tmp, title=run.title, provenance=prov, lang=run.parameters.get("lang", "en"))
-        outputs = [(executed, run.executed), (results, run.results), (html_tmp, run.html)]
         engine = pdf_engine()
-        if engine:
-            render_pdf(html_tmp, tmp / f"{run.name}.pdf", engine)
-            outputs.append((tmp / f"{run.name}.pdf", run.pdf))
-        prov_tmp = tmp / "provenance.json"
-        prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        for src, dst in [*outputs, (prov_tmp, run.provenance)]:
+        outputs = [(executed, run.executed)]
+        for lang in run.languages:
+            out = tmp / run.output_name(lang)
+            prov = {"run": run.output_name(lang), "notebook": str(run.notebook),
+                    "parameters": {**run.parameters, "lang": lang},
+                    "data": {k: data_meta[k] for k in ("source_name", "source_sha256", "synthetic", "rows")},
+                    "seed": run.parameters.get("seed"), "git": git_state(), **environment(),
+                    "wall_time_seconds": round(seconds, 1)}
+            render_html(executed, out.with_suffix(".html"), title=run.title_in(lang), provenance=prov, lang=lang)
+            if engine:
+                print_pdf(out.with_suffix(".html"), out.with_suffix(".pdf"), engine)
+                outputs.append((out.with_suffix(".pdf"), run.pdf(lang)))
+            prov_tmp = tmp / f"{run.output_name(lang)}.provenance.json"
+            prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            outputs += [(localized_path(results, lang), run.results(lang)), (out.with_suffix(".html"), run.html(lang)),
+                        (prov_tmp, run.provenance(lang))]
+        for src, dst in outputs:
             inside_build(dst).parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
         (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
@@ -323,7 +337,7 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
 def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
     from ..data.codebook import load_codebook
     from ..present.index import PageState, write_index
-    from ..present.render import pdf_engine
+    from ..present.pdf import pdf_engine
     from .replication import write_replication
 
     started = time.perf_counter()
@@ -365,7 +379,8 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
         print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
     try:
         if pending:
-            _run_all(pending, jobs, data_meta, finished)
+            with _shared_browser(pdf_engine()):
+                _run_all(pending, jobs, data_meta, finished)
     except KeyboardInterrupt:
         done = {o.run for o in outcomes}
         for run, _key in pending:
@@ -384,6 +399,28 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
     print(f"built  {len(outcomes) - len(failed)} run(s), skipped {len(runs) - len(pending)}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")
     return 1 if failed else 0
+
+
+@contextmanager
+def _shared_browser(engine: str | None) -> Iterator[None]:
+    """One headless Chromium for every PDF of the build, its address passed to the workers."""
+    from ..present.pdf import ENDPOINT_VARIABLE, Browser, PdfError
+
+    if engine is None:
+        yield
+        return
+    try:
+        browser = Browser(engine)
+    except PdfError as exc:  # each PDF then starts its own browser (and reports its own error)
+        print(f"note   {exc}")
+        yield
+        return
+    os.environ[ENDPOINT_VARIABLE] = browser.endpoint
+    try:
+        yield
+    finally:
+        os.environ.pop(ENDPOINT_VARIABLE, None)
+        browser.close()
 
 
 def _run_all(pending: list[tuple[Run, str]], jobs: int, data_meta: dict, finished) -> None:

@@ -21,16 +21,18 @@ def replication_markdown(runs: list[Run], current: set[str]) -> str:
     artefacts = ["", "## Tables and figures", "",
                  "| run | item | caption | notebook | output |", "|---|---|---|---|---|"]
     for run in runs:
-        if run.name not in current:
-            lines.append(f"| {run.name} | {run.notebook} | (not built) | |")
-            continue
-        prov = json.loads(run.provenance.read_text(encoding="utf-8"))
-        params = ", ".join(f"{k}={v}" for k, v in sorted(run.parameters.items()))
-        lines.append(f"| {run.name} | {run.notebook} | {params} | {prov['wall_time_seconds']} |")
-        for item in json.loads(run.results.read_text(encoding="utf-8")).get("contents", []):
-            anchor = f"{item['kind']}-{item['number']}"
-            artefacts.append(f"| {run.name} | {item['kind'].capitalize()} {item['number']} | "
-                             f"{item['caption']} | {run.notebook} | {run.html}#{anchor} |")
+        for lang in run.languages:
+            report = run.output_name(lang)
+            if run.name not in current:
+                lines.append(f"| {report} | {run.notebook} | (not built) | |")
+                continue
+            prov = json.loads(run.provenance(lang).read_text(encoding="utf-8"))
+            params = ", ".join(f"{k}={v}" for k, v in sorted(prov["parameters"].items()))
+            lines.append(f"| {report} | {run.notebook} | {params} | {prov['wall_time_seconds']} |")
+            for item in json.loads(run.results(lang).read_text(encoding="utf-8")).get("contents", []):
+                anchor = f"{item['kind']}-{item['number']}"
+                artefacts.append(f"| {report} | {item['kind'].capitalize()} {item['number']} | "
+                                 f"{item['caption']} | {run.notebook} | {run.html(lang)}#{anchor} |")
     return "\n".join(lines + artefacts) + "\n"
 
 

@@ -27,12 +27,26 @@ def _clean(value):
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
-class Recorder:
-    """Collects named key numbers of one run; `save` writes them."""
+def localized_path(path: str | Path, lang: str) -> Path:
+    """The file of `lang` beside `path`: `path` itself for the default language, `<stem>-<lang>` otherwise
+    (as the reports: `district-x.html`, `district-x-it.html`)."""
+    from ..data.codebook import LANGS
 
-    def __init__(self, run: str, parameters: dict):
+    path = Path(path)
+    return path if lang == LANGS[0] else path.with_name(f"{path.stem}-{lang}{path.suffix}")
+
+
+class Recorder:
+    """Collects named key numbers of one run; `save` writes them, one file per report language.
+
+    The numbers are the same in every language; each file records its language among the
+    parameters and the captions of its tables and figures.
+    """
+
+    def __init__(self, run: str, parameters: dict, langs: str | list[str] | tuple[str, ...] | None = None):
         self.run = run
         self.parameters = parameters
+        self.langs = [langs] if isinstance(langs, str) else list(langs or [])
         self.values: dict[str, object] = {}
         self.contents: list[dict] = []
 
@@ -49,14 +63,25 @@ class Recorder:
             for col in value_cols:
                 self.record(f"{prefix}.{key}.{col}", row[col])
 
-    def to_json(self) -> str:
-        doc = {"run": self.run, "parameters": self.parameters, "values": self.values, "contents": self.contents}
+    def to_json(self, lang: str | None = None) -> str:
+        parameters = self.parameters if lang is None else {**self.parameters, "lang": lang}
+        doc = {"run": self.run, "parameters": parameters, "values": self.values, "contents": self.contents}
         return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
-    def save(self, path: str | Path, contents: list[dict] | None = None) -> None:
-        """Write the results file; `contents` lists the run's tables and figures (Report.contents)."""
-        self.contents = list(contents or [])
-        atomic_write_text(path, self.to_json())
+    def save(self, path: str | Path, contents: list[dict] | dict[str, list[dict]] | None = None) -> list[Path]:
+        """Write the results file(s); `contents` lists the run's tables and figures (`Report.contents`:
+        by language when the recorder has languages, one file per language at `localized_path`)."""
+        if not self.langs:
+            self.contents = list(contents or [])
+            atomic_write_text(path, self.to_json())
+            return [Path(path)]
+        written = []
+        for lang in self.langs:
+            self.contents = list((contents or {}).get(lang, []))
+            target = localized_path(path, lang)
+            atomic_write_text(target, self.to_json(lang))
+            written.append(target)
+        return written
 
 
 def read_results(path: str | Path) -> dict:

@@ -22,11 +22,11 @@ BUILD = REPORTS / ".build"  # run keys and temporary files
 FAILED = REPORTS / "failed"  # partial notebooks of failed runs
 RESULTS = REPORTS / "results"
 PROVENANCE = REPORTS / "provenance"
-SUPPLIED = ("data_path", "results_path")  # parameters the pipeline fills in itself
+SUPPLIED = ("data_path", "results_path", "langs")  # parameters the pipeline fills in itself
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 RUN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # becomes a file name under reports/
 NOTEBOOKS = Path("notebooks")
-RUN_KEYS = {"name", "notebook", "title", "parameters"}
+RUN_KEYS = {"name", "notebook", "title", "parameters", "languages"}
 
 
 def copy_inputs(root: Path, dest: Path) -> None:
@@ -46,46 +46,67 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Run:
-    """One papermill execution of a notebook with parameters."""
+    """One papermill execution of a notebook with parameters, rendered as a report in each language.
+
+    The notebook computes every analysis once and emits each output in all `languages`; each
+    language gets its own HTML, PDF, results and provenance file, named `<name>` for the default
+    language and `<name>-<lang>` for the others. The executed notebook is one file.
+    """
 
     name: str
     notebook: Path
-    title: str
+    title: dict = field(default_factory=dict)  # language -> title
     parameters: dict = field(default_factory=dict)
+    languages: tuple = ("en",)
 
     def __post_init__(self) -> None:
         # the name becomes file names under reports/: a safe pattern, checked wherever a Run is made
         if not isinstance(self.name, str) or not RUN_NAME.fullmatch(self.name):
             raise ConfigError(f"run name {self.name!r} is not valid; a run name is 1-100 lower-case letters, "
                               "digits, '-' or '_', starting with a letter or digit")
+        from ..data.codebook import LANGS
 
-    @property
-    def html(self) -> Path:
-        return REPORTS / f"{self.name}.html"
+        if not self.languages or any(lang not in LANGS for lang in self.languages) \
+                or len(set(self.languages)) != len(self.languages):
+            raise ConfigError(f"run {self.name!r}: languages {list(self.languages)!r} are not valid; "
+                              f"valid: {', '.join(LANGS)}, each at most once")
+
+    def output_name(self, lang: str) -> str:
+        """The file stem of the report in `lang`."""
+        from ..data.codebook import LANGS
+
+        return self.name if lang == LANGS[0] else f"{self.name}-{lang}"
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), self.name)
+
+    def html(self, lang: str) -> Path:
+        return REPORTS / f"{self.output_name(lang)}.html"
+
+    def pdf(self, lang: str) -> Path:
+        return REPORTS / f"{self.output_name(lang)}.pdf"
+
+    def results(self, lang: str) -> Path:
+        return RESULTS / f"{self.output_name(lang)}.json"
+
+    def provenance(self, lang: str) -> Path:
+        return PROVENANCE / f"{self.output_name(lang)}.json"
 
     @property
     def executed(self) -> Path:
         return REPORTS / f"{self.name}.ipynb"
 
     @property
-    def pdf(self) -> Path:
-        return REPORTS / f"{self.name}.pdf"
-
-    @property
-    def results(self) -> Path:
-        return RESULTS / f"{self.name}.json"
-
-    @property
-    def provenance(self) -> Path:
-        return PROVENANCE / f"{self.name}.json"
-
-    @property
     def key_file(self) -> Path:
         return BUILD / f"{self.name}.key"
 
     def outputs(self) -> list[Path]:
-        """Outputs that must exist for the run to be current (the PDF is optional: no engine, no PDF)."""
-        return [self.html, self.executed, self.results, self.provenance]
+        """Outputs that must exist for the run to be current (PDFs are optional: no engine, no PDF)."""
+        return [self.executed, *(path for lang in self.languages
+                                 for path in (self.html(lang), self.results(lang), self.provenance(lang)))]
+
+    def pdfs(self) -> list[Path]:
+        return [self.pdf(lang) for lang in self.languages]
 
 
 # --------------------------------------------------------------------------- configuration
@@ -106,9 +127,13 @@ def notebook_parameters(notebook: Path) -> dict[str, object]:
 
 def check_parameters(run_name: str, notebook: Path, params: dict) -> None:
     """Reject unknown names, wrong types and invalid district/group/language values, listing valid ones."""
-    from ..data.codebook import LANGS, load_codebook
+    from ..data.codebook import load_codebook
 
     declared = notebook_parameters(notebook)
+    missing = [name for name in SUPPLIED if name not in declared]
+    if missing:
+        raise ConfigError(f"run {run_name!r}: {notebook} does not declare the parameter(s) "
+                          f"{', '.join(missing)} that the pipeline supplies")
     for name, value in params.items():
         if name not in declared:
             raise ConfigError(f"run {run_name!r}: unknown parameter {name!r} for {notebook}; "
@@ -119,7 +144,7 @@ def check_parameters(run_name: str, notebook: Path, params: dict) -> None:
             raise ConfigError(f"run {run_name!r}: parameter {name!r} must be {expected.__name__}, "
                               f"got {type(value).__name__} {value!r}")
     districts = load_codebook().district_ids
-    valid = {"district": districts, "group": [*districts, "pooled"], "lang": list(LANGS)}
+    valid = {"district": districts, "group": [*districts, "pooled"]}
     for name, allowed in valid.items():
         if name in params and params[name] not in allowed:
             raise ConfigError(f"run {run_name!r}: {name}={params[name]!r} is not valid; "
@@ -145,12 +170,14 @@ def _read_config(config: Path) -> dict:
         raise ConfigError(f"{config}: not valid YAML{where}: {problem}") from None
     if not isinstance(spec, dict):
         raise ConfigError(f"{config}: must be a mapping with a 'runs' list, found {type(spec).__name__}")
-    unknown = set(spec) - {"common_parameters", "runs"}
+    unknown = set(spec) - {"common_parameters", "languages", "runs"}
     if unknown:
         raise ConfigError(f"{config}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-                          "valid: common_parameters, runs")
+                          "valid: common_parameters, languages, runs")
     if not isinstance(spec.get("runs"), list) or not spec["runs"]:
         raise ConfigError(f"{config}: 'runs' must be a non-empty list of runs")
+    if "languages" in spec and not isinstance(spec["languages"], list):
+        raise ConfigError(f"{config}: 'languages' must be a list of language codes, found {spec['languages']!r}")
     if not isinstance(spec.get("common_parameters", {}), dict):
         raise ConfigError(f"{config}: 'common_parameters' must be a mapping of parameter: value")
     return spec
@@ -181,7 +208,7 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
     """
     spec = _read_config(config)
     common = spec.get("common_parameters") or {}
-    runs, seen = [], set()
+    runs, seen, outputs = [], set(), {}
     for i, entry in enumerate(spec["runs"], start=1):
         if not isinstance(entry, dict):
             raise ConfigError(f"{config}: run {i} must be a mapping with name, notebook and parameters")
@@ -208,8 +235,25 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
         if bad:
             raise ConfigError(f"{config}: run {name!r} sets {', '.join(bad)}, which the pipeline supplies")
         check_parameters(name, notebook, params)
+        languages = entry.get("languages", spec.get("languages", ["en"]))
+        if not isinstance(languages, list) or not all(isinstance(lang, str) for lang in languages):
+            raise ConfigError(f"{config}: run {name!r}: 'languages' must be a list of language codes, "
+                              f"found {languages!r}")
         title = entry.get("title", name)
-        if not isinstance(title, str):
-            raise ConfigError(f"{config}: run {name!r}: 'title' must be text, found {title!r}")
-        runs.append(Run(name=name, notebook=notebook, title=title, parameters=params))
+        if isinstance(title, str):
+            title = {lang: title for lang in languages}
+        if not isinstance(title, dict) or not all(isinstance(v, str) for v in title.values()) \
+                or set(title) - set(languages):
+            raise ConfigError(f"{config}: run {name!r}: 'title' must be text, or a mapping of the run's "
+                              f"languages to text, found {title!r}")
+        try:
+            run = Run(name=name, notebook=notebook, title=title, parameters=params, languages=tuple(languages))
+        except ConfigError as exc:
+            raise ConfigError(f"{config}: {exc}") from None
+        clash = [out for out in map(run.output_name, run.languages) if out in outputs]
+        if clash:
+            raise ConfigError(f"{config}: run {name!r}: report {clash[0]!r} is also a report of run "
+                              f"{outputs[clash[0]]!r}")
+        outputs.update({out: name for out in map(run.output_name, run.languages)})
+        runs.append(run)
     return runs

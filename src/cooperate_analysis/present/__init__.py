@@ -1,5 +1,5 @@
 """Presentation: tables, figures, generated readings, report markup, HTML/PDF rendering and the
-index page. Reads results of `stats`; imports `data` and `stats`, never `build`.
+index page; PDF printing with one headless Chromium. Reads results of `stats`; imports `data` and `stats`, never `build`.
 
 Modules are imported on first use (`from cooperate_analysis.present import tables`), so importing one
 does not load the others' libraries.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["tables", "figures", "narrative", "report", "render", "index"]
+__all__ = ["tables", "figures", "narrative", "report", "render", "pdf", "index"]
 
 
 def __getattr__(name: str):

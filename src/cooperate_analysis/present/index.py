@@ -16,14 +16,14 @@ def _link(path: Path, text: str) -> str:
     return f'<a href="{html.escape(path.name)}">{html.escape(text)}</a>'
 
 
-def _files(run, state: "PageState") -> str:
+def _files(run, lang: str, state: "PageState") -> str:
     if run.name in state.no_data:
         return f'<span class="missing">{html.escape(state.no_data[run.name])}</span>'
     if run.name not in state.current:
         what = "being built" if state.status == "building" else "not built (see the build log and reports/failed/)"
         return f'<span class="missing">{what}</span>'
-    links = [_link(run.html, "HTML")] + ([_link(run.pdf, "PDF")] if run.pdf.is_file() else [])
-    links += [_link(run.executed, "notebook"), f'<a href="results/{html.escape(run.results.name)}">results</a>']
+    links = [_link(run.html(lang), "HTML")] + ([_link(run.pdf(lang), "PDF")] if run.pdf(lang).is_file() else [])
+    links += [_link(run.executed, "notebook"), f'<a href="results/{html.escape(run.results(lang).name)}">results</a>']
     return " · ".join(links)
 
 
@@ -58,22 +58,17 @@ def write_index(runs, state: PageState, target: Path = Path("reports/index.html"
     `state.current`. It is rewritten at each step of a build, so an interrupted or killed build
     leaves a page that is true of what is there.
     """
-    reports: dict[str, dict] = {}
-    for run in runs:
-        lang = run.parameters.get("lang", "en")
-        base = run.name.removesuffix(f"-{lang}") if lang != "en" else run.name
-        reports.setdefault(base, {})[lang] = run
-    langs = [code for code in LANG_NAMES if any(code in r for r in reports.values())]
+    langs = [code for code in LANG_NAMES if any(code in run.languages for run in runs)]
     rows = []
-    for base, by_lang in reports.items():
-        english = by_lang.get("en") or next(iter(by_lang.values()))
-        values = (json.loads(english.results.read_text(encoding="utf-8"))["values"]
-                  if english.name in state.current else {})
+    for run in runs:
+        first = run.languages[0]
+        values = (json.loads(run.results(first).read_text(encoding="utf-8"))["values"]
+                  if run.name in state.current else {})
         innovation = next((k for k in ("ols.score_innovation.csr_overall.estimate",
                                        "ols_pooled.score_innovation.csr_overall.estimate") if k in values), "")
-        cells = [html.escape(english.title), _figure(values, "n_firms"), _figure(values, "csr_index.overall.mean"),
+        cells = [html.escape(run.title_in("en")), _figure(values, "n_firms"), _figure(values, "csr_index.overall.mean"),
                  _figure(values, innovation)]
-        cells += [_files(by_lang[code], state) if code in by_lang else "" for code in langs]
+        cells += [_files(run, code, state) if code in run.languages else "" for code in langs]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     meta = state.data_meta
     note = STATUS_NOTE.get(state.status, "")

@@ -51,7 +51,8 @@ def provenance_markup(prov: dict, lang: str = "en") -> str:
 def render_html(executed: Path, target: Path, title: str, provenance: dict, lang: str = "en") -> None:
     """Render `executed` to `target` with code hidden and the provenance footer appended.
 
-    Markdown cells tagged `lang-<xx>` are narrative in language xx: only those of `lang` are kept.
+    Markdown cells and code-cell outputs tagged `lang-<xx>` are in language xx: only those of `lang`
+    are kept, so one executed notebook renders as a report in each of its languages.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -63,32 +64,10 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     nb = nbformat.read(executed, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance, lang)))
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="compendium",
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
+                            language_code=lang, exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    # narrative cells and the outputs of code cells are tagged by language: keep one language
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
+                                                         remove_single_output_tags=other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(add_toc(body, lang), encoding="utf-8")
-
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-
-def pdf_engine() -> str | None:
-    """Path of a headless Chromium for HTML -> PDF, or None if none is installed."""
-    import shutil
-
-    return next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
-
-
-def render_pdf(html_file: Path, target: Path, engine: str) -> None:
-    """Print `html_file` to `target` with headless Chromium (no header/footer, no network)."""
-    import subprocess
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="cooperate-chromium-") as profile:
-        cmd = [engine, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", "--no-pdf-header-footer", "--virtual-time-budget=5000",
-               f"--print-to-pdf={target.resolve()}", html_file.resolve().as_uri()]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    if not target.is_file() or target.stat().st_size == 0:
-        raise RuntimeError(f"PDF printing of {html_file} failed: {done.stderr.strip()[-500:]}")

@@ -65,51 +65,110 @@ def banner(meta: dict, lang: str = "en") -> _HTML:
                  f'font-weight:500"><strong>{title}.</strong> {text}</div>')
 
 
-class Report:
-    """Numbers tables and figures in order of appearance and renders them with captions."""
+class Localized:
+    """One display in every language of a report: the notebook holds each language's output, tagged
+    `lang-<xx>`, and rendering keeps one language per report (`render.render_html`).
 
-    def __init__(self, lang: str = "en"):
-        if lang not in CAPTION_WORDS:
-            raise ValueError(f"unknown language {lang!r}; valid: {', '.join(CAPTION_WORDS)}")
-        self.lang = lang
+    In a kernel, displaying it emits one output per language; elsewhere `_repr_html_` gives the
+    first language's markup and `by_lang` all of them.
+    """
+
+    def __init__(self, by_lang: dict[str, str]):
+        self.by_lang = by_lang
+
+    def _repr_html_(self) -> str:
+        return next(iter(self.by_lang.values()))
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for lang, markup in self.by_lang.items():
+            display({"text/html": markup}, raw=True, metadata={"tags": [f"lang-{lang}"]})
+
+
+def _per_lang(value, lang: str):
+    """`value(lang)` for a builder of one language's content, else `value` itself."""
+    return value(lang) if callable(value) else value
+
+
+class Report:
+    """Numbers tables and figures in order of appearance and renders them with captions, in each of
+    the report's languages.
+
+    A notebook computes every analysis once and passes each table, figure or text either as it is
+    (the same in every language) or as a function of the language, e.g.
+    ``rep.table(lambda lang: tables.describe(firms, cols, lang, cb), "firm_profile")``.
+    """
+
+    def __init__(self, langs: str | list[str] | tuple[str, ...] = "en"):
+        self.langs = [langs] if isinstance(langs, str) else list(langs)
+        unknown = [lang for lang in self.langs if lang not in CAPTION_WORDS]
+        if unknown or not self.langs or len(set(self.langs)) != len(self.langs):
+            raise ValueError(f"languages {self.langs!r} are not valid; valid: {', '.join(CAPTION_WORDS)}, "
+                             "each at most once")
         self.n_tables = 0
         self.n_figures = 0
-        self.contents: list[dict] = []  # every table and figure, for the replication list
+        self.contents: dict[str, list[dict]] = {lang: [] for lang in self.langs}  # for the replication list
 
     def _register(self, kind: str, number: int, key: str) -> str:
-        self.contents.append({"kind": kind, "number": number, "key": key, "caption": self.caption(key)})
+        for lang in self.langs:
+            self.contents[lang].append({"kind": kind, "number": number, "key": key,
+                                        "caption": self.caption(key, lang)})
         return f"{kind}-{number}"
 
-    def caption(self, key: str) -> str:
-        """The caption `key` of captions.yaml in the report language."""
-        return captions()[key][self.lang]
+    def caption(self, key: str, lang: str | None = None) -> str:
+        """The caption `key` of captions.yaml in `lang` (default: the report's first language)."""
+        return captions()[key][lang or self.langs[0]]
 
-    def table(self, df: pd.DataFrame, key: str, digits: int = 3, index: bool = False) -> _HTML:
-        """A numbered table with the caption `key`."""
-        caption = self.caption(key)
+    def table(self, df, key: str, digits: int = 3, index: bool = False) -> Localized:
+        """A numbered table with the caption `key`; `df` is a DataFrame or a function of the language."""
         self.n_tables += 1
         anchor = self._register("table", self.n_tables, key)
-        word = CAPTION_WORDS[self.lang][0]
-        body = table_html(df, digits=digits, index=index)
-        return _HTML(f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} {self.n_tables}.'
-                     f'</strong> {html.escape(caption)}</figcaption>{body}</figure>')
+        out = {}
+        for lang in self.langs:
+            word = CAPTION_WORDS[lang][0]
+            body = table_html(_per_lang(df, lang), digits=digits, index=index)
+            out[lang] = (f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} '
+                         f'{self.n_tables}.</strong> {html.escape(self.caption(key, lang))}</figcaption>{body}</figure>')
+        return Localized(out)
 
-    def figure(self, fig, key: str) -> _HTML:
-        """Embed a matplotlib figure as PNG with the numbered caption `key`, and close it."""
+    def figure(self, fig, key: str) -> Localized:
+        """A matplotlib figure (or a function of the language returning one) as PNG with the numbered
+        caption `key`; each figure is closed once embedded."""
         import matplotlib.pyplot as plt
 
-        caption = self.caption(key)
         self.n_figures += 1
         anchor = self._register("figure", self.n_figures, key)
-        word = CAPTION_WORDS[self.lang][1]
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-        plt.close(fig)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
-        return _HTML(f'<figure class="report-figure" id="{anchor}"><img alt="{html.escape(caption)}" '
-                     f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
-                     f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
-                     f'</figcaption></figure>')
+        out = {}
+        for lang in self.langs:
+            figure = _per_lang(fig, lang)
+            caption, word = self.caption(key, lang), CAPTION_WORDS[lang][1]
+            buf = io.BytesIO()
+            figure.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+            if callable(fig) or lang == self.langs[-1]:
+                plt.close(figure)
+            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            out[lang] = (f'<figure class="report-figure" id="{anchor}"><img alt="{html.escape(caption)}" '
+                         f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
+                         f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
+                         f'</figcaption></figure>')
+        return Localized(out)
+
+    def heading(self, text, level: int = 1) -> Localized:
+        """A computed heading; `text` is a string or a function of the language."""
+        return Localized({lang: heading(_per_lang(text, lang), level).markup for lang in self.langs})
+
+    def paragraph(self, text) -> Localized:
+        """A paragraph of generated text; `text` is a string or a function of the language."""
+        return Localized({lang: paragraph(_per_lang(text, lang)).markup for lang in self.langs})
+
+    def banner(self, meta: dict) -> Localized:
+        """The synthetic-data banner (nothing for real data) in each language."""
+        return Localized({lang: banner(meta, lang).markup for lang in self.langs})
+
+    def equation(self, tex, fontsize: int = 15) -> Localized:
+        """A display equation; `tex` is a string or a function of the language."""
+        return Localized({lang: equation(_per_lang(tex, lang), fontsize).markup for lang in self.langs})
 
 
 def _cell(value, digits: int) -> tuple[str, str]:
