@@ -1,4 +1,4 @@
-"""The build: validate the survey, run every configured notebook with papermill, render HTML.
+"""The build: validate the survey, run every configured notebook with papermill, render its reports.
 
 Each step has declared inputs; a step whose inputs hash to the key recorded at its last success
 is skipped. Every output is written to a temporary place and moved into `reports/` only when
@@ -23,15 +23,15 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
 
-
 from ..data import dataset
-from ..data.io import atomic_write_text, sha256_file
+from ..data.io import atomic_write_text, check_survey_path, sha256_file
 from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs
 
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 KERNEL_HASH_SEED = "0"
 SOCKETS_PREFIX = "cooperate-kernel-"  # + build pid: kernel IPC sockets in the system temp folder
+
 
 @dataclass
 class Outcome:
@@ -250,6 +250,10 @@ def _remove_kernel_sockets(pid: int | None = None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class BuildBusy(Exception):
+    """Another build holds this checkout's lock."""
+
+
 @contextmanager
 def build_lock(wait: bool = True) -> Iterator[None]:
     """Hold the checkout's build lock for the duration of the block.
@@ -274,10 +278,6 @@ def build_lock(wait: bool = True) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
-
-
-class BuildBusy(Exception):
-    """Another build holds this checkout's lock."""
 
 
 @contextmanager
@@ -322,8 +322,6 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
     are ended, temporary notebooks removed, and the index names only what the folder holds.
     """
     runs = load_runs(config)
-    from ..data.io import check_survey_path
-
     source = check_survey_path(Path(data) if data else dataset.DEFAULT_SURVEY)
     with build_lock(wait), _sigterm_as_interrupt():
         os.environ["COOPERATE_BUILD_PID"] = str(os.getpid())  # workers name their kernel folders after it

@@ -1,5 +1,6 @@
-"""Presentation: tables, figures, generated readings, report markup, HTML/PDF rendering and the
-index page; PDF printing with one headless Chromium. Reads results of `stats`; imports `data` and `stats`, never `build`.
+"""Presentation: tables, figures, generated readings, report markup, HTML rendering, PDF printing
+(one headless Chromium) and the index page. Reads results of `stats`; imports `data` and `stats`,
+never `build`.
 
 Modules are imported on first use (`from cooperate_analysis.present import tables`), so importing one
 does not load the others' libraries.

@@ -128,8 +128,9 @@ class Report:
         for lang in self.langs:
             word = CAPTION_WORDS[lang][0]
             body = table_html(_per_lang(df, lang), digits=digits, index=index)
+            caption = html.escape(self.caption(key, lang))
             out[lang] = (f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} '
-                         f'{self.n_tables}.</strong> {html.escape(self.caption(key, lang))}</figcaption>{body}</figure>')
+                         f'{self.n_tables}.</strong> {caption}</figcaption>{body}</figure>')
         return Localized(out)
 
     def figure(self, fig, key: str) -> Localized:
