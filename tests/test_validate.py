@@ -113,6 +113,21 @@ def test_all_problems_are_reported_together(survey):
     assert {v.column for v in found} == {"out_reputation", "firm_age"}
 
 
+
+def test_column_and_cell_problems_are_reported_in_one_pass(survey):
+    """A missing, an unknown and a repeated column do not hide the bad cells of the other columns."""
+    raw = as_text(survey).drop(columns=["out_profitability"]).rename(columns={"com_sponsorship": "notes"})
+    raw.loc[2, "out_reputation"] = "7"
+    raw.loc[4, "employees"] = "twelve"
+    raw.insert(5, "firm_age.1", raw["firm_age"])  # how pandas names a repeated header
+    raw.loc[1, "firm_age"] = "x"  # a repeated column's cells are not checked (which one is meant?)
+    found, text = violations(raw)
+    assert {(v.column, v.rule) for v in found} == {
+        ("firm_age", "duplicate_column"), ("out_profitability", "missing_column"),
+        ("com_sponsorship", "missing_column"), ("notes", "unknown_column"),
+        ("out_reputation", "range"), ("employees", "type")}
+    assert "s.csv: column 'out_reputation', row 3: [range]" in text
+
 def test_numeric_storage_formats_validate_like_text(survey):
     """Parquet/Stata files keep numbers as numbers: same typed result as the CSV text."""
     numeric = survey.astype({"out_reputation": "float64"})

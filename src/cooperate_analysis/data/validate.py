@@ -222,13 +222,18 @@ def _repeated_header(raw: pd.DataFrame, id_name: str, names: list[str]) -> tuple
     return tuple((np.flatnonzero(candidate)[repeats] + 1).tolist())
 
 
-def _column_problems(file: str, columns: list[str], names: list[str]) -> list[Violation]:
-    """Duplicate, missing and unknown columns: one line each, or one line per kind when there are
-    more than MAX_ROWS_SHOWN (a file with thousands of columns gets a message of a few lines)."""
+def _unmangled(columns: list[str]) -> tuple[list[str], list[str]]:
+    """Column names with pandas' '.1' suffixes of repeated names undone, and the repeated names."""
     present = set(columns)  # sets and counts, not list scans: a wide file must not cost columns^2
     mangled = {c: m.group(1) for c in columns if (m := re.fullmatch(r"(.+)\.(\d+)", c)) and m.group(1) in present}
     columns = [mangled.get(c, c) for c in columns]
-    dups = sorted(c for c, k in Counter(columns).items() if k > 1)
+    return columns, sorted(c for c, k in Counter(columns).items() if k > 1)
+
+
+def _column_problems(file: str, columns: list[str], names: list[str]) -> list[Violation]:
+    """Duplicate, missing and unknown columns: one line each, or one line per kind when there are
+    more than MAX_ROWS_SHOWN (a file with thousands of columns gets a message of a few lines)."""
+    columns, dups = _unmangled(columns)
     known, present = set(names), set(columns)
     missing = [n for n in names if n not in present]
     unknown = list(dict.fromkeys(c for c in columns if c not in known and c not in dups))
@@ -287,11 +292,14 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
             out.append(Violation(file, None, repeated, "header_repeated",
                                  "the header line is repeated inside the data (were two files joined?): "
                                  "delete the repeated header line"))
-    if out:
+    if out and (len(raw) == 0 or any(v.rule == "header_repeated" for v in out)):
         raise SurveyValidationError(out)
 
+    # one pass: the cells of every codebook column that is present once are checked even when
+    # columns are missing, unknown or repeated, so that one round of fixes is enough
+    repeated = set(_unmangled(columns)[1])
     typed = {var.name: _check_variable(var, raw[var.name].reset_index(drop=True), file, out)
-             for var in cb.variables}
+             for var in cb.variables if var.name in raw.columns and var.name not in repeated}
     if out:
         raise SurveyValidationError(out)
     return pd.DataFrame(typed)
