@@ -1,9 +1,11 @@
 """The population frame behind the post-stratification weights: firms by district and size class.
 
 It is data, not code: `data/raw/population_frame.csv` (columns district, size_class, N, source),
-one row per district and size class, each with its source or stated assumption. A researcher
-with better figures edits that file (and records the change in data/raw/SHA256SUMS and
-data/raw/README.md); the reports then weight to it.
+one row per district and size class the codebook allows, each with its source or stated
+assumption; N is empty where no source gives a count (firms of 250+ employees), and sampled
+firms of such a class are weighted with the adjacent class (`stats.inference.poststrat_weights`).
+A researcher with better figures edits that file (and records the change in data/raw/SHA256SUMS
+and data/raw/README.md); the reports then weight to it.
 """
 from __future__ import annotations
 
@@ -20,15 +22,16 @@ def population_frame(path: str | Path = FRAME) -> pd.DataFrame:
     from .codebook import load_codebook
 
     path = Path(path)
-    frame = pd.read_csv(path, dtype={"district": str, "size_class": str, "N": "int64", "source": str},
-                        keep_default_na=False)
+    frame = pd.read_csv(path, dtype={"district": str, "size_class": str, "N": "Int64", "source": str},
+                        keep_default_na=False, na_values={"N": [""]})
     if list(frame.columns) != COLUMNS:
         raise ValueError(f"{path}: columns must be {', '.join(COLUMNS)}; found {', '.join(frame.columns)}")
     cb = load_codebook()
     bad = ~frame["district"].isin(cb.district_ids) | ~frame["size_class"].isin(list(cb.size_classes))
-    if bad.any() or (frame["N"] < 0).any() or frame.duplicated(["district", "size_class"]).any():
-        rows = ", ".join(str(i + 1) for i in frame.index[bad | (frame["N"] < 0)
+    negative = (frame["N"] < 0).fillna(False)
+    if bad.any() or negative.any() or frame.duplicated(["district", "size_class"]).any():
+        rows = ", ".join(str(i + 1) for i in frame.index[bad | negative
                                                          | frame.duplicated(["district", "size_class"])])
         raise ValueError(f"{path}: rows {rows}: district and size_class must be codebook codes, unique, "
-                         "with N >= 0")
+                         "with N >= 0 or empty (no count)")
     return frame

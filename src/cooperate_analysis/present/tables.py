@@ -141,6 +141,9 @@ def sample_vs_population(cells: pd.DataFrame, by: str = "size_class", lang: str 
     order = list(cb.size_classes) if by == "size_class" else list(cb.district_ids)
     sums = cells.groupby(by)[["n", "N"]].sum()
     sums = sums.loc[[k for k in order if k in sums.index]]
+    if "uncounted" in cells:  # a class no source counts (firms of 250+ employees): absent, not 0
+        uncounted = cells.groupby(by)["uncounted"].all().reindex(sums.index)
+        sums["N"] = sums["N"].astype("float64").mask(uncounted.to_numpy())
     out = pd.DataFrame({h[by] if by in h else MODEL_HEADERS[lang][by]: [cb.label(k, lang) for k in sums.index],
                         s["sample_n"]: sums["n"].to_numpy(), s["sample_share"]: 100 * sums["n"].to_numpy() / sums["n"].sum(),
                         s["population_n"]: sums["N"].to_numpy(),

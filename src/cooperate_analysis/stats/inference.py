@@ -156,15 +156,18 @@ class PostStratification(NamedTuple):
     strata: pd.Series  # collapsed cell of each firm, "district:class[+class]", for weighted_mean
 
 
-def _collapse(n: list[int], min_n: int) -> list[list[int]]:
-    """Merge ordered cells until each merged cell has >= min_n respondents (or one cell is left)."""
+def _collapse(n: list[int], min_n: int, N: list[int] | None = None) -> list[list[int]]:
+    """Merge ordered cells until each merged cell has >= min_n respondents (or one cell is left) and
+    every merged cell with respondents has a population count (`N` > 0)."""
+    N = N if N is not None else [1] * len(n)
     groups = [[i] for i in range(len(n))]
     while len(groups) > 1:
         sizes = [sum(n[i] for i in g) for g in groups]
-        small = [k for k, s in enumerate(sizes) if s < min_n]
+        counted = [sum(N[i] for i in g) > 0 for g in groups]
+        small = [k for k, s in enumerate(sizes) if s < min_n or (s > 0 and not counted[k])]
         if not small:
             break
-        k = min(small, key=lambda k: (sizes[k], k))
+        k = min(small, key=lambda k: (counted[k], sizes[k], k))  # uncounted cells first
         j = min((j for j in (k - 1, k + 1) if 0 <= j < len(groups)), key=lambda j: (sizes[j], j))
         lo, hi = sorted((k, j))
         groups[lo:hi + 1] = [groups[lo] + groups[hi]]
@@ -180,33 +183,38 @@ def poststrat_weights(df: pd.DataFrame, population: pd.DataFrame, *, by: str = "
     order unless `order` is given); while some cell has fewer than `min_n` respondents (empty cells
     with N > 0 included), the smallest such cell (ties: the smaller class) is merged with its
     adjacent class having fewer respondents (ties: the smaller class), and the merged cell gets
-    w = N_g / n_g. Classes with N = 0 are left out of `cells`; respondents in a class with
-    N = 0 or absent from `population` are an error. Within each district the weights sum to N_d.
+    w = N_g / n_g. A class with respondents but no population count (N missing or 0, e.g. firms of
+    250+ employees in an SME frame) is merged first in the same way, so those firms are weighted
+    with their neighbouring class (`uncounted` in `cells` says so). Classes with neither
+    respondents nor N are left out of `cells`; respondents of a district without any population
+    count are an error. Within each district the weights sum to N_d.
     """
     order = list(order or load_codebook().size_classes)
     if df[[by, cell]].isna().any().any():
         raise ValueError(f"poststrat_weights: {by!r} and {cell!r} must be observed for every firm")
     keys = pd.MultiIndex.from_arrays([df[by].astype(str), df[cell].astype(str)])
     sample = pd.Series(1, index=keys).groupby(level=[0, 1]).size()
-    pop = population.set_index([by, cell])["N"]
-    unknown = sample.index.difference(pop[pop > 0].index)
-    if len(unknown):
-        raise ValueError(f"poststrat_weights: respondents in cells with no population count: {list(unknown)}")
+    pop = population.set_index([by, cell])["N"].astype("float64").fillna(0)
+    no_frame = sorted(set(sample.index.get_level_values(0)) - set(pop[pop > 0].index.get_level_values(0)))
+    if no_frame:
+        raise ValueError(f"poststrat_weights: no population count for district(s) {', '.join(no_frame)}")
     rows = []
     for district, counts in pop.groupby(level=0, sort=False):
         counts = counts.droplevel(0)
-        classes = [c for c in order if c in counts.index] + [c for c in counts.index if c not in order]
+        extra = [c for c in sample.get(district, pd.Series(dtype=int)).index if c not in counts.index]
+        classes = [c for c in order if c in counts.index or c in extra]
+        classes += [c for c in [*counts.index, *extra] if c not in classes]
         n = [int(sample.get((district, c), 0)) for c in classes]
-        N = [int(counts[c]) for c in classes]
-        keep = [i for i in range(len(classes)) if N[i] > 0]  # respondents in N = 0 cells raised above
-        for group in _collapse([n[i] for i in keep], min_n):
+        N = [int(counts.get(c, 0)) for c in classes]
+        keep = [i for i in range(len(classes)) if N[i] > 0 or n[i] > 0]
+        for group in _collapse([n[i] for i in keep], min_n, [N[i] for i in keep]):
             members = [keep[i] for i in group]
             n_g, N_g = sum(n[i] for i in members), sum(N[i] for i in members)
             label = "+".join(classes[i] for i in members)
             for i in members:
                 rows.append({by: district, cell: classes[i], "N": N[i], "n": n[i], "group": label,
                              "N_group": N_g, "n_group": n_g, "weight": N_g / n_g if n_g else np.nan,
-                             "collapsed": len(members) > 1})
+                             "collapsed": len(members) > 1, "uncounted": N[i] == 0})
     cells = pd.DataFrame(rows)
     lookup = cells.set_index([by, cell]).reindex(keys)
     weights = pd.Series(lookup["weight"].to_numpy(), index=df.index, name="weight")
