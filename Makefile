@@ -1,6 +1,7 @@
 # Research compendium: CSR and competitiveness in three Tuscan districts.
 #   make reports            build every report (creates .venv on first call)
 #   make reports DATA=f     same, on your own survey file (.csv .xlsx .parquet .dta .sav)
+#   make reports DATA=f MAPPING=m.yml   same, the file put in the codebook's shape by a mapping file
 #   make test               run the fast test suite (parallel workers; a few minutes)
 #   make test-all           run every test, end-to-end builds and Monte Carlo studies included
 #   make lab                JupyterLab on the notebooks, with the project environment
@@ -11,14 +12,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?=
+MAPPING ?=
 JOBS ?= 3
-# DATA and JOBS reach the program through the environment, never through the recipe's text:
+# DATA, MAPPING and JOBS reach the program through the environment, never through the recipe's text:
 # `$(value ...)` takes them unexpanded, so no file name ($, backticks, quotes, spaces) is ever
-# read by make or the shell as anything but its own characters. DATA and JOBS themselves are not
+# read by make or the shell as anything but its own characters. DATA, MAPPING and JOBS themselves are not
 # exported: make would expand them (and run any $(shell ...) in them) to build the environment.
 export COOPERATE_DATA := $(value DATA)
+export COOPERATE_MAPPING := $(value MAPPING)
 export COOPERATE_JOBS := $(value JOBS)
-unexport DATA JOBS
+unexport DATA MAPPING JOBS
 
 .PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 def _from_env(args: argparse.Namespace) -> None:
-    """Take --data and --jobs from COOPERATE_DATA and COOPERATE_JOBS (how the Makefile passes them).
+    """Take --data, --mapping and --jobs from COOPERATE_DATA, COOPERATE_MAPPING and COOPERATE_JOBS
+    (how the Makefile passes them).
 
     The Makefile never writes a user's value into a shell command: it exports it, and the value
     arrives here byte for byte, whatever characters a file name holds.
@@ -18,6 +19,9 @@ def _from_env(args: argparse.Namespace) -> None:
     data = os.environ.get("COOPERATE_DATA", "")
     if data:
         args.data = Path(data)
+    mapping = os.environ.get("COOPERATE_MAPPING", "")
+    if mapping:
+        args.mapping = Path(mapping)
     jobs = os.environ.get("COOPERATE_JOBS", "").strip()
     if jobs:
         if not jobs.isdigit() or not 1 <= int(jobs) <= 64:
@@ -34,15 +38,41 @@ def _build(args: argparse.Namespace) -> int:
         from .pipeline import ConfigError
 
         raise ConfigError(f"--jobs {args.jobs} is not valid: give at least 1")
-    return build(data=args.data, jobs=args.jobs, force=args.force, config=args.config)
+    return build(data=args.data, jobs=args.jobs, force=args.force, config=args.config, mapping=args.mapping)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ..data.io import read_survey
+    from ..data.io import check_survey_path
+    from ..data.mapping import load_mapping, read_mapped
     from ..data.validate import validate_survey
 
-    typed = validate_survey(read_survey(args.path), str(args.path))
-    print(f"{args.path}: OK, {len(typed)} firms follow the codebook")
+    check_survey_path(args.path)
+    raw, notes = read_mapped(args.path, load_mapping(args.mapping) if args.mapping else None)
+    for note in notes:
+        print(note)
+    typed = validate_survey(raw, str(args.path))
+    with_mapping = f" with the mapping {args.mapping}" if args.mapping else ""
+    print(f"{args.path}: OK, {len(typed)} firms follow the codebook{with_mapping}")
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    from ..data.io import atomic_write_text, check_survey_path
+    from ..data.mapping import MappingError, draft_mapping
+
+    check_survey_path(args.path)
+    out = args.out or Path("mapping.yml")
+    if (out.exists() or out.is_symlink()) and not args.force:
+        raise MappingError(out, "already exists: edit it, give another --out, or add --force to replace it")
+    text = draft_mapping(args.path)
+    atomic_write_text(out, text)
+    columns = text.count("# not matched to a codebook variable")
+    values = sum(line.startswith("# ") and "values not matched" in line for line in text.splitlines())
+    unmatched = ([f"{columns} column{'s' if columns > 1 else ''}"] if columns else []) + (
+        [f"values of {values} variable{'s' if values > 1 else ''}"] if values else [])
+    print(f"wrote {out}: a draft mapping for {args.path}"
+          + (f" (not matched: {' and '.join(unmatched)}; see its comments)" if unmatched else ""))
+    print(f"check and edit it, then: python -m cooperate_analysis validate {args.path} --mapping {out}")
     return 0
 
 
@@ -92,11 +122,20 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--config", type=Path, default=Path("pipeline.yml"),
                    help="pipeline configuration: which notebook runs with which parameters (default pipeline.yml)")
     b.add_argument("--from-env", action="store_true",
-                   help="take the data file and jobs from COOPERATE_DATA and COOPERATE_JOBS (used by make)")
+                   help="take the data file, mapping and jobs from COOPERATE_DATA, COOPERATE_MAPPING and "
+                        "COOPERATE_JOBS (used by make)")
+    b.add_argument("--mapping", type=Path, help="mapping file (.yml) that puts the survey file in the codebook's "
+                                                "shape (see `map`)")
     b.set_defaults(func=_build)
     v = sub.add_parser("validate", help="check a survey file against the codebook; write nothing")
     v.add_argument("path", type=Path)
+    v.add_argument("--mapping", type=Path, help="mapping file (.yml) to apply before validating (see `map`)")
     v.set_defaults(func=_validate)
+    m = sub.add_parser("map", help="draft a mapping file that puts a survey export in the codebook's shape")
+    m.add_argument("path", type=Path, help="the survey file (.csv .xlsx .parquet .dta .sav)")
+    m.add_argument("--out", type=Path, help="where to write the draft (default mapping.yml; never overwritten)")
+    m.add_argument("--force", action="store_true", help="replace an existing --out file")
+    m.set_defaults(func=_map)
     s = sub.add_parser("synthetic", help="regenerate the synthetic survey and its ground truth")
     s.add_argument("--out", type=Path, default=Path("data/raw"))
     s.add_argument("--seed", type=int, default=20070101)

@@ -63,18 +63,22 @@ def digest(*parts: object) -> str:
 
 
 # --------------------------------------------------------------------------- data step
-def data_step(source: Path, env_key: str, before_write=None) -> dict:
+def data_step(source: Path, env_key: str, before_write=None, mapping: Path | None = None) -> dict:
     """Validate and convert the survey unless the processed copy is current; return its metadata.
 
     `before_write` is called after validation passed and before the processed survey is replaced.
+    The key covers the mapping file's bytes too: a changed mapping validates the data again.
     """
-    key = digest("data", sha256_file(source), str(source), env_key)
+    parts = ("mapping", sha256_file(mapping), str(mapping)) if mapping is not None else ()
+    key = digest("data", sha256_file(source), str(source), env_key, *parts)
     meta = dataset.read_meta()
     if meta and meta.get("key") == key:
         print(f"data   {source}: unchanged, {meta['rows']} firms")
         return meta
     start = time.perf_counter()
-    meta = dataset.prepare_survey(source, key=key, before_write=before_write)
+    meta = dataset.prepare_survey(source, key=key, before_write=before_write, mapping=mapping)
+    for note in meta.get("mapping_notes", ()):
+        print(note)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
     return meta
@@ -314,7 +318,7 @@ def requirement(run: Run, rows_by_district: dict[str, int], labels: dict[str, st
 
 # --------------------------------------------------------------------------- the build
 def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG,
-          wait: bool = True) -> int:
+          wait: bool = True, mapping: Path | None = None) -> int:
     """Run the whole pipeline; return the process exit status (0 = every run succeeded).
 
     The configuration and the data path are checked first; then the build takes the checkout's
@@ -323,16 +327,20 @@ def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: 
     """
     runs = load_runs(config)
     source = check_survey_path(Path(data) if data else dataset.DEFAULT_SURVEY)
+    if mapping:
+        from ..data.mapping import check_mapping_path
+
+        mapping = check_mapping_path(mapping)
     with build_lock(wait), _sigterm_as_interrupt():
         os.environ["COOPERATE_BUILD_PID"] = str(os.getpid())  # workers name their kernel folders after it
         _remove_kernel_sockets()  # folders of killed builds
         try:
-            return _build(runs, source, jobs, force)
+            return _build(runs, source, jobs, force, mapping or None)
         finally:
             _remove_kernel_sockets(os.getpid())  # workers ended by an interrupt cannot remove theirs
 
 
-def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
+def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path | None = None) -> int:
     from ..data.codebook import load_codebook
     from ..present.index import PageState, write_index
     from ..present.pdf import pdf_engine
@@ -344,7 +352,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool) -> int:
     state = PageState(data_meta=None, status="building")
     # new data are validated first (bad data change nothing); before they replace the processed
     # survey, the index stops naming the old data and reports
-    data_meta = data_step(source, env_key, before_write=lambda: write_index(runs, state))
+    data_meta = data_step(source, env_key, before_write=lambda: write_index(runs, state), mapping=mapping)
     shutil.rmtree(inside_build(BUILD / "tmp"), ignore_errors=True)  # left by a killed build: we hold the lock
     labels = {d: load_codebook().label(d) for d in data_meta["rows_by_district"]}
     state.data_meta = data_meta

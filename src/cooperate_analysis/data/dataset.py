@@ -65,8 +65,13 @@ def is_synthetic(path: Path, sha: str, synthetic_rows: int = 0) -> bool:
     return synthetic_rows > 0 or path.with_suffix(".truth.json").is_file() or sha in synthetic_hashes()
 
 
-def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", before_write=None) -> dict:
+def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", before_write=None,
+                   mapping: Path | None = None) -> dict:
     """Validate `source` against the codebook and write the processed parquet + metadata JSON.
+
+    With a `mapping` file (see `data.mapping`), the file is read as the mapping says and put in
+    the codebook's shape before it is validated; the metadata record the mapping's SHA-256 and
+    its notes (columns ignored).
 
     `before_write`, if given, is called once validation has passed, just before the processed
     files are replaced (the build uses it to stop the index naming the old data).
@@ -75,11 +80,14 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
     rows whose firm_id follows the synthetic generator's id scheme.
     """
     from .codebook import load_codebook
+    from .mapping import load_mapping, read_mapped
     from .synthetic import synthetic_ids
     from .validate import validate_survey
 
     sha = sha256_file(source)
-    typed = validate_survey(read_survey(source), str(source))
+    rules = load_mapping(mapping) if mapping is not None else None
+    raw, notes = read_mapped(source, rules)
+    typed = validate_survey(raw, str(source))
     cb = load_codebook()
     synthetic_rows = int(synthetic_ids(typed["firm_id"]).sum())
     meta = {
@@ -93,6 +101,8 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
         "codebook_version": cb.version,
         "key": key,
     }
+    if mapping is not None:
+        meta.update({"mapping": str(mapping), "mapping_sha256": sha256_file(mapping), "mapping_notes": notes})
     if before_write is not None:
         before_write()
     # the metadata (with the data key) go first and come back last: a build killed in between

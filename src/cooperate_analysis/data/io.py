@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from collections import deque
 from contextlib import contextmanager
+from functools import partial
 from io import BytesIO, StringIO
 from itertools import compress, islice
 from pathlib import Path
@@ -73,34 +74,42 @@ def check_survey_path(path: str | Path) -> Path:
     Checked with stat before anything opens or hashes the file: a FIFO or a device would block or
     never end, a directory or a dangling link would fail deep inside a reader.
     """
+    return check_input_path(path, SUPPORTED_SUFFIXES, "survey file")
+
+
+def check_input_path(path: str | Path, suffixes: tuple[str, ...], what: str, error=SurveyFileError) -> Path:
+    """`path` if it names a readable regular file with one of `suffixes`; else `error(path, message)`
+    (the survey file, or a mapping file: see `check_survey_path`)."""
     path = Path(path)
     try:
         mode = os.stat(path).st_mode  # follows links; never opens the file
     except FileNotFoundError:
         if path.is_symlink():
-            raise SurveyFileError(path, f"symbolic link to {os.readlink(path)}, which does not exist") from None
-        raise SurveyFileError(path, "file not found") from None
+            raise error(path, f"symbolic link to {os.readlink(path)}, which does not exist") from None
+        raise error(path, "file not found") from None
     except OSError as exc:  # permission on a folder of the path, a link loop, a file used as a folder
-        raise SurveyFileError(path, f"cannot be accessed: {exc.strerror}") from None
+        raise error(path, f"cannot be accessed: {exc.strerror}") from None
     if not stat.S_ISREG(mode):
         kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
                 else "a socket" if stat.S_ISSOCK(mode)
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        raise SurveyFileError(path, f"is {kind}, not a survey file: give the path of a saved survey file")
+        raise error(path, f"is {kind}, not a {what}: give the path of a saved {what}")
     if not os.access(path, os.R_OK):
-        raise SurveyFileError(path, "permission denied: the file cannot be read")
+        raise error(path, "permission denied: the file cannot be read")
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise SurveyFileError(path, f"unsupported format {suffix or '(none)'}; "
-                                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if suffix not in suffixes:
+        raise error(path, f"unsupported format {suffix or '(none)'}; supported: {', '.join(suffixes)}")
     return path
 
 
-def read_survey(path: str | Path):
+def read_survey(path: str | Path, delimiter: str = ",", decimal: str = ".", value_labels: bool = False):
     """Read a survey file into a DataFrame of raw cells, without interpreting codes.
 
     CSV cells are kept as text (parsing is the codebook validator's job); other formats keep
-    their stored types. Stata and SPSS files are read as codes, not value labels. What a reader
+    their stored types. Stata and SPSS files are read as codes, not value labels, unless
+    `value_labels` (a mapping step then matches the labels to the codebook's codes). A CSV file
+    is comma-separated with a decimal point unless a mapping file says otherwise (`delimiter`,
+    `decimal`: a number written '12,5' is then read as 12.5). What a reader
     would fill in or drop silently is an error instead: CSV rows with more or fewer fields than
     the header, spreadsheet formulas without a saved value, a spreadsheet too large to load.
     """
@@ -114,7 +123,7 @@ def read_survey(path: str | Path):
         raise SurveyFileError(path, "file is empty")
     try:
         if suffix == ".csv":
-            return _read_csv(path)
+            return _read_csv(path, delimiter, decimal)
         if suffix == ".xlsx":
             return _read_xlsx(path)
         if suffix == ".parquet":
@@ -122,10 +131,10 @@ def read_survey(path: str | Path):
             # a survey written with its firm ids as the index keeps them as a column
             return frame.reset_index() if any(n is not None for n in frame.index.names) else frame
         if suffix == ".dta":
-            return pd.read_stata(path, convert_categoricals=False, convert_missing=False)
+            return pd.read_stata(path, convert_categoricals=value_labels, convert_missing=False)
         import pyreadstat
 
-        frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=value_labels)
         return frame
     except (SurveyFileError, SurveyValidationError):
         raise
@@ -136,16 +145,20 @@ def read_survey(path: str | Path):
 
 
 # --------------------------------------------------------------------------- CSV
-def _read_csv(path: Path):
+def _read_csv(path: Path, delimiter: str = ",", decimal: str = "."):
     """A CSV file as text cells, once it is known to be UTF-8 text whose rows all fit its header."""
     import pandas as pd
 
     data = path.read_bytes()  # read once: checked, decoded and parsed from memory
     _check_text(path, data)
     text = _decode(path, data)
-    last_row, header = _check_fields(path, text)
+    last_row, header = _check_fields(path, text, delimiter)
     try:
-        return pd.read_csv(BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=delimiter)
+        if decimal != ".":  # only cells that are a number with a decimal comma: '1.234,5' stays an error
+            frame = frame.apply(lambda col: col.where(~col.str.fullmatch(r"\s*[-+]?[0-9]+,[0-9]+\s*"),
+                                                      col.str.replace(",", ".", regex=False)))
+        return frame
     except pd.errors.ParserError as exc:  # the quote opened in the last field of a full-width row
         if "EOF inside string" not in str(exc):
             raise
@@ -207,11 +220,11 @@ def _decode(path: Path, data: bytes) -> str:
     return text
 
 
-def _records(text: str):
-    return csv.reader(StringIO(text, newline=""))
+def _records(text: str, delimiter: str = ","):
+    return csv.reader(StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _check_fields(path: Path, text: str) -> tuple[int, list[str]]:
+def _check_fields(path: Path, text: str, delimiter: str = ",") -> tuple[int, list[str]]:
     """Check that every data row has as many fields as the header; return the last row's number
     and the header.
 
@@ -224,22 +237,27 @@ def _check_fields(path: Path, text: str) -> tuple[int, list[str]]:
 
     from .validate import listed
 
-    lengths = np.fromiter(map(len, _records(text)), dtype=np.int64)
+    records = partial(_records, delimiter=delimiter)
+    lengths = np.fromiter(map(len, records(text)), dtype=np.int64)
     blank = lengths == 0
     single = np.flatnonzero(lengths == 1)
     if single.size:  # a line of spaces is one field for csv, a blank line for pandas
-        values = [r[0] for r in compress(_records(text), lengths == 1)]
+        values = [r[0] for r in compress(records(text), lengths == 1)]
         blank[single[[v != "" and not v.strip() for v in values]]] = True
     filled = np.flatnonzero(~blank)
     if filled.size == 0:
         return 0, []
     first = int(filled[0])
-    header = next(islice(_records(text), first, None))
+    header = next(islice(records(text), first, None))
     if len(header) == 1:
-        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in header[0]:
-                raise SurveyFileError(path, f"columns are separated by {name}, not commas: save it as "
-                                            "comma-separated CSV (UTF-8, decimal point)")
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), (",", "commas")):
+            if sep in header[0] and sep != delimiter:
+                if delimiter == ",":
+                    raise SurveyFileError(path, f"columns are separated by {name}, not commas: save it as "
+                                                "comma-separated CSV (UTF-8, decimal point), or give a mapping "
+                                                f"file with csv: {{delimiter: {sep!r}}}")
+                raise SurveyFileError(path, f"columns are separated by {name}, not {delimiter!r} as the "
+                                            "mapping file's csv: delimiter says")
     if header[0].strip().lower().startswith("sep="):
         raise SurveyFileError(path, f"the first line {','.join(header).strip()!r} is a spreadsheet's delimiter hint, "
                                     "not the header: delete that line")
@@ -251,7 +269,7 @@ def _check_fields(path: Path, text: str) -> tuple[int, list[str]]:
     problems = []
     if last > first and lengths[last] < width:  # the file ends inside a row
         data[last] = False
-        record = deque(_records(text), maxlen=1)[0]
+        record = deque(records(text), maxlen=1)[0]
         if re.search(r"[\r\n]", record[-1]) and not text.rstrip("\r\n").endswith('"'):
             problems.append(_unclosed_quote(header[len(record) - 1], int(row[last])))
         else:
