@@ -38,7 +38,8 @@ def _build(args: argparse.Namespace) -> int:
         from .pipeline import ConfigError
 
         raise ConfigError(f"--jobs {args.jobs} is not valid: give at least 1")
-    return build(data=args.data, jobs=args.jobs, force=args.force, config=args.config, mapping=args.mapping)
+    mapping = {"mapping": args.mapping} if args.mapping else {}
+    return build(data=args.data, jobs=args.jobs, force=args.force, config=args.config, **mapping)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -405,23 +405,26 @@ def _match_headers(columns: list[str], labels: dict[str, str], cb: Codebook) -> 
     def plain(text: str) -> str:
         return fold(re.sub(r"[_.\-]+", " ", text))
 
+    targets = []  # the codebook's names and labels, each with its matcher (difflib caches the second text)
+    for var in cb.variables:
+        for theirs, what in _name_texts(var):
+            theirs = plain(theirs)
+            targets.append((var.name, theirs, what, difflib.SequenceMatcher(None, "", theirs)))
     scored = []
     for c in columns:
         texts = [(plain(c), "header")] + ([(plain(labels[c]), "variable label")] if c in labels else [])
-        for var in cb.variables:
-            for mine, how in texts:
-                for theirs, what in _name_texts(var):
-                    theirs = plain(theirs)
-                    if mine == theirs:
-                        score, why = (1.0 if what == "name" else 0.99), f"{how} = {what}"
-                    else:
-                        matcher = difflib.SequenceMatcher(None, mine, theirs)
-                        if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
-                            continue
-                        score = matcher.ratio()
-                        why = f"{how} similar to the {what} ({score:.0%}): check it"
-                    if score >= 0.8:
-                        scored.append((score, c, var.name, why))
+        for mine, how in texts:
+            for name, theirs, what, matcher in targets:
+                if mine == theirs:
+                    score, why = (1.0 if what == "name" else 0.99), f"{how} = {what}"
+                else:
+                    matcher.set_seq1(mine)
+                    if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                        continue
+                    score = matcher.ratio()
+                    why = f"{how} similar to the {what} ({score:.0%}): check it"
+                if score >= 0.8:
+                    scored.append((score, c, name, why))
     matched: dict[str, tuple[str, str]] = {}
     taken = set()
     for score, c, name, why in sorted(scored, key=lambda s: -s[0]):
