@@ -43,8 +43,35 @@ def expected(name: str, synthetic: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_the_corpus_holds_every_export():
-    assert {p.name for p in EXPORTS.iterdir() if p.suffix != ".py" and p.name != "__pycache__"} == set(
+    assert {p.name for p in EXPORTS.iterdir() if p.suffix not in (".py", ".yml") and p.name != "__pycache__"} == set(
         make_exports.EXPORTS)
+
+
+def test_the_readme_shows_the_example_mapping_and_it_maps_such_a_file(synthetic, tmp_path):
+    example = EXPORTS / "mapping.example.yml"
+    readme = (ROOT / "data" / "raw" / "README.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{example.read_text(encoding='utf-8')}```" in readme
+    mapping = load_mapping(example)
+    frame = synthetic.astype(object).where(synthetic.notna(), None)
+    frame["district"] = frame["district"].map({"capannori_paper": "Capannori", "santa_croce_tanning": "santa croce",
+                                               "empolese_valdelsa_clothing": "EMPOLESE  VALDELSA"})
+    frame["turnover_class"] = frame["turnover_class"].map({1: "meno di 2 milioni", 2: "2-10 milioni",
+                                                           3: "10-50 milioni", 4: "oltre 50 milioni"})
+    frame.loc[0, "out_reputation"] = "buona"  # synthetic row 1 answered 4
+    frame.loc[[2, 3], "firm_age"] = [99, "NS"]
+    frame.loc[5, "out_productivity"] = "n.d."
+    frame = frame.rename(columns={v: k for k, v in mapping.rename.items()})
+    frame.insert(2, "Note intervistatore", "")
+    frame.insert(3, "Data intervista", "12/03/2007")
+    frame.to_csv(tmp_path / "indagine.csv", sep=";", decimal=",", index=False)
+    raw, notes = read_mapped(tmp_path / "indagine.csv", mapping)
+    want = synthetic.copy()
+    want.loc[[2, 3], "firm_age"] = pd.NA
+    want.loc[5, "out_productivity"] = pd.NA
+    assert synthetic.loc[0, "out_reputation"] == 4
+    pd.testing.assert_frame_equal(validate_survey(raw, "indagine.csv"), want)
+    assert notes == [f"note: {tmp_path / 'indagine.csv'}: 2 columns ignored as {example} says: "
+                     "'Note intervistatore', 'Data intervista'"]
 
 
 @pytest.mark.parametrize("name", sorted(make_exports.EXPORTS))
