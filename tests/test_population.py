@@ -74,3 +74,14 @@ def test_the_committed_frame_weights_a_survey_with_a_large_firm():
     survey = derived.analysis_frame(raw)
     ps = inference.poststrat_weights(survey, frame)
     assert np.isfinite(ps.weights).all() and (ps.weights > 0).all()
+
+
+def test_sampled_classes_without_a_count_are_named_at_validation():
+    frame = population.population_frame(ROOT / population.FRAME)
+    raw = synthetic.generate(seed=3)
+    assert population.uncounted_classes(raw, frame) == []
+    raw.loc[raw.index[:2], "employees"] = [458, 300]
+    raw.loc[raw.index[:2], "district"] = "santa_croce_tanning"
+    assert population.uncounted_classes(raw, frame) == [
+        "2 firm(s) of size class large in santa_croce_tanning: the population frame has no count for this class, "
+        "so they are weighted with the adjacent size class"]

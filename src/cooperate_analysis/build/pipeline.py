@@ -23,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
 
-from ..data import dataset
+from ..data import dataset, population
 from ..data.io import atomic_write_text, check_survey_path, sha256_file
 from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs
 
@@ -81,6 +81,8 @@ def data_step(source: Path, env_key: str, before_write=None, mapping: Path | Non
         print(note)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
+    for note in population.uncounted_classes(dataset.load_processed()[0], population.population_frame()):
+        print(f"note   {note}")
     return meta
 
 

@@ -35,3 +35,23 @@ def population_frame(path: str | Path = FRAME) -> pd.DataFrame:
         raise ValueError(f"{path}: rows {rows}: district and size_class must be codebook codes, unique, "
                          "with N >= 0 or empty (no count)")
     return frame
+
+
+def uncounted_classes(survey: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
+    """Sentences naming the sampled district x size classes that the frame gives no count for
+    (their firms are weighted with the adjacent class); empty when every sampled class is counted."""
+    from .codebook import load_codebook
+
+    cb = load_codebook()
+    bins = [spec["min"] for spec in cb.size_classes.values()] + [float("inf")]
+    classes = pd.cut(survey["employees"].astype("float64"), bins=bins, right=False, labels=list(cb.size_classes))
+    sampled = pd.DataFrame({"district": survey["district"].astype(str), "size_class": classes.astype(str)})
+    counts = sampled.value_counts().rename("n").reset_index()
+    known = frame.set_index(["district", "size_class"])["N"]
+    notes = []
+    for row in counts.itertuples():
+        N = known.get((row.district, row.size_class))
+        if N is None or pd.isna(N) or N == 0:
+            notes.append(f"{row.n} firm(s) of size class {row.size_class} in {row.district}: the population frame "
+                         "has no count for this class, so they are weighted with the adjacent size class")
+    return sorted(notes)
