@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,24 @@ def default_build(tmp_path_factory, worker_id) -> Path:
                 mp.chdir(project)
                 assert pipeline.build(jobs=3) == 0
     return project
+
+
+MAKE_VARIABLES = ("COOPERATE_DATA", "COOPERATE_JOBS", "COOPERATE_MAPPING", "DATA", "JOBS", "MAPPING")
+
+
+@pytest.fixture
+def make_project(tmp_path) -> Path:
+    """The Makefile with an installed-looking environment whose python only records what it was
+    given: its arguments and the variables in MAKE_VARIABLES, written to called.json."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    for name in ("requirements.lock", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    venv = tmp_path / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    recorder = venv / "python"
+    recorder.write_text(f"#!{sys.executable}\nimport json, os, sys\n"
+                        f"json.dump({{'argv': sys.argv[1:], 'env': {{k: os.environ.get(k) for k in {MAKE_VARIABLES!r}}}}},"
+                        " open('called.json', 'w'))\n")
+    recorder.chmod(0o755)
+    (tmp_path / ".venv" / ".installed").touch()
+    return tmp_path
