@@ -81,8 +81,12 @@ def data_step(source: Path, env_key: str, before_write=None, mapping: Path | Non
         print(note)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
-    for note in population.uncounted_classes(dataset.load_processed()[0], population.population_frame()):
-        print(f"note   {note}")
+    if dataset.PROCESSED.is_file() and population.FRAME.is_file():
+        import pandas as pd
+
+        firms = pd.read_parquet(dataset.PROCESSED, columns=["district", "employees"])
+        for note in population.uncounted_classes(firms, population.population_frame()):
+            print(f"note   {note}")
     return meta
 
 
