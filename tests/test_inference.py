@@ -442,6 +442,17 @@ def test_power_table_mde_has_the_requested_power():
         power_table(9, 8)
 
 
+def test_power_table_at_small_df_solves_or_fails_never_returns_zero():
+    """statsmodels' solve_power returned its start (f2 = 5e-6, "r = 0.00") at n = 9 without a warning."""
+    for n in (9, 12, 15):
+        row = power_table(n, 4).iloc[0]
+        assert row["mde_r"] > 0.6
+        back = power_table(n, 4, r=(row["mde_r"],)).iloc[0, 4]
+        assert back == pytest.approx(0.8, abs=1e-6)
+    with pytest.raises(ValueError, match="not computable"):
+        power_table(200, 4, power=1.0)  # no effect size reaches it
+
+
 def test_rubin_between_variance_of_identical_estimates_is_exactly_zero_on_any_machine():
     """0.7 has no exact binary form: var() of three copies can give 1e-32 and a finite, huge df."""
     q = np.full((3, 2), 0.7)

@@ -91,6 +91,31 @@ def test_longley_matches_nist_certified_values_and_published_hc3():
     assert set(robust["outcome"]) == {"TOTEMP"}
 
 
+def test_hc3_inference_uses_t_with_n_minus_k_df_as_r_coeftest_and_stata():
+    """Small-sample reference (issue 14): p and CI from t(n - k) with the HC3 SE, computed by hand
+    with numpy and scipy.stats.t (HC3 meat e^2 / (1 - h)^2), and equal to statsmodels with use_t."""
+    df = simulate(14, {"a": 0.7}, seed=3)  # n = 14, k = 3: 11 residual df, where t and normal differ
+    got = by_term(ols_hc3(df, "y", "x", ["z"])).loc["x"]
+    X = np.column_stack([np.ones(len(df)), df["x"], df["z"]])
+    y = df["y"].to_numpy()
+    bread = np.linalg.inv(X.T @ X)
+    beta = bread @ X.T @ y
+    e = y - X @ beta
+    h = np.einsum("ij,jk,ik->i", X, bread, X)
+    cov = bread @ (X.T * (e ** 2 / (1 - h) ** 2)) @ X @ bread
+    se, dof = np.sqrt(cov[1, 1]), len(df) - 3
+    assert got["std_error"] == pytest.approx(se, rel=1e-10)
+    assert got["p_value"] == pytest.approx(2 * stats.t.sf(abs(beta[1] / se), dof), rel=1e-10)
+    q = stats.t.ppf(0.975, dof)
+    assert got["ci_low"] == pytest.approx(beta[1] - q * se, rel=1e-10)
+    assert got["ci_high"] == pytest.approx(beta[1] + q * se, rel=1e-10)
+    assert got["p_value"] > 2 * stats.norm.sf(abs(beta[1] / se))  # the normal was too liberal
+    library = sm.OLS(y, X).fit(cov_type="HC3", use_t=True)
+    assert got["p_value"] == pytest.approx(library.pvalues[1], rel=1e-10)
+    weighted = by_term(ols_hc3(df.assign(w=np.linspace(0.5, 2, len(df))), "y", "x", ["z"], weights="w")).loc["x"]
+    assert weighted["p_value"] == pytest.approx(2 * stats.t.sf(abs(weighted["statistic"]), dof), rel=1e-10)
+
+
 def simulate(n, slopes, seed, heteroskedastic=True):
     rng = np.random.default_rng(seed)
     groups = np.array(list(slopes))[rng.integers(0, len(slopes), n)]

@@ -52,11 +52,37 @@ def test_reading_counts_holm_survivors_and_flags_sign_changes():
             for i, s in enumerate(["score_innovation", "score_market"])}
     same = {s: {"complete": {"estimate": 0.5}, "weighted": {"estimate": 0.2}, "mice": {"estimate": 0.4}} for s in fits}
     text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
-    assert "1 of 3 remain below 0.05" in text and "signs of the three coefficients are the same" in text
+    assert "1 of 2 remain below 0.05" in text and "signs of the three coefficients are the same" in text
     flipped = same | {"score_market": {"complete": {"estimate": 0.5}, "weighted": {"estimate": -0.1},
                                        "mice": {"estimate": 0.4}}}
     text = narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
-    assert "2 su 3" in text and "cambia per performance di mercato" in text
+    assert "2 su 2" in text and "cambia per performance di mercato" in text
+
+
+def test_reading_derives_what_the_sample_can_detect_from_the_minimum_detectable_effect():
+    """No fixed 'only fairly strong associations' sentence: it follows the MDE (issue 14)."""
+    fits = {"score_innovation": ols(frame(1.0), "score_innovation", "csr_overall")}
+    small = narrative.reading(fits, "csr_overall", False, "en", mde_r=0.53)
+    large = narrative.reading(fits, "csr_overall", False, "en", mde_r=0.142)
+    assert "at least 0.53" in small and "only strong associations" in small
+    assert "at least 0.14" in large and "weak ones (r around .1) would often be missed" in large
+    assert "only" not in large.split("at least")[1]
+    assert "could not be computed" in narrative.reading(fits, "csr_overall", False, "en", mde_r=None)
+    assert "almeno 0,53" in narrative.reading(fits, "csr_overall", False, "it", mde_r=0.53)
+    partial = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01], missing=["score_market"])
+    assert "1 of 1 remain" in partial and "regression on market performance cannot be estimated" in partial
+    assert "None of the three regressions" in narrative.reading({}, "csr_overall", False, "en")
+
+
+def test_notes_state_why_an_analysis_is_not_estimable_in_both_languages():
+    from cooperate_analysis.stats import estimability
+
+    few = frame(1.0).head(7).assign(k1=1.0, k2=2.0, k3=3.0)
+    checks = {"score_innovation": estimability.regression(few, "score_innovation", "csr_overall", ["log_employees"])}
+    en, it = (narrative.notes(checks, lang) for lang in ("en", "it"))
+    assert "Score: Innovation performance: not estimable with these data: 7 firms for 3 coefficients" in en
+    assert "Punteggio: Performance di innovazione: non stimabile con questi dati: 7 imprese per 3 coefficienti" in it
+    assert narrative.notes({"score_innovation": estimability.Check()}, "en") == ""
 
 
 def test_measurement_reading_follows_fit_indices_and_harman_share():
@@ -137,10 +163,25 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
                                                 "observed": [0.2, 0.5, 3.0], "null_median": [0, 0.03, 0],
                                                 "p_value": [0.01, 0.2, 0.02]}), n_specs=2, n_boot=100)
     assert tables.spec_joint_rows(joint, "en")["p"].tolist() == [0.01, 0.2, 0.02]
-    text = narrative.speccurve(curve, joint, 30, synthetic=True, lang="en")
-    assert "median standardized estimate is +0.20" in text and "25% of" in text and "differs from" in text
+    from cooperate_analysis.stats import estimability
+
+    curve = curve.assign(outcome=["score_innovation", "out_reputation", "score_innovation", "out_reputation"])
+    joints = {"innovation": joint, "intangible": estimability.joint(curve[curve["outcome"] == "out_reputation"]
+                                                                   .assign(estimate=np.nan))}
+    by_family = tables.spec_joint_rows(joints, "en")
+    assert by_family["Outcome family"].unique().tolist() == ["Innovation performance"]
+    assert by_family["Specifications tested"].tolist() == [2, 2, 2]
+    text = narrative.speccurve(curve, joints, 30, synthetic=True, lang="en")
+    assert "Of 4 specifications, 3 could be estimated" in text
+    assert "Innovation performance: across 2 estimable specifications the median standardized estimate is +0.10" in text
+    assert "differs from" in text and "for innovation performance only" not in text
+    assert "the joint test is not estimable" in text and "every outcome family" in text
     joint.table["p_value"] = [0.4, 0.3, 0.5]
-    assert "cannot be told apart" in narrative.speccurve(curve, joint, 30, synthetic=False, lang="en")
+    assert "cannot be told apart" in narrative.speccurve(curve, joints, 30, synthetic=False, lang="en")
+    assert "In no outcome family" in narrative.speccurve(curve, joints, 30, synthetic=False, lang="en")
+    none = curve.assign(estimate=np.nan, p_value=np.nan)
+    text = narrative.speccurve(none, {f: estimability.joint(none) for f in ("innovation", "intangible")}, 9, False)
+    assert "no specification could be estimated" in text and "p =" not in text and "nan" not in text
 
 
 def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_language():

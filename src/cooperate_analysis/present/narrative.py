@@ -14,10 +14,20 @@ TEXT = {
         "lead": "Holding firm size, export share and firm age fixed, ",
         "limits": "These are associations in one cross-section of self-reported answers from {n} firms: they do not "
                   "show that CSR causes competitiveness (better-performing firms may afford more CSR, and the same "
-                  "respondent answers both blocks). With this sample only fairly strong associations can be "
-                  "detected (see the power table).",
+                  "respondent answers both blocks).",
+        "power": " With this sample an association is detected with 80% probability only if its partial correlation "
+                 "is at least {mde:.2f} (see the power table), {qual}.",
+        "qual": {"strong": "so only strong associations can be detected (r of .5 or more in Cohen's terms)",
+                 "moderate": "so only moderate to strong associations can be detected and weak ones (r around .1) "
+                             "would usually be missed",
+                 "weak_missed": "so moderate associations can be detected but weak ones (r around .1) would often be "
+                                "missed",
+                 "weak": "so weak associations (r around .1) can be detected as well"},
+        "no_power": " The power of these tests could not be computed with so few firms.",
+        "none": "None of the three regressions can be estimated with these data (see the reasons above).",
+        "partial": " The regression on {scales} cannot be estimated with these data.",
         "synthetic": " The data are synthetic: the numbers illustrate the method, not the real district.",
-        "holm": " After Holm's adjustment for the three confirmatory tests, {k} of 3 remain below 0.05.",
+        "holm": " After Holm's adjustment for the {m} confirmatory tests, {k} of {m} remain below 0.05.",
         "robust_same": " The signs of the three coefficients are the same with post-stratification weights and after "
                        "multiple imputation of the missing answers.",
         "robust_diff": " The sign of the coefficient changes for {scales} with post-stratification weights or after "
@@ -33,10 +43,20 @@ TEXT = {
         "lead": "A parità di dimensione, quota di export ed età dell'impresa, ",
         "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate di {n} imprese: non mostrano "
                   "che la RSI causi competitività (le imprese più competitive possono permettersi più RSI, e lo stesso "
-                  "rispondente risponde a entrambi i blocchi). Con questo campione si possono rilevare solo "
-                  "associazioni piuttosto forti (si veda la tabella della potenza).",
+                  "rispondente risponde a entrambi i blocchi).",
+        "power": " Con questo campione un'associazione è rilevata con probabilità dell'80% solo se la sua correlazione "
+                 "parziale è almeno {mde:.2f} (si veda la tabella della potenza), {qual}.",
+        "qual": {"strong": "quindi si possono rilevare solo associazioni forti (r pari o superiore a 0,5 secondo Cohen)",
+                 "moderate": "quindi si possono rilevare solo associazioni da moderate a forti, e quelle deboli (r "
+                             "intorno a 0,1) sfuggirebbero quasi sempre",
+                 "weak_missed": "quindi si possono rilevare associazioni moderate, ma quelle deboli (r intorno a 0,1) "
+                                "sfuggirebbero spesso",
+                 "weak": "quindi si possono rilevare anche associazioni deboli (r intorno a 0,1)"},
+        "no_power": " La potenza di questi test non si può calcolare con così poche imprese.",
+        "none": "Nessuna delle tre regressioni è stimabile con questi dati (si vedano i motivi sopra).",
+        "partial": " La regressione sulla {scales} non è stimabile con questi dati.",
         "synthetic": " I dati sono sintetici: i numeri illustrano il metodo, non il distretto reale.",
-        "holm": " Dopo la correzione di Holm per i tre test di conferma, {k} su 3 restano sotto 0,05.",
+        "holm": " Dopo la correzione di Holm per i {m} test di conferma, {k} su {m} restano sotto 0,05.",
         "robust_same": " I segni dei tre coefficienti restano gli stessi con i pesi di post-stratificazione e dopo "
                        "l'imputazione multipla delle risposte mancanti.",
         "robust_diff": " Il segno del coefficiente cambia per {scales} con i pesi di post-stratificazione o dopo "
@@ -45,13 +65,29 @@ TEXT = {
 }
 
 
-def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=None, robust: dict | None = None) -> str:
+def power_sentence(mde_r: float | None, lang: str = "en") -> str:
+    """What the sample can detect, from its minimum detectable partial r at 80% power (None: not
+    computable). Cohen's benchmarks: r = .1 weak, .3 moderate, .5 strong."""
+    t = TEXT[lang]
+    if mde_r is None or not mde_r == mde_r:
+        return t["no_power"]
+    qual = "strong" if mde_r >= 0.5 else "moderate" if mde_r > 0.3 else "weak_missed" if mde_r > 0.1 else "weak"
+    text = t["power"].format(mde=mde_r, qual=t["qual"][qual])
+    return text.replace(f"{mde_r:.2f}", f"{mde_r:.2f}".replace(".", ",")) if lang == "it" else text
+
+
+def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=None, robust: dict | None = None,
+            mde_r: float | None = None, missing: list[str] | tuple[str, ...] = ()) -> str:
     """One paragraph: direction and interval of each scale's coefficient, how many survive Holm's
     adjustment (`p_holm`, by outcome), whether the signs hold under the alternative estimators
-    (`robust[outcome][method]` rows with an estimate), then the limits."""
-    n = max(fit.n for fit in fits.values())
+    (`robust[outcome][method]` rows with an estimate), then the limits and what the sample can detect
+    (`power_sentence` of `mde_r`). `fits` holds the estimable regressions; `missing` names the
+    outcomes that could not be estimated."""
     cb = load_codebook()
     t = TEXT[lang]
+    if not fits:
+        return t["none"] + (t["synthetic"] if synthetic else "")
+    n = max(fit.n for fit in fits.values())
     parts = []
     for outcome, fit in fits.items():
         row = fit.term(term)
@@ -59,14 +95,36 @@ def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=Non
         scale = cb.label(outcome.removeprefix("score_"), lang).lower()
         parts.append(t[kind].format(scale=scale, est=row["estimate"], lo=row["ci_low"], hi=row["ci_high"]))
     body = t["lead"] + "; ".join(parts) + "."
+    if missing:
+        body += t["partial"].format(scales=", ".join(cb.label(o.removeprefix("score_"), lang).lower() for o in missing))
     if p_holm is not None:
-        body += t["holm"].format(k=int(sum(p < 0.05 for p in p_holm)))
+        body += t["holm"].format(k=int(sum(p < 0.05 for p in p_holm)), m=len(p_holm))
     if robust is not None:
         flipped = [cb.label(o.removeprefix("score_"), lang).lower() for o, by_method in robust.items()
                    if len({est["estimate"] > 0 for est in by_method.values()}) > 1]
         body += t["robust_diff"].format(scales=", ".join(flipped)) if flipped else t["robust_same"]
-    body += " " + t["limits"].format(n=n)
+    body += " " + t["limits"].format(n=n) + power_sentence(mde_r, lang)
     return body + (t["synthetic"] if synthetic else "")
+
+
+def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str:
+    """Why some analyses of a section could not be run, and their cautions: one sentence per
+    analysis, named by its variable's label ('Score: Innovation performance: not estimable with these
+    data: ...'), then `diagnostics` (`estimability.Diagnostics.note`). '' when there is nothing to say."""
+    from ..data.derived import label
+
+    cb = cb or load_codebook()
+    parts = []
+    for name, check in checks.items():
+        head = label(name, lang, cb) if name else ""
+        if not check.ok:
+            text = check.text(lang)
+            parts.append(f"{head}: {text[0].lower()}{text[1:]}" if head else text)
+        for reason in check.caution:
+            parts.append(f"{head}: {reason.text(lang)}." if head else f"{reason.text(lang)}.")
+    if diagnostics:
+        parts.append(diagnostics)
+    return " ".join(parts)
 
 
 MEASUREMENT = {
@@ -132,36 +190,80 @@ def measurement(cfa, harman, lang: str = "en", cb=None) -> str:
 
 
 SPECCURVE = {
-    "en": {"lead": "Across {k:,} specifications, the median standardized estimate is {median:+.2f}; {pos:.0f}% of "
-                   "the specifications find a significant positive association and {neg:.0f}% a significant negative "
-                   "one. ",
-           "joint": "Tested jointly on the {k:,} linear specifications by bootstrapping under the null (n = {boot} "
-                    "draws), the curve {verdict} (p = {p:.3f} for the median, {p_share:.3f} for the share "
+    "en": {"lead": "Of {k:,} specifications, {e:,} could be estimated. ",
+           "family": "{family}: across {k:,} estimable specifications the median standardized estimate is {median:+.2f}; "
+                     "{pos:.0f}% find a significant positive association and {neg:.0f}% a significant negative one",
+           "joint": "; tested jointly on its {k:,} estimable linear specifications by bootstrapping under the null "
+                    "(n = {boot} draws), the curve {verdict} (p {p} for the median, {p_share} for the share "
                     "significant). ",
+           "no_joint": "; the joint test is not estimable ({reason}). ",
+           "no_specs": "{family}: no specification could be estimated. ",
            "differs": "differs from what chance alone would produce",
            "same": "cannot be told apart from what chance alone would produce",
+           "overall_some": "The association is distinguishable from chance for {families} only. ",
+           "overall_all": "The association is distinguishable from chance in every outcome family. ",
+           "overall_none": "In no outcome family is the association distinguishable from chance. ",
            "limits": "Specifications are not independent replications: they re-analyse the same {n} firms."},
-    "it": {"lead": "Su {k} specificazioni, la stima standardizzata mediana è {median:+.2f}; il {pos:.0f}% delle "
-                   "specificazioni trova un'associazione positiva significativa e il {neg:.0f}% una negativa "
-                   "significativa. ",
-           "joint": "Verificata congiuntamente sulle {k} specificazioni lineari con un bootstrap sotto l'ipotesi "
-                    "nulla (n = {boot} estrazioni), la curva {verdict} (p = {p:.3f} per la mediana, {p_share:.3f} per "
+    "it": {"lead": "Delle {k} specificazioni, {e} sono stimabili. ",
+           "family": "{family}: sulle {k} specificazioni stimabili la stima standardizzata mediana è {median:+.2f}; il "
+                     "{pos:.0f}% trova un'associazione positiva significativa e il {neg:.0f}% una negativa significativa",
+           "joint": "; verificata congiuntamente sulle sue {k} specificazioni lineari stimabili con un bootstrap sotto "
+                    "l'ipotesi nulla (n = {boot} estrazioni), la curva {verdict} (p {p} per la mediana, {p_share} per "
                     "la quota significativa). ",
+           "no_joint": "; il test congiunto non è stimabile ({reason}). ",
+           "no_specs": "{family}: nessuna specificazione è stimabile. ",
            "differs": "si discosta da ciò che produrrebbe il solo caso",
            "same": "non si distingue da ciò che produrrebbe il solo caso",
+           "overall_some": "L'associazione si distingue dal caso solo per {families}. ",
+           "overall_all": "L'associazione si distingue dal caso in tutte le famiglie di esiti. ",
+           "overall_none": "In nessuna famiglia di esiti l'associazione si distingue dal caso. ",
            "limits": "Le specificazioni non sono repliche indipendenti: rianalizzano le stesse {n} imprese."},
 }
 
 
-def speccurve(curve, joint, n_firms: int, synthetic: bool, lang: str = "en") -> str:
-    """One paragraph on a specification curve and its joint test (`speccurve.JointTest`)."""
+def _p_text(p: float, n_boot: int, lang: str) -> str:
+    """'= 0.123', or '< 1/n_boot' when no null draw was as extreme (p = 0 means p < 1 / n_boot)."""
+    text = f"< {1 / n_boot:.3f}" if p == 0 else f"= {p:.3f}"
+    return text.replace(".", ",") if lang == "it" else text
+
+
+def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None) -> str:
+    """One paragraph on a specification curve read per outcome family (`speccurve.outcome_family`):
+    each family's estimable specifications, median and shares significant, and its joint test
+    (`joints[family]`: a `speccurve.JointTest`, or an `estimability.Check` saying why not), then
+    which families differ from chance. Every sentence comes from the numbers."""
+    from ..stats.speccurve import outcome_family
+
+    cb = cb or load_codebook()
     t = SPECCURVE[lang]
     summary = curve_summary(curve)
-    p_joint = joint.table.set_index("statistic")["p_value"]
-    text = t["lead"].format(k=summary["specs"], median=summary["median"], pos=summary["positive"],
-                            neg=summary["negative"])
-    verdict = "differs" if min(p_joint["median"], p_joint["share_significant"]) < 0.05 else "same"
-    text += t["joint"].format(k=joint.n_specs, boot=joint.n_boot, verdict=t[verdict], p=p_joint["median"],
-                              p_share=p_joint["share_significant"])
+    text = t["lead"].format(k=summary["specs"], e=summary["estimable"])
+    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
+    differs, tested = [], []
+    for family, joint in joints.items():
+        part = curve[family_of == family]
+        name = cb.label(family, lang)
+        if not part["estimate"].notna().any():
+            text += t["no_specs"].format(family=name)
+            continue
+        fs = curve_summary(part[part["estimate"].notna()])
+        text += t["family"].format(family=name, k=fs["specs"], median=fs["median"], pos=fs["positive"],
+                                   neg=fs["negative"])
+        if not hasattr(joint, "table"):
+            text += t["no_joint"].format(reason=joint.text(lang).rstrip("."))
+            continue
+        p_joint = joint.table.set_index("statistic")["p_value"]
+        verdict = "differs" if min(p_joint["median"], p_joint["share_significant"]) < 0.05 else "same"
+        tested.append(name)
+        if verdict == "differs":
+            differs.append(name.lower())
+        text += t["joint"].format(k=joint.n_specs, boot=joint.n_boot, verdict=t[verdict],
+                                  p=_p_text(p_joint["median"], joint.n_boot, lang),
+                                  p_share=_p_text(p_joint["share_significant"], joint.n_boot, lang))
+    if tested:
+        text += (t["overall_all"] if len(differs) == len(tested) else t["overall_none"] if not differs
+                 else t["overall_some"].format(families=", ".join(differs)))
     text += t["limits"].format(n=n_firms)
+    if lang == "it":
+        text = text.replace(f"{summary['specs']:,}", f"{summary['specs']:,}".replace(",", "."))
     return text + (TEXT[lang]["synthetic"] if synthetic else "")

@@ -299,7 +299,8 @@ def ordered_rows(items: pd.DataFrame, lang: str = "en", cb: Codebook | None = No
     cb = cb or load_codebook()
     h, m = STAT_HEADERS[lang], MODEL_HEADERS[lang]
     q, scale = 1.959963984540054, 100 * step
-    low, high = items["lowest"].dropna().iloc[0], items["highest"].dropna().iloc[0]
+    ends = items[["lowest", "highest"]].dropna()
+    low, high = ends.iloc[0] if len(ends) else ("worse", "better")
     step_text = f"{step:g}".replace(".", "," if lang == "it" else ".")
     ame = {end: [_interval(scale * e, scale * (e - q * se), scale * (e + q * se), 1)
                  for e, se in zip(items[f"ame_{end}"], items[f"ame_{end}_se"])] for end in ("lowest", "highest")}
@@ -348,13 +349,13 @@ SPEC_HEADERS = {
            "family": "Model family", "all": "All", "linear": "Linear (OLS / LPM)", "logit": "Logit",
            "statistic": "Statistic", "observed": "Observed", "null_median": "Median under the null",
            "median_stat": "Median estimate", "share_significant": "Share significant, dominant sign",
-           "stouffer_z": "Stouffer's Z"},
+           "stouffer_z": "Stouffer's Z", "outcome_family": "Outcome family", "tested": "Specifications tested"},
     "it": {"choice": "Scelta", "option": "Opzione", "specs": "Specificazioni", "estimable": "Stimabili",
            "median": "Stima mediana", "positive": "Significative, positive (%)", "negative": "Significative, negative (%)",
            "family": "Famiglia di modelli", "all": "Tutte", "linear": "Lineari (OLS / LPM)", "logit": "Logit",
            "statistic": "Statistica", "observed": "Osservata", "null_median": "Mediana sotto l'ipotesi nulla",
            "median_stat": "Stima mediana", "share_significant": "Quota significativa, segno dominante",
-           "stouffer_z": "Z di Stouffer"},
+           "stouffer_z": "Z di Stouffer", "outcome_family": "Famiglia di esiti", "tested": "Specificazioni verificate"},
 }
 
 
@@ -390,10 +391,18 @@ def spec_by_choice(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = 
     return pd.DataFrame(rows)
 
 
-def spec_joint_rows(joint, lang: str = "en") -> pd.DataFrame:
-    """`speccurve.JointTest.table` labelled: observed statistic, its median under the null, p."""
+def spec_joint_rows(joint, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """`speccurve.JointTest.table` labelled: observed statistic, its median under the null, p. With a
+    dict {outcome family: JointTest or estimability.Check}, one block per family that could be
+    tested, with the family and the number of estimable linear specifications tested."""
     h = SPEC_HEADERS[lang]
     names = {"median": h["median_stat"], "share_significant": h["share_significant"], "stouffer_z": h["stouffer_z"]}
+    if isinstance(joint, dict):
+        cb = cb or load_codebook()
+        parts = [spec_joint_rows(test, lang).assign(**{h["tested"]: test.n_specs})
+                 .pipe(lambda t, f=family: pd.concat([pd.Series(cb.label(f, lang), index=t.index, name=h["outcome_family"]), t], axis=1))
+                 for family, test in joint.items() if hasattr(test, "table")]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[h["outcome_family"]])
     t = joint.table
     return pd.DataFrame({h["statistic"]: t["statistic"].map(names), h["observed"]: t["observed"],
                          h["null_median"]: t["null_median"], "p": t["p_value"]})

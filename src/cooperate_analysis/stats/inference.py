@@ -453,6 +453,8 @@ def power_table(n: int | Mapping[str, int], n_regressors: int | Mapping[str, int
     df_num = 1, df_denom = n - n_regressors - 1, effect f2 = r^2 / (1 - r^2) with r a partial
     correlation (noncentrality f2 (df_denom + 2), as R pwr.f2.test). Columns: group, n,
     n_regressors, df_denom, power_r<r> for each r, mde_f2, mde_r (partial r with the given power).
+    The minimum detectable effect is solved by bracketing and checked (`_solve_f2`): a computation
+    that fails raises ValueError, it never returns a number (check `estimability.power` first).
     """
     sizes = n if isinstance(n, Mapping) else {"all": n}
     k = dict(n_regressors) if isinstance(n_regressors, Mapping) else dict.fromkeys(sizes, n_regressors)
@@ -465,10 +467,30 @@ def power_table(n: int | Mapping[str, int], n_regressors: int | Mapping[str, int
         for r_ in r:
             row[f"power_r{r_:.2f}"] = float(FTestPowerF2().power(
                 effect_size=r_ ** 2 / (1 - r_ ** 2), df_num=1, df_denom=df_denom, alpha=alpha))
-        f2 = float(np.squeeze(FTestPowerF2().solve_power(effect_size=None, df_num=1, df_denom=df_denom,
-                                                         alpha=alpha, power=power)))
+        f2 = _solve_f2(df_denom, alpha, power)
         rows.append(row | {"mde_f2": f2, "mde_r": np.sqrt(f2 / (1 + f2))})
     return pd.DataFrame(rows)
+
+
+def _power_f2(f2: float, df_denom: float, alpha: float) -> float:
+    return float(FTestPowerF2().power(effect_size=f2, df_num=1, df_denom=df_denom, alpha=alpha))
+
+
+def _solve_f2(df_denom: float, alpha: float, power: float) -> float:
+    """The f2 at which the one-coefficient F test has `power`, by bracketing (brentq on power(f2),
+    increasing in f2) and checked. statsmodels' `solve_power` can return its start value without
+    converging and without a warning at small df (f2 = 5e-6, "r = 0.00", at n = 9): a result that
+    does not give the requested power is an error, never a number."""
+    from scipy.optimize import brentq
+
+    low, high = -20.0, 8.0  # log10 f2: r from 1e-10 to 0.99999999
+    if not _power_f2(10 ** low, df_denom, alpha) < power < _power_f2(10 ** high, df_denom, alpha):
+        raise ValueError(f"power: no effect size gives power {power} with {df_denom} residual df (not computable)")
+    f2 = 10 ** brentq(lambda e: _power_f2(10 ** e, df_denom, alpha) - power, low, high, xtol=1e-13, maxiter=500)
+    if abs(_power_f2(f2, df_denom, alpha) - power) > 1e-6:
+        raise ValueError(f"power: the minimum detectable effect with {df_denom} residual df did not converge "
+                         "(not computable)")
+    return float(f2)
 
 
 def required_n(r: float | Sequence[float], n_regressors: int, alpha: float = 0.05,
@@ -483,6 +505,8 @@ def required_n(r: float | Sequence[float], n_regressors: int, alpha: float = 0.0
         f2 = r_ ** 2 / (1 - r_ ** 2)
         df_denom = float(np.squeeze(FTestPowerF2().solve_power(effect_size=f2, df_num=1, df_denom=None,
                                                                alpha=alpha, power=power)))
+        if not np.isfinite(df_denom) or abs(_power_f2(f2, df_denom, alpha) - power) > 1e-4:
+            raise ValueError(f"required_n: no sample size found for r = {r_} (not computable)")
         n_exact = df_denom + n_regressors + 1
         rows.append({"r": float(r_), "f2": f2, "df_denom": df_denom, "n_exact": n_exact,
                      "n": int(np.ceil(n_exact))})

@@ -16,7 +16,10 @@ Library first (methods.md §2-3):
   closed-form solution, without the Nelder-Mead search that cannot move from it): an association
   (sensitivity analysis), not a causal effect.
 - `robustness`: one coefficient complete-case, weighted and after multiple imputation.
-Inference on coefficients uses the normal reference (statsmodels' default for robust covariances).
+Inference on OLS / WLS coefficients uses t with the residual df n - k, as R's
+coeftest(vcovHC(type = "HC3")) and Stata's regress, vce(hc3) do (statsmodels' default for robust
+covariances is the normal, which is too liberal in small samples); likelihood-based models (ordered
+logit, its marginal effects, IPW / AIPW) use the normal reference.
 Variable names are kept raw; labels belong to the codebook.
 """
 from __future__ import annotations
@@ -45,7 +48,7 @@ from statsmodels.treatment.treatment_effects import (
     TreatmentEffectResults,
 )
 
-from . import ordinal
+from . import estimability, ordinal
 from .inference import mice_ols, numeric_frame
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
@@ -70,11 +73,13 @@ def _rhs(exposure: str, controls: list[str], fixed_effects: list[str]) -> str:
     return " + ".join([exposure, *controls, *fixed_effects])  # categorical columns (`_complete`) enter as dummies
 
 
-def _normal_table(terms, estimate, std_error) -> pd.DataFrame:
+def _normal_table(terms, estimate, std_error, df: float | None = None) -> pd.DataFrame:
+    """Wald table with the normal reference, or t with `df` degrees of freedom when given."""
     estimate, std_error = np.asarray(estimate, float), np.asarray(std_error, float)
-    z, q = estimate / std_error, stats.norm.ppf(0.975)
+    ref = stats.norm if df is None else stats.t(df)
+    z, q = estimate / std_error, ref.ppf(0.975)
     return pd.DataFrame({"term": list(terms), "estimate": estimate, "std_error": std_error, "statistic": z,
-                         "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": estimate - q * std_error,
+                         "p_value": 2 * ref.sf(np.abs(z)), "ci_low": estimate - q * std_error,
                          "ci_high": estimate + q * std_error})
 
 
@@ -92,7 +97,9 @@ def ols_hc3(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] |
 
     With `weights` (a column of sampling weights): WLS point estimates with an HC1 sandwich
     covariance, as Stata's pweights; not inverse-variance weights, so WLS default SEs are not used.
-    `cov_type` overrides HC3/HC1 (e.g. "nonrobust" to compare with classical results).
+    `cov_type` overrides HC3/HC1 (e.g. "nonrobust" to compare with classical results). p-values and
+    95% intervals use t with n - k degrees of freedom (k coefficients), as R's
+    coeftest(fit, vcovHC(fit, type = "HC3")) and Stata's `regress, vce(hc3)`.
     Returns one row per term: model, outcome, term, estimate, std_error, statistic, p_value, ci_low,
     ci_high, n, r2, adj_r2, cov_type (the fit statistics repeat on every row).
     """
@@ -100,9 +107,10 @@ def ols_hc3(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] |
     data = _complete(df, [outcome, exposure, *controls] + _as_list(weights), fes)
     formula = f"{outcome} ~ {_rhs(exposure, controls, fes)}"
     if weights:
-        result, model = smf.wls(formula, data, weights=data[weights]).fit(cov_type=cov_type or "HC1"), "WLS"
+        result = smf.wls(formula, data, weights=data[weights]).fit(cov_type=cov_type or "HC1", use_t=True)
+        model = "WLS"
     else:
-        result, model = smf.ols(formula, data).fit(cov_type=cov_type or "HC3"), "OLS"
+        result, model = smf.ols(formula, data).fit(cov_type=cov_type or "HC3", use_t=True), "OLS"
     table = _tidy(result)
     table.insert(0, "outcome", outcome)
     table.insert(0, "model", model)
@@ -352,17 +360,22 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
     Columns (`ITEM_COLUMNS`): the exposure's log-odds slope (estimate, std_error, p_value); its
     average marginal effects on the probability of the lowest and highest categories (with the
     category names); the Brant p-value for the exposure and the omnibus one; n; and `note`, which
-    says why a model or test could not be estimated (no convergence, separation), leaving NaN.
+    says why a model or test could not be estimated (`estimability.ordered` before fitting: fewer
+    than two categories or too few firms per parameter; then no convergence, separation), leaving NaN.
     """
     controls, fes = _as_list(controls), _as_list(fixed_effects)
     rows = []
     for item in items:
         row = dict.fromkeys(ITEM_COLUMNS, np.nan) | {"outcome": item, "note": ""}
+        check = estimability.ordered(df, item, exposure, controls, fes)
+        if not check:
+            rows.append(row | {"note": f"ordered logit {check.record_value()}"})
+            continue
         model = _ordered_model(df, item, exposure, controls, fes)
         try:
             result = _fit_ordered(model)  # one fit for the slope and the AMEs
-        except (RuntimeError, np.linalg.LinAlgError) as error:
-            rows.append(row | {"note": f"ordered logit not estimable: {error}"})
+        except (RuntimeError, np.linalg.LinAlgError, ValueError) as error:
+            rows.append(row | {"note": f"ordered logit not estimable: {estimability.scrub(str(error))}"})
             continue
         slope = _ordered_table(model, result, item).set_index("term").loc[exposure]
         ame = _ame_table(model, result, item, exposure)
@@ -410,7 +423,7 @@ def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, contro
     """Pooled OLS `outcome ~ exposure * group + controls` (group as dummies) with HC3 errors.
 
     `slopes`: the exposure slope in each group (main effect plus interaction, SE from the linear
-    combination): model, outcome, term, <group>, estimate, std_error, statistic, p_value, ci_low,
+    combination, t with n - k df as `ols_hc3`): model, outcome, term, <group>, estimate, std_error, statistic, p_value, ci_low,
     ci_high, n. `test`: chi-square Wald test that all exposure x group interactions are zero (equal
     slopes): model, outcome, term, statistic, df, p_value, n. Firm-level HC3, no clustering on group.
     """
@@ -427,7 +440,7 @@ def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, contro
         L[row, names.index(term)] = 1
     t = result.t_test(L)
     label = f"OLS, {group} FE x exposure (HC3)"
-    slopes = _normal_table([exposure] * len(levels), np.ravel(t.effect), np.ravel(t.sd))
+    slopes = _normal_table([exposure] * len(levels), np.ravel(t.effect), np.ravel(t.sd), df=result.df_resid)
     slopes.insert(1, group, levels)
     slopes.insert(0, "outcome", outcome)
     slopes.insert(0, "model", label)

@@ -32,6 +32,7 @@ from ..data.codebook import Codebook, load_codebook
 from ..data.derived import label
 from ..data.population import population_frame
 from . import ordinal
+from .estimability import MIN_RESIDUAL_DF
 from .inference import FastMICEData, poststrat_weights, rubin_pool
 
 DIMENSIONS = ("outcome", "coding", "csr", "controls", "weights", "missing", "model")
@@ -91,6 +92,17 @@ def outcome_variables(cb: Codebook | None = None) -> list[str]:
 def csr_measures(cb: Codebook | None = None) -> list[str]:
     cb = cb or load_codebook()
     return ["csr_overall", *(f"csr_{d}" for d in cb.csr_dimensions), "csr_cert_count", "cert_any"]
+
+
+FAMILIES = ("innovation", "intangible", "market")  # outcome families: the codebook's outcome scales
+
+
+def outcome_family(outcome: str, cb: Codebook | None = None) -> str:
+    """The outcome family (scale) of a specification's outcome: `score_<scale>` or an item of it."""
+    cb = cb or load_codebook()
+    if outcome.startswith("score_"):
+        return outcome.removeprefix("score_")
+    return next(scale for scale, items in cb.items_by_scale().items() if outcome in items)
 
 
 def _coherent(outcome: str, coding: str, model: str) -> bool:
@@ -170,8 +182,12 @@ def _prepare(frame: pd.DataFrame, specs: pd.DataFrame, m: int, seed: int,
              population: pd.DataFrame | None) -> _Data:
     columns = analysis_columns()
     observed = frame[columns].astype("float64").to_numpy()
-    completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)] \
-        if (specs["missing"] == "imputed").any() else []
+    completed = []
+    if (specs["missing"] == "imputed").any():
+        try:
+            completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)]
+        except (np.linalg.LinAlgError, ValueError):  # too few firms for the imputation model:
+            completed = [np.full(observed.shape, np.nan)] * m  # the imputed specs are not estimable
     weights = np.ones(len(frame))
     if (specs["weights"] == "poststrat").any():
         population = population_frame() if population is None else population
@@ -227,6 +243,7 @@ class _Block:
     factor: np.ndarray | None = None  # (G * q,): sd(x) / sd(y) on each cell's sample
     n: np.ndarray | None = None  # (G * q,): each cell's sample size
     null_slope: np.ndarray | None = None  # (G * q,): if set, every y is replaced by y* = y - b x
+    n_params: int = 0  # p, coefficients of each fit (constant, CSR measure, controls, dummies)
 
     @property
     def w(self) -> np.ndarray:
@@ -310,7 +327,10 @@ def _block(data: _Data, fits: pd.DataFrame) -> _Block:
             factor.append((_weighted_sd(arrays.X[:, None, :, 1], W, 2) / _weighted_sd(arrays.Y, W, 2)).ravel())
         n.append(masks.sum(axis=2).ravel())
     _, n_firms, p = arrays.X.shape
-    return replace(block, df_complete=float(n_firms - p), factor=np.concatenate(factor), n=np.concatenate(n))
+    factor, n = np.concatenate(factor), np.concatenate(n)
+    # not estimable: outcome or CSR measure constant, or fewer than MIN_RESIDUAL_DF residual df (n - p)
+    factor[~(np.isfinite(factor) & (factor > 0)) | (n - p < MIN_RESIDUAL_DF)] = np.nan
+    return replace(block, df_complete=float(n_firms - p), factor=factor, n=n, n_params=p)
 
 
 def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
@@ -385,19 +405,22 @@ def _ols_batch(block: _Block, arrays: _Arrays, counts: np.ndarray) -> tuple[np.n
     return b.transpose(0, 2, 1).reshape(-1, B), var.transpose(0, 2, 1).reshape(-1, B)
 
 
-def _combine(est: np.ndarray, var: np.ndarray, cells: np.ndarray, df_complete: float) -> dict[str, np.ndarray]:
+def _combine(est: np.ndarray, var: np.ndarray, cells: np.ndarray, df_complete: float,
+             df_t: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Spec-level results (K, B) from fit-level standardized estimates and variances (F, B).
 
-    cells (K, r): the fits of each spec. r = 1: normal reference (robust covariances); r = m:
-    Rubin's rules with Barnard-Rubin df (`inference.rubin_pool`).
+    cells (K, r): the fits of each spec. r = 1: t with `df_t` (K,) degrees of freedom (linear fits:
+    n - p of each spec's sample, as `models.ols_hc3`), or the normal reference when `df_t` is None
+    (logit fits); r = m: Rubin's rules with Barnard-Rubin df (`inference.rubin_pool`).
     """
     q, u = est[cells], var[cells]  # (K, r, B)
     K, r, B = q.shape
     with np.errstate(divide="ignore", invalid="ignore"):
         if r == 1:
             se = np.sqrt(u[:, 0])
-            half = stats.norm.ppf(0.5 + LEVEL / 2) * se
-            return {"estimate": q[:, 0], "std_error": se, "p_value": 2 * stats.norm.sf(np.abs(q[:, 0] / se)),
+            ref = stats.norm if df_t is None else stats.t(np.where(df_t >= 1, df_t, np.nan)[:, None])
+            half = ref.ppf(0.5 + LEVEL / 2) * se
+            return {"estimate": q[:, 0], "std_error": se, "p_value": 2 * ref.sf(np.abs(q[:, 0] / se)),
                     "ci_low": q[:, 0] - half, "ci_high": q[:, 0] + half}
         pooled = rubin_pool(q.transpose(1, 0, 2).reshape(r, K * B), u.transpose(1, 0, 2).reshape(r, K * B),
                             df_complete, level=LEVEL)
@@ -410,7 +433,8 @@ def _linear(block: _Block, counts: np.ndarray) -> dict[str, np.ndarray]:
     """Spec-level results (K, B) of the block's specs."""
     b, var = _ols_cells(block, counts)
     f = block.factor[:, None]
-    return _combine(b * f, var * f ** 2, block.cells, block.df_complete)
+    df_t = block.n[block.cells[:, 0]] - block.n_params if block.cells.shape[1] == 1 else None
+    return _combine(b * f, var * f ** 2, block.cells, block.df_complete, df_t)
 
 
 def _null_draws(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -446,6 +470,8 @@ def _logit_fit(data: _Data, dataset: int, outcome: str, coding: str, csr: str, c
     mean = w @ eta / w.sum()
     sd_latent = np.sqrt(w @ (eta - mean) ** 2 / w.sum() + np.pi ** 2 / 3)
     factor = _weighted_sd(X[keep, 0], w, 0) / sd_latent
+    if not (np.isfinite(factor) and factor > 0) or keep.sum() - theta.size < MIN_RESIDUAL_DF:
+        return (np.nan, np.nan, np.nan, int(keep.sum())), None
     return (theta[0], cov[0, 0], factor, int(keep.sum())), theta
 
 
@@ -491,13 +517,16 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
 
     `frame`: one district's firms or the pooled frame (`derived.analysis_frame`). Estimates are
     standardized (module docstring), 95% CIs. Linear specs: OLS with HC3 (WLS with HC1 when
-    weighted), normal reference, batched in numpy. Logit specs: Newton-Raphson ML, inverse-
+    weighted), t with n - p df on complete cases (as `models.ols_hc3`), batched in numpy; in the
+    joint test's bootstrap draws the df of the observed sample. Logit specs: Newton-Raphson ML, inverse-
     information SEs (sandwich when weighted), in parallel chunks of FITS_PER_TASK fits. Imputed
     specs: `impute(frame, m=m, seed=seed)`, each completed dataset fitted, pooled by Rubin's rules
     with Barnard-Rubin df (n - p for linear fits, infinite for logit); n is then the frame's size.
     Post-stratification weights: `inference.poststrat_weights` to `population` (default
     `population.population_frame()`). Estimates are NaN where a fit is not estimable (singular
-    design, HC3 leverage 1, logit separation). Same results for any n_jobs and backend.
+    design, HC3 leverage 1, logit separation, outcome or CSR measure constant on the fit's sample,
+    an imputation model that cannot be fitted, fewer than `estimability.MIN_RESIDUAL_DF` residual
+    degrees of freedom). Same results for any n_jobs and backend.
     """
     data = _prepare(frame, specs, m, seed, population)
     out = pd.DataFrame(np.nan, index=range(len(specs)), columns=RESULT_COLUMNS)
@@ -540,7 +569,8 @@ class JointTest:
 
     table: statistic (median, share_significant, stouffer_z), observed, null_median (median over
     the draws), p_value; null: the statistics in each bootstrap draw; dominant_sign: the sign of
-    the observed median; scope: the specifications tested; excluded_specs / excluded_reason: the
+    the observed median; scope: the specifications tested; n_specs: the estimable linear
+    specifications tested, of n_linear; excluded_specs / excluded_reason: the (logit)
     specifications left out and why.
     """
 
@@ -552,6 +582,7 @@ class JointTest:
     scope: str
     excluded_specs: int
     excluded_reason: str
+    n_linear: int = 0  # linear specifications in `specs`; `n_specs` of them were estimable and tested
 
 
 def _statistics(est: np.ndarray, p: np.ndarray) -> pd.DataFrame:
@@ -603,12 +634,17 @@ def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *,
     each curve in its own dominant direction: median estimate, share significant with the dominant
     sign, Stouffer's Z. p = share of null draws at least as extreme: |median| at least the observed
     |median|, share and Z at least the observed (so the direction is not chosen after seeing the
-    data; p = 0 means p < 1 / n_boot). Logit specs are excluded (`EXCLUDED_REASON`). Results do not
-    depend on n_jobs or the backend.
+    data; p = 0 means p < 1 / n_boot). Logit specs are excluded (`EXCLUDED_REASON`), and so are
+    linear specs that are not estimable on the observed data (NaN in `curve`): the test is over the
+    `n_specs` estimable ones (ValueError if there are none). Results do not depend on n_jobs or the
+    backend.
     """
     linear = specs[specs["model"] == "ols"]
+    n_linear = len(linear)
+    linear = linear[curve.loc[linear.index, "estimate"].notna().to_numpy()]  # estimable ones only
     if linear.empty:
-        raise ValueError("joint_test needs linear specifications (model 'ols')")
+        raise ValueError("joint_test needs estimable linear specifications (model 'ols'); "
+                         "check with estimability.joint first")
     data = _prepare(frame, linear, m, seed, population)
     blocks = _blocks(data, linear, m)
     est = np.full((len(linear), 1), np.nan)
@@ -633,5 +669,5 @@ def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *,
     table = pd.DataFrame({"statistic": obs.columns, "observed": obs.iloc[0].to_numpy(),
                           "null_median": null.median().to_numpy(), "p_value": extreme.mean().to_numpy()})
     return JointTest(table, null, len(linear), n_boot, 1 if obs["median"].iloc[0] >= 0 else -1,
-                     "linear specifications (OLS / LPM, WLS when weighted)", int(len(specs) - len(linear)),
-                     EXCLUDED_REASON)
+                     "linear specifications (OLS / LPM, WLS when weighted)", int(len(specs) - n_linear),
+                     EXCLUDED_REASON, n_linear)

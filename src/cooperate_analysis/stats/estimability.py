@@ -1,0 +1,407 @@
+"""What each analysis needs of the data, checked before it runs (issue 14).
+
+Every check returns a `Check`: `ok`, and when not, the reasons (`Reason`, a code with its numbers,
+worded in English and Italian by `Reason.text`). The notebooks run an analysis only when its check
+passes; otherwise the section says why (`Check.text(lang)`) and the results file records the
+reason as a string (`Check.record_value()`), never NaN.
+
+Minimum-size rules (README, "What the reports contain"):
+- **Regression (OLS / WLS, HC3 or HC1)**: outcome and exposure vary, and at least
+  `MIN_RESIDUAL_DF` = 10 residual degrees of freedom, n - k >= 10 with k the estimated
+  coefficients (constant included) [ours]. HC3 was studied down to n = 25 (Long & Ervin 2000,
+  methods.md §2.4); below that the coefficient is reported with a caution (`Check.caution`).
+- **Ordered logit**: the same, with k counting the cut-points, and at least two observed answer
+  categories.
+- **Treatment comparison (IPW / AIPW of certification)**: both groups present with at least
+  `MIN_GROUP` = 10 firms each, and each group at least k + 5 firms, as AIPW fits the outcome model
+  (k coefficients) within each group [ours].
+- **Power / minimum detectable effect**: the regression rule (df_denom = n - k >= 10).
+- **Factor analysis (EFA, CFA, Harman)**: every item varies and at least 5 firms per item [ours].
+- **Reliability (alpha)**: at least 3 firms answering every item, and every item varies.
+- **Specification curve**: a specification is estimable when its fit gives a finite estimate; the
+  joint test runs over the estimable linear specifications only and needs at least one.
+"""
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MIN_RESIDUAL_DF = 10  # n - k for a regression [ours]
+HC3_MIN_N = 25  # Long & Ervin 2000 (methods.md §2.4): HC3 studied down to n = 25
+MIN_GROUP = 10  # firms in each group of a treatment comparison [ours]
+GROUP_MARGIN = 5  # AIPW: firms beyond the outcome model's k in each group [ours]
+PER_ITEM = 5  # factor analysis: firms per item [ours]
+NOT_ESTIMABLE = "not estimable"
+
+TEMPLATES = {
+    "en": {
+        "no_firms": "no firm has the variables it needs",
+        "constant": "{name} does not vary (every firm has the same value)",
+        "few_df": "{n} firms for {k} coefficients leave {df} residual degrees of freedom; at least {min} are needed "
+                  "(n - k >= {min})",
+        "categories": "{name} has fewer than two observed answer categories",
+        "group_missing": "there is no {group} firm",
+        "group_small": "{count} {group} firms; each group needs at least {min}",
+        "caution": "with {n} firms HC3 standard errors are less reliable than at 25 or more (Long & Ervin 2000)",
+        "per_item": "{n} complete firms for {k} items; at least {min} are needed ({per} per item)",
+        "few_complete": "{n} firms answered every item; at least {min} are needed",
+        "no_specs": "none of the {k} specifications could be estimated",
+        "no_linear": "none of the linear specifications could be estimated",
+        "failed": "the estimation did not succeed",
+        "few_groups": "{count} district(s) with firms; a comparison needs at least 2",
+        "constant_in": "{name} does not vary within {district}",
+        "lead": "Not estimable with these data: {reasons}.",
+        "groups": {"certified": "certified", "uncertified": "non-certified"},
+    },
+    "it": {
+        "no_firms": "nessuna impresa ha le variabili necessarie",
+        "constant": "{name} non varia (tutte le imprese hanno lo stesso valore)",
+        "few_df": "{n} imprese per {k} coefficienti lasciano {df} gradi di libertà residui; ne servono almeno {min} "
+                  "(n - k >= {min})",
+        "categories": "{name} ha meno di due categorie di risposta osservate",
+        "group_missing": "non c'è alcuna impresa {group}",
+        "group_small": "{count} imprese {group}; ogni gruppo ne richiede almeno {min}",
+        "caution": "con {n} imprese gli errori standard HC3 sono meno affidabili che con 25 o più (Long & Ervin 2000)",
+        "per_item": "{n} imprese complete per {k} voci; ne servono almeno {min} ({per} per voce)",
+        "few_complete": "{n} imprese hanno risposto a tutte le voci; ne servono almeno {min}",
+        "no_specs": "nessuna delle {k} specificazioni è stimabile",
+        "no_linear": "nessuna delle specificazioni lineari è stimabile",
+        "failed": "la stima non è riuscita",
+        "few_groups": "{count} distretto/i con imprese; un confronto ne richiede almeno 2",
+        "constant_in": "{name} non varia in {district}",
+        "lead": "Non stimabile con questi dati: {reasons}.",
+        "groups": {"certified": "certificata", "uncertified": "non certificata"},
+    },
+}
+
+
+def _number(value, lang: str) -> str:
+    text = f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
+    return text.replace(",", ".") if lang == "it" else text
+
+
+def _label(name: str, lang: str) -> str:
+    """A variable's label in `lang` (codebook or derived variable), the name itself if it has none."""
+    from ..data.derived import label
+
+    try:
+        return label(name, lang)
+    except (KeyError, ValueError):
+        return name
+
+
+@dataclass(frozen=True, eq=True)
+class Reason:
+    """Why an analysis cannot run: a `TEMPLATES` code and its values (`name`: a variable, given by
+    its label in the report language)."""
+
+    code: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        t = TEMPLATES[lang]
+        values = {k: v if k == "detail" else _number(v, lang) for k, v in self.values.items()}
+        if "name" in self.values:
+            values["name"] = _label(self.values["name"], lang)
+        if "group" in self.values:
+            group = self.values["group"]
+            values["group"] = t["groups"].get(group, group)
+            values["district"] = _label(group, lang)
+        return t[self.code].format(**values)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict of a check: `ok`, the `reasons` it is not, and `caution` notes that do not stop it."""
+
+    reasons: tuple[Reason, ...] = ()
+    caution: tuple[Reason, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __add__(self, other: "Check") -> "Check":
+        return Check(_unique(self.reasons + other.reasons), _unique(self.caution + other.caution))
+
+    def text(self, lang: str = "en") -> str:
+        """'Not estimable with these data: <reasons>.' ('' when the analysis can run)."""
+        if self.ok:
+            return ""
+        return TEMPLATES[lang]["lead"].format(reasons="; ".join(r.text(lang) for r in self.reasons))
+
+    def record_value(self) -> str:
+        """The string a results file records in place of the analysis' numbers (English, with the
+        error of a failed estimation)."""
+        return f"{NOT_ESTIMABLE}: " + "; ".join(
+            r.text("en") + (f" ({r.values['detail']})" if "detail" in r.values else "") for r in self.reasons)
+
+
+def _unique(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    out: list[Reason] = []
+    for reason in reasons:
+        if reason not in out:
+            out.append(reason)
+    return tuple(out)
+
+
+def combine(checks: Iterable[Check]) -> Check:
+    out = Check()
+    for check in checks:
+        out = out + check
+    return out
+
+
+def failed(error: BaseException) -> Check:
+    """A check for an estimation that raised: the error's message without machine paths."""
+    return Check((Reason("failed", {"detail": scrub(str(error))[:200] or type(error).__name__}),))
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+def _varies(values: pd.Series) -> bool:
+    return values.dropna().nunique() > 1
+
+
+def _columns(df: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    return df[list(dict.fromkeys(names))]
+
+
+def n_parameters(df: pd.DataFrame, regressors: Sequence[str], fixed_effects: Sequence[str] = ()) -> int:
+    """Coefficients of a linear model: constant, one per regressor, levels - 1 per fixed effect."""
+    levels = sum(max(df[fe].dropna().nunique() - 1, 0) for fe in fixed_effects)
+    return 1 + len(regressors) + levels
+
+
+def regression(df: pd.DataFrame, outcome: str, exposure: str, controls: Sequence[str] = (),
+               fixed_effects: Sequence[str] | str | None = None, extra_parameters: int = 0) -> Check:
+    """OLS of `outcome` on `exposure` + `controls` (+ fixed effects) on complete cases: outcome and
+    exposure vary, and n - k >= MIN_RESIDUAL_DF (k coefficients, plus `extra_parameters`, e.g.
+    cut-points); caution below HC3_MIN_N firms."""
+    fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
+    data = _columns(df, [outcome, exposure, *controls, *fes]).dropna()
+    if data.empty:
+        return Check((Reason("no_firms"),))
+    reasons = [Reason("constant", {"name": v}) for v in (outcome, exposure, *controls) if not _varies(data[v])
+               and v in (outcome, exposure)]
+    k = n_parameters(data, [exposure, *controls], fes) + extra_parameters
+    n = len(data)
+    if n - k < MIN_RESIDUAL_DF:
+        reasons.append(Reason("few_df", {"n": n, "k": k, "df": n - k, "min": MIN_RESIDUAL_DF}))
+    caution = (Reason("caution", {"n": n}),) if n < HC3_MIN_N and not reasons else ()
+    return Check(tuple(reasons), caution)
+
+
+def heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, controls: Sequence[str] = (),
+                  group: str = "district") -> Check:
+    """Pooled OLS with exposure x group interactions: the regression rule with the interactions
+    counted, at least two groups, and the exposure varying within every group."""
+    data = _columns(df, [outcome, exposure, *controls, group]).dropna()
+    groups = data[group].astype(str).unique() if len(data) else []
+    check = regression(df, outcome, exposure, controls, group, extra_parameters=max(len(groups) - 1, 0))
+    reasons = list(check.reasons)
+    if len(groups) < 2:
+        reasons.append(Reason("few_groups", {"count": len(groups)}))
+    reasons += [Reason("constant_in", {"name": exposure, "group": g}) for g in sorted(groups)
+                if not _varies(data.loc[data[group].astype(str) == g, exposure])]
+    return Check(_unique(tuple(reasons)), check.caution)
+
+
+def ordered(df: pd.DataFrame, item: str, exposure: str, controls: Sequence[str] = (),
+            fixed_effects: Sequence[str] | str | None = None) -> Check:
+    """Ordered logit of `item`: two or more observed categories, and the regression rule with the
+    cut-points counted (the model has no constant: k = regressors + categories - 1)."""
+    observed = df[item].dropna()
+    levels = observed.nunique()
+    if levels < 2:
+        return Check((Reason("categories", {"name": item}),))
+    check = regression(df.assign(**{item: pd.Series(pd.factorize(df[item])[0], index=df.index)
+                                    .where(df[item].notna())}),
+                       item, exposure, controls, fixed_effects, extra_parameters=levels - 2)
+    return Check(check.reasons)  # likelihood-based: no HC3 caution
+
+
+def treatment(df: pd.DataFrame, outcome: str, treatment: str, controls: Sequence[str] = (),
+              fixed_effects: Sequence[str] | str | None = None) -> Check:
+    """IPW / AIPW of a 0/1 `treatment`: both groups present, at least MIN_GROUP firms each and
+    k + GROUP_MARGIN firms each (the outcome model of AIPW is fitted within each group); the
+    outcome varies."""
+    fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
+    data = _columns(df, [outcome, treatment, *controls, *fes]).dropna()
+    if data.empty:
+        return Check((Reason("no_firms"),))
+    reasons = [] if _varies(data[outcome]) else [Reason("constant", {"name": outcome})]
+    need = max(MIN_GROUP, n_parameters(data, list(controls), fes) + GROUP_MARGIN)
+    for value, group in ((1, "certified"), (0, "uncertified")):
+        count = int((data[treatment].astype("float64") == value).sum())
+        if count == 0:
+            reasons.append(Reason("group_missing", {"group": group}))
+        elif count < need:
+            reasons.append(Reason("group_small", {"count": count, "group": group, "min": need}))
+    return Check(tuple(reasons))
+
+
+def power(n: int, n_regressors: int) -> Check:
+    """A power / minimum-detectable-effect computation: df_denom = n - n_regressors - 1 >= MIN_RESIDUAL_DF."""
+    k = n_regressors + 1
+    if n - k < MIN_RESIDUAL_DF:
+        return Check((Reason("few_df", {"n": int(n), "k": k, "df": int(n - k), "min": MIN_RESIDUAL_DF}),))
+    return Check()
+
+
+def items(df: pd.DataFrame, columns: Sequence[str], per_item: int = PER_ITEM) -> Check:
+    """Factor analysis of `columns`: every item varies, and at least `per_item` complete firms per item."""
+    data = _columns(df, columns).astype("float64").dropna()
+    reasons = [Reason("constant", {"name": c}) for c in columns if not _varies(data[c])] if len(data) else []
+    need = per_item * len(columns)
+    if len(data) < need:
+        reasons.append(Reason("per_item", {"n": len(data), "k": len(columns), "min": need, "per": per_item}))
+    return Check(tuple(reasons))
+
+
+def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = 3) -> Check:
+    """Reliability of a scale: at least `min_n` complete firms and a total score that varies."""
+    data = _columns(df, columns).astype("float64").dropna()
+    if len(data) < min_n:
+        return Check((Reason("few_complete", {"n": len(data), "min": min_n}),))
+    return Check(tuple(Reason("constant", {"name": c}) for c in columns if not _varies(data[c])))
+
+
+def curve(curve: pd.DataFrame) -> Check:
+    """A specification curve: at least one estimable specification."""
+    if curve["estimate"].notna().any():
+        return Check()
+    return Check((Reason("no_specs", {"k": len(curve)}),))
+
+
+def joint(curve: pd.DataFrame) -> Check:
+    """The joint test: at least one estimable linear specification."""
+    linear = curve[curve["model"] == "ols"]
+    return Check() if linear["estimate"].notna().any() else Check((Reason("no_linear"),))
+
+
+# --- results without NaN -----------------------------------------------------------------------------
+
+def finite_or(value, reason: str):
+    """`value` if it is a finite number (or not a number at all), else `reason` (a string for the
+    results file, never NaN)."""
+    if isinstance(value, (bool, str)) or value is None:
+        return reason if value is None else value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return value if math.isfinite(number) else reason
+
+
+def fill(table: pd.DataFrame, columns: Sequence[str], reason: str | pd.Series) -> pd.DataFrame:
+    """`table` with non-finite numbers of `columns` replaced by `reason` (one string, or a Series of
+    per-row reasons aligned with `table`)."""
+    out = table.copy()
+    for c in columns:
+        values = out[c].astype(object)
+        missing = ~np.isfinite(pd.to_numeric(out[c], errors="coerce").astype("float64"))
+        replacement = reason if isinstance(reason, str) else reason.where(reason.astype(bool), NOT_ESTIMABLE)
+        out[c] = values.where(~missing, replacement if isinstance(replacement, str) else replacement.astype(object))
+    return out
+
+
+# --- warnings: captured, summarised, never printed raw ---------------------------------------------
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.@+~-]+)+[/\\]?(?:\.py)?(?::\d+)?")
+
+
+def scrub(text: str) -> str:
+    """`text` without absolute paths of the machine (file paths become '<path>'), on one line."""
+    return " ".join(_PATH.sub("<path>", str(text)).split())
+
+
+@dataclass
+class Diagnostics:
+    """Library warnings captured around the analyses, one short line per distinct warning.
+
+    `capture(analysis)` records the warnings raised inside it under the analysis' name (they are
+    not printed); `notes(analysis)` gives them back as short texts without machine paths, for the
+    report where they matter; `install()` routes any warning outside a capture to the same list
+    (under "other"), so that none is printed raw into a notebook's output.
+    """
+
+    records: dict = field(default_factory=dict)  # analysis -> {(category, message): count}
+
+    def _add(self, analysis: str, category: type, message) -> None:
+        key = (category.__name__, scrub(message))
+        bucket = self.records.setdefault(analysis, {})
+        bucket[key] = bucket.get(key, 0) + 1
+
+    @contextmanager
+    def capture(self, analysis: str):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            np_state = np.seterr(all="ignore")
+            try:
+                yield self
+            finally:
+                np.seterr(**np_state)
+                for w in caught:
+                    self._add(analysis, w.category, w.message)
+
+    def install(self) -> None:
+        """Route every warning shown outside `capture` to `records["other"]` instead of stderr."""
+        def show(message, category, filename, lineno, file=None, line=None):
+            self._add("other", category, message)
+
+        warnings.showwarning = show
+
+    def kinds(self, analysis: str) -> dict[str, int]:
+        """How many warnings of each kind (`WARNING_KINDS`) `analysis` raised."""
+        out: dict[str, int] = {}
+        for (category, _), count in self.records.get(analysis, {}).items():
+            kind = WARNING_KINDS.get(category, "other")
+            if kind:
+                out[kind] = out.get(kind, 0) + count
+        return out
+
+    def note(self, analysis: str, lang: str = "en") -> str:
+        """One sentence for the report on what the libraries signalled during `analysis` ('' if
+        nothing that matters: deprecation notices are left out). Library messages themselves are not
+        printed (they are in English and may carry machine paths); `messages` gives them, scrubbed."""
+        kinds = self.kinds(analysis)
+        if not kinds:
+            return ""
+        t = DIAGNOSTIC_TEXT[lang]
+        listed = ", ".join(f"{t[kind]} ({_number(count, lang)})" for kind, count in kinds.items())
+        return t["lead"].format(kinds=listed)
+
+    def messages(self, analysis: str, limit: int = 5) -> list[str]:
+        """Up to `limit` distinct library messages of `analysis`, without machine paths."""
+        return [message[:200] for (_, message) in list(self.records.get(analysis, {}))[:limit]]
+
+
+WARNING_KINDS = {  # warning class -> kind shown in the report ('' = not shown)
+    "ConvergenceWarning": "convergence", "PerfectSeparationWarning": "separation",
+    "HessianInversionWarning": "singular", "IterationLimitWarning": "convergence",
+    "RuntimeWarning": "numerical", "LinAlgWarning": "singular", "UserWarning": "other",
+    "FutureWarning": "", "DeprecationWarning": "", "PendingDeprecationWarning": "",
+}
+DIAGNOSTIC_TEXT = {
+    "en": {"lead": "Diagnostics: the estimation libraries signalled {kinds} during this analysis; read its numbers "
+                   "with care.",
+           "convergence": "convergence problems", "separation": "separation of the outcome", "singular":
+           "a (nearly) singular matrix", "numerical": "numerical problems (division by zero or invalid values)",
+           "other": "other problems"},
+    "it": {"lead": "Diagnostica: le librerie di stima hanno segnalato {kinds} durante questa analisi; i suoi numeri "
+                   "vanno letti con cautela.",
+           "convergence": "problemi di convergenza", "separation": "separazione dell'esito", "singular":
+           "una matrice (quasi) singolare", "numerical": "problemi numerici (divisioni per zero o valori non validi)",
+           "other": "altri problemi"},
+}
