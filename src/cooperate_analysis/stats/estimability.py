@@ -48,6 +48,7 @@ TEMPLATES = {
                   "(n - k >= {min})",
         "categories": "{name} has fewer than two observed answer categories",
         "group_missing": "there is no {group} firm",
+        "group_missing_in": "there is no {group} firm in {where_label}, so the groups do not overlap",
         "group_small": "{count} {group} firms; each group needs at least {min}",
         "caution": "with {n} firms HC3 standard errors are less reliable than at 25 or more (Long & Ervin 2000)",
         "per_item": "{n} complete firms for {k} items; at least {min} are needed ({per} per item)",
@@ -67,6 +68,7 @@ TEMPLATES = {
                   "(n - k >= {min})",
         "categories": "{name} ha meno di due categorie di risposta osservate",
         "group_missing": "non c'è alcuna impresa {group}",
+        "group_missing_in": "non c'è alcuna impresa {group} in {where_label}, quindi i gruppi non si sovrappongono",
         "group_small": "{count} imprese {group}; ogni gruppo ne richiede almeno {min}",
         "caution": "con {n} imprese gli errori standard HC3 sono meno affidabili che con 25 o più (Long & Ervin 2000)",
         "per_item": "{n} imprese complete per {k} voci; ne servono almeno {min} ({per} per voce)",
@@ -114,6 +116,8 @@ class Reason:
             group = self.values["group"]
             values["group"] = t["groups"].get(group, group)
             values["district"] = _label(group, lang)
+        if "where" in self.values:
+            values["where_label"] = _label(self.values["where"], lang)
         return t[self.code].format(**values)
 
 
@@ -234,8 +238,9 @@ def ordered(df: pd.DataFrame, item: str, exposure: str, controls: Sequence[str] 
 def treatment(df: pd.DataFrame, outcome: str, treatment: str, controls: Sequence[str] = (),
               fixed_effects: Sequence[str] | str | None = None) -> Check:
     """IPW / AIPW of a 0/1 `treatment`: both groups present, at least MIN_GROUP firms each and
-    k + GROUP_MARGIN firms each (the outcome model of AIPW is fitted within each group); the
-    outcome varies."""
+    k + GROUP_MARGIN firms each (the outcome model of AIPW is fitted within each group), both
+    groups in every level of the fixed effects (overlap: a district without certified firms has
+    propensity 0); the outcome varies."""
     fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
     data = _columns(df, [outcome, treatment, *controls, *fes]).dropna()
     if data.empty:
@@ -248,6 +253,12 @@ def treatment(df: pd.DataFrame, outcome: str, treatment: str, controls: Sequence
             reasons.append(Reason("group_missing", {"group": group}))
         elif count < need:
             reasons.append(Reason("group_small", {"count": count, "group": group, "min": need}))
+    if not reasons:  # overlap: with fixed effects, both groups in every level (else the propensity is 0 or 1)
+        for fe in fes:
+            for level, part in data.groupby(fe, observed=True):
+                for value, group in ((1, "certified"), (0, "uncertified")):
+                    if not (part[treatment].astype("float64") == value).any():
+                        reasons.append(Reason("group_missing_in", {"group": group, "where": str(level)}))
     return Check(tuple(reasons))
 
 

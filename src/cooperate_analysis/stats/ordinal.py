@@ -118,7 +118,10 @@ def fit(y: np.ndarray, X: np.ndarray, w: np.ndarray, robust: bool,
             return None
         if np.abs(step).max() < 1e-10:
             scores, H = derivatives(d, u, l, P, w)
-            Hinv = np.linalg.inv(H)
+            try:
+                Hinv = np.linalg.inv(H)
+            except np.linalg.LinAlgError:  # singular information at the optimum: not estimable
+                return None
             if not robust:
                 return theta, -Hinv
             meat = (scores * w[:, None]).T @ (scores * w[:, None])

@@ -47,6 +47,7 @@ M_IMPUTATIONS, K_PMM, N_BURNIN, N_SKIP = 20, 5, 10, 2
 FITS_PER_TASK = 400  # logit fits per parallel task
 DRAWS_PER_TASK = 50  # bootstrap draws of one block per parallel task
 CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized, bounds memory)
+SD_TOLERANCE = 1e-9  # an outcome or CSR measure with a smaller SD on a fit's sample is constant (rounding)
 BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
 
 LABELS = {
@@ -323,8 +324,9 @@ def _block(data: _Data, fits: pd.DataFrame) -> _Block:
         arrays = _arrays(block, groups_)
         masks = arrays.masks()
         W = masks * block.w
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor.append((_weighted_sd(arrays.X[:, None, :, 1], W, 2) / _weighted_sd(arrays.Y, W, 2)).ravel())
+        sd_x, sd_y = _weighted_sd(arrays.X[:, None, :, 1], W, 2), _weighted_sd(arrays.Y, W, 2)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a constant is not estimable (SD at rounding level)
+            factor.append(np.where((sd_x > SD_TOLERANCE) & (sd_y > SD_TOLERANCE), sd_x / sd_y, np.nan).ravel())
         n.append(masks.sum(axis=2).ravel())
     _, n_firms, p = arrays.X.shape
     factor, n = np.concatenate(factor), np.concatenate(n)
