@@ -231,3 +231,21 @@ def test_from_env_takes_the_mapping(monkeypatch):
     monkeypatch.setattr(pipeline, "build", lambda **kw: seen.update(kw) or 0)
     assert main(["build", "--from-env"]) == 0
     assert seen["mapping"] == Path("my map.yml")
+
+
+@pytest.mark.slow
+def test_an_export_with_its_drafted_mapping_builds_complete_reports(project, capsys):
+    """From a real-looking export to reports: map, build with the mapping (a district report and the
+    comparison across districts, in both languages); the other exports validate to the same survey."""
+    import yaml
+
+    source = EXPORTS / "italian_names_labels.sav"
+    assert main(["map", str(source), "--out", "mapping.yml"]) == 0
+    Path("two.yml").write_text(yaml.safe_dump({"languages": ["en", "it"], "runs": [
+        {"name": "district", "notebook": "notebooks/district.ipynb", "parameters": {"district": "capannori_paper"}},
+        {"name": "cross", "notebook": "notebooks/cross_district.ipynb"}]}))
+    assert pipeline.build(data=source, mapping=Path("mapping.yml"), jobs=2, config=Path("two.yml")) == 0
+    for name in ("district", "district-it", "cross", "cross-it"):
+        assert Path(f"reports/{name}.html").is_file()
+        assert json.loads(Path(f"reports/results/{name}.json").read_text())["values"]["n_firms"] > 0
+    assert "validated 92 firms" in capsys.readouterr().out
