@@ -194,7 +194,7 @@ SPECCURVE = {
            "family": "{family}: across {k:,} estimable specifications the median standardized estimate is {median:+.2f}; "
                      "{pos:.0f}% find a significant positive association and {neg:.0f}% a significant negative one",
            "joint": "; tested jointly on its {k:,} estimable linear specifications by bootstrapping under the null "
-                    "(n = {boot} draws), the curve {verdict} (p {p} for the median, {p_share} for the share "
+                    "(n = {boot} draws), the curve {verdict} (p {p} for the median, p {p_share} for the share "
                     "significant). ",
            "no_joint": "; the joint test is not estimable ({reason}). ",
            "no_specs": "{family}: no specification could be estimated. ",
@@ -208,7 +208,7 @@ SPECCURVE = {
            "family": "{family}: sulle {k} specificazioni stimabili la stima standardizzata mediana è {median:+.2f}; il "
                      "{pos:.0f}% trova un'associazione positiva significativa e il {neg:.0f}% una negativa significativa",
            "joint": "; verificata congiuntamente sulle sue {k} specificazioni lineari stimabili con un bootstrap sotto "
-                    "l'ipotesi nulla (n = {boot} estrazioni), la curva {verdict} (p {p} per la mediana, {p_share} per "
+                    "l'ipotesi nulla (n = {boot} estrazioni), la curva {verdict} (p {p} per la mediana, p {p_share} per "
                     "la quota significativa). ",
            "no_joint": "; il test congiunto non è stimabile ({reason}). ",
            "no_specs": "{family}: nessuna specificazione è stimabile. ",

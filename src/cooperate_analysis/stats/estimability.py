@@ -16,7 +16,8 @@ Minimum-size rules (README, "What the reports contain"):
   `MIN_GROUP` = 10 firms each, and each group at least k + 5 firms, as AIPW fits the outcome model
   (k coefficients) within each group [ours].
 - **Power / minimum detectable effect**: the regression rule (df_denom = n - k >= 10).
-- **Factor analysis (EFA, CFA, Harman)**: every item varies and at least 5 firms per item [ours].
+- **Factor analysis (EFA, CFA, Harman)**: every item varies and at least 5 firms per item [ours];
+  for Harman's check on outcome and CSR practice items together (a principal component), n >= items.
 - **Reliability (alpha)**: at least 3 firms answering every item, and every item varies.
 - **Specification curve**: a specification is estimable when its fit gives a finite estimate; the
   joint test runs over the estimable linear specifications only and needs at least one.
