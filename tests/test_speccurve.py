@@ -293,3 +293,16 @@ def test_figure_has_one_row_per_option_in_the_report_language(district_curve):
         assert top.get_ylabel() == speccurve.LABELS[lang]["figure"]["estimate"]
         assert len(top.collections[1].get_offsets()) == curve["estimate"].notna().sum()
         figures.plt.close(fig)
+
+
+def test_joint_tests_of_groups_from_one_bootstrap_equal_each_groups_own_test(district, district_curve):
+    specs, curve = district_curve
+    family = specs["outcome"].map(speccurve.outcome_family)
+    together = speccurve.joint_tests(district, specs, curve, family, n_boot=40, seed=SEED, m=M, n_jobs=1)
+    assert set(together) == set(family)
+    for f, result in together.items():
+        alone = speccurve.joint_test(district, specs[family == f], curve[family == f], n_boot=40, seed=SEED, m=M,
+                                     n_jobs=1)
+        pd.testing.assert_frame_equal(result.table, alone.table, rtol=1e-12)
+        assert (result.n_specs, result.n_linear, result.excluded_specs) == (
+            alone.n_specs, alone.n_linear, alone.excluded_specs)

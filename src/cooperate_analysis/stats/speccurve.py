@@ -641,8 +641,20 @@ def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *,
     `n_specs` estimable ones (ValueError if there are none). Results do not depend on n_jobs or the
     backend.
     """
+    groups = pd.Series("all", index=specs.index)
+    return joint_tests(frame, specs, curve, groups, n_boot=n_boot, seed=seed, m=m, n_jobs=n_jobs,
+                       scheduler=scheduler, population=population)["all"]
+
+
+def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, groups: pd.Series, *,
+                n_boot: int = 500, seed: int = 0, m: int = M_IMPUTATIONS, n_jobs: int = -1, scheduler=None,
+                population: pd.DataFrame | None = None) -> dict[str, JointTest]:
+    """`joint_test` of each group of specifications (`groups`: a label per row of `specs`, e.g. the
+    outcome family) from one bootstrap: every estimable linear spec is re-estimated on the same
+    draws once, and each group's statistics are taken over its own specs, so a group's result is
+    `joint_test` on that group alone. Groups without an estimable linear spec are left out."""
     linear = specs[specs["model"] == "ols"]
-    n_linear = len(linear)
+    n_linear = linear.groupby(groups.loc[linear.index]).size()
     linear = linear[curve.loc[linear.index, "estimate"].notna().to_numpy()]  # estimable ones only
     if linear.empty:
         raise ValueError("joint_test needs estimable linear specifications (model 'ols'); "
@@ -665,11 +677,17 @@ def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *,
     null_est, null_p = np.full((len(linear), n_boot), np.nan), np.full((len(linear), n_boot), np.nan)
     for (rows, draws), (e, p) in zip(slots, _map(_null_draws, tasks, n_jobs, scheduler, prefer="threads")):
         null_est[rows, draws], null_p[rows, draws] = e, p
-    obs = _statistics(observed[["estimate"]].to_numpy(), observed[["p_value"]].to_numpy())
-    null = _statistics(null_est, null_p)
-    extreme = _size(null) >= _size(obs).to_numpy() - 1e-12
-    table = pd.DataFrame({"statistic": obs.columns, "observed": obs.iloc[0].to_numpy(),
-                          "null_median": null.median().to_numpy(), "p_value": extreme.mean().to_numpy()})
-    return JointTest(table, null, len(linear), n_boot, 1 if obs["median"].iloc[0] >= 0 else -1,
-                     "linear specifications (OLS / LPM, WLS when weighted)", int(len(specs) - n_linear),
-                     EXCLUDED_REASON, n_linear)
+    label = groups.loc[linear.index].to_numpy()
+    results = {}
+    for group in pd.unique(label):
+        rows = label == group
+        obs = _statistics(observed.loc[rows, ["estimate"]].to_numpy(), observed.loc[rows, ["p_value"]].to_numpy())
+        null = _statistics(null_est[rows], null_p[rows])
+        extreme = _size(null) >= _size(obs).to_numpy() - 1e-12
+        table = pd.DataFrame({"statistic": obs.columns, "observed": obs.iloc[0].to_numpy(),
+                              "null_median": null.median().to_numpy(), "p_value": extreme.mean().to_numpy()})
+        in_group = int((groups == group).sum())
+        results[group] = JointTest(table, null, int(rows.sum()), n_boot, 1 if obs["median"].iloc[0] >= 0 else -1,
+                                   "linear specifications (OLS / LPM, WLS when weighted)",
+                                   in_group - int(n_linear.get(group, 0)), EXCLUDED_REASON, int(n_linear.get(group, 0)))
+    return results
