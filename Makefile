@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?=
 MAPPING ?=
-JOBS ?= 3
+JOBS ?=
 # DATA, MAPPING and JOBS reach the program through the environment, never through the recipe's text:
 # `$(value ...)` takes them unexpanded, so no file name ($, backticks, quotes, spaces) is ever
 # read by make or the shell as anything but its own characters. DATA, MAPPING and JOBS themselves are not

@@ -377,3 +377,20 @@ def test_a_survey_without_a_district_builds_the_others_and_says_so(project):
     assert "No data for: Santa Croce sull&#x27;Arno tanning district" in index
     assert (project / "reports" / "tiny-capannori_paper.html").is_file()
     assert not (project / "reports" / "tiny-santa_croce_tanning.html").exists()
+
+
+def test_the_longest_runs_start_first(project, monkeypatch):
+    """Last recorded wall time, else the `cost` hint of pipeline.yml; config order on ties."""
+    def run(name, cost=0.0):
+        return runs.Run(name=name, notebook=Path("notebooks/x.ipynb"), title={"en": name}, cost=cost)
+
+    short, long_, hinted, plain = run("short", 50), run("long"), run("hinted", 30), run("plain")
+    prov = long_.provenance("en")
+    prov.parent.mkdir(parents=True)
+    prov.write_text(json.dumps({"wall_time_seconds": 90.5}))
+    assert pipeline.expected_seconds(long_) == 90.5 and pipeline.expected_seconds(hinted) == 30
+    started = []
+    monkeypatch.setattr(pipeline, "execute",
+                        lambda r, key, meta: started.append(r.name) or pipeline.Outcome(r.name, True, 0))
+    pipeline._run_all([(r, "k") for r in (plain, hinted, short, long_)], 1, {}, lambda outcome: None)
+    assert started == ["long", "short", "hinted", "plain"]

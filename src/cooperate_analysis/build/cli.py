@@ -34,7 +34,7 @@ def _build(args: argparse.Namespace) -> int:
 
     if args.from_env:
         _from_env(args)
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         from .pipeline import ConfigError
 
         raise ConfigError(f"--jobs {args.jobs} is not valid: give at least 1")
@@ -118,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="validate the data, run the notebooks, render the reports")
     b.add_argument("--data", type=Path, help="survey file (.csv .xlsx .parquet .dta .sav); "
                                              "default: the synthetic survey in data/raw/")
-    b.add_argument("--jobs", type=int, default=3, help="notebook runs in parallel (default 3)")
+    b.add_argument("--jobs", type=int, default=None, help="notebook runs in parallel (default: one per core)")
     b.add_argument("--force", action="store_true", help="rerun every notebook even if up to date")
     b.add_argument("--config", type=Path, default=Path("pipeline.yml"),
                    help="pipeline configuration: which notebook runs with which parameters (default pipeline.yml)")
@@ -142,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=20070101)
     s.set_defaults(func=_synthetic)
     r = sub.add_parser("verify", help="rebuild in a scratch copy and compare every number with expected/")
-    r.add_argument("--jobs", type=int, default=3)
+    r.add_argument("--jobs", type=int, default=None)
     r.add_argument("--from-env", action="store_true", help="take jobs from COOPERATE_JOBS (used by make)")
     r.set_defaults(func=_verify)
     x = sub.add_parser("expected", help="record the current build's results as the reference in expected/")

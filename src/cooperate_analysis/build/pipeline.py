@@ -323,7 +323,7 @@ def requirement(run: Run, rows_by_district: dict[str, int], labels: dict[str, st
 
 
 # --------------------------------------------------------------------------- the build
-def build(data: Path | None = None, jobs: int = 3, force: bool = False, config: Path = CONFIG,
+def build(data: Path | None = None, jobs: int | None = None, force: bool = False, config: Path = CONFIG,
           wait: bool = True, mapping: Path | None = None) -> int:
     """Run the whole pipeline; return the process exit status (0 = every run succeeded).
 
@@ -435,9 +435,26 @@ def _shared_browser(engine: str | None) -> Iterator[None]:
         browser.close()
 
 
-def _run_all(pending: list[tuple[Run, str]], jobs: int, data_meta: dict, finished) -> None:
-    """Execute the pending runs, in worker processes when more than one runs at a time."""
-    workers = max(1, min(jobs, len(pending)))
+def default_jobs() -> int:
+    """Notebook runs in parallel by default: one per core (each run's own parallel work, such as the
+    specification curve's joblib workers, shares them)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def expected_seconds(run: Run) -> float:
+    """How long `run` is expected to take: its last recorded wall time, else the `cost` hint of
+    pipeline.yml (seconds on the reference machine), else 0."""
+    try:
+        return float(json.loads(run.provenance(run.languages[0]).read_text(encoding="utf-8"))["wall_time_seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return float(run.cost)
+
+
+def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, finished) -> None:
+    """Execute the pending runs, in worker processes when more than one runs at a time, the longest
+    first (so short runs fill the cores at the end instead of one long run finishing alone)."""
+    pending = sorted(pending, key=lambda item: -expected_seconds(item[0]))  # stable: config order on ties
+    workers = max(1, min(jobs or default_jobs(), len(pending)))
     print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
     if workers == 1:
         for run, key in pending:

@@ -26,7 +26,7 @@ SUPPLIED = ("data_path", "results_path", "langs")  # parameters the pipeline fil
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 RUN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # becomes a file name under reports/
 NOTEBOOKS = Path("notebooks")
-RUN_KEYS = {"name", "notebook", "title", "parameters", "languages"}
+RUN_KEYS = {"name", "notebook", "title", "parameters", "languages", "cost"}
 
 
 def copy_inputs(root: Path, dest: Path) -> None:
@@ -58,6 +58,7 @@ class Run:
     title: dict = field(default_factory=dict)  # language -> title
     parameters: dict = field(default_factory=dict)
     languages: tuple = ("en",)
+    cost: float = 0.0  # expected seconds (hint for scheduling the longest runs first)
 
     def __post_init__(self) -> None:
         # the name becomes file names under reports/: a safe pattern, checked wherever a Run is made
@@ -246,8 +247,12 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
                 or set(title) - set(languages):
             raise ConfigError(f"{config}: run {name!r}: 'title' must be text, or a mapping of the run's "
                               f"languages to text, found {title!r}")
+        cost = entry.get("cost", 0)
+        if isinstance(cost, bool) or not isinstance(cost, (int, float)) or cost < 0:
+            raise ConfigError(f"{config}: run {name!r}: 'cost' must be a number of seconds >= 0, found {cost!r}")
         try:
-            run = Run(name=name, notebook=notebook, title=title, parameters=params, languages=tuple(languages))
+            run = Run(name=name, notebook=notebook, title=title, parameters=params, languages=tuple(languages),
+                      cost=float(cost))
         except ConfigError as exc:
             raise ConfigError(f"{config}: {exc}") from None
         clash = [out for out in map(run.output_name, run.languages) if out in outputs]

@@ -78,7 +78,7 @@ def print_table(checks: list[Check]) -> None:
     print(f"verified {len(checks)} numbers: {len(checks) - bad} ok, {bad} mismatched or missing")
 
 
-def verify(jobs: int = 3) -> int:
+def verify(jobs: int | None = None) -> int:
     """Rebuild from a scratch copy of the inputs and compare with `expected/`; exit status."""
     from .pipeline import build
     from .runs import copy_inputs

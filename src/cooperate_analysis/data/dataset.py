@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .io import atomic_path, atomic_write_text, read_survey, sha256_file
+from .io import atomic_path, atomic_write_text, sha256_file
 
 RAW_DIR = Path("data/raw")
 DEFAULT_SURVEY = RAW_DIR / "survey_synthetic.csv"
