@@ -193,7 +193,7 @@ def test_ignored_columns_are_noted_once(tmp_path, capsys):
 def test_a_changed_mapping_changes_the_data_key(tmp_path, monkeypatch):
     keys = []
     monkeypatch.setattr(dataset, "read_meta", lambda: None)
-    monkeypatch.setattr(dataset, "prepare_survey", lambda source, key, before_write, mapping: keys.append(key) or {
+    monkeypatch.setattr(dataset, "prepare_survey", lambda source, key, before_write, mapping, frame: keys.append(key) or {
         "synthetic": False, "rows": 92})
     source = EXPORTS / "codes_99_with_note.csv"
     mapping = _write(tmp_path / "m.yml", "ignore: [note]\nmissing_codes: [99]\n")

@@ -1,6 +1,8 @@
 """The population frame is data (data/raw/population_frame.csv), checked when read."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,3 +87,18 @@ def test_sampled_classes_without_a_count_are_named_at_validation():
     assert population.uncounted_classes(raw, frame) == [
         "2 firm(s) of size class large in santa_croce_tanning: the population frame has no count for this class, "
         "so they are weighted with the adjacent size class"]
+
+
+def test_the_data_step_records_the_uncounted_classes(project, capsys):
+    from cooperate_analysis.build import pipeline
+    from cooperate_analysis.data import dataset
+
+    raw = synthetic.generate(seed=3)
+    raw.loc[raw.index[:1], ["employees", "district"]] = [458, "capannori_paper"]
+    raw.to_csv("large.csv", index=False)
+    meta = pipeline.data_step(Path("large.csv"), "env")
+    assert meta["population_notes"] == [
+        "1 firm(s) of size class large in capannori_paper: the population frame has no count for this class, "
+        "so they are weighted with the adjacent size class"]
+    assert "note   1 firm(s) of size class large in capannori_paper" in capsys.readouterr().out
+    assert "population_notes" not in dataset.prepare_survey(Path("large.csv"), processed=project / "p.parquet")

@@ -76,17 +76,14 @@ def data_step(source: Path, env_key: str, before_write=None, mapping: Path | Non
         print(f"data   {source}: unchanged, {meta['rows']} firms")
         return meta
     start = time.perf_counter()
-    meta = dataset.prepare_survey(source, key=key, before_write=before_write, mapping=mapping)
+    meta = dataset.prepare_survey(source, key=key, before_write=before_write, mapping=mapping,
+                                  frame=population.population_frame())
     for note in meta.get("mapping_notes", ()):
         print(note)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
-    if dataset.PROCESSED.is_file() and population.FRAME.is_file():
-        import pandas as pd
-
-        firms = pd.read_parquet(dataset.PROCESSED, columns=["district", "employees"])
-        for note in population.uncounted_classes(firms, population.population_frame()):
-            print(f"note   {note}")
+    for note in meta.get("population_notes", ()):
+        print(f"note   {note}")
     return meta
 
 

@@ -66,12 +66,15 @@ def is_synthetic(path: Path, sha: str, synthetic_rows: int = 0) -> bool:
 
 
 def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", before_write=None,
-                   mapping: Path | None = None) -> dict:
+                   mapping: Path | None = None, frame: pd.DataFrame | None = None) -> dict:
     """Validate `source` against the codebook and write the processed parquet + metadata JSON.
 
     With a `mapping` file (see `data.mapping`), the file is read as the mapping says and put in
     the codebook's shape before it is validated; the metadata record the mapping's SHA-256 and
     its notes (columns ignored).
+
+    With the population `frame` (`population.population_frame()`), the metadata also name, in
+    ``population_notes``, the sampled size classes it has no count for (`population.uncounted_classes`).
 
     `before_write`, if given, is called once validation has passed, just before the processed
     files are replaced (the build uses it to stop the index naming the old data).
@@ -103,6 +106,10 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
     }
     if mapping is not None:
         meta.update({"mapping": str(mapping), "mapping_sha256": sha256_file(mapping), "mapping_notes": notes})
+    if frame is not None:
+        from .population import uncounted_classes
+
+        meta["population_notes"] = uncounted_classes(typed, frame)
     if before_write is not None:
         before_write()
     # the metadata (with the data key) go first and come back last: a build killed in between
