@@ -1,0 +1,64 @@
+"""The locale-aware number formatter (present/formatting.py)."""
+import math
+
+import pytest
+
+from cooperate_analysis.present import formatting as fmt
+
+
+@pytest.mark.parametrize("value, digits, en, it", [
+    (1234.5, 1, "1,234.5", "1234,5"),
+    (12345.678, 2, "12,345.68", "12.345,68"),
+    (-0.82, 2, "-0.82", "-0,82"),
+    (-0.0001, 2, "0.00", "0,00"),
+    (0.25, 2, "0.25", "0,25"),
+    (1_000_000, 0, "1,000,000", "1.000.000"),
+    (math.nan, 2, "–", "–"),
+    (None, 2, "–", "–"),
+])
+def test_number(value, digits, en, it):
+    assert fmt.number(value, digits, "en") == en
+    assert fmt.number(value, digits, "it") == it
+
+
+def test_pvalue_never_prints_zero():
+    assert fmt.pvalue(0.0, "en") == "< 0.001"
+    assert fmt.pvalue(0.00049, "it") == "< 0,001"
+    assert fmt.pvalue(0.001, "en") == "0.001"
+    assert fmt.pvalue(0.0234, "it") == "0,023"
+    assert fmt.pvalue(1.0000001, "en") == "1.000"
+
+
+def test_interval_and_percent():
+    assert fmt.interval(-0.123, 0.5, 2, "en") == "[-0.12, 0.50]"
+    assert fmt.interval(-0.123, 0.5, 2, "it") == "[-0,12; 0,50]"
+    assert fmt.percent(0.4949, 2, "it") == "49,49%"
+    assert fmt.number(0.82, 2, "en", sign=True) == "+0.82"
+
+
+def test_unknown_language_is_an_error():
+    with pytest.raises(ValueError, match="fr"):
+        fmt.number(1.0, 2, "fr")
+
+
+def test_number_text_is_recognised():
+    for text in ["< 0,001", "1.234,5", "+0,82", "-1", "–", "12,5%"]:
+        assert fmt.is_number_text(text), text
+    for text in ["Capannori", "", "n.d.", "0.1 a"]:
+        assert not fmt.is_number_text(text), text
+
+
+def test_ticks_have_decimal_comma_in_italian():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([-0.5, 0.25], [0.1, 0.9])
+    fmt.localize_axes(fig, "it")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    plt.close(fig)
+    assert any("," in label for label in labels)
+    assert not any("." in label for label in labels)
