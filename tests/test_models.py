@@ -25,6 +25,7 @@ from cooperate_analysis.stats.models import (
     _treatment_effect,
     average_marginal_effects,
     certification_effect,
+    covariate_balance,
     district_heterogeneity,
     ols,
     ols_hc3,
@@ -428,3 +429,29 @@ def test_robustness_collects_complete_weighted_and_imputed_coefficients():
     imputed = mice_ols(df, ["y", "y2"], "x", ["district"], m=5, seed=3).query("outcome == 'y2'").set_index("term").loc["x"]
     assert got["y2"]["mice"]["estimate"] == pytest.approx(imputed["estimate"], rel=1e-12)
     assert got["y2"]["mice"]["ci_low"] == pytest.approx(imputed["ci_low"], rel=1e-12)
+
+
+def test_balance_after_weighting_is_the_librarys_ipw_contrast_of_each_covariate():
+    """The weighted mean difference of a covariate is statsmodels' IPW ATE with that covariate as the
+    outcome (independent reference); the SMD divides both by the pooled unweighted SD (Austin 2009)."""
+    rng = np.random.default_rng(5)
+    n = 800
+    df = pd.DataFrame({"size": rng.normal(size=n), "age": rng.uniform(0, 40, n),
+                       "district": pd.Categorical(rng.choice(["a", "b", "c"], n))})
+    df["cert"] = (rng.uniform(size=n) < 1 / (1 + np.exp(1 - 1.2 * df["size"]))).astype(float)
+    bal = covariate_balance(df, ["size", "age"], "cert", fixed_effects="district")
+    table = bal.table.set_index("covariate")
+    assert list(table.index) == ["size", "age", "district=a", "district=b", "district=c"]
+    select = smf.logit("cert ~ size + age + district", df).fit(disp=False)
+    for cov in ("size", "age"):
+        teff = TreatmentEffect(smf.ols(f"{cov} ~ size + age + district", df), df["cert"].to_numpy(),
+                               results_select=select)
+        diff = float(teff.ipw(return_results=False)[0])  # the closed form (the GMM search only perturbs it)
+        t, c = df.loc[df["cert"] == 1, cov], df.loc[df["cert"] == 0, cov]
+        sd = np.sqrt((t.var() + c.var()) / 2)
+        assert table.loc[cov, "smd_after"] == pytest.approx(diff / sd, rel=1e-6)
+        assert table.loc[cov, "smd_before"] == pytest.approx((t.mean() - c.mean()) / sd, rel=1e-12)
+    assert table.loc["size", "smd_before"] > 0.4  # larger firms certify more ...
+    assert abs(table.loc["size", "smd_after"]) < 0.1  # ... and the weights balance size
+    np.testing.assert_allclose(bal.propensity["propensity"], select.predict(), rtol=1e-10)
+    assert bal.propensity["treated"].sum() == df["cert"].sum() and bal.n == n

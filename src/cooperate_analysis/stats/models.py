@@ -15,6 +15,8 @@ Library first (methods.md §2-3):
 - `certification_effect`: statsmodels `TreatmentEffect` (IPW, AIPW; its GMM started at the
   closed-form solution, without the Nelder-Mead search that cannot move from it): an association
   (sensitivity analysis), not a causal effect.
+- `covariate_balance`: standardised mean differences before and after IPW weighting (Austin 2009)
+  and the propensity scores, for the balance table and the overlap figure.
 - `robustness`: one coefficient complete-case, weighted and after multiple imputation.
 Inference on OLS / WLS coefficients uses t with the residual df n - k, as R's
 coeftest(vcovHC(type = "HC3")) and Stata's regress, vce(hc3) do (statsmodels' default for robust
@@ -482,6 +484,54 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
                                      ps_max=float(ps.max()), label=ASSOCIATION_LABEL)[
         ["model", "outcome", "term", "estimand", "estimate", "std_error", "statistic", "p_value", "ci_low",
          "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Covariate balance of an IPW comparison: `table` (one row per covariate, district levels as 0/1
+    indicators: covariate, mean_treated, mean_control, smd_before, smd_after, weighted_mean_treated,
+    weighted_mean_control) and `propensity` (one row per firm: propensity, treated) for the overlap
+    figure."""
+
+    table: pd.DataFrame
+    propensity: pd.DataFrame
+    n: int
+
+
+def covariate_balance(df: pd.DataFrame, controls: list[str], treatment: str = "cert_any",
+                      fixed_effects: str | list[str] | None = None) -> Balance:
+    """Standardised mean differences of the covariates between treated and control firms, before
+    and after inverse probability weighting with the propensity model of `certification_effect`.
+
+    SMD = (mean_treated - mean_control) / sqrt((var_treated + var_control) / 2), with the unweighted
+    group variances in the denominator both before and after weighting (Austin 2009; R cobalt's
+    `s.d.denom = "pooled"` for the ATE), so that only the means move. ATE weights: 1/p for treated,
+    1/(1-p) for control firms, normalised within group (Hajek), as statsmodels' IPW. |SMD| < 0.1 is the
+    usual threshold for balance (Austin 2009).
+    """
+    fes = _as_list(fixed_effects)
+    data = _complete(df, [treatment, *controls], fes)
+    if not set(data[treatment].unique()) <= {0.0, 1.0}:
+        raise ValueError(f"{treatment} must be coded 0/1")
+    rhs = " + ".join(controls + fes) or "1"
+    ps = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False).predict()
+    treated = data[treatment].to_numpy() == 1.0
+    weight = np.where(treated, 1.0 / ps, 1.0 / (1.0 - ps))
+    columns = {c: data[c].to_numpy(float) for c in controls}
+    for fe in fes:
+        for level in data[fe].cat.categories:
+            columns[f"{fe}={level}"] = (data[fe] == level).to_numpy(float)
+    rows = []
+    for name, x in columns.items():
+        xt, xc, wt, wc = x[treated], x[~treated], weight[treated], weight[~treated]
+        sd = np.sqrt((xt.var(ddof=1) + xc.var(ddof=1)) / 2)
+        mt, mc = np.average(xt, weights=wt), np.average(xc, weights=wc)
+        rows.append({"covariate": name, "mean_treated": xt.mean(), "mean_control": xc.mean(),
+                     "smd_before": (xt.mean() - xc.mean()) / sd if sd > 0 else np.nan,
+                     "smd_after": (mt - mc) / sd if sd > 0 else np.nan,
+                     "weighted_mean_treated": mt, "weighted_mean_control": mc})
+    return Balance(pd.DataFrame(rows), pd.DataFrame({"propensity": ps, "treated": treated.astype(int)}),
+                   int(len(data)))
 
 
 class _AtStart:
