@@ -120,31 +120,139 @@ class _Session:
         self.ws.close()
 
 
-def _print_with(endpoint: str, html_file: Path, target: Path) -> None:
+# A4 in inches (Page.printToPDF's unit); the CSS @page rule of the reports says the same and wins
+A4_INCHES = (210 / 25.4, 297 / 25.4)
+MARGIN_MM = {"top": 15, "bottom": 18, "left": 18, "right": 18}  # as compendium.css's @page rule
+PAGE_WORDS = {"en": ("page", "of"), "it": ("pagina", "di")}
+_FOOTER_STYLE = ("font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5pt; color: #555; width: 100%; "
+                 "margin: 0 18mm; display: flex; justify-content: space-between; gap: 8mm;")
+
+
+def footer_template(lang: str = "en") -> str:
+    """Chromium's footer markup: the report title (cut with an ellipsis when long) on the left and
+    "page X of Y" ("pagina X di Y" in Italian) on the right."""
+    page, of = PAGE_WORDS.get(lang, PAGE_WORDS["en"])
+    return (f'<div style="{_FOOTER_STYLE}"><span class="title" style="overflow: hidden; white-space: nowrap; '
+            f'text-overflow: ellipsis; min-width: 0"></span><span style="white-space: nowrap">{page} '
+            f'<span class="pageNumber"></span> {of} <span class="totalPages"></span></span></div>')
+
+
+# In print layout, give every table or figure wider than its column the smaller print type
+# (class print-fit); one still too wide is scaled down (CSS zoom) to the column width, never clipped.
+# Returns, for each adjusted element, [tag, index, natural width, column width].
+FIT_SCRIPT = """(() => {
+  const adjusted = [];
+  const boxes = [...document.querySelectorAll('table, img, svg, pre, .equation')];
+  boxes.forEach((el, i) => {
+    const column = el.closest('figure, .jp-OutputArea-output, .jp-RenderedHTMLCommon, main, body');
+    const width = () => Math.max(el.scrollWidth, el.getBoundingClientRect().width);
+    const room = column.clientWidth;
+    const natural = width();
+    if (natural <= room + 0.5) return;
+    if (el.tagName === 'TABLE') {
+      el.classList.add('print-fit');
+      if (width() > room + 0.5) el.style.zoom = String(Math.floor(1000 * room / width()) / 1000);
+    } else {
+      el.style.maxWidth = '100%';
+      if (width() > room + 0.5) el.style.zoom = String(Math.floor(1000 * room / width()) / 1000);
+    }
+    adjusted.push([el.tagName.toLowerCase(), i, natural, room]);
+  });
+  return JSON.stringify(adjusted);
+})()"""
+
+# Under print media at the A4 text width: elements whose content is wider than their column (a table,
+# image or scroll box that would be clipped or scrolled), as [tag, text, scrollWidth, clientWidth].
+OVERFLOW_SCRIPT = """(() => {
+  const found = [];
+  for (const el of document.querySelectorAll('table, img, pre, figure, .jp-OutputArea-output, section')) {
+    const column = el.parentElement.closest('figure, .jp-OutputArea-output, .jp-RenderedHTMLCommon, main, body');
+    const zoom = parseFloat(getComputedStyle(el).zoom || '1') || 1;
+    const own = Math.max(el.scrollWidth, el.getBoundingClientRect().width);
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      found.push([el.tagName.toLowerCase(), (el.innerText || el.alt || '').slice(0, 60), el.scrollWidth, el.clientWidth]);
+    else if (column && el.getBoundingClientRect().right > column.getBoundingClientRect().right + 1)
+      found.push([el.tagName.toLowerCase(), (el.innerText || el.alt || '').slice(0, 60), own, column.clientWidth]);
+  }
+  return JSON.stringify(found);
+})()"""
+
+
+def _text_width_px() -> int:
+    """The A4 text width in CSS pixels (96 per inch)."""
+    return round((210 - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
+
+
+def _open(session: _Session, html_file: Path, print_media: bool) -> None:
+    session.call("Page.enable")
+    if print_media:  # lay the page out as it prints: print CSS at the A4 text width
+        session.call("Emulation.setEmulatedMedia", media="print")
+        session.call("Emulation.setDeviceMetricsOverride", width=_text_width_px(), height=1100,
+                     deviceScaleFactor=1, mobile=False)
+    session.call("Page.navigate", url=html_file.resolve().as_uri())
+    session.wait_for("Page.loadEventFired")
+    session.call("Runtime.evaluate", expression="document.fonts.ready.then(() => true)", awaitPromise=True)
+
+
+def _evaluate(session: _Session, expression: str):
+    return session.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
+
+
+@contextmanager
+def _tab(endpoint: str) -> Iterator[_Session]:
     session = _Session(endpoint)
     tab = None
     try:
         tab = session.call("Target.createTarget", url="about:blank")["targetId"]
         session.session = session.call("Target.attachToTarget", targetId=tab, flatten=True)["sessionId"]
-        session.call("Page.enable")
-        session.call("Page.navigate", url=html_file.resolve().as_uri())
-        session.wait_for("Page.loadEventFired")
-        session.call("Runtime.evaluate", expression="document.fonts.ready.then(() => true)", awaitPromise=True)
-        pdf = session.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True,
-                           displayHeaderFooter=False)
-        target.write_bytes(base64.b64decode(pdf["data"]))
+        yield session
     finally:
         if tab is not None:
             try:
                 session.session = None
                 session.call("Target.closeTarget", targetId=tab)
-            except Exception:  # the page is printed; a tab that will not close dies with the browser
+            except Exception:  # the work is done; a tab that will not close dies with the browser
                 pass
         session.close()
 
 
+def _print_with(endpoint: str, html_file: Path, target: Path) -> None:
+    with _tab(endpoint) as session:
+        _open(session, html_file, print_media=True)
+        _evaluate(session, FIT_SCRIPT)  # at the print layout's width, before printing
+        lang = (_evaluate(session, "document.documentElement.lang") or "en").split("-")[0].lower()
+        session.call("Emulation.clearDeviceMetricsOverride")
+        session.call("Emulation.setEmulatedMedia", media="")
+        width, height = A4_INCHES
+        pdf = session.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True,
+                           paperWidth=width, paperHeight=height,
+                           **{f"margin{side.title()}": mm / 25.4 for side, mm in MARGIN_MM.items()},
+                           displayHeaderFooter=True, headerTemplate="<span></span>",
+                           footerTemplate=footer_template(lang), generateDocumentOutline=True)
+        target.write_bytes(base64.b64decode(pdf["data"]))
+
+
+def print_overflow(html_file: Path, engine: str | None = None, fit: bool = True) -> list[list]:
+    """The elements of `html_file` wider than their column when laid out for print at the A4 text
+    width (after the same fitting as `print_pdf` when `fit`): [tag, text, width, column width] each.
+    An empty list means nothing would be clipped or scrolled in the PDF."""
+    def check(endpoint: str) -> list[list]:
+        with _tab(endpoint) as session:
+            _open(session, html_file, print_media=True)
+            if fit:
+                _evaluate(session, FIT_SCRIPT)
+            return json.loads(_evaluate(session, OVERFLOW_SCRIPT))
+
+    endpoint = os.environ.get(ENDPOINT_VARIABLE)
+    if endpoint:
+        return check(endpoint)
+    with browser(engine or pdf_engine() or "chromium") as own:
+        return check(own.endpoint)
+
+
 def print_pdf(html_file: Path, target: Path, engine: str | None = None) -> None:
-    """Print `html_file` to `target` (no header or footer, backgrounds kept, no network).
+    """Print `html_file` to `target` on A4 with a footer (title, "page X of Y" in the page's
+    language), backgrounds kept, no network; tables wider than the text get smaller type first.
 
     Uses the build's browser when `ENDPOINT_VARIABLE` names one, else starts one for this page.
     """
