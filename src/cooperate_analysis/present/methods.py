@@ -1,0 +1,371 @@
+"""The "Data and methods" / "Dati e metodi" section of every report.
+
+`section(kind, lang, meta, ...)` returns the section as HTML for kind "district", "cross-district"
+or "speccurve": the COOPERATE project and how it surveyed firms (only what the sources in
+present/references.json say, and what they leave unknown), the questionnaire of this compendium
+(counted from the codebook), the sample analysed (from the processed survey's metadata: synthetic or
+supplied by the user), the population frame behind the weights (from data/raw/population_frame.csv,
+each district total with its source or as an assumption) and the estimators of that kind of report,
+each with its citation. Citations are written as markers ("[@holm1979]") and linked by
+`bibliography.cite_markers`, so the report's references section (`bibliography.references_for`)
+lists them.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from ..data.codebook import Codebook, load_codebook
+from . import bibliography
+from .formatting import integer
+
+KINDS = ("district", "cross-district", "speccurve")
+TITLE = {"en": "Data and methods", "it": "Dati e metodi"}
+SECTION_ID = "data-and-methods"
+CERTIFICATION_NAMES = {"cert_iso14001": "ISO 14001", "cert_emas": "EMAS", "cert_sa8000": "SA8000",
+                       "cert_ohsas18001": "OHSAS 18001", "cert_iso9001": "ISO 9001"}
+WORDS = {
+    "en": {"and": "and", "published": "published", "assumed": "assumed from", "firms": "firms"},
+    "it": {"and": "e", "published": "dato pubblicato", "assumed": "valore ipotizzato a partire da", "firms": "imprese"},
+}
+
+PROJECT = {
+    "en": ("The COOPERATE project. COOPERATE was a project of the Scuola Superiore Sant'Anna (Pisa) and the "
+           "development agency of Empolese Valdelsa (ASEV), co-financed by the European Commission (DG Enterprise "
+           "and Industry) under its programme \u201cMainstreaming CSR among SMEs\u201d [@cooperate_final_report; "
+           "@santanna_cooperate]. The sources date it differently: launched in 2006 [@pmi_cooperate]; from "
+           "1 January 2007 to 1 January 2009 [@santanna_cooperate]. It worked in three Tuscan industrial "
+           "districts ({districts}) through local intermediary institutions: trade associations, unions, local "
+           "authorities and consortia [@battaglia2010]."),
+    "it": ("Il progetto COOPERATE. COOPERATE è stato un progetto della Scuola Superiore Sant'Anna (Pisa) e "
+           "dell'Agenzia per lo Sviluppo Empolese Valdelsa (ASEV), cofinanziato dalla Commissione europea "
+           "(Direzione generale Imprese e industria) nel programma per la diffusione della RSI tra le PMI "
+           "[@cooperate_final_report; @santanna_cooperate]. Le fonti lo datano in modo diverso: avviato nel 2006 "
+           "[@pmi_cooperate]; dal 1° gennaio 2007 al 1° gennaio 2009 [@santanna_cooperate]. Ha operato in tre "
+           "distretti industriali toscani ({districts}) attraverso le istituzioni intermedie locali: associazioni "
+           "di categoria, sindacati, enti locali e consorzi [@battaglia2010]."),
+}
+SURVEY = {
+    "en": ("How firms were surveyed. The project interviewed 92 firms of the three districts in all, with a "
+           "questionnaire in five blocks (awareness of CSR; ethical and environmental certifications held, and "
+           "interest in them; key stakeholders; organisation and \u201catypical\u201d workers such as trainees "
+           "and home-workers; staff training), and consulted local stakeholders, also in focus groups "
+           "[@vaasa_cooperate]. No source we could read reports how the firms were selected, how many were "
+           "interviewed in each district, the response rate, how the interviews were conducted, who answered in "
+           "each firm, or the wording and answer scales of the items; the project's microdata are not public."),
+    "it": ("Come sono state intervistate le imprese. Il progetto ha intervistato in tutto 92 imprese dei tre "
+           "distretti, con un questionario in cinque sezioni (conoscenza della RSI; certificazioni etiche e "
+           "ambientali possedute e interesse a ottenerle; portatori di interesse principali; organizzazione e "
+           "lavoratori \u00abatipici\u00bb come tirocinanti e lavoranti a domicilio; formazione del personale), "
+           "e ha consultato i portatori di interesse locali, anche in gruppi di discussione [@vaasa_cooperate]. "
+           "Nessuna fonte che abbiamo potuto leggere riporta come sono state scelte le imprese, quante sono state "
+           "intervistate in ciascun distretto, il tasso di risposta, come si sono svolte le interviste, chi ha "
+           "risposto in ciascuna impresa, la formulazione delle domande e le loro scale di risposta; i microdati "
+           "del progetto non sono pubblici."),
+}
+QUESTIONNAIRE = {
+    "en": ("Questionnaire of this compendium. The analyses follow this compendium's codebook, reconstructed "
+           "from those blocks, from the questionnaire of the follow-up COSMIC survey of 2009 [@cosmic_website] "
+           "and from the practice list of @battaglia2014; it is not the COOPERATE questionnaire. Firm profile: "
+           "employees, turnover class, export share, firm age. CSR: {n_practices} yes/no practices in {n_dims} "
+           "dimensions ({dims}), whose shares adopted are averaged into the overall CSR index (0 to 1), and "
+           "{n_certs} certifications ({certs}). Competitiveness: {n_items} items on the change over the last "
+           "three years compared with competitors, on a five-point scale from \u201c{low}\u201d to "
+           "\u201c{high}\u201d, averaged into {n_scales} scores ({scales}) after @battaglia2014."),
+    "it": ("Il questionario di questo compendio. Le analisi seguono il dizionario dei dati di questo "
+           "compendio, ricostruito da quelle sezioni, dal questionario della successiva indagine COSMIC del 2009 "
+           "[@cosmic_website] e dall'elenco di pratiche di @battaglia2014; non è il questionario di COOPERATE. "
+           "Profilo dell'impresa: addetti, classe di fatturato, quota di fatturato esportata, età. RSI: "
+           "{n_practices} pratiche con risposta sì o no in {n_dims} dimensioni ({dims}), le cui quote di "
+           "adozione sono mediate nell'indice complessivo di RSI (da 0 a 1), e {n_certs} certificazioni "
+           "({certs}). Competitività: {n_items} voci sulla variazione negli ultimi tre anni rispetto ai "
+           "concorrenti, su una scala a cinque punti da \u00ab{low}\u00bb a \u00ab{high}\u00bb, mediate in "
+           "{n_scales} punteggi ({scales}) secondo @battaglia2014."),
+}
+SAMPLE_SYNTHETIC = {
+    "en": ("Sample. The survey analysed here is synthetic: {rows} firms ({by_district}) drawn by the "
+           "compendium's documented, seeded generator, calibrated to published figures (district populations, "
+           "the 92 COOPERATE interviews, the share of certified firms in COSMIC, effect sizes of the "
+           "literature). Its numbers illustrate the methods; they are not findings about the real districts.{mixed}"),
+    "it": ("Campione. L'indagine analizzata qui è sintetica: {rows} imprese ({by_district}) generate dal "
+           "generatore documentato e riproducibile del compendio, calibrato su dati pubblicati (popolazioni "
+           "dei distretti, le 92 interviste di COOPERATE, la quota di imprese certificate in COSMIC, "
+           "dimensioni degli effetti della letteratura). I suoi numeri illustrano i metodi; non sono risultati "
+           "sui distretti reali.{mixed}"),
+}
+SAMPLE_MIXED = {
+    "en": " Only {synthetic} of its {rows} firms carry the generator's identifiers; the others come from another source.",
+    "it": " Solo {synthetic} delle sue {rows} imprese hanno gli identificativi del generatore; le altre vengono da "
+          "un'altra fonte.",
+}
+SAMPLE_USER = {
+    "en": ("Sample. The survey analysed here was supplied by the user ({source}): {rows} firms ({by_district}), "
+           "validated against the codebook; the file's fingerprint is in the provenance block at the end."),
+    "it": ("Campione. L'indagine analizzata qui è stata fornita dall'utente ({source}): {rows} imprese "
+           "({by_district}), verificate rispetto al dizionario dei dati; l'impronta del file è nel riquadro "
+           "di provenienza alla fine."),
+}
+SAMPLE_GROUP = {
+    "en": " This report analyses the {n} firms of the {district}.",
+    "it": " Questo rapporto analizza le {n} imprese del {district}.",
+}
+FRAME = {
+    "en": ("Population and weights. Weights post-stratify the sample to the firms of each district by EU size "
+           "class [@eu2003]: a firm weighs the population count of its class over the sampled firms of the "
+           "class, and classes with fewer than 5 sampled firms are merged with a neighbouring class "
+           "[@lumley2010]. District populations: {totals}.{split}{absent}"),
+    "it": ("Popolazione e pesi. I pesi riportano il campione alle imprese di ciascun distretto per classe "
+           "dimensionale europea [@eu2003]: un'impresa pesa il numero di imprese della sua classe nella "
+           "popolazione diviso per le imprese campionate della classe, e le classi con meno di 5 imprese "
+           "campionate sono unite a una classe vicina [@lumley2010]. Popolazioni dei distretti: "
+           "{totals}.{split}{absent}"),
+}
+FRAME_SPLIT = {
+    "en": " The split of each district total by size class is an assumption of the synthetic generator.",
+    "it": " La ripartizione del totale di ciascun distretto per classe dimensionale è un'ipotesi del "
+          "generatore sintetico.",
+}
+FRAME_ABSENT = {
+    "en": " No source gives the number of firms with 250 or more employees: sampled firms of that size are "
+          "weighted with the class below.",
+    "it": " Nessuna fonte riporta il numero di imprese con 250 addetti o più: le imprese campionate di quella "
+          "dimensione sono pesate con la classe inferiore.",
+}
+
+COMMON = {
+    "en": {
+        "ols": ("OLS of each competitiveness score on the overall CSR index{fe}, controlling for log employees, "
+                "export share and firm age, with HC3 standard errors [@mackinnon1985; @long2000] and p-values "
+                "and 95% intervals from t with n \u2212 k degrees of freedom; the three CSR coefficients are the "
+                "confirmatory tests, adjusted by Holm's method [@holm1979]."),
+        "ordered": ("Single items: proportional-odds logit of each item grouped into worse, unchanged and better "
+                    "[@mccullagh1980], with average marginal effects and the Brant test of proportional odds "
+                    "[@brant1990]."),
+        "robust": ("Robustness: weighted least squares with the post-stratification weights and HC1 errors; "
+                   "multiple imputation by chained equations with predictive mean matching, 20 imputations "
+                   "[@vanbuuren2018], pooled by Rubin's rules [@rubin1987] with the degrees of freedom of "
+                   "@barnard1999."),
+        "power": "Power and minimum detectable effect from the F test of one coefficient [@cohen1988].",
+        "software": "Computations: statsmodels [@seabold2010] and pingouin [@vallat2018]{semopy}.",
+        "semopy": ", semopy [@igolkina2020]",
+    },
+    "it": {
+        "ols": ("Minimi quadrati ordinari di ciascun punteggio di competitività sull'indice complessivo di RSI{fe}, "
+                "controllando per il logaritmo degli addetti, la quota di fatturato esportata e l'età, con errori standard "
+                "HC3 [@mackinnon1985; @long2000] e valori p e intervalli al 95% dalla t con n \u2212 k gradi di "
+                "libertà; i tre coefficienti della RSI sono i test confermativi, corretti con il metodo di Holm "
+                "[@holm1979]."),
+        "ordered": ("Singole voci: logit ordinale di ciascuna voce raggruppata in peggiorata, invariata e "
+                    "migliorata [@mccullagh1980], con effetti marginali medi e test di Brant dell'ipotesi di "
+                    "proporzionalità [@brant1990]."),
+        "robust": ("Robustezza: minimi quadrati ponderati con i pesi di post-stratificazione ed errori HC1; "
+                   "imputazione multipla per equazioni concatenate con abbinamento sulla media predittiva, 20 "
+                   "imputazioni [@vanbuuren2018], combinate con le regole di Rubin [@rubin1987] e i gradi di "
+                   "libertà di @barnard1999."),
+        "power": "Potenza e minimo effetto rilevabile dal test F di un coefficiente [@cohen1988].",
+        "software": "Calcoli: statsmodels [@seabold2010] e pingouin [@vallat2018]{semopy}.",
+        "semopy": ", semopy [@igolkina2020]",
+    },
+}
+ESTIMATORS = {
+    "district": {
+        "en": ["Estimators. Internal consistency: Cronbach's alpha [@cronbach1951], which for yes/no items is "
+               "KR-20 [@kuder1937], with Feldt intervals [@feldt1987]. Rank associations, as in the design of "
+               "@battaglia2014: Spearman's rho for the dimension indices and, for certification, the "
+               "rank-biserial correlation of a Mann-Whitney test [@mann1947]; each block of tests is one family, "
+               "adjusted by the Benjamini-Hochberg method [@benjamini1995].", "ols", "ordered", "robust",
+               "Weighted means with linearized standard errors [@lumley2010].", "power", "software"],
+        "it": ["Stimatori. Coerenza interna: alfa di Cronbach [@cronbach1951], che per voci sì/no coincide con "
+               "KR-20 [@kuder1937], con intervalli di Feldt [@feldt1987]. Associazioni di rango, come nel "
+               "disegno di @battaglia2014: rho di Spearman per gli indici delle dimensioni e, per la "
+               "certificazione, la correlazione rango-biseriale del test di Mann-Whitney [@mann1947]; ogni "
+               "blocco di test è una famiglia, corretta con il metodo di Benjamini-Hochberg [@benjamini1995].",
+               "ols", "ordered", "robust",
+               "Medie ponderate con errori standard linearizzati [@lumley2010].", "power", "software"],
+    },
+    "cross-district": {
+        "en": ["Estimators. Reliability by district as in the district reports [@cronbach1951; @feldt1987]. On "
+               "the pooled sample: exploratory factor analysis (minimum residuals, oblimin rotation) and a "
+               "confirmatory model of the three scales, judged against the cut-offs of @hu1999, with composite "
+               "reliability and average variance extracted [@fornell1981]; Harman's single-factor check for "
+               "common-method variance [@podsakoff2003].", "ols",
+               "District differences: CSR \u00d7 district interactions with a joint Wald test; standard errors "
+               "are firm-level, not clustered on the three districts, which were chosen, not sampled "
+               "[@abadie2023].", "ordered", "robust",
+               "Certification: inverse probability weighting and its augmented, doubly robust form "
+               "[@rosenbaum1983; @robins1994]{balance}; an association, not an effect.", "power", "software"],
+        "it": ["Stimatori. Affidabilità per distretto come nei rapporti di distretto [@cronbach1951; "
+               "@feldt1987]. Sul campione riunito: analisi fattoriale esplorativa (minimi residui, rotazione "
+               "oblimin) e un modello confermativo delle tre scale, valutato con le soglie di @hu1999, con "
+               "affidabilità composita e varianza media estratta [@fornell1981]; controllo a fattore unico di "
+               "Harman per la varianza di metodo comune [@podsakoff2003].", "ols",
+               "Differenze tra distretti: interazioni RSI \u00d7 distretto con un test di Wald congiunto; gli "
+               "errori standard sono a livello di impresa, non raggruppati sui tre distretti, che sono stati "
+               "scelti e non estratti [@abadie2023].", "ordered", "robust",
+               "Certificazione: ponderazione per l'inverso della probabilità e la sua forma aumentata, "
+               "doppiamente robusta [@rosenbaum1983; @robins1994]{balance}; un'associazione, non un effetto.",
+               "power", "software"],
+    },
+    "speccurve": {
+        "en": ["Estimators. A specification curve [@simonsohn2020], a multiverse of analytic choices "
+               "[@steegen2016]: {n_specs}every combination of outcome (the three scores or a single item), its "
+               "coding (as answered, or better versus not), CSR measure, controls, weights or none, complete "
+               "cases or multiple imputation [@vanbuuren2018; @rubin1987], and model: linear, with HC3 errors and t "
+               "with n \u2212 k degrees of freedom [@long2000], or logit. Estimates are standardized (standard deviations "
+               "of the outcome per standard deviation of the CSR measure; logits on the latent scale of "
+               "@mckelvey1975). The joint test, per outcome family, imposes the null in every linear "
+               "specification, resamples firms within districts and compares the median estimate, the share "
+               "of significant estimates of the dominant sign and Stouffer's Z with their null distributions "
+               "[@simonsohn2020].", "software"],
+        "it": ["Stimatori. Una curva delle specificazioni [@simonsohn2020], un multiverso di scelte analitiche "
+               "[@steegen2016]: {n_specs}ogni combinazione di esito (i tre punteggi o una singola voce), la sua "
+               "codifica (come risposto, oppure migliorata rispetto al resto), misura di RSI, controlli, pesi o "
+               "nessun peso, casi completi o imputazione multipla [@vanbuuren2018; @rubin1987], e modello: lineare, "
+               "con errori HC3 e t con n \u2212 k gradi di libertà [@long2000], oppure logit. Le stime sono "
+               "standardizzate (deviazioni standard dell'esito per deviazione standard della misura di RSI; i "
+               "logit sulla scala latente di @mckelvey1975). Il test congiunto, per famiglia di esiti, impone "
+               "l'ipotesi nulla in ogni specificazione lineare, ricampiona le imprese entro i distretti e "
+               "confronta la stima mediana, la quota di stime significative del segno prevalente e la Z di "
+               "Stouffer con le loro distribuzioni sotto l'ipotesi nulla [@simonsohn2020].", "software"],
+    },
+}
+N_SPECS = {"en": "{n} specifications, ", "it": "{n} specificazioni, "}
+FE = {"en": " with district fixed effects", "it": " con effetti fissi di distretto"}
+BALANCE = {"en": ", with covariate balance as standardized mean differences before and after weighting "
+                 "[@austin2009]",
+           "it": ", con l'equilibrio delle covariate come differenze medie standardizzate prima e dopo la "
+                 "ponderazione [@austin2009]"}
+
+
+def _join(items: list[str], lang: str) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {WORDS[lang]['and']} " + items[-1]
+
+
+def _districts(meta: dict, cb: Codebook, districts: list[str] | None) -> list[str]:
+    if districts is not None:
+        return list(districts)
+    counts = meta.get("rows_by_district", {})
+    return [d for d in cb.district_ids if counts.get(d, 0) > 0] or cb.district_ids
+
+
+def _frame_sentences(frame: pd.DataFrame, districts: list[str], lang: str, cb: Codebook) -> tuple[str, str, str]:
+    """(district totals with their source or as an assumption, the size-split sentence, the absent-class
+    sentence), read from the population frame's N and source columns."""
+    totals = []
+    split = absent = False
+    for district in districts:
+        rows = frame[frame["district"] == district]
+        if rows.empty:
+            continue
+        counted = rows[rows["N"].notna()]
+        total = int(counted["N"].sum())
+        text = " ".join(counted["source"].astype(str))
+        keys = [bibliography.source_key(s) for s in dict.fromkeys(re.findall(r"\b([DS]\d{1,2})\b", text))
+                if s in bibliography.source_keys()]
+        published = "[published" in text
+        kind = WORDS[lang]["published"] if published else WORDS[lang]["assumed"]
+        markers = [f"@{k}" for k in keys]
+        cites = (f" [{'; '.join(markers)}]" if published else " " + _join(markers, lang)) if keys else ""
+        totals.append(f"{html.escape(short_label(district, lang, cb))}, {integer(total, lang)} "
+                      f"{WORDS[lang]['firms']}, {kind}{cites}")
+        split = split or "size class: assumption" in text
+        absent = absent or rows["N"].isna().any()
+    return "; ".join(totals), FRAME_SPLIT[lang] if split else "", FRAME_ABSENT[lang] if absent else ""
+
+
+def _codebook_facts(lang: str, cb: Codebook) -> dict[str, str]:
+    esc = html.escape
+    certs = cb.certifications(None)
+    scales = cb.outcome_scales
+    likert = cb.likert_labels
+    return {
+        "n_practices": integer(len(cb.practices()), lang), "n_dims": integer(len(cb.csr_dimensions), lang),
+        "dims": esc("; ".join(cb.label(d, lang) for d in cb.csr_dimensions)),
+        "n_certs": integer(len(certs), lang),
+        "certs": esc(_join([CERTIFICATION_NAMES.get(c, cb.label(c, lang)) for c in certs], lang)),
+        "n_items": integer(len(cb.outcome_items()), lang),
+        "low": esc(likert[min(likert)][lang]), "high": esc(likert[max(likert)][lang]),
+        "n_scales": integer(len(scales), lang), "scales": esc("; ".join(cb.label(s, lang) for s in scales)),
+    }
+
+
+def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None, frame: pd.DataFrame | None = None,
+               cb: Codebook | None = None, n_specs: int | None = None, balance: bool = True) -> list[str]:
+    """The section's paragraphs as escaped HTML text with citation markers (not yet linked).
+
+    `meta` is the processed survey's metadata (`dataset.load_processed`); `district` the district a
+    district report (or a district's specification curve) analyses, None for all districts; `frame`
+    the population frame (default: `population.population_frame()`); `n_specs` the number of
+    specifications of a curve; `balance` whether the report shows the IPW covariate balance table.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not valid; valid: {', '.join(KINDS)}")
+    bibliography._check(lang)
+    cb = cb or load_codebook()
+    if frame is None:
+        from ..data.population import population_frame
+        frame = population_frame()
+    esc = html.escape
+    districts = [district] if district else _districts(meta, cb, None)
+    all_districts = _districts(meta, cb, None)
+    counts = meta.get("rows_by_district", {})
+    out = [esc(PROJECT[lang]).format(districts=esc(_join([short_label(d, lang, cb) for d in cb.district_ids], lang))),
+           esc(SURVEY[lang]),
+           esc(QUESTIONNAIRE[lang]).format(**_codebook_facts(lang, cb))]
+    by_district = esc("; ".join(f"{short_label(d, lang, cb)}, {integer(counts.get(d, 0), lang)}" for d in all_districts))
+    rows = integer(meta.get("rows", sum(counts.values())), lang)
+    if meta.get("synthetic"):
+        synthetic, n_rows = meta.get("synthetic_rows", 0), meta.get("rows", 0)
+        mixed = esc(SAMPLE_MIXED[lang].format(synthetic=integer(synthetic, lang), rows=integer(n_rows, lang))) \
+            if 0 < synthetic < n_rows else ""
+        sample = esc(SAMPLE_SYNTHETIC[lang]).format(rows=rows, by_district=by_district, mixed=mixed)
+    else:
+        sample = esc(SAMPLE_USER[lang]).format(source=esc(str(meta.get("source_name", ""))), rows=rows,
+                                               by_district=by_district)
+    if district:
+        sample += esc(SAMPLE_GROUP[lang]).format(n=integer(counts.get(district, 0), lang),
+                                                 district=esc(short_label(district, lang, cb)))
+    out.append(sample)
+    totals, split, absent = _frame_sentences(frame, districts, lang, cb)
+    out.append(esc(FRAME[lang]).format(totals=totals, split=esc(split), absent=esc(absent)))
+    common = {k: esc(v) for k, v in COMMON[lang].items()}
+    sentences = []
+    for part in ESTIMATORS[kind][lang]:
+        if part in common:
+            text = common[part]
+        else:
+            text = esc(part)
+        sentences.append(text)
+    text = " ".join(sentences)
+    specs = esc(N_SPECS[lang].format(n=integer(n_specs, lang))) if n_specs else ""
+    out.append(text.format(fe=esc(FE[lang]) if kind == "cross-district" else "",
+                           semopy=common["semopy"] if kind == "cross-district" else "",
+                           balance=esc(BALANCE[lang]) if balance else "", n_specs=specs))
+    return out
+
+
+def short_label(district: str, lang: str, cb: Codebook) -> str:
+    """A district's codebook label for use inside a sentence: without the parenthesis ("(Lucca)") and, in
+    Italian, with a lower-case "distretto" ("il distretto cartario di Capannori")."""
+    label = re.sub(r"\s*\([^)]*\)", "", cb.label(district, lang)).strip()
+    return label[0].lower() + label[1:] if lang == "it" and label.startswith("Distretto") else label
+
+
+def section(kind: str, lang: str, meta: dict, *, district: str | None = None, frame: pd.DataFrame | None = None,
+            cb: Codebook | None = None, n_specs: int | None = None, balance: bool = True,
+            heading_level: int = 2) -> str:
+    """The "Data and methods" section as HTML: a heading the table of contents picks up, then one
+    paragraph per topic, each opening with its topic in bold, citations linked to the references."""
+    paras = paragraphs(kind, lang, meta, district=district, frame=frame, cb=cb, n_specs=n_specs, balance=balance)
+    body = []
+    for text in paras:
+        lead, _, rest = text.partition(". ")
+        body.append(f"<p><strong>{lead}.</strong> {bibliography.cite_markers(rest, lang)}</p>")
+    h = f"h{heading_level}"
+    return (f'<section class="data-methods"><{h} id="{SECTION_ID}">{TITLE[lang]}'
+            f'<a class="anchor-link" href="#{SECTION_ID}"></a></{h}>{"".join(body)}</section>')
