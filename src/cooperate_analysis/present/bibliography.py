@@ -58,7 +58,11 @@ def _check(lang: str) -> None:
 def load() -> dict[str, dict]:
     """The works of references.json by id (checked: unique ids, a type and a title each, DOIs well formed,
     published-figure source ids unique)."""
-    text = resources.files(__package__).joinpath("references.json").read_text(encoding="utf-8")
+    return parse(resources.files(__package__).joinpath("references.json").read_text(encoding="utf-8"))
+
+
+def parse(text: str) -> dict[str, dict]:
+    """CSL-JSON text -> works by id, with the checks of `load`."""
     works: dict[str, dict] = {}
     sources: set[str] = set()
     for item in json.loads(text):
@@ -195,8 +199,8 @@ def cite(keys: str | list[str] | tuple[str, ...], lang: str = "en", narrative: b
 def cite_markers(markup: str, lang: str = "en") -> str:
     """Replace the citation markers of already-escaped HTML text by linked citations.
 
-    "[@a]" and "[@a; @b]" become parenthetical citations; "@a" (a key of the bibliography, after a
-    space or at the start) a narrative one. Text inside tags (attributes such as an image's alt text)
+    "[@holm1979]" and "[@holm1979; @benjamini1995]" become parenthetical citations; "@holm1979" (a key of
+    the bibliography, after a space or at the start) a narrative one. Text inside tags (attributes such as an image's alt text)
     is left alone. A bracketed marker naming a key the bibliography lacks is an error (KeyError), so a
     typo cannot reach a report; a bare "@word" that is no key is left as it is (e.g. an e-mail address).
     """
