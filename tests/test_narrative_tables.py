@@ -7,6 +7,7 @@ import pytest
 
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import narrative, tables
 from cooperate_analysis.stats import measures
 from cooperate_analysis.stats.models import district_heterogeneity, ols
@@ -41,22 +42,43 @@ def test_coefficient_and_heterogeneity_tables_carry_the_fitted_values():
     table = tables.coefficient_rows({"score_innovation": fit}, "csr_overall", "en")
     assert table.loc[0, "Coefficient"] == fit.term("csr_overall")["estimate"]
     assert table.loc[0, "n"] == 400
+    assert table.loc[0, "95% CI"] == f"[{fit.term('csr_overall')['ci_low']:.2f}, {fit.term('csr_overall')['ci_high']:.2f}]"
     het = district_heterogeneity(df, "score_innovation", "csr_overall")
     rows = tables.heterogeneity_rows({"score_innovation": het}, "it")
-    assert rows.loc[0, "p di Wald (pendenze uguali)"] == het.wald_p_value
-    assert "Distretto conciario di Santa Croce sull'Arno" in rows.columns
+    assert rows.loc[0, "Pendenze uguali: p di Wald"] == fmt.pvalue(het.wald_p_value, "it")
+    assert rows["Distretto"].tolist() == ["Capannori (carta)", "Santa Croce (concia)"]
+    assert rows["Pendenza"].tolist() == pytest.approx(het.slopes["estimate"].tolist())
+    low, high = het.slopes[["ci_low", "ci_high"]].iloc[1]
+    assert rows.loc[1, "IC 95%"] == fmt.interval(low, high, 2, "it") and rows.loc[1, "Variabile dipendente"] == ""
 
 
 def test_reading_counts_holm_survivors_and_flags_sign_changes():
     fits = {s: ols(frame(1.0, seed=i), "score_innovation", "csr_overall")
             for i, s in enumerate(["score_innovation", "score_market"])}
-    same = {s: {"complete": {"estimate": 0.5}, "weighted": {"estimate": 0.2}, "mice": {"estimate": 0.4}} for s in fits}
+    def row(estimate, low, high):
+        return {"estimate": estimate, "ci_low": low, "ci_high": high}
+
+    same = {s: {"complete": row(0.5, 0.1, 0.9), "weighted": row(0.2, 0.05, 0.35), "mice": row(0.4, 0.1, 0.7)}
+            for s in fits}
     text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
-    assert "1 of 2 remain below 0.05" in text and "signs of the three coefficients are the same" in text
-    flipped = same | {"score_market": {"complete": {"estimate": 0.5}, "weighted": {"estimate": -0.1},
-                                       "mice": {"estimate": 0.4}}}
+    assert "1 of 2 remains below 0.05" in text and "no coefficient changes verdict" in text
+    assert "changes sign:" not in text
+    # the case: -0.01 / +0.05 / -0.05 with intervals across zero is noise, not a change of sign
+    noise = same | {"score_market": {"complete": row(-0.01, -0.6, 0.59), "weighted": row(0.05, -0.5, 0.6),
+                                     "mice": row(-0.05, -0.6, 0.5)}}
+    text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=noise)
+    assert "changes sign:" not in text and "which is not a change of sign" in text
+    flipped = same | {"score_market": {"complete": row(0.5, 0.1, 0.9), "weighted": row(-0.4, -0.7, -0.1),
+                                       "mice": row(0.4, 0.1, 0.7)}}
     text = narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
-    assert "2 su 2" in text and "cambia per performance di mercato" in text
+    assert "2 su 2 restano" in text and "Il coefficiente sulla performance di mercato cambia segno" in text
+    assert "1 su 1 resta sotto 0,05" in narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01])
+    assert "nessuno resta" in narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.3, 0.2])
+    # a significant coefficient that halves and loses significance when weighted is said so
+    halves = same | {"score_market": {"complete": row(0.96, 0.41, 1.5), "weighted": row(0.47, -0.16, 1.11),
+                                      "mice": row(1.0, 0.45, 1.55)}}
+    text = narrative.reading(fits, "csr_overall", False, "en", robust=halves)
+    assert "+0.96 [0.41, 1.50] on complete cases, becomes +0.47 [-0.16, 1.11] (about half) when weighted" in text
 
 
 def test_reading_derives_what_the_sample_can_detect_from_the_minimum_detectable_effect():
@@ -142,9 +164,10 @@ def test_ordered_table_shows_ames_in_points_per_tenth_of_the_index():
                           "lowest": ["worse"], "ame_lowest": [-0.3], "ame_lowest_se": [0.1], "highest": ["better"],
                           "ame_highest": [0.45], "ame_highest_se": [0.0], "brant_p_value": [np.nan], "n": [80]})
     row = tables.ordered_rows(items, "it").iloc[0]
-    assert row["EMM su P(migliorata), punti per 0,1 di RSI [IC 95%]"] == "4.5 [4.5, 4.5]"
-    assert row["EMM su P(peggiorata), punti per 0,1 di RSI [IC 95%]"] == "-3.0 [-5.0, -1.0]"
-    assert row["Log-odds (ES)"] == "2.00 (0.50)" and np.isnan(row["p di Brant"])
+    assert row["EMM su P(migliorata) [IC 95%]"] == "4,5 [4,5; 4,5]"
+    assert row["EMM su P(peggiorata) [IC 95%]"] == "-3,0 [-5,0; -1,0]"
+    assert row["Coefficiente logit [IC 95%]"] == "2,00 [1,02; 2,98]" and row["p di Brant"] == "–"
+    assert row["p"] == "0,010" and row["p (BH)"] == "0,010"  # one item: BH leaves p unchanged
 
 
 def test_specification_curve_tables_and_reading_follow_the_curve():
@@ -162,7 +185,7 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
     joint = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
                                                 "observed": [0.2, 0.5, 3.0], "null_median": [0, 0.03, 0],
                                                 "p_value": [0.01, 0.2, 0.02]}), n_specs=2, n_boot=100)
-    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == [0.01, 0.2, 0.02]
+    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == ["0.010", "0.200", "0.020"]
     from cooperate_analysis.stats import estimability
 
     curve = curve.assign(outcome=["score_innovation", "out_reputation", "score_innovation", "out_reputation"])
@@ -188,5 +211,6 @@ def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_langua
     from cooperate_analysis.stats.inference import power_table
 
     power = power_table({"pooled": 92, "capannori_paper": 28}, {"pooled": 6, "capannori_paper": 4})
-    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Insieme", "Distretto cartario di Capannori (Lucca)"]
+    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Campione complessivo", "Distretto cartario di Capannori (Lucca)"]
+    assert "Potenza con r = 0,10" in tables.power_rows(power, "it").columns
     assert tables.power_rows(power, "en").iloc[:, 0].tolist()[0] == "Pooled"

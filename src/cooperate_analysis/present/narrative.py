@@ -1,22 +1,143 @@
-"""Plain-language reading of the results, generated from the numbers (en/it)."""
+"""Plain-language findings and readings of the results, generated from the numbers (en/it).
+
+Every number goes through `formatting` (decimal comma in Italian, p-values "< 0.001", intervals
+"[a, b]" / "[a; b]"). Every claim follows a stated rule, so a property test can check it against
+the numbers it comes from (tests/test_readings.py):
+
+- a confirmatory coefficient is read as positive / negative when its 95% interval excludes zero,
+  and as surviving Holm's adjustment when its Holm-adjusted p is below 0.05;
+- a secondary result is called significant when its adjusted p (the table's `p_adj`, else the
+  adjustment named in the sentence) is below 0.05;
+- a coefficient "changes sign" between estimators (complete cases, post-stratification weights,
+  multiple imputation) only when two of its 95% intervals exclude zero on opposite sides; point
+  estimates of different sign whose intervals overlap zero are said to differ only within noise;
+- it "loses" (or "gains") significance when its interval excludes zero on complete cases but not
+  under the other estimator (or the reverse);
+- a share of specifications that is not zero never prints as "0%".
+"""
 from __future__ import annotations
 
+import math
+
 from ..data.codebook import load_codebook
+from . import formatting as fmt
 from .tables import curve_summary
+
+ALPHA = 0.05
+METHODS = ("complete", "weighted", "mice")
+
+
+# --- number and word helpers ---------------------------------------------------------------------------
+
+def _finite(value) -> bool:
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _est(value, lang: str, digits: int = 2) -> str:
+    """A signed estimate: "+0.82" / "+0,82"."""
+    return fmt.number(value, digits, lang, sign=True)
+
+
+def _ci(low, high, lang: str) -> str:
+    return fmt.interval(low, high, 2, lang)
+
+
+def _p(p, lang: str) -> str:
+    """"= 0.123" or "< 0.001" (the operator included, so the text reads "p = 0.123" / "p < 0.001")."""
+    text = fmt.pvalue(p, lang)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def _alpha(lang: str) -> str:
+    return fmt.number(ALPHA, 2, lang)
+
+
+def _direction(low, high) -> str:
+    """'pos' / 'neg' when the 95% interval excludes zero on that side, 'null' when it includes zero,
+    'na' when it is missing."""
+    if not (_finite(low) and _finite(high)):
+        return "na"
+    return "pos" if float(low) > 0 else "neg" if float(high) < 0 else "null"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _scale(outcome: str, lang: str, cb) -> str:
+    """The name of a score inside a sentence: "innovation performance" / "performance di innovazione"."""
+    return _lower(cb.label(outcome.removeprefix("score_"), lang))
+
+
+def _scale_title(outcome: str, lang: str, cb) -> str:
+    return cb.label(outcome.removeprefix("score_"), lang)
+
+
+def _join(parts: list[str], lang: str) -> str:
+    """"a, b and c" / "a, b e c"."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + {"en": " and ", "it": " e "}[lang] + parts[-1]
+
+
+def _row(obj) -> dict:
+    """A result row (pandas Series or mapping) as a plain dict."""
+    return dict(obj.items()) if hasattr(obj, "items") else dict(obj)
+
+
+def share_text(percent_value, lang: str = "en") -> str:
+    """A share in percent for prose, never "0%" for a share that is not zero: one decimal from 1%,
+    two below 1% ("0.49%"), "< 0.01%" below that; exactly zero prints "0%"."""
+    if not _finite(percent_value):
+        return fmt.MISSING
+    x = float(percent_value)
+    if x == 0:
+        return "0%"
+    if 0 < x < 0.01:
+        return "< " + fmt.number(0.01, 2, lang) + "%"
+    digits = 2 if x < 1 else 1
+    if x < 100 and round(x, digits) >= 100:
+        digits = 2
+    return fmt.number(x, digits, lang) + "%"
+
+
+def _it_article(text: str) -> str:
+    """The Italian definite article before a percentage ("il 17%", "l'8%", "l'11%", "lo 0,49%")."""
+    if text.startswith("<"):
+        return "meno dello "
+    integer = text.split(",")[0].replace(".", "")
+    if integer == "0":
+        return "lo "
+    if integer in ("1", "11") or integer.startswith("8"):
+        return "l'"
+    return "il "
+
+
+def _share_phrase(percent_value, lang: str) -> str:
+    """A share with its article in Italian ("lo 0,49%"), bare in English."""
+    text = share_text(percent_value, lang)
+    return _it_article(text) + text if lang == "it" else text
+
+
+# --- texts ------------------------------------------------------------------------------------------------
 
 TEXT = {
     "en": {
         "pos": "firms with a higher CSR index report better {scale} (a full step of the index, from no practice "
-               "to all practices, goes with {est:+.2f} points on the 1-5 scale, 95% CI {lo:.2f} to {hi:.2f})",
-        "null": "the association with {scale} cannot be told apart from zero (estimate {est:+.2f}, "
-                "95% CI {lo:.2f} to {hi:.2f})",
-        "neg": "firms with a higher CSR index report worse {scale} ({est:+.2f}, 95% CI {lo:.2f} to {hi:.2f})",
+               "to all practices, goes with {est} points on the 1-5 scale, 95% CI {ci})",
+        "null": "the association with {scale} cannot be told apart from zero (estimate {est}, 95% CI {ci})",
+        "neg": "firms with a higher CSR index report worse {scale} (estimate {est}, 95% CI {ci})",
+        "na": "the coefficient on {scale} has no interval",
         "lead": "Holding firm size, export share and firm age fixed, ",
         "limits": "These are associations in one cross-section of self-reported answers from {n} firms: they do not "
                   "show that CSR causes competitiveness (better-performing firms may afford more CSR, and the same "
                   "respondent answers both blocks).",
         "power": " With this sample an association is detected with 80% probability only if its partial correlation "
-                 "is at least {mde:.2f} (see the power table), {qual}.",
+                 "is at least {mde} (see the power table), {qual}.",
         "qual": {"strong": "so only strong associations can be detected (r of .5 or more in Cohen's terms)",
                  "moderate": "so only moderate to strong associations can be detected and weak ones (r around .1) "
                              "would usually be missed",
@@ -27,25 +148,24 @@ TEXT = {
         "none": "None of the three regressions can be estimated with these data (see the reasons above).",
         "partial": " The regression on {scales} cannot be estimated with these data.",
         "synthetic": " The data are synthetic: the numbers illustrate the method, not the real district.",
-        "holm": " After Holm's adjustment for the {m} confirmatory tests, {k} of {m} remain below 0.05.",
-        "robust_same": " The signs of the three coefficients are the same with post-stratification weights and after "
-                       "multiple imputation of the missing answers.",
-        "robust_diff": " The sign of the coefficient changes for {scales} with post-stratification weights or after "
-                       "multiple imputation, so that result depends on how the sample is weighted or completed.",
+        "synthetic_cross": " The data are synthetic: the numbers illustrate the method, not the real districts.",
+        "holm_tests": {1: "the one confirmatory test", "m": "the {m} confirmatory tests"},
+        "holm": {0: " After Holm's adjustment for {tests}, none remains below {alpha}.",
+                 1: " After Holm's adjustment for {tests}, 1 of {m} remains below {alpha}.",
+                 "k": " After Holm's adjustment for {tests}, {k} of {m} remain below {alpha}."},
     },
     "it": {
         "pos": "le imprese con un indice di RSI più alto dichiarano una migliore {scale} (passare da nessuna a tutte "
-               "le pratiche si associa a {est:+.2f} punti sulla scala 1-5, IC 95% da {lo:.2f} a {hi:.2f})",
-        "null": "l'associazione con la {scale} non è distinguibile da zero (stima {est:+.2f}, IC 95% da "
-                "{lo:.2f} a {hi:.2f})",
-        "neg": "le imprese con un indice di RSI più alto dichiarano una peggiore {scale} ({est:+.2f}, IC 95% da "
-               "{lo:.2f} a {hi:.2f})",
+               "le pratiche si associa a {est} punti sulla scala 1-5, IC 95% {ci})",
+        "null": "l'associazione con la {scale} non è distinguibile da zero (stima {est}, IC 95% {ci})",
+        "neg": "le imprese con un indice di RSI più alto dichiarano una peggiore {scale} (stima {est}, IC 95% {ci})",
+        "na": "il coefficiente sulla {scale} non ha un intervallo",
         "lead": "A parità di dimensione, quota di export ed età dell'impresa, ",
         "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate di {n} imprese: non mostrano "
                   "che la RSI causi competitività (le imprese più competitive possono permettersi più RSI, e lo stesso "
                   "rispondente risponde a entrambi i blocchi).",
         "power": " Con questo campione un'associazione è rilevata con probabilità dell'80% solo se la sua correlazione "
-                 "parziale è almeno {mde:.2f} (si veda la tabella della potenza), {qual}.",
+                 "parziale è almeno {mde} (si veda la tabella della potenza), {qual}.",
         "qual": {"strong": "quindi si possono rilevare solo associazioni forti (r pari o superiore a 0,5 secondo Cohen)",
                  "moderate": "quindi si possono rilevare solo associazioni da moderate a forti, e quelle deboli (r "
                              "intorno a 0,1) sfuggirebbero quasi sempre",
@@ -56,11 +176,11 @@ TEXT = {
         "none": "Nessuna delle tre regressioni è stimabile con questi dati (si vedano i motivi sopra).",
         "partial": " La regressione sulla {scales} non è stimabile con questi dati.",
         "synthetic": " I dati sono sintetici: i numeri illustrano il metodo, non il distretto reale.",
-        "holm": " Dopo la correzione di Holm per i {m} test di conferma, {k} su {m} restano sotto 0,05.",
-        "robust_same": " I segni dei tre coefficienti restano gli stessi con i pesi di post-stratificazione e dopo "
-                       "l'imputazione multipla delle risposte mancanti.",
-        "robust_diff": " Il segno del coefficiente cambia per {scales} con i pesi di post-stratificazione o dopo "
-                       "l'imputazione multipla, quindi quel risultato dipende da come il campione è ponderato o completato.",
+        "synthetic_cross": " I dati sono sintetici: i numeri illustrano il metodo, non i distretti reali.",
+        "holm_tests": {1: "l'unico test confermativo", "m": "i {m} test confermativi"},
+        "holm": {0: " Dopo la correzione di Holm per {tests}, nessuno resta sotto {alpha}.",
+                 1: " Dopo la correzione di Holm per {tests}, 1 su {m} resta sotto {alpha}.",
+                 "k": " Dopo la correzione di Holm per {tests}, {k} su {m} restano sotto {alpha}."},
     },
 }
 
@@ -69,42 +189,543 @@ def power_sentence(mde_r: float | None, lang: str = "en") -> str:
     """What the sample can detect, from its minimum detectable partial r at 80% power (None: not
     computable). Cohen's benchmarks: r = .1 weak, .3 moderate, .5 strong."""
     t = TEXT[lang]
-    if mde_r is None or not mde_r == mde_r:
+    if not _finite(mde_r):
         return t["no_power"]
     qual = "strong" if mde_r >= 0.5 else "moderate" if mde_r > 0.3 else "weak_missed" if mde_r > 0.1 else "weak"
-    text = t["power"].format(mde=mde_r, qual=t["qual"][qual])
-    return text.replace(f"{mde_r:.2f}", f"{mde_r:.2f}".replace(".", ",")) if lang == "it" else text
+    return t["power"].format(mde=fmt.number(mde_r, 2, lang), qual=t["qual"][qual])
+
+
+def holm_sentence(p_holm, lang: str = "en") -> str:
+    """How many confirmatory tests stay below 0.05 after Holm's adjustment, with the verb agreeing."""
+    t = TEXT[lang]
+    p = [float(x) for x in p_holm]
+    m, k = len(p), int(sum(x < ALPHA for x in p if _finite(x)))
+    tests = t["holm_tests"][1] if m == 1 else t["holm_tests"]["m"].format(m=m)
+    key = 0 if k == 0 else 1 if k == 1 else "k"
+    return t["holm"][key].format(tests=tests, k=k, m=m, alpha=_alpha(lang))
+
+
+# --- robustness: weights and imputation ---------------------------------------------------------------------
+
+ROBUST = {
+    "en": {
+        "phrase": {"complete": "on complete cases", "weighted": "when weighted to the population by size class",
+                   "mice": "after multiple imputation of the missing answers"},
+        "flip": "The {scale} coefficient changes sign: {a} {ci_a} {pa} against {b} {ci_b} {pb}, both intervals "
+                "excluding zero.",
+        "loses": "The {scale} coefficient, {a} {ci_a} on complete cases, becomes {b} {ci_b}{half} {pb}, an interval "
+                 "that includes zero: this result does not survive {short}.",
+        "short": {"weighted": "weighting", "mice": "imputation"},
+        "gains": "The {scale} coefficient, not distinguishable from zero on complete cases ({a} {ci_a}), becomes "
+                 "{b} {ci_b} {pb}, an interval that excludes zero.",
+        "half": " (about half)",
+        "noise": "The {scale} estimates differ in sign ({values}) only within their confidence intervals, which is "
+                 "not a change of sign.",
+        "same": "With post-stratification weights and after multiple imputation no coefficient changes verdict "
+                "(interval including or excluding zero) and none changes sign beyond noise.",
+    },
+    "it": {
+        "phrase": {"complete": "sui casi completi", "weighted": "con i pesi di post-stratificazione per classe "
+                                                                "dimensionale",
+                   "mice": "dopo l'imputazione multipla delle risposte mancanti"},
+        "flip": "Il coefficiente sulla {scale} cambia segno: {a} {ci_a} {pa} contro {b} {ci_b} {pb}, con entrambi gli "
+                "intervalli che escludono lo zero.",
+        "loses": "Il coefficiente sulla {scale}, {a} {ci_a} sui casi completi, diventa {b} {ci_b}{half} {pb}, un "
+                 "intervallo che include lo zero: il risultato non regge {short}.",
+        "short": {"weighted": "alla ponderazione", "mice": "all'imputazione"},
+        "gains": "Il coefficiente sulla {scale}, non distinguibile da zero sui casi completi ({a} {ci_a}), diventa "
+                 "{b} {ci_b} {pb}, un intervallo che esclude lo zero.",
+        "half": " (circa la metà)",
+        "noise": "Le stime sulla {scale} differiscono di segno ({values}) solo entro i loro intervalli di confidenza: "
+                 "non è un cambiamento di segno.",
+        "same": "Con i pesi di post-stratificazione e dopo l'imputazione multipla nessun coefficiente cambia verdetto "
+                "(intervallo che include o esclude lo zero) e nessuno cambia segno oltre il rumore statistico.",
+    },
+}
+
+
+def sign_change(by_method: dict) -> tuple[str, str] | None:
+    """The rule for a change of sign: two estimators whose 95% intervals both exclude zero, on opposite
+    sides. Returns the pair of methods (positive first), or None."""
+    rows = {m: _row(r) for m, r in by_method.items()}
+    pos = [m for m, r in rows.items() if _direction(r.get("ci_low"), r.get("ci_high")) == "pos"]
+    neg = [m for m, r in rows.items() if _direction(r.get("ci_low"), r.get("ci_high")) == "neg"]
+    return (pos[0], neg[0]) if pos and neg else None
+
+
+def robustness_sentences(robust: dict, lang: str = "en", cb=None) -> list[str]:
+    """What weighting and imputation do to each confirmatory coefficient (`robust[outcome][method]`: rows
+    with estimate, ci_low, ci_high for 'complete', 'weighted', 'mice'): a change of sign (`sign_change`),
+    a result that loses or gains an interval excluding zero, point signs that differ only within noise;
+    one sentence saying nothing changes when that is so."""
+    cb = cb or load_codebook()
+    t = ROBUST[lang]
+    out = []
+    for outcome, by_method in robust.items():
+        rows = {m: _row(r) for m, r in by_method.items()}
+        scale = _scale(outcome, lang, cb)
+        flip = sign_change(rows)
+        if flip:
+            a, b = rows[flip[0]], rows[flip[1]]
+            out.append(t["flip"].format(scale=scale, a=_est(a["estimate"], lang), ci_a=_ci(a["ci_low"], a["ci_high"], lang),
+                                        pa=t["phrase"][flip[0]], b=_est(b["estimate"], lang),
+                                        ci_b=_ci(b["ci_low"], b["ci_high"], lang), pb=t["phrase"][flip[1]]))
+            continue
+        base = rows.get("complete")
+        if base is None:
+            continue
+        d0 = _direction(base.get("ci_low"), base.get("ci_high"))
+        for method in [m for m in rows if m != "complete"]:
+            alt = rows[method]
+            d1 = _direction(alt.get("ci_low"), alt.get("ci_high"))
+            if "na" in (d0, d1) or not _finite(alt.get("estimate")):
+                continue
+            args = dict(scale=scale, a=_est(base["estimate"], lang), ci_a=_ci(base["ci_low"], base["ci_high"], lang),
+                        b=_est(alt["estimate"], lang), ci_b=_ci(alt["ci_low"], alt["ci_high"], lang),
+                        pb=t["phrase"][method])
+            if d0 in ("pos", "neg") and d1 == "null":
+                ratio = float(alt["estimate"]) / float(base["estimate"])
+                out.append(t["loses"].format(half=t["half"] if 0.35 <= ratio <= 0.65 else "",
+                                             short=t["short"].get(method, args["pb"]), **args))
+            elif d0 == "null" and d1 in ("pos", "neg"):
+                out.append(t["gains"].format(**args))
+        printed = [_est(r["estimate"], lang) for r in rows.values() if _finite(r.get("estimate"))]
+        if len({text[0] for text in printed if text != _est(0.0, lang)}) > 1:
+            out.append(t["noise"].format(scale=scale, values=", ".join(printed)))
+    return out or [t["same"]]
+
+
+# --- secondary results -----------------------------------------------------------------------------------------
+
+SECONDARY = {
+    "en": {
+        "exposure_dim": "the {dim} CSR index", "exposure_cert": "CSR certification",
+        "effect": {"spearman_rho": "rho", "kendall_tau_b": "tau", "rank_biserial": "r", "phi": "phi"},
+        "grid_none": "None of the {n} rank associations is significant after the Benjamini-Hochberg adjustment "
+                     "within its family.",
+        "grid_one": "1 of the {n} rank associations is significant after the Benjamini-Hochberg adjustment within its "
+                    "family: {cells}.",
+        "grid_k": "{k} of the {n} rank associations are significant after the Benjamini-Hochberg adjustment within "
+                  "their family: {cells}.",
+        "cell": "{exposure} with {outcome} ({name} = {effect}, adjusted p {p})",
+        "more": "{k} more (see the table)",
+        "items_none": "No single item's ordered logit has a CSR coefficient significant after the {adj} adjustment "
+                      "over the {n} items.",
+        "items_some": "In the ordered logits of the single items, after the {adj} adjustment over the {n} items, a "
+                      "higher CSR index goes with {list}.",
+        "item_pos": "better answers on {item} (log-odds {est}, adjusted p {p})",
+        "item_neg": "worse answers on {item} (log-odds {est}, adjusted p {p})",
+        "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
+        "cert_none": "Certified firms and comparable uncertified firms cannot be told apart on any score (IPW and "
+                     "AIPW, {adjp}).",
+        "cert_some": "Certified firms report {dir} {scale} than comparable uncertified firms ({adjp}): {list}; an "
+                     "association, not an effect of certification.",
+        "cert_row": "{est} points by {model} (95% CI {ci}, p {p})",
+        "higher": "higher", "lower": "lower",
+        "adjp": {True: "p adjusted as in the table", False: "p not adjusted"},
+        "het_none": "The CSR slope does not differ detectably between districts for any score (equal-slope Wald "
+                    "tests: {tests}).",
+        "het_some": "The CSR slope differs between districts for {scales} (equal-slope Wald tests: {tests}; not "
+                    "adjusted for the {m} scores).",
+        "het_test": "{scale} p {p}",
+    },
+    "it": {
+        "exposure_dim": "l'indice di RSI «{dim}»", "exposure_cert": "la certificazione di RSI",
+        "effect": {"spearman_rho": "rho", "kendall_tau_b": "tau", "rank_biserial": "r", "phi": "phi"},
+        "grid_none": "Nessuna delle {n} associazioni di rango è significativa dopo la correzione di Benjamini-Hochberg "
+                     "entro la sua famiglia.",
+        "grid_one": "Una delle {n} associazioni di rango è significativa dopo la correzione di Benjamini-Hochberg "
+                    "entro la sua famiglia: {cells}.",
+        "grid_k": "{k} delle {n} associazioni di rango sono significative dopo la correzione di Benjamini-Hochberg "
+                  "entro la loro famiglia: {cells}.",
+        "cell": "{exposure} con {outcome} ({name} = {effect}, p corretto {p})",
+        "more": "altre {k} (si veda la tabella)",
+        "items_none": "In nessun logit ordinale delle singole voci il coefficiente della RSI è significativo dopo la "
+                      "correzione di {adj} sulle {n} voci.",
+        "items_some": "Nei logit ordinali delle singole voci, dopo la correzione di {adj} sulle {n} voci, un indice di "
+                      "RSI più alto si associa a {list}.",
+        "item_pos": "risposte migliori su {item} (log-odds {est}, p corretto {p})",
+        "item_neg": "risposte peggiori su {item} (log-odds {est}, p corretto {p})",
+        "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
+        "cert_none": "Le imprese certificate e imprese simili non certificate non si distinguono su alcun punteggio "
+                     "(IPW e AIPW, {adjp}).",
+        "cert_some": "Le imprese certificate dichiarano una {scale} {dir} rispetto a imprese simili non certificate "
+                     "({adjp}): {list}; è un'associazione, non un effetto della certificazione.",
+        "cert_row": "{est} punti con {model} (IC 95% {ci}, p {p})",
+        "higher": "più alta", "lower": "più bassa",
+        "adjp": {True: "p corretti come nella tabella", False: "p non corretti"},
+        "het_none": "La pendenza della RSI non differisce in modo rilevabile tra i distretti per alcun punteggio "
+                    "(test di Wald di pendenze uguali: {tests}).",
+        "het_some": "La pendenza della RSI differisce tra i distretti per {scales} (test di Wald di pendenze uguali: "
+                    "{tests}; non corretti per i {m} punteggi).",
+        "het_test": "{scale} p {p}",
+    },
+}
+
+
+def _exposure_name(exposure: str, lang: str, cb) -> str:
+    t = SECONDARY[lang]
+    if exposure == "cert_any":
+        return t["exposure_cert"]
+    dim = exposure.removeprefix("csr_")
+    try:
+        name = cb.label(dim, lang)
+    except KeyError:
+        from ..data.derived import label
+
+        return label(exposure, lang, cb)
+    return t["exposure_dim"].format(dim=name)
+
+
+def _item_name(item: str, lang: str, cb) -> str:
+    try:
+        return _lower(cb.label(item, lang))
+    except KeyError:
+        from ..data.derived import label
+
+        return _lower(label(item, lang, cb))
+
+
+def grid_sentence(grid, lang: str = "en", cb=None, limit: int = 5) -> str:
+    """The rank associations whose Benjamini-Hochberg adjusted p (`p_adj`) is below 0.05, strongest
+    evidence first (at most `limit` named), or that there is none."""
+    cb = cb or load_codebook()
+    t = SECONDARY[lang]
+    tested = grid[grid["p_adj"].notna()]
+    sig = tested[tested["p_adj"] < ALPHA].sort_values("p_adj", kind="stable")
+    n, k = len(tested), len(sig)
+    if not n:
+        return ""
+    if not k:
+        return t["grid_none"].format(n=fmt.integer(n, lang))
+    cells = [t["cell"].format(exposure=_exposure_name(r["exposure"], lang, cb), outcome=_item_name(r["outcome"], lang, cb),
+                              name=t["effect"].get(r.get("effect_name"), "r"), effect=fmt.number(r["effect"], 2, lang),
+                              p=_p(r["p_adj"], lang))
+             for _, r in sig.head(limit).iterrows()]
+    if k > limit:
+        cells.append(t["more"].format(k=k - limit))
+    key = "grid_one" if k == 1 else "grid_k"
+    return t[key].format(k=fmt.integer(k, lang), n=fmt.integer(n, lang), cells=_join(cells, lang))
+
+
+def _adjusted(p, method: str = "bh"):
+    """Adjusted p-values of one family (NaN kept): Benjamini-Hochberg or Holm."""
+    import numpy as np
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method={"bh": "fdr_bh", "holm": "holm"}[method])[1]
+    return out
+
+
+def items_sentence(items, lang: str = "en", cb=None, adjustment: str = "bh") -> str:
+    """The single items whose ordered-logit CSR coefficient is significant after adjustment over the
+    items (the table's `p_adj` when it has one, else `adjustment`: 'bh' or 'holm' over the estimable
+    items), with its direction; or that there is none."""
+    cb = cb or load_codebook()
+    t = SECONDARY[lang]
+    p_adj = items["p_adj"].to_numpy(dtype=float) if "p_adj" in items else _adjusted(items["p_value"], adjustment)
+    rows = items.assign(_p_adj=p_adj)
+    tested = rows[rows["_p_adj"].notna() & rows["estimate"].notna()]
+    if not len(tested):
+        return ""
+    sig = tested[tested["_p_adj"] < ALPHA].sort_values("_p_adj", kind="stable")
+    adj = t["adj"][adjustment]
+    if not len(sig):
+        return t["items_none"].format(adj=adj, n=fmt.integer(len(tested), lang))
+    parts = [t["item_pos" if r["estimate"] > 0 else "item_neg"].format(
+        item=_item_name(r["outcome"], lang, cb), est=_est(r["estimate"], lang), p=_p(r["_p_adj"], lang))
+        for _, r in sig.iterrows()]
+    return t["items_some"].format(adj=adj, n=fmt.integer(len(tested), lang), list=_join(parts, lang))
+
+
+def certification_sentence(certification, lang: str = "en", cb=None) -> str:
+    """IPW / AIPW differences between certified and comparable uncertified firms that are significant
+    (the table's `p_adj` when it has one, else the unadjusted p, said so), by score; or that none is."""
+    cb = cb or load_codebook()
+    t = SECONDARY[lang]
+    adjusted = "p_adj" in certification
+    pcol = "p_adj" if adjusted else "p_value"
+    ok = certification[certification["estimate"].notna() & certification[pcol].notna()]
+    if not len(ok):
+        return ""
+    sig = ok[ok[pcol] < ALPHA]
+    if not len(sig):
+        return t["cert_none"].format(adjp=t["adjp"][adjusted])
+    sentences = []
+    for outcome, rows in sig.groupby("outcome", sort=False):
+        signs = {r["estimate"] > 0 for _, r in rows.iterrows()}
+        for sign in sorted(signs, reverse=True):
+            part = rows[(rows["estimate"] > 0) == sign]
+            listed = [t["cert_row"].format(est=_est(r["estimate"], lang), model=r["model"],
+                                           ci=_ci(r["ci_low"], r["ci_high"], lang), p=_p(r[pcol], lang))
+                      for _, r in part.iterrows()]
+            sentences.append(t["cert_some"].format(dir=t["higher" if sign else "lower"],
+                                                   scale=_scale(outcome, lang, cb), list=_join(listed, lang),
+                                                   adjp=t["adjp"][adjusted]))
+    return " ".join(sentences)
+
+
+def heterogeneity_sentence(het: dict, lang: str = "en", cb=None) -> str:
+    """The equal-slope Wald test of each score (`het[outcome].wald_p_value`): which scores' CSR slopes
+    differ between districts (p < 0.05, unadjusted, said so), or that none does."""
+    cb = cb or load_codebook()
+    t = SECONDARY[lang]
+    ps = {o: h.wald_p_value for o, h in het.items() if _finite(h.wald_p_value)}
+    if not ps:
+        return ""
+    tests = "; ".join(t["het_test"].format(scale=_scale(o, lang, cb), p=_p(p, lang)) for o, p in ps.items())
+    sig = [_scale(o, lang, cb) for o, p in ps.items() if p < ALPHA]
+    if not sig:
+        return t["het_none"].format(tests=tests)
+    return t["het_some"].format(scales=_join(sig, lang), tests=tests, m=len(ps))
+
+
+def secondary_sentences(grid=None, items=None, certification=None, het=None, lang: str = "en", cb=None,
+                        only_significant: bool = False) -> list[str]:
+    """The secondary families in one list (association grid, single-item ordered logits, certification,
+    heterogeneity), each a sentence; with `only_significant`, only those that report a significant
+    result (for the findings)."""
+    cb = cb or load_codebook()
+    out = []
+    if grid is not None and len(grid):
+        text = grid_sentence(grid, lang, cb)
+        out.append((text, len(grid[grid["p_adj"] < ALPHA])))
+    if items is not None and len(items):
+        text = items_sentence(items, lang, cb)
+        p_adj = items["p_adj"] if "p_adj" in items else _adjusted(items["p_value"])
+        out.append((text, int((p_adj < ALPHA).sum())))
+    if certification is not None and len(certification):
+        pcol = "p_adj" if "p_adj" in certification else "p_value"
+        out.append((certification_sentence(certification, lang, cb), int((certification[pcol] < ALPHA).sum())))
+    if het:
+        out.append((heterogeneity_sentence(het, lang, cb),
+                    sum(h.wald_p_value < ALPHA for h in het.values() if _finite(h.wald_p_value))))
+    return [text for text, k in out if text and (k or not only_significant)]
+
+
+# --- readings -------------------------------------------------------------------------------------------------
+
+def _synthetic(lang: str, cross: bool) -> str:
+    return TEXT[lang]["synthetic_cross" if cross else "synthetic"]
 
 
 def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=None, robust: dict | None = None,
-            mde_r: float | None = None, missing: list[str] | tuple[str, ...] = ()) -> str:
+            mde_r: float | None = None, missing: list[str] | tuple[str, ...] = (), grid=None, items=None,
+            certification=None, het: dict | None = None, cross: bool = False, cb=None) -> str:
     """One paragraph: direction and interval of each scale's coefficient, how many survive Holm's
-    adjustment (`p_holm`, by outcome), whether the signs hold under the alternative estimators
-    (`robust[outcome][method]` rows with an estimate), then the limits and what the sample can detect
+    adjustment (`p_holm`, by outcome), what weighting and imputation do to them (`robustness_sentences`:
+    a change of sign only beyond noise), the secondary families (`secondary_sentences`: significant
+    results named, or that there are none), then the limits and what the sample can detect
     (`power_sentence` of `mde_r`). `fits` holds the estimable regressions; `missing` names the
-    outcomes that could not be estimated."""
-    cb = load_codebook()
+    outcomes that could not be estimated; `cross`: the reading of the cross-district report."""
+    cb = cb or load_codebook()
     t = TEXT[lang]
     if not fits:
-        return t["none"] + (t["synthetic"] if synthetic else "")
+        return t["none"] + (_synthetic(lang, cross) if synthetic else "")
     n = max(fit.n for fit in fits.values())
     parts = []
     for outcome, fit in fits.items():
         row = fit.term(term)
-        kind = "pos" if row["ci_low"] > 0 else "neg" if row["ci_high"] < 0 else "null"
-        scale = cb.label(outcome.removeprefix("score_"), lang).lower()
-        parts.append(t[kind].format(scale=scale, est=row["estimate"], lo=row["ci_low"], hi=row["ci_high"]))
+        kind = _direction(row["ci_low"], row["ci_high"])
+        parts.append(t[kind].format(scale=_scale(outcome, lang, cb), est=_est(row["estimate"], lang),
+                                    ci=_ci(row["ci_low"], row["ci_high"], lang)))
     body = t["lead"] + "; ".join(parts) + "."
     if missing:
-        body += t["partial"].format(scales=", ".join(cb.label(o.removeprefix("score_"), lang).lower() for o in missing))
+        body += t["partial"].format(scales=_join([_scale(o, lang, cb) for o in missing], lang))
     if p_holm is not None:
-        body += t["holm"].format(k=int(sum(p < 0.05 for p in p_holm)), m=len(p_holm))
-    if robust is not None:
-        flipped = [cb.label(o.removeprefix("score_"), lang).lower() for o, by_method in robust.items()
-                   if len({est["estimate"] > 0 for est in by_method.values()}) > 1]
-        body += t["robust_diff"].format(scales=", ".join(flipped)) if flipped else t["robust_same"]
-    body += " " + t["limits"].format(n=n) + power_sentence(mde_r, lang)
-    return body + (t["synthetic"] if synthetic else "")
+        body += holm_sentence(p_holm, lang)
+    if robust:
+        body += " " + " ".join(robustness_sentences(robust, lang, cb))
+    secondary = secondary_sentences(grid, items, certification, het, lang, cb)
+    if secondary:
+        body += " " + " ".join(secondary)
+    body += " " + t["limits"].format(n=fmt.integer(n, lang)) + power_sentence(mde_r, lang)
+    return body + (_synthetic(lang, cross) if synthetic else "")
+
+
+# --- key findings ----------------------------------------------------------------------------------------------
+
+FINDINGS = {
+    "en": {
+        "heading": "Key findings",
+        "estimate": "{Scale}: {est} points on the 1-5 scale for a full step of the CSR index (from no practice to all "
+                    "practices), 95% CI {ci}, Holm-adjusted p {p}, n = {n}: {words}.",
+        "estimate_next": "{Scale}: {est} points, 95% CI {ci}, Holm-adjusted p {p}, n = {n}: {words}.",
+        "words": {"pos": "firms with more CSR practices report better {scale}",
+                  "neg": "firms with more CSR practices report worse {scale}",
+                  "null": "the association cannot be told apart from zero",
+                  "na": "no interval could be computed"},
+        "holm_yes": ", and this survives Holm's adjustment for {tests}",
+        "holm_no": ", but this does not survive Holm's adjustment for {tests}",
+        "missing": "The regression on {scale} cannot be estimated with these data.",
+        "none": "None of the three confirmatory regressions can be estimated with these data.",
+        "power": "With {n} firms in the model, an association is detected with 80% probability only if its partial "
+                 "correlation is at least {mde}.",
+        "no_power": "The power of the tests could not be computed with so few firms.",
+        "limits": "These are associations in one cross-section of self-reported answers, not effects of CSR.",
+        "synthetic": "Synthetic data: the numbers are illustrative, not a finding about the real district.",
+        "synthetic_cross": "Synthetic data: the numbers are illustrative, not a finding about the real districts.",
+    },
+    "it": {
+        "heading": "Sintesi",
+        "estimate": "{Scale}: {est} punti sulla scala 1-5 per un passo intero dell'indice di RSI (da nessuna a tutte "
+                    "le pratiche), IC 95% {ci}, p corretto con Holm {p}, n = {n}: {words}.",
+        "estimate_next": "{Scale}: {est} punti, IC 95% {ci}, p corretto con Holm {p}, n = {n}: {words}.",
+        "words": {"pos": "le imprese con più pratiche di RSI dichiarano una migliore {scale}",
+                  "neg": "le imprese con più pratiche di RSI dichiarano una peggiore {scale}",
+                  "null": "l'associazione non è distinguibile da zero",
+                  "na": "non è stato possibile calcolare un intervallo"},
+        "holm_yes": ", e il risultato resta significativo dopo la correzione di Holm per {tests}",
+        "holm_no": ", ma il risultato non resta significativo dopo la correzione di Holm per {tests}",
+        "missing": "La regressione sulla {scale} non è stimabile con questi dati.",
+        "none": "Nessuna delle tre regressioni confermative è stimabile con questi dati.",
+        "power": "Con {n} imprese nel modello, un'associazione è rilevata con probabilità dell'80% solo se la sua "
+                 "correlazione parziale è almeno {mde}.",
+        "no_power": "La potenza dei test non si può calcolare con così poche imprese.",
+        "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate, non effetti della RSI.",
+        "synthetic": "Dati sintetici: i numeri sono illustrativi, non un risultato sul distretto reale.",
+        "synthetic_cross": "Dati sintetici: i numeri sono illustrativi, non un risultato sui distretti reali.",
+    },
+}
+
+
+def _holm_by_outcome(p_holm, fits: dict) -> dict:
+    """Holm-adjusted p by outcome from a `inference.holm` table, a Series/dict by outcome, or a list in
+    the order of `fits`."""
+    if p_holm is None:
+        return {}
+    if hasattr(p_holm, "columns"):
+        return dict(zip(p_holm["hypothesis"], p_holm["p_adj"].astype(float)))
+    if hasattr(p_holm, "items") and set(dict(p_holm.items())) <= set(fits):
+        return {k: float(v) for k, v in p_holm.items()}
+    return {o: float(p) for o, p in zip(fits, list(p_holm))}
+
+
+def confirmatory_sentences(fits: dict, term: str, p_holm=None, lang: str = "en", cb=None) -> list[str]:
+    """One sentence per confirmatory coefficient: estimate, 95% CI, Holm-adjusted p and n in numbers,
+    then in words: its direction (from the interval) and whether it survives Holm (adjusted p < 0.05)."""
+    cb = cb or load_codebook()
+    t = FINDINGS[lang]
+    holm = _holm_by_outcome(p_holm, fits)
+    tests = (TEXT[lang]["holm_tests"][1] if len(holm) == 1
+             else TEXT[lang]["holm_tests"]["m"].format(m=len(holm)))
+    out = []
+    for outcome, fit in fits.items():
+        row = fit.term(term)
+        kind = _direction(row["ci_low"], row["ci_high"])
+        scale = _scale(outcome, lang, cb)
+        words = t["words"][kind].format(scale=scale)
+        p = holm.get(outcome)
+        if _finite(p) and (kind in ("pos", "neg") or p < ALPHA):
+            words += t["holm_yes" if p < ALPHA else "holm_no"].format(tests=tests)
+        out.append(t["estimate_next" if out else "estimate"].format(Scale=_scale_title(outcome, lang, cb), est=_est(row["estimate"], lang),
+                                        ci=_ci(row["ci_low"], row["ci_high"], lang),
+                                        p=_p(p, lang) if _finite(p) else "–", n=fmt.integer(fit.n, lang), words=words))
+    return out
+
+
+def _findings(fits, term, p_holm, robust, mde_r, missing, synthetic, lang, cb, cross, secondary) -> list[str]:
+    t = FINDINGS[lang]
+    if not fits:
+        out = [t["none"]]
+    else:
+        out = confirmatory_sentences(fits, term, p_holm, lang, cb)
+        out += [t["missing"].format(scale=_scale(o, lang, cb)) for o in missing]
+        if robust:
+            out += robustness_sentences(robust, lang, cb)
+        out += secondary
+        n = max(fit.n for fit in fits.values())
+        out.append(t["power"].format(n=fmt.integer(n, lang), mde=fmt.number(mde_r, 2, lang)) if _finite(mde_r)
+                   else t["no_power"])
+        out.append(t["limits"])
+    if synthetic:
+        out.append(t["synthetic_cross" if cross else "synthetic"])
+    return out
+
+
+def findings_district(fits: dict, confirmatory=None, robust: dict | None = None, mde_r: float | None = None,
+                      synthetic: bool = False, lang: str = "en", grid=None, items=None,
+                      missing: list[str] | tuple[str, ...] = (), term: str = "csr_overall", cb=None) -> list[str]:
+    """The "Key findings" of a district report, a short list of sentences: each confirmatory CSR
+    coefficient (estimate, 95% CI, Holm-adjusted p from `confirmatory` (`inference.holm` table), n;
+    direction and Holm in words), what weighting and imputation do to them (`robust`), significant
+    secondary results (BH-significant association cells of `grid`, single items of `items` significant
+    after adjustment), what the sample can detect (`mde_r`), that these are associations, and the
+    synthetic-data caveat."""
+    cb = cb or load_codebook()
+    secondary = secondary_sentences(grid, items, None, None, lang, cb, only_significant=True)
+    return _findings(fits, term, confirmatory, robust, mde_r, missing, synthetic, lang, cb, False, secondary)
+
+
+def findings_cross(pooled: dict, confirmatory=None, robust: dict | None = None, mde_r: float | None = None,
+                   synthetic: bool = False, lang: str = "en", het: dict | None = None, items=None,
+                   certification=None, missing: list[str] | tuple[str, ...] = (), term: str = "csr_overall",
+                   cb=None) -> list[str]:
+    """The "Key findings" of the cross-district report: as `findings_district` for the pooled model
+    with district fixed effects, plus the heterogeneity test (always: it says whether the districts
+    differ) and the significant secondary results (ordered logits after adjustment, IPW / AIPW)."""
+    cb = cb or load_codebook()
+    secondary = secondary_sentences(None, items, certification, None, lang, cb, only_significant=True)
+    if het:
+        secondary.insert(0, heterogeneity_sentence(het, lang, cb))
+    return _findings(pooled, term, confirmatory, robust, mde_r, missing, synthetic, lang, cb, True,
+                     [s for s in secondary if s])
+
+
+def findings_heading(lang: str = "en") -> str:
+    return FINDINGS[lang]["heading"]
+
+
+def findings_html(sentences: list[str], lang: str = "en", level: int = 2) -> str:
+    """The findings as an escaped HTML block: heading ("Key findings" / "Sintesi") and a list."""
+    import html
+
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    return (f'<section class="key-findings"><h{level}>{html.escape(findings_heading(lang))}</h{level}>'
+            f"<ul>{items}</ul></section>")
+
+
+# --- consistency across reports ------------------------------------------------------------------------------
+
+CONSISTENCY = {
+    "en": {"pair": "{scale} {own} here, {pooled} there",
+           "text": "In the cross-district report the CSR slope of this district comes from one interaction model of "
+                   "all three districts: {pairs}. The numbers differ because that model estimates one set of control "
+                   "coefficients (firm size, export share, firm age) shared by the three districts, while this report "
+                   "estimates them on this district's firms alone: two models of the same firms, not a discrepancy."},
+    "it": {"pair": "{scale} {own} qui, {pooled} là",
+           "text": "Nel rapporto sui tre distretti la pendenza della RSI di questo distretto viene da un unico modello "
+                   "con interazioni per tutti e tre i distretti: {pairs}. I numeri differiscono perché quel modello "
+                   "stima un solo insieme di coefficienti di controllo (dimensione, quota di export, età "
+                   "dell'impresa) comune ai tre distretti, mentre questo rapporto li stima sulle sole imprese del "
+                   "distretto: due modelli delle stesse imprese, non una discrepanza."},
+}
+
+
+def district_vs_pooled(fits: dict, het: dict, district: str, lang: str = "en", term: str = "csr_overall",
+                       cb=None) -> str:
+    """Why a district's CSR coefficient in its own report (`fits[outcome]`) differs from its slope in the
+    cross-district interaction model (`het[outcome]`, `models.district_heterogeneity`): both numbers
+    for each score where they differ at the printed rounding, and the reason; '' when none differs."""
+    cb = cb or load_codebook()
+    t = CONSISTENCY[lang]
+    pairs = []
+    for outcome, fit in fits.items():
+        if outcome not in het:
+            continue
+        slopes = het[outcome].slopes
+        row = slopes[slopes["district"] == district]
+        if not len(row):
+            continue
+        own, pooled = fit.term(term)["estimate"], row["estimate"].iloc[0]
+        if _finite(own) and _finite(pooled) and _est(own, lang) != _est(pooled, lang):
+            pairs.append(t["pair"].format(scale=_scale(outcome, lang, cb), own=_est(own, lang),
+                                          pooled=_est(pooled, lang)))
+    return t["text"].format(pairs="; ".join(pairs)) if pairs else ""
 
 
 def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str:
@@ -129,10 +750,10 @@ def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str
 
 MEASUREMENT = {
     "en": {"good": "fits well", "fair": "fits acceptably", "poor": "fits poorly",
-           "cfa": "The three-scale measurement model {fit} (CFI {cfi:.2f}, SRMR {srmr:.3f}) and {cmp} a single common "
+           "cfa": "The three-scale measurement model {fit} (CFI {cfi}, SRMR {srmr}) and {cmp} a single common "
                   "factor (chi-square difference p {p}). ",
            "better": "fits better than", "same": "does not fit better than",
-           "harman": "The first unrotated component takes {share:.0%} of the variance of the competitiveness and CSR "
+           "harman": "The first unrotated component takes {share} of the variance of the competitiveness and CSR "
                      "items, {side} the 50% that would signal one dominant common source. ",
            "below": "below", "above": "above",
            "improper": "The three-scale measurement model has no admissible solution ({problems}), so its fit "
@@ -147,10 +768,10 @@ MEASUREMENT = {
            "limits": "Neither check can rule out common-method bias: one respondent per firm answered every question."},
     "it": {"good": "si adatta bene ai dati", "fair": "si adatta in modo accettabile ai dati",
            "poor": "si adatta male ai dati",
-           "cfa": "Il modello di misura a tre scale {fit} (CFI {cfi:.2f}, SRMR {srmr:.3f}) e {cmp} un unico fattore "
+           "cfa": "Il modello di misura a tre scale {fit} (CFI {cfi}, SRMR {srmr}) e {cmp} un unico fattore "
                   "comune (p della differenza chi quadrato {p}). ",
            "better": "si adatta meglio di", "same": "non si adatta meglio di",
-           "harman": "La prima componente non ruotata raccoglie il {share:.0%} della varianza delle voci di "
+           "harman": "La prima componente non ruotata raccoglie {share} della varianza delle voci di "
                      "competitività e di RSI, {side} il 50% che segnalerebbe un'unica fonte comune dominante. ",
            "below": "sotto", "above": "sopra",
            "improper": "Il modello di misura a tre scale non ha una soluzione ammissibile ({problems}): i suoi indici "
@@ -183,17 +804,19 @@ def measurement(cfa, harman, lang: str = "en", cb=None) -> str:
         three = cfa.fit.set_index("model").loc["3-factor"]
         fit = "good" if three["cfi"] >= 0.95 and three["srmr"] <= 0.08 else "fair" if three["cfi"] >= 0.90 else "poor"
         p = float(cfa.difference["p"].iloc[0])
-        text = t["cfa"].format(fit=t[fit], cfi=three["cfi"], srmr=three["srmr"],
-                               cmp=t["better" if p < 0.05 else "same"], p="< 0.001" if p < 0.001 else f"{p:.3f}")
-    text += t["harman"].format(share=share, side=t["below" if share < 0.5 else "above"])
+        text = t["cfa"].format(fit=t[fit], cfi=fmt.number(three["cfi"], 2, lang), srmr=fmt.number(three["srmr"], 3, lang),
+                               cmp=t["better" if p < ALPHA else "same"], p=_p(p, lang))
+    share_text_ = fmt.percent(share, 0, lang)
+    share_text_ = (_it_article(share_text_) + share_text_) if lang == "it" else share_text_
+    text += t["harman"].format(share=share_text_, side=t["below" if share < 0.5 else "above"])
     return text + t["limits"]
 
 
 SPECCURVE = {
-    "en": {"lead": "Of {k:,} specifications, {e:,} could be estimated. ",
-           "family": "{family}: across {k:,} estimable specifications the median standardized estimate is {median:+.2f}; "
-                     "{pos:.0f}% find a significant positive association and {neg:.0f}% a significant negative one",
-           "joint": "; tested jointly on its {k:,} estimable linear specifications by bootstrapping under the null "
+    "en": {"lead": "Of {k} specifications, {e} could be estimated. ",
+           "family": "{family}: across {k} estimable specifications the median standardized estimate is {median}; "
+                     "{pos} find a significant positive association and {neg} a significant negative one",
+           "joint": "; tested jointly on its {k} estimable linear specifications by bootstrapping under the null "
                     "(n = {boot} draws), the curve {verdict} (p {p} for the median, p {p_share} for the share "
                     "significant). ",
            "no_joint": "; the joint test is not estimable ({reason}). ",
@@ -203,10 +826,18 @@ SPECCURVE = {
            "overall_some": "The association is distinguishable from chance for {families} only. ",
            "overall_all": "The association is distinguishable from chance in every outcome family. ",
            "overall_none": "In no outcome family is the association distinguishable from chance. ",
-           "limits": "Specifications are not independent replications: they re-analyse the same {n} firms."},
+           "limits": "Specifications are not independent replications: they re-analyse the same {n} firms.",
+           "shares": "Of {k} specifications ({e} estimable), {pos} give a positive estimate, {sig_pos} a significantly "
+                     "positive one and {sig_neg} a significantly negative one (p < {alpha}); the median standardized "
+                     "estimate is {median}.",
+           "family_short": "{family}: median {median}; tested jointly against chance, p {p} for the median and p "
+                           "{p_share} for the share significant, so the curve {verdict}.",
+           "family_no_joint": "{family}: median {median}; the joint test is not estimable.",
+           "family_none": "{family}: no specification could be estimated.",
+           "limits_short": "The specifications re-analyse the same {n} firms; they are not independent replications."},
     "it": {"lead": "Delle {k} specificazioni, {e} sono stimabili. ",
-           "family": "{family}: sulle {k} specificazioni stimabili la stima standardizzata mediana è {median:+.2f}; il "
-                     "{pos:.0f}% trova un'associazione positiva significativa e il {neg:.0f}% una negativa significativa",
+           "family": "{family}: sulle {k} specificazioni stimabili la stima standardizzata mediana è {median}; "
+                     "{pos} trova un'associazione positiva significativa e {neg} una negativa significativa",
            "joint": "; verificata congiuntamente sulle sue {k} specificazioni lineari stimabili con un bootstrap sotto "
                     "l'ipotesi nulla (n = {boot} estrazioni), la curva {verdict} (p {p} per la mediana, p {p_share} per "
                     "la quota significativa). ",
@@ -217,27 +848,52 @@ SPECCURVE = {
            "overall_some": "L'associazione si distingue dal caso solo per {families}. ",
            "overall_all": "L'associazione si distingue dal caso in tutte le famiglie di esiti. ",
            "overall_none": "In nessuna famiglia di esiti l'associazione si distingue dal caso. ",
-           "limits": "Le specificazioni non sono repliche indipendenti: rianalizzano le stesse {n} imprese."},
+           "limits": "Le specificazioni non sono repliche indipendenti: rianalizzano le stesse {n} imprese.",
+           "shares": "Delle {k} specificazioni ({e} stimabili), {pos} dà una stima positiva, {sig_pos} una stima "
+                     "positiva significativa e {sig_neg} una negativa significativa (p < {alpha}); la stima "
+                     "standardizzata mediana è {median}.",
+           "family_short": "{family}: mediana {median}; nel test congiunto contro il caso p {p} per la mediana e p "
+                           "{p_share} per la quota significativa, quindi la curva {verdict}.",
+           "family_no_joint": "{family}: mediana {median}; il test congiunto non è stimabile.",
+           "family_none": "{family}: nessuna specificazione è stimabile.",
+           "limits_short": "Le specificazioni rianalizzano le stesse {n} imprese: non sono repliche indipendenti."},
 }
 
 
 def _p_text(p: float, n_boot: int, lang: str) -> str:
     """'= 0.123', or '< 1/n_boot' when no null draw was as extreme (p = 0 means p < 1 / n_boot)."""
-    text = f"< {1 / n_boot:.3f}" if p == 0 else f"= {p:.3f}"
-    return text.replace(".", ",") if lang == "it" else text
+    if _finite(p) and float(p) == 0 and n_boot:
+        floor = 1 / n_boot
+        return "< " + fmt.number(floor, max(3, math.ceil(-math.log10(floor) - 1e-9)), lang)
+    return _p(p, lang)
 
 
-def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None) -> str:
+def _joint_p(joint) -> tuple[float, float]:
+    p_joint = joint.table.set_index("statistic")["p_value"]
+    return float(p_joint["median"]), float(p_joint["share_significant"])
+
+
+def _verdict(p_median: float, p_share: float) -> str:
+    """The curve differs from chance when either joint p (median, share significant) is below 0.05."""
+    return "differs" if min(p_median, p_share) < ALPHA else "same"
+
+
+def _pct(percent_value, lang: str) -> str:
+    return _share_phrase(percent_value, lang)
+
+
+def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None,
+              cross: bool = False) -> str:
     """One paragraph on a specification curve read per outcome family (`speccurve.outcome_family`):
-    each family's estimable specifications, median and shares significant, and its joint test
-    (`joints[family]`: a `speccurve.JointTest`, or an `estimability.Check` saying why not), then
-    which families differ from chance. Every sentence comes from the numbers."""
+    each family's estimable specifications, median and shares significant (never "0%" for a share
+    that is not zero), and its joint test (`joints[family]`: a `speccurve.JointTest`, or an
+    `estimability.Check` saying why not), then which families differ from chance."""
     from ..stats.speccurve import outcome_family
 
     cb = cb or load_codebook()
     t = SPECCURVE[lang]
     summary = curve_summary(curve)
-    text = t["lead"].format(k=summary["specs"], e=summary["estimable"])
+    text = t["lead"].format(k=fmt.integer(summary["specs"], lang), e=fmt.integer(summary["estimable"], lang))
     family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
     differs, tested = [], []
     for family, joint in joints.items():
@@ -247,23 +903,130 @@ def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "e
             text += t["no_specs"].format(family=name)
             continue
         fs = curve_summary(part[part["estimate"].notna()])
-        text += t["family"].format(family=name, k=fs["specs"], median=fs["median"], pos=fs["positive"],
-                                   neg=fs["negative"])
+        text += t["family"].format(family=name, k=fmt.integer(fs["specs"], lang), median=_est(fs["median"], lang),
+                                   pos=_pct(fs["positive"], lang), neg=_pct(fs["negative"], lang))
         if not hasattr(joint, "table"):
             text += t["no_joint"].format(reason=joint.text(lang).rstrip("."))
             continue
-        p_joint = joint.table.set_index("statistic")["p_value"]
-        verdict = "differs" if min(p_joint["median"], p_joint["share_significant"]) < 0.05 else "same"
+        p_median, p_share = _joint_p(joint)
+        verdict = _verdict(p_median, p_share)
         tested.append(name)
         if verdict == "differs":
-            differs.append(name.lower())
-        text += t["joint"].format(k=joint.n_specs, boot=joint.n_boot, verdict=t[verdict],
-                                  p=_p_text(p_joint["median"], joint.n_boot, lang),
-                                  p_share=_p_text(p_joint["share_significant"], joint.n_boot, lang))
+            differs.append(_lower(name))
+        text += t["joint"].format(k=fmt.integer(joint.n_specs, lang), boot=fmt.integer(joint.n_boot, lang),
+                                  verdict=t[verdict], p=_p_text(p_median, joint.n_boot, lang),
+                                  p_share=_p_text(p_share, joint.n_boot, lang))
     if tested:
         text += (t["overall_all"] if len(differs) == len(tested) else t["overall_none"] if not differs
-                 else t["overall_some"].format(families=", ".join(differs)))
-    text += t["limits"].format(n=n_firms)
-    if lang == "it":
-        text = text.replace(f"{summary['specs']:,}", f"{summary['specs']:,}".replace(",", "."))
-    return text + (TEXT[lang]["synthetic"] if synthetic else "")
+                 else t["overall_some"].format(families=_join(differs, lang)))
+    text += t["limits"].format(n=fmt.integer(n_firms, lang))
+    return text + (_synthetic(lang, cross) if synthetic else "")
+
+
+def findings_speccurve(curve, joints: dict, n_firms: int | None = None, synthetic: bool = False, lang: str = "en",
+                       cb=None, cross: bool = False) -> list[str]:
+    """The "Key findings" of a specification-curve report: the shares of all specifications with a
+    positive, a significantly positive and a significantly negative estimate (as the summary table,
+    never "0%" for a share that is not zero) and the median; per outcome family its median and joint
+    test; the limits; the synthetic-data caveat."""
+    from ..stats.speccurve import outcome_family
+
+    cb = cb or load_codebook()
+    t = SPECCURVE[lang]
+    summary = curve_summary(curve)
+    positive = 100 * float((curve["estimate"] > 0).mean()) if len(curve) else float("nan")
+    out = [t["shares"].format(k=fmt.integer(summary["specs"], lang), e=fmt.integer(summary["estimable"], lang),
+                              pos=_pct(positive, lang), sig_pos=_pct(summary["positive"], lang),
+                              sig_neg=_pct(summary["negative"], lang), alpha=_alpha(lang),
+                              median=_est(summary["median"], lang))]
+    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
+    for family, joint in joints.items():
+        part = curve[family_of == family]
+        name = cb.label(family, lang)
+        if not part["estimate"].notna().any():
+            out.append(t["family_none"].format(family=name))
+            continue
+        median = _est(part["estimate"].median(), lang)
+        if not hasattr(joint, "table"):
+            out.append(t["family_no_joint"].format(family=name, median=median))
+            continue
+        p_median, p_share = _joint_p(joint)
+        out.append(t["family_short"].format(family=name, median=median, p=_p_text(p_median, joint.n_boot, lang),
+                                            p_share=_p_text(p_share, joint.n_boot, lang),
+                                            verdict=t[_verdict(p_median, p_share)]))
+    if n_firms is not None:
+        out.append(t["limits_short"].format(n=fmt.integer(n_firms, lang)))
+    if synthetic:
+        out.append(FINDINGS[lang]["synthetic_cross" if cross else "synthetic"])
+    return out
+
+
+# --- one sentence per report for the index ----------------------------------------------------------------------
+
+INDEX = {
+    "en": {"coef": "CSR coefficient per full step of the index, points on the 1-5 scale with 95% CI{n}: {list}; {holm}.",
+           "item": "{scale} {est} {ci}", "not_estimable": "{scale} not estimable",
+           "n": " (n = {n})",
+           "holm": {0: "none of the {m} survives Holm's adjustment", 1: "1 of {m} survives Holm's adjustment",
+                    "k": "{k} of {m} survive Holm's adjustment"},
+           "curve": "{e} of {k} specifications estimable, median standardized estimate {median}; joint test against "
+                    "chance (median): {list}.",
+           "family": "{family} p {p}",
+           "association": "associations, not effects"},
+    "it": {"coef": "Coefficiente della RSI per un passo intero dell'indice, punti sulla scala 1-5 con IC 95%{n}: "
+                   "{list}; {holm}.",
+           "item": "{scale} {est} {ci}", "not_estimable": "{scale} non stimabile",
+           "n": " (n = {n})",
+           "holm": {0: "nessuno dei {m} resta significativo dopo la correzione di Holm",
+                    1: "1 su {m} resta significativo dopo la correzione di Holm",
+                    "k": "{k} su {m} restano significativi dopo la correzione di Holm"},
+           "curve": "{e} specificazioni stimabili su {k}, stima standardizzata mediana {median}; test congiunto contro "
+                    "il caso (mediana): {list}.",
+           "family": "{family} p {p}",
+           "association": "associazioni, non effetti"},
+}
+
+
+def index_sentence(doc: dict, lang: str = "en", cb=None) -> str:
+    """One findings sentence for the index page from a results file (`build.results`: run, parameters,
+    values). District and cross-district runs: the CSR coefficient on each score with its 95% CI
+    ('ols.<score>.csr_overall.*' or 'ols_pooled.<score>...'), n when recorded, how many survive Holm
+    ('holm.<score>.p_adj'). Specification curves: estimable specifications, median, and each family's
+    joint-test p for the median ('joint.<family>.median.p_value', p = 0 read as < 1 / n_boot). '' when
+    the file holds none of these."""
+    cb = cb or load_codebook()
+    t = INDEX[lang]
+    values, run = doc.get("values", {}), doc.get("run", "")
+    num = lambda key: values.get(key) if _finite(values.get(key)) and not isinstance(values.get(key), bool) else None
+    if run.startswith("speccurve"):
+        if num("n_specs") is None:
+            return ""
+        n_boot = (doc.get("parameters") or {}).get("n_boot", 0)
+        parts = [t["family"].format(family=_lower(cb.label(f, lang)),
+                                    p=_p_text(num(f"joint.{f}.median.p_value"), n_boot, lang))
+                 for f in cb.outcome_scales if num(f"joint.{f}.median.p_value") is not None]
+        return t["curve"].format(e=fmt.integer(num("n_estimable"), lang), k=fmt.integer(num("n_specs"), lang),
+                                 median=_est(num("median_estimate"), lang), list="; ".join(parts) or "–")
+    prefix = "ols_pooled" if any(k.startswith("ols_pooled.") for k in values) else "ols"
+    parts, ns, holm = [], [], []
+    for scale in cb.outcome_scales:
+        s = f"score_{scale}"
+        name = _lower(cb.label(scale, lang))
+        est = num(f"{prefix}.{s}.csr_overall.estimate")
+        if est is None:
+            if f"{prefix}.{s}" in values or f"{prefix}.{s}.csr_overall.estimate" in values:
+                parts.append(t["not_estimable"].format(scale=name))
+            continue
+        parts.append(t["item"].format(scale=name, est=_est(est, lang),
+                                      ci=_ci(num(f"{prefix}.{s}.csr_overall.ci_low"),
+                                             num(f"{prefix}.{s}.csr_overall.ci_high"), lang)))
+        if num(f"{prefix}.{s}.n") is not None:
+            ns.append(int(num(f"{prefix}.{s}.n")))
+        if num(f"holm.{s}.p_adj") is not None:
+            holm.append(num(f"holm.{s}.p_adj"))
+    if not parts:
+        return ""
+    k, m = sum(p < ALPHA for p in holm), len(holm)
+    n_text = t["n"].format(n=fmt.integer(max(ns), lang)) if ns else ""
+    holm_text = t["holm"][0 if k == 0 else 1 if k == 1 else "k"].format(k=k, m=m) if m else t["association"]
+    return t["coef"].format(n=n_text, list="; ".join(parts), holm=holm_text)
