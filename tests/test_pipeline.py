@@ -45,14 +45,15 @@ def test_full_build_renders_every_report_once_per_language(default_build):
         for lang, other in (("en", "it"), ("it", "en")):
             html = (reports / f"{run.output_name(lang)}.html").read_text()
             assert f'<html lang="{lang}">' in html
-            assert 'id="provenance"' in html and "Data SHA-256" in html
+            assert 'id="provenance"' in html and {"en": "Data SHA-256", "it": "SHA-256 dei dati"}[lang] in html
             assert "from cooperate_analysis" not in html  # code cells are not rendered
             assert {"en": "SYNTHETIC DATA", "it": "DATI SINTETICI"}[lang] in html
             assert {"en": "SYNTHETIC DATA", "it": "DATI SINTETICI"}[other] not in html  # one language per report
             results = json.loads((reports / "results" / f"{run.output_name(lang)}.json").read_text())
             assert results["values"]["n_firms"] > 0 and results["parameters"]["lang"] == lang
-    index = (reports / "index.html").read_text()
-    assert all(f'href="{name}.html"' in index for name in REPORTS)
+    index = (reports / "index.html").read_text() + (reports / "index-it.html").read_text()
+    assert all(f'href="{name}.html"' in index for name in REPORTS)  # each report from its language's index
+    assert 'href="replication.html"' in index and 'href="replication-it.html"' in index
     replication = (reports / "replication.md").read_text()
     assert all(f"| {name} |" in replication for name in REPORTS)
     assert "reports/district-capannori_paper.html#figure-1" in replication

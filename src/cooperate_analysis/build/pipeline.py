@@ -162,7 +162,8 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
                     "data": {k: data_meta[k] for k in ("source_name", "source_sha256", "synthetic", "rows")},
                     "seed": run.parameters.get("seed"), "git": git_state(), **environment(),
                     "wall_time_seconds": round(seconds, 1)}
-            render_html(executed, out.with_suffix(".html"), title=run.title_in(lang), provenance=prov, lang=lang)
+            render_html(executed, out.with_suffix(".html"), title=run.title_in(lang), provenance=prov, lang=lang,
+                        nav=data_meta.get("navigation", {}).get(run.name, {}).get(lang, ""))
             if engine:
                 print_pdf(out.with_suffix(".html"), out.with_suffix(".pdf"), engine)
                 outputs.append((out.with_suffix(".pdf"), run.pdf(lang)))
@@ -346,6 +347,7 @@ def build(data: Path | None = None, jobs: int | None = None, force: bool = False
 def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path | None = None) -> int:
     from ..data.codebook import load_codebook
     from ..present.index import PageState, write_index
+    from ..present.navigation import navigation
     from ..present.pdf import pdf_engine
     from .replication import write_replication
 
@@ -361,6 +363,8 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     state.data_meta = data_meta
     state.missing_districts = [labels[d] for d, n in data_meta["rows_by_district"].items() if n == 0]
     pending = []
+    # each report links the reports of the runs these data support (its navigation bar is part of its key)
+    navs = navigation(runs, {run.name for run in runs if not requirement(run, data_meta["rows_by_district"], labels)})
     for run in runs:
         reason = requirement(run, data_meta["rows_by_district"], labels)
         if reason:
@@ -368,7 +372,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
             state.no_data[run.name] = reason
             print(f"skip   {run.name}: {reason}")
             continue
-        key = run_key(run, data_meta["key"], env_key)
+        key = digest(run_key(run, data_meta["key"], env_key), navs[run.name])
         if not force and is_current(run, key):
             print(f"skip   {run.name}: up to date")
             state.current.add(run.name)
@@ -389,7 +393,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     try:
         if pending:
             with _shared_browser(pdf_engine()):
-                _run_all(pending, jobs, data_meta, finished)
+                _run_all(pending, jobs, {**data_meta, "navigation": navs}, finished)
     except KeyboardInterrupt:
         done = {o.run for o in outcomes}
         for run, _key in pending:
@@ -398,12 +402,12 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                 (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
         shutil.rmtree(BUILD / "tmp", ignore_errors=True)
         state.status = "interrupted"
+        write_replication(runs, state.current, data_meta)
         write_index(runs, state)
-        write_replication(runs, state.current)
         raise
     state.status = "complete"
+    write_replication(runs, state.current, data_meta)  # first: the index links the replication pages that exist
     write_index(runs, state)
-    write_replication(runs, state.current)
     failed = [o for o in outcomes if not o.ok]
     print(f"built  {len(outcomes) - len(failed)} run(s), skipped {len(runs) - len(pending)}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")

@@ -36,8 +36,112 @@ def replication_markdown(runs: list[Run], current: set[str]) -> str:
     return "\n".join(lines + artefacts) + "\n"
 
 
-def write_replication(runs: list[Run], current: set[str]) -> None:
+REPLICATION_TEXT = {
+    "en": {"title": "Replication list", "index": "Index of the reports",
+           "intro": "Written by every build from the results and provenance files of the reports, so it cannot go "
+                    "stale. Each table and figure links to its place in its report.",
+           "rebuild": "How to rebuild", "all": "rebuilds every report whose inputs changed (notebook, parameters, "
+           "data, package code, lock file) from the synthetic survey of the compendium",
+           "own": "the same pipeline on your own survey (.csv .xlsx .parquet .dta .sav); add "
+                  "<code>MAPPING=mapping.yml</code> when its columns need mapping to the codebook",
+           "verify": "re-executes the pipeline and compares every recorded key number with the committed "
+                     "expected values (expected/)",
+           "built_from": "These reports were built from {source} ({rows} firms, SHA-256 <code>{sha}</code>): "
+                         "rebuild them with <code>make reports DATA=path/to/{source}</code>.",
+           "path": "path/to/survey.csv", "runs": "Runs", "cols": ("Report", "Notebook", "Parameters", "Wall time (s)"),
+           "items": ("Table or figure", "Caption"), "kind": {"table": "Table", "figure": "Figure"},
+           "not_built": "not built", "command": "Rebuilt by <code>make reports</code> (with <code>DATA=...</code> "
+           "for your own survey), which runs <code>{notebook}</code> with {params}.", "none": "no table or figure"},
+    "it": {"title": "Elenco per la replica", "index": "Indice dei rapporti",
+           "intro": "Scritto a ogni compilazione dai file dei risultati e della provenienza dei rapporti, quindi "
+                    "sempre aggiornato. Ogni tabella e figura rimanda al suo punto nel rapporto.",
+           "rebuild": "Come ricostruire", "all": "ricostruisce ogni rapporto i cui input sono cambiati (notebook, "
+           "parametri, dati, codice del pacchetto, file delle versioni) a partire dall'indagine sintetica del compendio",
+           "own": "la stessa procedura sulla propria indagine (.csv .xlsx .parquet .dta .sav); aggiungere "
+                  "<code>MAPPING=mapping.yml</code> se le colonne vanno ricondotte al codebook",
+           "verify": "riesegue la procedura e confronta ogni numero chiave registrato con i valori attesi "
+                     "depositati (expected/)",
+           "built_from": "Questi rapporti sono stati prodotti da {source} ({rows} imprese, SHA-256 <code>{sha}</code>): "
+                         "si ricostruiscono con <code>make reports DATA=percorso/di/{source}</code>.",
+           "path": "percorso/della/indagine.csv", "runs": "Esecuzioni", "cols": ("Rapporto", "Notebook", "Parametri", "Tempo di esecuzione (s)"),
+           "items": ("Tabella o figura", "Didascalia"), "kind": {"table": "Tabella", "figure": "Figura"},
+           "not_built": "non prodotto", "command": "Si ricostruisce con <code>make reports</code> (con "
+           "<code>DATA=...</code> per la propria indagine), che esegue <code>{notebook}</code> con {params}.",
+           "none": "nessuna tabella o figura"},
+}
+
+
+def replication_html(runs: list[Run], current: set[str], lang: str = "en", data_meta: dict | None = None) -> str:
+    """The replication list as an HTML page in `lang`: the commands that rebuild the reports, every run
+    with its parameters and wall time, and for every report each table and figure (number, caption)
+    linked to its anchor in the report (`report.html#table-3`). Text is escaped, links are relative."""
+    import html
+
+    from ..present.formatting import integer, number
+    from ..present.navigation import NAV_TEXT, index_name, page_name
+
+    t = REPLICATION_TEXT[lang]
+    esc = html.escape
+    langs = [code for code in REPLICATION_TEXT if any(code in run.languages for run in runs)]
+    switch = " · ".join(f'<a href="{page_name("replication", code)}" hreflang="{code}" rel="alternate">'
+                        f'{esc(NAV_TEXT[lang]["twin"][code])}</a>' for code in langs if code != lang)
+    rebuild = (f"<ul><li><code>make reports</code>: {t['all']}.</li>"
+               f"<li><code>make reports DATA={t['path']}</code>: {t['own']}.</li>"
+               f"<li><code>make verify</code>: {t['verify']}.</li></ul>")
+    if data_meta and not data_meta.get("synthetic"):
+        rebuild += "<p>" + t["built_from"].format(source=esc(data_meta["source_name"]), sha=esc(data_meta["source_sha256"]),
+                                                  rows=integer(data_meta["rows"], lang)) + "</p>"
+    run_rows, sections = [], []
+    for run in runs:
+        code = lang if lang in run.languages else run.languages[0]
+        report = run.html(code).name
+        title = esc(run.title_in(code))
+        if run.name not in current:
+            run_rows.append(f"<tr><td>{title}</td><td><code>{esc(str(run.notebook))}</code></td>"
+                            f"<td>{t['not_built']}</td><td></td></tr>")
+            continue
+        prov = json.loads(run.provenance(code).read_text(encoding="utf-8"))
+        params = ", ".join(f"{k}={v}" for k, v in sorted(prov["parameters"].items()))
+        run_rows.append(f'<tr><td><a href="{esc(report)}">{title}</a></td><td><code>{esc(str(run.notebook))}</code></td>'
+                        f"<td><code>{esc(params)}</code></td><td class=\"num\">{number(prov['wall_time_seconds'], 1, lang)}</td></tr>")
+        items = []
+        for item in json.loads(run.results(code).read_text(encoding="utf-8")).get("contents", []):
+            anchor = f"{item['kind']}-{item['number']}"
+            label = f"{t['kind'].get(item['kind'], item['kind'])} {item['number']}"
+            items.append(f'<tr><td><a href="{esc(report)}#{esc(anchor)}">{esc(label)}</a></td>'
+                         f"<td>{esc(item['caption'])}</td></tr>")
+        body = (f"<table><thead><tr><th>{t['items'][0]}</th><th>{t['items'][1]}</th></tr></thead>"
+                f"<tbody>{''.join(items)}</tbody></table>") if items else f"<p>{t['none']}</p>"
+        command = t["command"].format(notebook=esc(str(run.notebook)), params=f"<code>{esc(params)}</code>")
+        sections.append(f'<section id="{esc(run.output_name(code))}"><h3><a href="{esc(report)}">{title}</a></h3>'
+                        f"<p>{command}</p>{body}</section>")
+    heads = "".join(f"<th>{c}</th>" for c in t["cols"])
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(t['title'])}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}}
+table{{border-collapse:collapse;margin:.5em 0 1.5em}}td,th{{border-bottom:1px solid #ccc;padding:.3em .7em;text-align:left;vertical-align:top}}
+td.num{{text-align:right}}nav{{font-size:.9em;border-bottom:1px solid #ddd;padding-bottom:.4em}}code{{font-size:.92em}}</style>
+</head><body>
+<nav><a href="{index_name(lang)}" rel="index">{esc(t['index'])}</a>{' · ' + switch if switch else ''}</nav>
+<h1>{esc(t['title'])}</h1>
+<p>{esc(t['intro'])}</p>
+<h2>{esc(t['rebuild'])}</h2>
+{rebuild}
+<h2>{esc(t['runs'])}</h2>
+<table><thead><tr>{heads}</tr></thead><tbody>{''.join(run_rows)}</tbody></table>
+{''.join(sections)}
+</body></html>
+"""
+
+
+def write_replication(runs: list[Run], current: set[str], data_meta: dict | None = None) -> None:
+    """replication.md (Markdown, AEA-style) and its HTML edition in each language of the runs:
+    replication.html, replication-it.html."""
+    from ..present.navigation import page_name
+
     atomic_write_text(REPORTS / "replication.md", replication_markdown(runs, current))
+    for lang in [code for code in REPLICATION_TEXT if any(code in run.languages for run in runs)]:
+        atomic_write_text(REPORTS / page_name("replication", lang), replication_html(runs, current, lang, data_meta))
 
 
 README_BEGIN, README_END = "<!-- key-results:begin -->", "<!-- key-results:end -->"

@@ -26,30 +26,66 @@ def add_toc(page: str, lang: str = "en") -> str:
     return page[:cell_start] + nav + page[cell_start:]
 
 
+PROVENANCE_TEXT = {
+    "en": {"commit": "Git commit", "dirty": " (uncommitted changes)", "notebook": "Notebook",
+           "parameters": "Parameters", "seed": "Seed", "data": "Data", "firms": "firms",
+           "synthetic": "synthetic", "supplied": "user-supplied", "data_sha": "Data SHA-256",
+           "lock_sha": "Lock file SHA-256 (requirements.lock)", "python": "Python", "on": "on",
+           "packages": "Packages", "wall": "Run wall time", "none": "none"},
+    "it": {"commit": "Commit git", "dirty": " (modifiche non registrate)", "notebook": "Notebook",
+           "parameters": "Parametri", "seed": "Seme", "data": "Dati", "firms": "imprese",
+           "synthetic": "sintetici", "supplied": "forniti dall'utente", "data_sha": "SHA-256 dei dati",
+           "lock_sha": "SHA-256 del file delle versioni (requirements.lock)", "python": "Python", "on": "su",
+           "packages": "Pacchetti", "wall": "Tempo di esecuzione", "none": "nessuno"},
+}
+
+
 def provenance_markup(prov: dict, lang: str = "en") -> str:
-    """The provenance footer as an escaped HTML table (row names stay in English, as in the JSON)."""
+    """The provenance footer as one escaped HTML section (kept whole in print), its row names and
+    numbers in the report's language; values (commit, parameters, hashes) as recorded."""
+    from .formatting import integer, number
+
+    t = PROVENANCE_TEXT[lang]
     git = prov["git"]
-    dirty = {True: " (uncommitted changes)", False: "", None: ""}[git["dirty"]]
+    dirty = t["dirty"] if git["dirty"] else ""
+    data = prov["data"]
+    wall = prov.get("wall_time_seconds")
     rows = [
-        ("Git commit", f"{git['commit']}{dirty}"),
-        ("Notebook", prov["notebook"]),
-        ("Parameters", ", ".join(f"{k}={v!r}" for k, v in sorted(prov["parameters"].items()))),
-        ("Seed", prov.get("seed")),
-        ("Data", f"{prov['data']['source_name']} ({prov['data']['rows']} firms, "
-                 f"{'synthetic' if prov['data']['synthetic'] else 'user-supplied'})"),
-        ("Data SHA-256", prov["data"]["source_sha256"]),
-        ("Lock file SHA-256", prov["lock_sha256"]),
-        ("Python", f"{prov['python']} on {prov['platform']}"),
-        ("Packages", ", ".join(f"{k} {v}" for k, v in prov["packages"].items())),
-        ("Run wall time", f"{prov['wall_time_seconds']} s"),
+        (t["commit"], f"{git['commit']}{dirty}"),
+        (t["notebook"], prov["notebook"]),
+        (t["parameters"], ", ".join(f"{k}={v!r}" for k, v in sorted(prov["parameters"].items())) or t["none"]),
+        (t["seed"], "–" if prov.get("seed") is None else str(prov["seed"])),  # an identifier: not grouped
+        (t["data"], f"{data['source_name']} ({integer(data['rows'], lang)} {t['firms']}, "
+                    f"{t['synthetic'] if data['synthetic'] else t['supplied']})"),
+        (t["data_sha"], data["source_sha256"]),
+        (t["lock_sha"], prov["lock_sha256"]),
+        (t["python"], f"{prov['python']} {t['on']} {prov['platform']}"),
+        (t["packages"], ", ".join(f"{k} {v}" for k, v in prov["packages"].items()) or t["none"]),
+        (t["wall"], "–" if wall is None else f"{number(wall, 1, lang)} s"),
     ]
     body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (f'<section class="provenance"><h2 id="provenance">{FOOTER_TITLE[lang]}<a class="anchor-link" href="#provenance"></a></h2>'
             f'<table class="provenance-table">{body}</table></section>')
 
 
-def render_html(executed: Path, target: Path, title: str, provenance: dict, lang: str = "en") -> None:
-    """Render `executed` to `target` with code hidden and the provenance footer appended.
+def add_navigation(page: str, nav: str) -> str:
+    """Put the navigation bar `nav` at the top of the report's main column and its style in the head."""
+    from .navigation import NAV_CSS
+
+    if not nav:
+        return page
+    page = page.replace("</head>", f"<style>\n{NAV_CSS}</style>\n</head>", 1)
+    for opening in ("<main>", "<body"):
+        at = page.find(opening)
+        if at >= 0:
+            end = page.index(">", at) + 1
+            return page[:end] + "\n" + nav + page[end:]
+    return nav + page
+
+
+def render_html(executed: Path, target: Path, title: str, provenance: dict, lang: str = "en", nav: str = "") -> None:
+    """Render `executed` to `target` with code hidden, the navigation bar `nav` (HTML, see
+    `navigation.nav_markup`) on top and the provenance footer appended.
 
     Markdown cells and code-cell outputs tagged `lang-<xx>` are in language xx: only those of `lang`
     are kept, so one executed notebook renders as a report in each of its languages.
@@ -70,4 +106,4 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
                                                          remove_single_output_tags=other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    target.write_text(add_toc(body, lang), encoding="utf-8")
+    target.write_text(add_navigation(add_toc(body, lang), nav), encoding="utf-8")
