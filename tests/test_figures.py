@@ -1,0 +1,178 @@
+"""Figures read in print and in Italian: every text at least 7 pt once printed on A4, decimal commas
+in Italian figures, colour scales that cover the data, the pooled scatter coloured by district, and a
+specification curve that stays readable at thousands of specifications."""
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+
+from cooperate_analysis.data import derived
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import figures
+from cooperate_analysis.stats import speccurve
+
+from .conftest import make_survey
+
+CB = load_codebook()
+DECIMAL_POINT = re.compile(r"\d\.\d")
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    figures.style()
+    return derived.analysis_frame(make_survey(90, seed=3), CB)
+
+
+@pytest.fixture(scope="module")
+def curve() -> pd.DataFrame:
+    """A specification curve of the pooled size (4,704 specifications) with arbitrary estimates."""
+    specs = speccurve.specifications(CB, pooled=True)
+    rng = np.random.default_rng(5)
+    estimate = rng.normal(0.05, 0.2, len(specs))
+    se = rng.uniform(0.08, 0.3, len(specs))
+    return specs.assign(estimate=estimate, std_error=se, ci_low=estimate - 1.96 * se,
+                        ci_high=estimate + 1.96 * se, p_value=rng.uniform(0, 1, len(specs)), n=85)
+
+
+def _grid(frame: pd.DataFrame) -> pd.DataFrame:
+    exposures = [f"csr_{d}" for d in CB.csr_dimensions] + ["cert_any"]
+    outcomes = CB.outcome_items()
+    rng = np.random.default_rng(2)
+    rows = [{"exposure": e, "outcome": o, "effect": rng.uniform(-0.5, 0.5), "p_adj": rng.uniform(0, 1)}
+            for e in exposures for o in outcomes]
+    rows[3]["effect"] = 0.76  # beyond the old fixed scale of +-0.6
+    rows[5]["effect"] = -0.66
+    return pd.DataFrame(rows)
+
+
+def _figures(frame: pd.DataFrame, curve: pd.DataFrame, lang: str) -> dict[str, plt.Figure]:
+    firms = frame[frame["district"] == CB.district_ids[0]]
+    rng = np.random.default_rng(1)
+    return {
+        "adoption_bars": figures.adoption_bars(firms, lang, CB),
+        "likert_stacked": figures.likert_stacked(firms, lang, CB),
+        "csr_vs_scores": figures.csr_vs_scores(firms, lang, CB),
+        "csr_vs_scores_pooled": figures.csr_vs_scores(frame, lang, CB),
+        "association_heatmap": figures.association_heatmap(_grid(frame), lang, CB),
+        "overlap": figures.overlap(rng.uniform(0.05, 0.95, 80), rng.integers(0, 2, 80), lang, CB),
+        "spec_curve_many": figures.specification_curve(curve, lang, CB),
+        "spec_curve_few": figures.specification_curve(curve.sample(120, random_state=0), lang, CB),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_figure_text_is_at_least_7_pt_once_printed(frame, curve, lang):
+    for name, fig in _figures(frame, curve, lang).items():
+        sizes = figures.print_sizes(fig)
+        assert sizes, name
+        small = [(text, round(pt, 2)) for text, pt in sizes if pt < figures.MIN_PRINT_PT]
+        assert not small, f"{name} ({lang}): text below 7 pt in print: {small[:5]}"
+        # and the figure is not wider than the text column: it prints at (about) its own size
+        assert figures.print_scale(fig) > 0.85, name
+        plt.close(fig)
+
+
+def test_print_scale_follows_the_saved_width():
+    """A figure wider than the A4 text is scaled down by text width / drawn width; a narrow one is
+    shown at SAVE_DPI / CSS_DPI (the browser's 96 px per inch)."""
+    wide = plt.figure(figsize=(12, 3))
+    wide.add_subplot().plot([0, 1])
+    drawn = wide.get_tightbbox(wide.canvas.get_renderer()).width + 2 * figures.SAVE_PAD_IN
+    assert figures.print_scale(wide) == pytest.approx(figures.PRINT_WIDTH_IN / drawn, rel=1e-6)
+    narrow = plt.figure(figsize=(3, 3))
+    narrow.add_subplot().plot([0, 1])
+    assert figures.print_scale(narrow) == pytest.approx(figures.SAVE_DPI / figures.CSS_DPI, rel=1e-6)
+    plt.close("all")
+
+
+def _texts(fig: plt.Figure) -> list[str]:
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_italian_figures_have_decimal_commas_and_no_english(frame, curve):
+    english = {"Score", "Firms adopting", "Share of answering", "Rank correlation", "Median", "positive",
+               "negative", "Specifications", "Least-squares", "yes", "intervals"}
+    for name, fig in _figures(frame, curve, "it").items():
+        texts = _texts(fig)
+        pointed = [t for t in texts if DECIMAL_POINT.search(t)]
+        assert not pointed, f"{name}: decimal point in an Italian figure: {pointed[:5]}"
+        left = [t for t in texts if any(re.search(rf"\b{word}\b", t) for word in english)]
+        assert not left, f"{name}: English in an Italian figure: {left[:5]}"
+        plt.close(fig)
+    english_figures = _figures(frame, curve, "en")
+    assert any(DECIMAL_POINT.search(t) for t in _texts(english_figures["association_heatmap"]))
+    plt.close("all")
+
+
+@pytest.mark.parametrize("values, limit", [([0.76, -0.2], 0.8), ([0.3, -0.41], 0.5), ([0.6], 0.6),
+                                            ([-1.0, 0.2], 1.0), ([0.0], 0.1), ([np.nan], 1.0)])
+def test_colour_limit_covers_the_largest_correlation(values, limit):
+    assert figures.colour_limit(values) == pytest.approx(limit)
+
+
+def test_heatmap_colour_scale_covers_the_data(frame):
+    grid = _grid(frame)
+    fig = figures.association_heatmap(grid, "en", CB)
+    mesh = fig.axes[0].collections[0]
+    low, high = mesh.get_clim()
+    assert low <= grid["effect"].min() and high >= grid["effect"].max()
+    assert high == pytest.approx(-low)  # symmetric around zero
+    annotations = [t.get_text() for t in fig.axes[0].texts]
+    assert "0.76" in {a.rstrip("*") for a in annotations}
+    plt.close(fig)
+
+
+def test_pooled_scatter_is_coloured_by_district_with_a_legend_in_the_report_language(frame):
+    for lang in ("en", "it"):
+        fig = figures.csr_vs_scores(frame, lang, CB)
+        legend = fig.legends[0]
+        names = [t.get_text() for t in legend.get_texts()]
+        for district in CB.district_ids:
+            assert CB.label(district, lang) in names
+        colours = {tuple(np.round(c.get_facecolor()[0], 3)) for c in fig.axes[0].collections if len(c.get_offsets())}
+        assert len(colours) >= len(CB.district_ids)
+        plt.close(fig)
+    one = figures.csr_vs_scores(frame[frame["district"] == CB.district_ids[0]], "en", CB)
+    assert not one.legends  # one district: no district legend
+    plt.close(one)
+
+
+def test_overlap_shows_both_groups_on_the_unit_interval():
+    rng = np.random.default_rng(0)
+    score, treated = rng.uniform(0, 1, 60), np.r_[np.ones(20), np.zeros(40)]
+    for lang, words in (("en", ("yes (n = 20)", "no (n = 40)")), ("it", ("sì (n = 20)", "no (n = 40)"))):
+        fig = figures.overlap(score, treated, lang, CB)
+        ax = fig.axes[0]
+        assert ax.get_xlim() == (0, 1)
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert labels == list(words)
+        heights = [p.get_height() for p in ax.patches]
+        assert sum(h for h in heights if h > 0) == 20 and -sum(h for h in heights if h < 0) == 40
+        plt.close(fig)
+
+
+def test_spec_curve_at_thousands_of_specifications_uses_few_large_elements(curve):
+    fig = figures.specification_curve(curve, "en", CB)
+    top, bottom = fig.axes[:2]
+    # the choice panel is one image of strips, not thousands of marks
+    assert len(bottom.images) == 1 and not bottom.collections
+    strips = bottom.images[0].get_array()
+    assert strips.shape[1] <= 60
+    # every option row is there, labelled, and its shading averages to about 1 (as common as overall)
+    n_options = sum(curve[d].nunique() for d in speccurve.DIMENSIONS)
+    assert len(bottom.get_yticklabels()) == n_options + len(speccurve.DIMENSIONS)
+    rows = strips[~strips.mask.all(axis=1)] if np.ma.isMaskedArray(strips) else strips
+    assert len(rows) == n_options
+    assert np.allclose(np.asarray(rows).mean(axis=1), 1, atol=0.1)
+    # intervals as one band; points rasterized so the PDF does not carry 4,704 vector marks
+    assert all(c.get_rasterized() for c in top.collections)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    counts = sum(int(re.search(r"\(([\d,]+)\)", t).group(1).replace(",", "")) for t in legend if t.startswith("p "))
+    assert counts == len(curve)
+    plt.close(fig)
