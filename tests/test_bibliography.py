@@ -168,3 +168,9 @@ def test_no_citation_no_references_section_and_unknown_links_are_errors():
     assert bib.references_for("<p>no citations here</p>") == ""
     with pytest.raises(KeyError, match="ghost"):
         bib.cited_keys('<a href="#ref-ghost">x</a>')
+
+
+def test_data_readme_lists_every_source_with_its_bibliography_key():
+    readme = (ROOT / "data/raw/README.md").read_text(encoding="utf-8").split("## Sources of the published figures")[1]
+    rows = dict(re.findall(r"^\| ([DS]\d{1,2}) \| .+ \| `([^`]+)` \|$", readme, re.M))
+    assert rows == bib.source_keys()

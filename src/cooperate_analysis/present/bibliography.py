@@ -323,11 +323,11 @@ def reference(key: str, lang: str = "en") -> str:
     head = f"{esc(_sentence(names))} ({esc(when)}). " if authors else ""
     standalone = kind in ("book", "report", "webpage", "post-weblog", "legislation", "thesis")
     edition = f" ({esc(_edition(item['edition'], lang))})" if item.get("edition") else ""
-    if standalone:
+    if standalone and not title.startswith("["):  # APA: a description in square brackets is not italic
         body = f"<em>{esc(title)}</em>{edition}"
-        body = _sentence(body) if not body.endswith("]</em>") else body + "."
+        body = body + "." if not body.endswith(("?</em>", "!</em>")) else body
     else:
-        body = _sentence(esc(title))
+        body = esc(title) if title.endswith(("?", "!")) else esc(title) + "."
     if not authors:  # APA: a work without author starts with its title, then the date
         body = f"{body} ({esc(when)})."
     tail = ""
