@@ -174,3 +174,19 @@ def test_data_readme_lists_every_source_with_its_bibliography_key():
     readme = (ROOT / "data/raw/README.md").read_text(encoding="utf-8").split("## Sources of the published figures")[1]
     rows = dict(re.findall(r"^\| ([DS]\d{1,2}) \| .+ \| `([^`]+)` \|$", readme, re.M))
     assert rows == bib.source_keys()
+
+
+def test_add_references_links_a_page_and_inserts_the_section_before_the_provenance():
+    page = ('<html><body><h2 id="x">X<a class="anchor-link" href="#x"></a></h2><p>As @battaglia2014 and '
+            '[@holm1979]; a file [@not_a_key].csv</p><table><td>@ecodistretti2009</td></table>'
+            '<section class="provenance"><h2 id="provenance">Provenance</h2></section></body></html>')
+    out = bib.add_references(page, "it")
+    assert out.index('<section class="references"') < out.index('<section class="provenance"')
+    assert sorted(re.findall(r'id="ref-([^"]+)"', out)) == ["battaglia2014", "ecodistretti2009", "holm1979"]
+    assert "[@not_a_key].csv" in out and "Riferimenti bibliografici" in out
+    with pytest.raises(KeyError):
+        bib.cite_markers("[@not_a_key]", "en")
+    bare = bib.add_references("<body><p>nothing cited</p></body>", "en")
+    assert bare == "<body><p>nothing cited</p></body>"
+    no_provenance = bib.add_references("<body><p>[@holm1979]</p></body>", "en")
+    assert no_provenance.endswith("</section></body>")

@@ -196,20 +196,25 @@ def cite(keys: str | list[str] | tuple[str, ...], lang: str = "en", narrative: b
     return "(" + "; ".join(_link(k, label(k, lang, False)) for k in keys) + ")"
 
 
-def cite_markers(markup: str, lang: str = "en") -> str:
+def cite_markers(markup: str, lang: str = "en", strict: bool = True) -> str:
     """Replace the citation markers of already-escaped HTML text by linked citations.
 
     "[@holm1979]" and "[@holm1979; @benjamini1995]" become parenthetical citations; "@holm1979" (a key of
     the bibliography, after a space or at the start) a narrative one. Text inside tags (attributes such as an image's alt text)
     is left alone. A bracketed marker naming a key the bibliography lacks is an error (KeyError), so a
-    typo cannot reach a report; a bare "@word" that is no key is left as it is (e.g. an e-mail address).
+    typo cannot reach a report; with `strict` False it is left as it is (for a whole rendered page, where
+    text from data, e.g. a file name, might look like a marker; the tests check every marker the package
+    and notebooks write). A bare "@word" that is no key is always left as it is (e.g. an e-mail address).
     """
     _check(lang)
 
     def bracketed(match: re.Match) -> str:
         keys = [k.strip().lstrip("-").lstrip("@") for k in match.group(1).split(";")]
-        for k in keys:
-            work(k)
+        missing = [k for k in keys if k not in load()]
+        if missing:
+            if strict:
+                work(missing[0])
+            return match.group(0)
         return cite(keys, lang, narrative=False)
 
     def narrative(match: re.Match) -> str:
@@ -404,3 +409,18 @@ def references_for(markup: str, lang: str = "en", heading_level: int = 2) -> str
     """The references section of exactly the works `markup` cites (empty when it cites none)."""
     keys = cited_keys(markup)
     return references(keys, lang, heading_level) if keys else ""
+
+
+def add_references(page: str, lang: str = "en", before: str = '<section class="provenance"') -> str:
+    """A rendered report with its citation markers linked (not strict) and the references section of exactly
+    the works it cites inserted before the first `before` (the provenance block), else before "</body>",
+    else at the end. A page that cites nothing is returned with its markers linked and no section."""
+    page = cite_markers(page, lang, strict=False)
+    section = references_for(page, lang)
+    if not section:
+        return page
+    for anchor in (before, "</body>"):
+        at = page.find(anchor) if anchor else -1
+        if at >= 0:
+            return page[:at] + section + page[at:]
+    return page + section
