@@ -41,6 +41,7 @@ MONTHS = {
     "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
            "novembre", "dicembre"],
 }
+ENTRY_STYLE = "padding-left:2em;text-indent:-2em;break-inside:avoid"  # APA hanging indent; never split in print
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_PATTERN = r"[A-Za-z][A-Za-z0-9_-]*"
 _BRACKETED = re.compile(r"\[((?:-?@" + KEY_PATTERN + r")(?:\s*;\s*-?@" + KEY_PATTERN + r")*)\]")
@@ -370,7 +371,7 @@ def reference(key: str, lang: str = "en") -> str:
         if accessed:
             tail += " " + esc(RETRIEVED[lang].format(date=_accessed(accessed, lang)))
         tail += " " + _url_link(item["URL"])
-    return f'<p class="csl-entry" id="ref-{key}">{head}{body}{tail}</p>'
+    return f'<p class="csl-entry" id="ref-{key}" style="{ENTRY_STYLE}">{head}{body}{tail}</p>'
 
 
 def _sort_key(key: str, lang: str = "en") -> tuple:
