@@ -7,6 +7,7 @@ import pytest
 
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import narrative, tables
 from cooperate_analysis.stats import measures
 from cooperate_analysis.stats.models import district_heterogeneity, ols
@@ -41,10 +42,14 @@ def test_coefficient_and_heterogeneity_tables_carry_the_fitted_values():
     table = tables.coefficient_rows({"score_innovation": fit}, "csr_overall", "en")
     assert table.loc[0, "Coefficient"] == fit.term("csr_overall")["estimate"]
     assert table.loc[0, "n"] == 400
+    assert table.loc[0, "95% CI"] == f"[{fit.term('csr_overall')['ci_low']:.2f}, {fit.term('csr_overall')['ci_high']:.2f}]"
     het = district_heterogeneity(df, "score_innovation", "csr_overall")
     rows = tables.heterogeneity_rows({"score_innovation": het}, "it")
-    assert rows.loc[0, "p di Wald (pendenze uguali)"] == het.wald_p_value
-    assert "Distretto conciario di Santa Croce sull'Arno" in rows.columns
+    assert rows.loc[0, "Pendenze uguali: p di Wald"] == fmt.pvalue(het.wald_p_value, "it")
+    assert rows["Distretto"].tolist() == ["Capannori (carta)", "Santa Croce (concia)"]
+    assert rows["Pendenza"].tolist() == pytest.approx(het.slopes["estimate"].tolist())
+    low, high = het.slopes[["ci_low", "ci_high"]].iloc[1]
+    assert rows.loc[1, "IC 95%"] == fmt.interval(low, high, 2, "it") and rows.loc[1, "Variabile dipendente"] == ""
 
 
 def test_reading_counts_holm_survivors_and_flags_sign_changes():
@@ -159,9 +164,10 @@ def test_ordered_table_shows_ames_in_points_per_tenth_of_the_index():
                           "lowest": ["worse"], "ame_lowest": [-0.3], "ame_lowest_se": [0.1], "highest": ["better"],
                           "ame_highest": [0.45], "ame_highest_se": [0.0], "brant_p_value": [np.nan], "n": [80]})
     row = tables.ordered_rows(items, "it").iloc[0]
-    assert row["EMM su P(migliorata), punti per 0,1 di RSI [IC 95%]"] == "4.5 [4.5, 4.5]"
-    assert row["EMM su P(peggiorata), punti per 0,1 di RSI [IC 95%]"] == "-3.0 [-5.0, -1.0]"
-    assert row["Log-odds (ES)"] == "2.00 (0.50)" and np.isnan(row["p di Brant"])
+    assert row["EMM su P(migliorata) [IC 95%]"] == "4,5 [4,5; 4,5]"
+    assert row["EMM su P(peggiorata) [IC 95%]"] == "-3,0 [-5,0; -1,0]"
+    assert row["Coefficiente logit [IC 95%]"] == "2,00 [1,02; 2,98]" and row["p di Brant"] == "–"
+    assert row["p"] == "0,010" and row["p (BH)"] == "0,010"  # one item: BH leaves p unchanged
 
 
 def test_specification_curve_tables_and_reading_follow_the_curve():
@@ -179,7 +185,7 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
     joint = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
                                                 "observed": [0.2, 0.5, 3.0], "null_median": [0, 0.03, 0],
                                                 "p_value": [0.01, 0.2, 0.02]}), n_specs=2, n_boot=100)
-    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == [0.01, 0.2, 0.02]
+    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == ["0.010", "0.200", "0.020"]
     from cooperate_analysis.stats import estimability
 
     curve = curve.assign(outcome=["score_innovation", "out_reputation", "score_innovation", "out_reputation"])
@@ -205,5 +211,6 @@ def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_langua
     from cooperate_analysis.stats.inference import power_table
 
     power = power_table({"pooled": 92, "capannori_paper": 28}, {"pooled": 6, "capannori_paper": 4})
-    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Insieme", "Distretto cartario di Capannori (Lucca)"]
+    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Campione complessivo", "Distretto cartario di Capannori (Lucca)"]
+    assert "Potenza con r = 0,10" in tables.power_rows(power, "it").columns
     assert tables.power_rows(power, "en").iloc[:, 0].tolist()[0] == "Pooled"

@@ -73,6 +73,23 @@ def test_table_html_aligns_numbers_right_text_left_and_escapes():
             '<th class="text">label</th>') in markup
 
 
+def test_table_html_prints_numbers_in_the_report_language():
+    df = pd.DataFrame({"item": ["x"], "n": [12500], "share": [1234.5678], "p": ["< 0,001"], "est": ["+0,12"],
+                       "flag": [True]})
+    it, en = report.table_html(df, digits=2, lang="it"), report.table_html(df, digits=2, lang="en")
+    assert '<td class="num">12.500</td><td class="num">1234,57</td>' in it
+    assert '<td class="num">12,500</td><td class="num">1,234.57</td>' in en
+    # numbers written as text by the table builders stay right-aligned, under a right-aligned header
+    assert '<td class="num">&lt; 0,001</td><td class="num">+0,12</td><td class="text">True</td>' in it
+    assert '<th class="num">p</th>' in it
+    combined = pd.DataFrame({"b": ["0,12 [0,01; 0,30]"], "cell": ["0,76 (< 0,001)"], "n": ["1200 (400)"],
+                             "label": ["log(1 + addetti)"]})
+    assert ('<td class="num">0,12 [0,01; 0,30]</td><td class="num">0,76 (&lt; 0,001)</td>'
+            '<td class="num">1200 (400)</td><td class="text">log(1 + addetti)</td>') in report.table_html(combined, lang="it")
+    table = report.Report(["en", "it"]).table(df, "firm_profile", digits=1)
+    assert "1234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
+
+
 def test_equation_is_typeset_offline_as_embedded_svg():
     markup = report.equation(r"\beta < 1")._repr_html_()
     assert 'src="data:image/svg+xml;base64,' in markup and 'alt="\\beta &lt; 1"' in markup

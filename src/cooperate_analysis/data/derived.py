@@ -55,9 +55,9 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
 
 
 DERIVED_LABELS = {
-    "csr_overall": {"en": "CSR index, overall (0-1)", "it": "Indice CSR complessivo (0-1)"},
-    "csr_cert_count": {"en": "CSR certifications held", "it": "Certificazioni CSR possedute"},
-    "cert_any": {"en": "At least one CSR certification", "it": "Almeno una certificazione CSR"},
+    "csr_overall": {"en": "CSR index, overall (0-1)", "it": "Indice complessivo di RSI (0-1)"},
+    "csr_cert_count": {"en": "CSR certifications held", "it": "Certificazioni di RSI possedute"},
+    "cert_any": {"en": "At least one CSR certification", "it": "Almeno una certificazione di RSI"},
     "log_employees": {"en": "log(1 + employees)", "it": "log(1 + addetti)"},
 }
 
@@ -70,7 +70,7 @@ def label(col: str, lang: str = "en", cb: Codebook | None = None) -> str:
     for prefix in ("csr_", "score_"):
         if col.startswith(prefix):
             name = col[len(prefix):]
-            suffix = {"csr_": {"en": "CSR index: ", "it": "Indice CSR: "},
+            suffix = {"csr_": {"en": "CSR index: ", "it": "Indice di RSI: "},
                       "score_": {"en": "Score: ", "it": "Punteggio: "}}[prefix][lang]
             return suffix + cb.label(name, lang)
     return cb.label(col, lang)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -222,7 +223,19 @@ def _cell(value, digits: int, lang: str = "en") -> tuple[str, str]:
     if isinstance(value, (float, np.floating)):
         return "num", fmt.number(float(value), digits, lang)
     text = str(value)
-    return ("num" if fmt.is_number_text(text) else "text"), html.escape(text)
+    return ("num" if _numeric_text(text) else "text"), html.escape(text)
+
+
+def _numeric_text(text: str) -> bool:
+    """Whether `text` is numbers as `formatting` prints them, alone or combined as the table builders
+    combine them: "< 0.001", "+0.12", "0.12 [0.01, 0.30]", "0,76 (< 0,001)", "1,200 (400)"."""
+    if fmt.is_number_text(text):
+        return True
+    if not any(c in text for c in "[("):
+        return False
+    flat = re.sub(r"[\[\]()]", " ", text).replace("; ", " ").replace(", ", " ")
+    tokens = re.sub(r"<\s+", "<", flat).split()
+    return bool(tokens) and all(fmt.is_number_text(t.replace("<", "< ")) for t in tokens)
 
 
 def _text_column(values: pd.Series) -> bool:
