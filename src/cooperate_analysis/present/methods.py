@@ -51,7 +51,7 @@ SURVEY = {
     "en": ("How firms were surveyed. The project interviewed 92 firms of the three districts in all, with a "
            "questionnaire in five blocks (awareness of CSR; ethical and environmental certifications held, and "
            "interest in them; key stakeholders; organisation and \u201catypical\u201d workers such as trainees "
-           "and home-workers; staff training), and consulted local stakeholders, also in focus groups "
+           "and home-workers; staff training); it also consulted local stakeholders and held focus groups "
            "[@vaasa_cooperate]. No source we could read reports how the firms were selected, how many were "
            "interviewed in each district, the response rate, how the interviews were conducted, who answered in "
            "each firm, or the wording and answer scales of the items; the project's microdata are not public."),
@@ -59,7 +59,7 @@ SURVEY = {
            "distretti, con un questionario in cinque sezioni (conoscenza della RSI; certificazioni etiche e "
            "ambientali possedute e interesse a ottenerle; portatori di interesse principali; organizzazione e "
            "lavoratori \u00abatipici\u00bb come tirocinanti e lavoranti a domicilio; formazione del personale), "
-           "e ha consultato i portatori di interesse locali, anche in gruppi di discussione [@vaasa_cooperate]. "
+           "e ha inoltre consultato i portatori di interesse locali e tenuto gruppi di discussione [@vaasa_cooperate]. "
            "Nessuna fonte che abbiamo potuto leggere riporta come sono state scelte le imprese, quante sono state "
            "intervistate in ciascun distretto, il tasso di risposta, come si sono svolte le interviste, chi ha "
            "risposto in ciascuna impresa, la formulazione delle domande e le loro scale di risposta; i microdati "
