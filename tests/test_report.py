@@ -86,6 +86,10 @@ def test_table_html_prints_numbers_in_the_report_language():
                              "label": ["log(1 + addetti)"]})
     assert ('<td class="num">0,12 [0,01; 0,30]</td><td class="num">0,76 (&lt; 0,001)</td>'
             '<td class="num">1200 (400)</td><td class="text">log(1 + addetti)</td>') in report.table_html(combined, lang="it")
+    # a column is aligned as a whole: years with and without "circa" all left, blanks do not count
+    mixed = report.table_html(pd.DataFrame({"year": ["2009 circa", "2012", None], "p": ["0,010", "", "< 0,001"]}), lang="it")
+    assert ('<th class="text">year</th><th class="num">p</th>' in mixed
+            and '<td class="text">2012</td><td class="num"></td>' in mixed and '<td class="text">–</td>' in mixed)
     table = report.Report(["en", "it"]).table(df, "firm_profile", digits=1)
     assert "1234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
 

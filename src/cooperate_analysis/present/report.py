@@ -238,19 +238,25 @@ def _numeric_text(text: str) -> bool:
     return bool(tokens) and all(fmt.is_number_text(t.replace("<", "< ")) for t in tokens)
 
 
+def _blank(value) -> bool:
+    return (pd.api.types.is_scalar(value) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
 def _text_column(values: pd.Series) -> bool:
-    """Whether every non-missing cell of a column is text (at least one)."""
-    return {_cell(v, 0)[0] for v in values if not (pd.api.types.is_scalar(v) and pd.isna(v))} == {"text"}
+    """Whether a column is text: some cell other than a missing or empty one is not a number (a column
+    of years, "2012" and "2009 circa", is text). Every cell of a column is aligned as its column."""
+    return any(_cell(v, 0)[0] == "text" for v in values if not _blank(v))
 
 
 def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False, lang: str = "en") -> str:
-    """A DataFrame as an escaped HTML table with the numbers of `lang`; text columns left-aligned,
-    numbers right-aligned, each header aligned as its column (text if every non-missing cell is text)."""
+    """A DataFrame as an escaped HTML table with the numbers of `lang`; a column of numbers (or of
+    numbers the builders wrote as text) right-aligned, any other column left-aligned, each header
+    aligned as its column."""
     if index:
         df = df.reset_index(names="")
-    head = "".join(f'<th class="{"text" if _text_column(df.iloc[:, j]) else "num"}">{html.escape(str(c))}</th>'
-                   for j, c in enumerate(df.columns))
-    rows = ["<tr>" + "".join(f'<td class="{cls}">{text}</td>' for cls, text in (_cell(v, digits, lang) for v in record))
+    classes = ["text" if _text_column(df.iloc[:, j]) else "num" for j in range(df.shape[1])]
+    head = "".join(f'<th class="{cls}">{html.escape(str(c))}</th>' for cls, c in zip(classes, df.columns))
+    rows = ["<tr>" + "".join(f'<td class="{cls}">{_cell(v, digits, lang)[1]}</td>' for cls, v in zip(classes, record))
             + "</tr>" for record in df.itertuples(index=False)]
     return (f'<table class="report-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')

@@ -517,7 +517,7 @@ def balance_rows(balance: pd.DataFrame, lang: str = "en", cb: Codebook | None = 
     out = pd.DataFrame({h["covariate"]: [balance_label(c, lang, cb) for c in balance["covariate"]],
                         h["smd_before"]: balance["smd_before"].astype("float64").to_numpy(),
                         h["smd_after"]: balance["smd_after"].astype("float64").to_numpy(),
-                        h["balanced"]: [fmt.MISSING if pd.isna(a) else ANSWERS[lang][bool(abs(a) < threshold)]
+                        h["balanced"]: [None if pd.isna(a) else ANSWERS[lang][bool(abs(a) < threshold)]
                                         for a in balance["smd_after"]]})
     if "outcome" in balance.columns:
         out.insert(0, m["outcome"], [_outcome(o, lang, cb) for o in balance["outcome"]])
