@@ -109,7 +109,7 @@ def _it_article(text: str) -> str:
     """The Italian definite article before a percentage ("il 17%", "l'8%", "l'11%", "lo 0,49%")."""
     if text.startswith("<"):
         return "meno dello "
-    integer = text.split(",")[0].replace(".", "")
+    integer = text.rstrip("%").split(",")[0].replace(".", "")
     if integer == "0":
         return "lo "
     if integer in ("1", "11") or integer.startswith("8"):
@@ -409,15 +409,25 @@ def grid_sentence(grid, lang: str = "en", cb=None, limit: int = 5) -> str:
 
 
 def _adjusted(p, method: str = "bh"):
-    """Adjusted p-values of one family (NaN kept): Benjamini-Hochberg or Holm."""
+    """Adjusted p-values of one family (NaN kept, not counted): Benjamini-Hochberg step-up or Holm
+    step-down, as statsmodels' multipletests 'fdr_bh' / 'holm' (tested against it)."""
     import numpy as np
-    from statsmodels.stats.multitest import multipletests
 
     p = np.asarray(p, dtype=float)
     out = np.full(p.shape, np.nan)
-    ok = np.isfinite(p)
-    if ok.any():
-        out[ok] = multipletests(p[ok], method={"bh": "fdr_bh", "holm": "holm"}[method])[1]
+    ok = np.flatnonzero(np.isfinite(p))
+    m = len(ok)
+    if not m:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    ranked = p[order]
+    if method == "bh":
+        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    elif method == "holm":
+        adjusted = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    else:
+        raise ValueError(f"adjustment must be 'bh' or 'holm', not {method!r}")
+    out[order] = np.minimum(adjusted, 1.0)
     return out
 
 
@@ -987,26 +997,32 @@ INDEX = {
 }
 
 
-def index_sentence(doc: dict, lang: str = "en", cb=None) -> str:
-    """One findings sentence for the index page from a results file (`build.results`: run, parameters,
-    values). District and cross-district runs: the CSR coefficient on each score with its 95% CI
-    ('ols.<score>.csr_overall.*' or 'ols_pooled.<score>...'), n when recorded, how many survive Holm
-    ('holm.<score>.p_adj'). Specification curves: estimable specifications, median, and each family's
-    joint-test p for the median ('joint.<family>.median.p_value', p = 0 read as < 1 / n_boot). '' when
-    the file holds none of these."""
+def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = None) -> str:
+    """One findings sentence for the index page from a results file (`build.results`: a dict with run,
+    parameters and values) or from its `values` alone. District and cross-district runs: the CSR
+    coefficient on each score with its 95% CI ('ols.<score>.csr_overall.*' or 'ols_pooled.<score>...'),
+    n when recorded, how many survive Holm ('holm.<score>.p_adj'). Specification curves ('n_specs'):
+    estimable specifications, median, and each family's joint-test p for the median
+    ('joint.<family>.median.p_value'; p = 0 means p < 1 / n_boot, with n_boot from the parameters or
+    the argument; without it such a curve gets ''). '' when the values hold none of these."""
     cb = cb or load_codebook()
     t = INDEX[lang]
-    values, run = doc.get("values", {}), doc.get("run", "")
-    num = lambda key: values.get(key) if _finite(values.get(key)) and not isinstance(values.get(key), bool) else None
-    if run.startswith("speccurve"):
-        if num("n_specs") is None:
+    values = doc.get("values", {}) if isinstance(doc.get("values"), dict) else doc
+    n_boot = n_boot or (doc.get("parameters") or {}).get("n_boot") if isinstance(doc.get("parameters"), dict) else n_boot
+
+    def num(key):
+        value = values.get(key)
+        return float(value) if _finite(value) and not isinstance(value, bool) else None
+
+    if num("n_specs") is not None:
+        ps = {f: num(f"joint.{f}.median.p_value") for f in cb.outcome_scales}
+        ps = {f: p for f, p in ps.items() if p is not None}
+        if any(p == 0 for p in ps.values()) and not n_boot:
             return ""
-        n_boot = (doc.get("parameters") or {}).get("n_boot", 0)
-        parts = [t["family"].format(family=_lower(cb.label(f, lang)),
-                                    p=_p_text(num(f"joint.{f}.median.p_value"), n_boot, lang))
-                 for f in cb.outcome_scales if num(f"joint.{f}.median.p_value") is not None]
+        parts = [t["family"].format(family=_lower(cb.label(f, lang)), p=_p_text(p, n_boot or 0, lang))
+                 for f, p in ps.items()]
         return t["curve"].format(e=fmt.integer(num("n_estimable"), lang), k=fmt.integer(num("n_specs"), lang),
-                                 median=_est(num("median_estimate"), lang), list="; ".join(parts) or "–")
+                                 median=_est(num("median_estimate"), lang), list="; ".join(parts) or fmt.MISSING)
     prefix = "ols_pooled" if any(k.startswith("ols_pooled.") for k in values) else "ols"
     parts, ns, holm = [], [], []
     for scale in cb.outcome_scales:
