@@ -137,8 +137,9 @@ def footer_template(lang: str = "en") -> str:
             f'<span class="pageNumber"></span> {of} <span class="totalPages"></span></span></div>')
 
 
-# In print layout, give every table or figure wider than its column the smaller print type
-# (class print-fit); one still too wide is scaled down (CSS zoom) to the column width, never clipped.
+# In print layout, give every table wider than its column the smaller print type (class print-fit),
+# then let its numbers wrap (print-wrap); a table, image or equation still too wide is scaled down
+# (CSS zoom) to the column width, never clipped.
 # Returns, for each adjusted element, [tag, index, natural width, column width].
 FIT_SCRIPT = """(() => {
   const adjusted = [];
@@ -151,6 +152,7 @@ FIT_SCRIPT = """(() => {
     if (natural <= room + 0.5) return;
     if (el.tagName === 'TABLE') {
       el.classList.add('print-fit');
+      if (width() > room + 0.5) el.classList.add('print-wrap');
       if (width() > room + 0.5) el.style.zoom = String(Math.floor(1000 * room / width()) / 1000);
     } else {
       el.style.maxWidth = '100%';
