@@ -188,6 +188,27 @@ def test_every_built_table_header_is_whole_in_its_pdf(default_build):
         assert missing_header_words(html, report) == [], report.name
 
 
+def image_ppi(path: Path) -> list[float]:
+    """Pixels per printed inch of every raster image of a PDF (pdfimages -list)."""
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return [float(line.split()[12]) for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"]]
+
+
+@pytest.mark.slow
+def test_built_figures_print_their_smallest_text_at_7_pt_or_more(default_build):
+    """A figure's text of s pt, saved at SAVE_DPI and printed at p pixels per inch, prints at
+    s * SAVE_DPI / p pt: the smallest font of the figures must still reach 7 pt."""
+    from cooperate_analysis.present import figures
+
+    smallest = min(figures.FONT.values())
+    seen = 0
+    for report in _built_reports(default_build):
+        for ppi in image_ppi(report):
+            seen += 1
+            assert smallest * figures.SAVE_DPI / ppi >= figures.MIN_PRINT_PT, (report.name, ppi)
+    assert seen
+
+
 @pytest.mark.slow
 def test_nothing_in_a_built_report_is_wider_than_the_printed_text(default_build):
     with pdf.browser(pdf.pdf_engine()) as started, pytest.MonkeyPatch.context() as mp:
