@@ -150,11 +150,27 @@ def allowed_values(case: dict) -> list[float]:
     values += list(items["estimate"]) + list(p_items) + [int(items["p_value"].notna().sum())]
     cert = case["certification"]
     values += list(cert["estimate"]) + list(cert["ci_low"]) + list(cert["ci_high"]) + list(cert["p_value"])
+    values += list(cert_adjusted(cert))
     for h in case["het"].values():
         values += [h.wald_p_value, len(case["het"])] + list(h.slopes["estimate"])
+    values += list(het_adjusted(case["het"]).values())
     if case["mde_r"] is not None:
         values.append(case["mde_r"])
     return [float(v) for v in values if v is not None and np.isfinite(v)]
+
+
+def cert_adjusted(cert: pd.DataFrame) -> np.ndarray:
+    """Benjamini-Hochberg over the scores within each estimator, as the certification table."""
+    out = np.full(len(cert), np.nan)
+    for model in cert["model"].unique():
+        idx = np.flatnonzero(cert["model"].to_numpy() == model)
+        out[idx] = narrative._adjusted(cert["p_value"].to_numpy()[idx], "bh")
+    return out
+
+
+def het_adjusted(het: dict) -> dict:
+    """Benjamini-Hochberg over the scores' equal-slope Wald tests, as the heterogeneity table."""
+    return dict(zip(het, narrative._adjusted([h.wald_p_value for h in het.values()], "bh")))
 
 
 def unmatched_numbers(text: str, lang: str, values: list[float]) -> list[str]:
@@ -314,9 +330,10 @@ def secondary_problems(case: dict, lang: str) -> list[str]:
         problems.append("items: direction words do not match the signs")
     cert = case["certification"]
     text = narrative.certification_sentence(cert, lang, CB)
-    sig_cert = cert[cert["p_value"] < 0.05]
-    printed = sorted(listed_p(text, lang, r"\bp"))
-    if printed != sorted(float(fmt.pvalue(p, "en").lstrip("< ")) for p in sig_cert["p_value"]):
+    adjusted = cert_adjusted(cert)
+    sig_cert = cert.assign(p_adj=adjusted)[adjusted < 0.05]
+    printed = sorted(listed_p(text, lang, marker))
+    if printed != sorted(float(fmt.pvalue(p, "en").lstrip("< ")) for p in sig_cert["p_adj"]):
         problems.append(f"certification: printed p {printed}")
     higher = "higher" if lang == "en" else "più alta"
     lower = "lower" if lang == "en" else "più bassa"
@@ -326,7 +343,7 @@ def secondary_problems(case: dict, lang: str) -> list[str]:
         problems.append("certification: direction words do not match the signs")
     if case["het"]:
         text = narrative.heterogeneity_sentence(case["het"], lang, CB)
-        differs = any(h.wald_p_value < 0.05 for h in case["het"].values())
+        differs = any(p < 0.05 for p in het_adjusted(case["het"]).values())
         says = ("differs between districts" if lang == "en" else "differisce tra i distretti") in text
         if says != differs:
             problems.append(f"heterogeneity: 'differs' {'stated' if says else 'missing'}")

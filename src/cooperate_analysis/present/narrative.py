@@ -316,18 +316,19 @@ SECONDARY = {
         "item_pos": "better answers on {item} (log-odds {est}, adjusted p {p})",
         "item_neg": "worse answers on {item} (log-odds {est}, adjusted p {p})",
         "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
-        "cert_none": "Certified firms and comparable uncertified firms cannot be told apart on any score (IPW and "
-                     "AIPW, {adjp}).",
-        "cert_some": "Certified firms report {dir} {scale} than comparable uncertified firms ({adjp}): {list}; an "
-                     "association, not an effect of certification.",
-        "cert_row": "{est} points by {model} (95% CI {ci}, p {p})",
+        "cert_none": "Certified firms and comparable uncertified firms cannot be told apart on any score by IPW or "
+                     "AIPW after the Benjamini-Hochberg adjustment over the scores within each estimator.",
+        "cert_some": "Certified firms report {dir} {scale} than comparable uncertified firms: {list} (p adjusted by "
+                     "Benjamini-Hochberg over the scores within each estimator); an association, not an effect of "
+                     "certification.",
+        "cert_row": "{est} points by {model} (95% CI {ci}, adjusted p {p})",
         "higher": "higher", "lower": "lower",
-        "adjp": {True: "p adjusted as in the table", False: "p not adjusted"},
         "het_none": "The CSR slope does not differ detectably between districts for any score (equal-slope Wald "
-                    "tests: {tests}).",
-        "het_some": "The CSR slope differs between districts for {scales} (equal-slope Wald tests: {tests}; not "
-                    "adjusted for the {m} scores).",
+                    "tests: {tests}; none below {alpha} after the Benjamini-Hochberg adjustment over the {m} scores).",
+        "het_some": "The CSR slope differs between districts for {scales} after the Benjamini-Hochberg adjustment "
+                    "over the {m} scores (equal-slope Wald tests: {tests}).",
         "het_test": "{scale} p {p}",
+        "het_test_adj": "{scale} p {p}, adjusted p {p_adj}",
     },
     "it": {
         "exposure_dim": "l'indice di RSI «{dim}»", "exposure_cert": "la certificazione di RSI",
@@ -348,17 +349,19 @@ SECONDARY = {
         "item_neg": "risposte peggiori su {item} (log-odds {est}, p corretto {p})",
         "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
         "cert_none": "Le imprese certificate e imprese simili non certificate non si distinguono su alcun punteggio "
-                     "(IPW e AIPW, {adjp}).",
-        "cert_some": "Le imprese certificate dichiarano una {scale} {dir} rispetto a imprese simili non certificate "
-                     "({adjp}): {list}; è un'associazione, non un effetto della certificazione.",
-        "cert_row": "{est} punti con {model} (IC 95% {ci}, p {p})",
+                     "con IPW o AIPW dopo la correzione di Benjamini-Hochberg sui punteggi entro ciascuno stimatore.",
+        "cert_some": "Le imprese certificate dichiarano una {scale} {dir} rispetto a imprese simili non certificate: "
+                     "{list} (p corretti con Benjamini-Hochberg sui punteggi entro ciascuno stimatore); è "
+                     "un'associazione, non un effetto della certificazione.",
+        "cert_row": "{est} punti con {model} (IC 95% {ci}, p corretto {p})",
         "higher": "più alta", "lower": "più bassa",
-        "adjp": {True: "p corretti come nella tabella", False: "p non corretti"},
         "het_none": "La pendenza della RSI non differisce in modo rilevabile tra i distretti per alcun punteggio "
-                    "(test di Wald di pendenze uguali: {tests}).",
-        "het_some": "La pendenza della RSI differisce tra i distretti per {scales} (test di Wald di pendenze uguali: "
-                    "{tests}; non corretti per i {m} punteggi).",
+                    "(test di Wald di pendenze uguali: {tests}; nessuno sotto {alpha} dopo la correzione di "
+                    "Benjamini-Hochberg sui {m} punteggi).",
+        "het_some": "La pendenza della RSI differisce tra i distretti per {scales} dopo la correzione di "
+                    "Benjamini-Hochberg sui {m} punteggi (test di Wald di pendenze uguali: {tests}).",
         "het_test": "{scale} p {p}",
+        "het_test_adj": "{scale} p {p}, p corretto {p_adj}",
     },
 }
 
@@ -452,46 +455,63 @@ def items_sentence(items, lang: str = "en", cb=None, adjustment: str = "bh") -> 
     return t["items_some"].format(adj=adj, n=fmt.integer(len(tested), lang), list=_join(parts, lang))
 
 
+def certification_p(certification):
+    """The adjusted p of each IPW / AIPW row: the table's `p_adj` when it has one, else Benjamini-Hochberg
+    over the scores within each estimator (as `tables.certification_rows`)."""
+    import numpy as np
+
+    if "p_adj" in certification:
+        return certification["p_adj"].to_numpy(dtype=float)
+    out = np.full(len(certification), np.nan)
+    models_ = certification["model"].to_numpy()
+    for model in dict.fromkeys(models_):
+        idx = np.flatnonzero(models_ == model)
+        out[idx] = _adjusted(certification["p_value"].to_numpy(dtype=float)[idx], "bh")
+    return out
+
+
 def certification_sentence(certification, lang: str = "en", cb=None) -> str:
-    """IPW / AIPW differences between certified and comparable uncertified firms that are significant
-    (the table's `p_adj` when it has one, else the unadjusted p, said so), by score; or that none is."""
+    """IPW / AIPW differences between certified and comparable uncertified firms whose adjusted p
+    (`certification_p`) is below 0.05, by score and direction; or that none is."""
     cb = cb or load_codebook()
     t = SECONDARY[lang]
-    adjusted = "p_adj" in certification
-    pcol = "p_adj" if adjusted else "p_value"
-    ok = certification[certification["estimate"].notna() & certification[pcol].notna()]
+    rows = certification.assign(_p_adj=certification_p(certification))
+    ok = rows[rows["estimate"].notna() & rows["_p_adj"].notna()]
     if not len(ok):
         return ""
-    sig = ok[ok[pcol] < ALPHA]
+    sig = ok[ok["_p_adj"] < ALPHA]
     if not len(sig):
-        return t["cert_none"].format(adjp=t["adjp"][adjusted])
+        return t["cert_none"]
     sentences = []
-    for outcome, rows in sig.groupby("outcome", sort=False):
-        signs = {r["estimate"] > 0 for _, r in rows.iterrows()}
-        for sign in sorted(signs, reverse=True):
-            part = rows[(rows["estimate"] > 0) == sign]
+    for outcome, part in sig.groupby("outcome", sort=False):
+        for sign in (True, False):
+            same = part[(part["estimate"] > 0) == sign]
+            if not len(same):
+                continue
             listed = [t["cert_row"].format(est=_est(r["estimate"], lang), model=r["model"],
-                                           ci=_ci(r["ci_low"], r["ci_high"], lang), p=_p(r[pcol], lang))
-                      for _, r in part.iterrows()]
+                                           ci=_ci(r["ci_low"], r["ci_high"], lang), p=_p(r["_p_adj"], lang))
+                      for _, r in same.iterrows()]
             sentences.append(t["cert_some"].format(dir=t["higher" if sign else "lower"],
-                                                   scale=_scale(outcome, lang, cb), list=_join(listed, lang),
-                                                   adjp=t["adjp"][adjusted]))
+                                                   scale=_scale(outcome, lang, cb), list=_join(listed, lang)))
     return " ".join(sentences)
 
 
 def heterogeneity_sentence(het: dict, lang: str = "en", cb=None) -> str:
-    """The equal-slope Wald test of each score (`het[outcome].wald_p_value`): which scores' CSR slopes
-    differ between districts (p < 0.05, unadjusted, said so), or that none does."""
+    """The equal-slope Wald test of each score (`het[outcome].wald_p_value`) with its Benjamini-Hochberg
+    adjustment over the scores (as `tables.heterogeneity_rows`): which scores' CSR slopes differ
+    between districts (adjusted p < 0.05), or that none does."""
     cb = cb or load_codebook()
     t = SECONDARY[lang]
-    ps = {o: h.wald_p_value for o, h in het.items() if _finite(h.wald_p_value)}
+    ps = {o: float(h.wald_p_value) for o, h in het.items() if _finite(h.wald_p_value)}
     if not ps:
         return ""
-    tests = "; ".join(t["het_test"].format(scale=_scale(o, lang, cb), p=_p(p, lang)) for o, p in ps.items())
-    sig = [_scale(o, lang, cb) for o, p in ps.items() if p < ALPHA]
+    adjusted = dict(zip(ps, _adjusted(list(ps.values()), "bh")))
+    sig = [o for o in ps if adjusted[o] < ALPHA]
+    tests = "; ".join(t["het_test_adj" if o in sig else "het_test"].format(
+        scale=_scale(o, lang, cb), p=_p(p, lang), p_adj=_p(adjusted[o], lang)) for o, p in ps.items())
     if not sig:
-        return t["het_none"].format(tests=tests)
-    return t["het_some"].format(scales=_join(sig, lang), tests=tests, m=len(ps))
+        return t["het_none"].format(tests=tests, alpha=_alpha(lang), m=len(ps))
+    return t["het_some"].format(scales=_join([_scale(o, lang, cb) for o in sig], lang), tests=tests, m=len(ps))
 
 
 def secondary_sentences(grid=None, items=None, certification=None, het=None, lang: str = "en", cb=None,
@@ -509,11 +529,11 @@ def secondary_sentences(grid=None, items=None, certification=None, het=None, lan
         p_adj = items["p_adj"] if "p_adj" in items else _adjusted(items["p_value"])
         out.append((text, int((p_adj < ALPHA).sum())))
     if certification is not None and len(certification):
-        pcol = "p_adj" if "p_adj" in certification else "p_value"
-        out.append((certification_sentence(certification, lang, cb), int((certification[pcol] < ALPHA).sum())))
+        out.append((certification_sentence(certification, lang, cb),
+                    int((certification_p(certification) < ALPHA).sum())))
     if het:
-        out.append((heterogeneity_sentence(het, lang, cb),
-                    sum(h.wald_p_value < ALPHA for h in het.values() if _finite(h.wald_p_value))))
+        ps = [float(h.wald_p_value) for h in het.values() if _finite(h.wald_p_value)]
+        out.append((heterogeneity_sentence(het, lang, cb), int((_adjusted(ps, "bh") < ALPHA).sum()) if ps else 0))
     return [text for text, k in out if text and (k or not only_significant)]
 
 
