@@ -313,8 +313,8 @@ SECONDARY = {
                       "over the {n} items.",
         "items_some": "In the ordered logits of the single items, after the {adj} adjustment over the {n} items, a "
                       "higher CSR index goes with {list}.",
-        "item_pos": "better answers on {item} (log-odds {est}, adjusted p {p})",
-        "item_neg": "worse answers on {item} (log-odds {est}, adjusted p {p})",
+        "item_pos": "better answers on {item} (logit coefficient {est}, adjusted p {p})",
+        "item_neg": "worse answers on {item} (logit coefficient {est}, adjusted p {p})",
         "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
         "cert_none": "Certified firms and comparable uncertified firms cannot be told apart on any score by IPW or "
                      "AIPW after the Benjamini-Hochberg adjustment over the scores within each estimator.",
@@ -339,14 +339,14 @@ SECONDARY = {
                     "entro la sua famiglia: {cells}.",
         "grid_k": "{k} delle {n} associazioni di rango sono significative dopo la correzione di Benjamini-Hochberg "
                   "entro la loro famiglia: {cells}.",
-        "cell": "{exposure} con {outcome} ({name} = {effect}, p corretto {p})",
+        "cell": "{exposure} con la voce «{Outcome}» ({name} = {effect}, p corretto {p})",
         "more": "altre {k} (si veda la tabella)",
         "items_none": "In nessun logit ordinale delle singole voci il coefficiente della RSI è significativo dopo la "
                       "correzione di {adj} sulle {n} voci.",
         "items_some": "Nei logit ordinali delle singole voci, dopo la correzione di {adj} sulle {n} voci, un indice di "
                       "RSI più alto si associa a {list}.",
-        "item_pos": "risposte migliori su {item} (log-odds {est}, p corretto {p})",
-        "item_neg": "risposte peggiori su {item} (log-odds {est}, p corretto {p})",
+        "item_pos": "risposte migliori alla voce «{Item}» (coefficiente logit {est}, p corretto {p})",
+        "item_neg": "risposte peggiori alla voce «{Item}» (coefficiente logit {est}, p corretto {p})",
         "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
         "cert_none": "Le imprese certificate e imprese simili non certificate non si distinguono su alcun punteggio "
                      "con IPW o AIPW dopo la correzione di Benjamini-Hochberg sui punteggi entro ciascuno stimatore.",
@@ -389,6 +389,11 @@ def _item_name(item: str, lang: str, cb) -> str:
         return _lower(label(item, lang, cb))
 
 
+def _item_title(item: str, lang: str, cb) -> str:
+    name = _item_name(item, lang, cb)
+    return name[:1].upper() + name[1:]
+
+
 def grid_sentence(grid, lang: str = "en", cb=None, limit: int = 5) -> str:
     """The rank associations whose Benjamini-Hochberg adjusted p (`p_adj`) is below 0.05, strongest
     evidence first (at most `limit` named), or that there is none."""
@@ -402,6 +407,7 @@ def grid_sentence(grid, lang: str = "en", cb=None, limit: int = 5) -> str:
     if not k:
         return t["grid_none"].format(n=fmt.integer(n, lang))
     cells = [t["cell"].format(exposure=_exposure_name(r["exposure"], lang, cb), outcome=_item_name(r["outcome"], lang, cb),
+                              Outcome=_item_title(r["outcome"], lang, cb),
                               name=t["effect"].get(r.get("effect_name"), "r"), effect=fmt.number(r["effect"], 2, lang),
                               p=_p(r["p_adj"], lang))
              for _, r in sig.head(limit).iterrows()]
@@ -450,7 +456,8 @@ def items_sentence(items, lang: str = "en", cb=None, adjustment: str = "bh") -> 
     if not len(sig):
         return t["items_none"].format(adj=adj, n=fmt.integer(len(tested), lang))
     parts = [t["item_pos" if r["estimate"] > 0 else "item_neg"].format(
-        item=_item_name(r["outcome"], lang, cb), est=_est(r["estimate"], lang), p=_p(r["_p_adj"], lang))
+        item=_item_name(r["outcome"], lang, cb), Item=_item_title(r["outcome"], lang, cb), est=_est(r["estimate"], lang),
+        p=_p(r["_p_adj"], lang))
         for _, r in sig.iterrows()]
     return t["items_some"].format(adj=adj, n=fmt.integer(len(tested), lang), list=_join(parts, lang))
 
@@ -722,12 +729,12 @@ def findings_html(sentences: list[str], lang: str = "en", level: int = 2) -> str
 # --- consistency across reports ------------------------------------------------------------------------------
 
 CONSISTENCY = {
-    "en": {"pair": "{scale} {own} here, {pooled} there",
+    "en": {"pair": "{scale} {own} in this report, {pooled} in the interaction model",
            "text": "In the cross-district report the CSR slope of this district comes from one interaction model of "
                    "all three districts: {pairs}. The numbers differ because that model estimates one set of control "
                    "coefficients (firm size, export share, firm age) shared by the three districts, while this report "
                    "estimates them on this district's firms alone: two models of the same firms, not a discrepancy."},
-    "it": {"pair": "{scale} {own} qui, {pooled} là",
+    "it": {"pair": "{scale} {own} in questo rapporto e {pooled} nel modello con interazioni",
            "text": "Nel rapporto sui tre distretti la pendenza della RSI di questo distretto viene da un unico modello "
                    "con interazioni per tutti e tre i distretti: {pairs}. I numeri differiscono perché quel modello "
                    "stima un solo insieme di coefficienti di controllo (dimensione, quota di export, età "
