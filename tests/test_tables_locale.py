@@ -281,13 +281,15 @@ def test_heterogeneity_wald_tests_are_adjusted_over_the_scores():
 
 
 def test_balance_table_labels_covariates_and_flags_the_rule_of_thumb():
-    balance = pd.DataFrame({"covariate": ["log_employees", "district[T.santa_croce_tanning]", "firm_age"],
+    balance = pd.DataFrame({"covariate": ["log_employees", "district=santa_croce_tanning", "firm_age"],
                             "smd_before": [0.4, 0.3, -0.2], "smd_after": [0.05, -0.15, np.nan]})
     it = tables.balance_rows(balance, "it")
     assert it.iloc[:, 0].tolist() == ["log(1 + addetti)", "Distretto conciario di Santa Croce sull'Arno", "Età dell'impresa (anni)"]
     assert it["|SMD| < 0,1 dopo la ponderazione"].tolist()[:2] == ["sì", "no"]
     assert pd.isna(it["|SMD| < 0,1 dopo la ponderazione"].iloc[2])
     assert tables.balance_rows(balance.assign(outcome="score_market"), "en").columns[0] == "Outcome"
+    assert tables.balance_label("district[T.capannori_paper]", "en") == "Capannori paper district (Lucca)"
+    assert tables.balance_label("unknown_dummy", "it") == "unknown_dummy"
     assert "balance" in report.captions() and "Austin 2009" in report.captions()["balance"]["it"]
 
 

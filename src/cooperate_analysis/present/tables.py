@@ -495,10 +495,10 @@ def certification_rows(effects: pd.DataFrame, lang: str = "en", cb: Codebook | N
 
 
 def balance_label(covariate: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """Label of a covariate of the treatment model: a variable, a district, or a patsy dummy
-    'district[T.<id>]' (the district's name)."""
+    """Label of a covariate of the treatment model: a variable, a district, or a district dummy
+    written 'district=<id>' (`models.covariate_balance`) or 'district[T.<id>]' (patsy): the district's name."""
     cb = cb or load_codebook()
-    dummy = re.fullmatch(r"(\w+)\[T\.(.+)\]", covariate)
+    dummy = re.fullmatch(r"(\w+)\[T\.(.+)\]", covariate) or re.fullmatch(r"(\w+)=(.+)", covariate)
     name = dummy.group(2) if dummy else covariate
     try:
         return cb.label(name, lang) if name in cb.districts else label(name, lang, cb)
