@@ -318,7 +318,7 @@ STAT_HEADERS = {
            "difference": "Difference", "row": "Competitiveness item", "group": "Group", "pooled": "Pooled",
            "admissible": "Admissible solution", "n_treated": "n (certified)", "covariate": "Covariate",
            "smd_before": "SMD before weighting", "smd_after": "SMD after weighting",
-           "balanced": "|SMD| < 0.1 after weighting", "index": "Index"},
+           "balanced": "|SMD| < 0.1 after weighting"},
     "it": {"block": "Misura", "kind": "Tipo", "alpha": "Alfa", "ci": "IC 95% (Feldt)", "k": "Voci",
            "csr dimension": "Dimensione di RSI (KR-20)", "outcome scale": "Scala di competitività", "item": "Voce",
            "scale": "Scala", "communality": "Comunalità", "kmo": "MSA", "model": "Modello", "chi2": "χ²",
@@ -331,7 +331,7 @@ STAT_HEADERS = {
            "difference": "Differenza", "row": "Voce di competitività", "group": "Gruppo", "pooled": "Campione complessivo",
            "admissible": "Soluzione ammissibile", "n_treated": "n (certificate)", "covariate": "Covariata",
            "smd_before": "SMD prima della ponderazione", "smd_after": "SMD dopo la ponderazione",
-           "balanced": "|SMD| < 0,1 dopo la ponderazione", "index": "Indice"},
+           "balanced": "|SMD| < 0,1 dopo la ponderazione"},
 }
 ANSWERS = {"en": {True: "yes", False: "no"}, "it": {True: "sì", False: "no"}}
 LIKERT3_LABELS = {"en": {"worse": "worse", "same": "same", "better": "better"},
@@ -530,10 +530,11 @@ def csr_by_district(frame: pd.DataFrame, districts: list[str], lang: str = "en",
     index and one column per district (short names), with all districts together when `pooled`:
     narrow enough for a portrait page."""
     cb = cb or load_codebook()
-    h = STAT_HEADERS[lang]
     rows = ["csr_overall", *[f"csr_{d}" for d in cb.csr_dimensions], "cert_any"]
+    names = {"en": ("CSR index (0-1)", "Overall", "Share with a CSR certification"),
+             "it": ("Indice di RSI (0-1)", "Complessivo", "Quota con una certificazione di RSI")}[lang]
     means = frame.groupby("district", observed=True)[rows].mean().reindex(districts)
-    out = pd.DataFrame({h["index"]: [label(r, lang, cb) for r in rows]})
+    out = pd.DataFrame({names[0]: [names[1], *[cb.label(d, lang) for d in cb.csr_dimensions], names[2]]})
     for d in districts:
         out[district_short(d, lang, cb)] = means.loc[d, rows].astype("float64").to_numpy()
     if pooled and len(districts) > 1:
