@@ -193,7 +193,7 @@ def association_heatmap(grid: pd.DataFrame, lang: str = "en", cb: Codebook | Non
     notes = effect.map(lambda v: "" if pd.isna(v) else number(v, 2, lang)) + p_adj.map(
         lambda p: "*" if pd.notna(p) and p < 0.05 else "")
     limit = colour_limit(effect.to_numpy())
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.32 * len(rows) + 2.1), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(rows) + 1.9), layout="constrained")
     sns.heatmap(effect, annot=notes, fmt="", cmap="RdBu_r", vmin=-limit, vmax=limit, center=0,
                 annot_kws={"fontsize": FONT["annotation"]}, linewidths=0.5, linecolor="white",
                 cbar_kws={"label": TEXT[lang]["correlation"], "shrink": 0.9, "pad": 0.02}, ax=ax,
