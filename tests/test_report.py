@@ -90,6 +90,10 @@ def test_table_html_prints_numbers_in_the_report_language():
     mixed = report.table_html(pd.DataFrame({"year": ["2009 circa", "2012", None], "p": ["0,010", "", "< 0,001"]}), lang="it")
     assert ('<th class="text">year</th><th class="num">p</th>' in mixed
             and '<td class="text">2012</td><td class="num"></td>' in mixed and '<td class="text">–</td>' in mixed)
+    # a builder may fix the decimals of a column (a percentage: one), whatever the table's digits
+    shares = pd.DataFrame({"mean": [3.14159], "missing (%)": [0.0]})
+    shares.attrs["digits"] = {"missing (%)": 1}
+    assert '<td class="num">3,142</td><td class="num">0,0</td>' in report.table_html(shares, digits=3, lang="it")
     table = report.Report(["en", "it"]).table(df, "firm_profile", digits=1)
     assert "1234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
 

@@ -308,6 +308,13 @@ def test_csr_by_district_has_districts_as_columns_and_fits_six_columns():
     assert it.iloc[1:3, 0].tolist() == ["Ambiente di lavoro", "Tutela ambientale"]
 
 
+def test_percentages_print_with_one_decimal_in_any_table(survey):
+    frame = derived.analysis_frame(survey, CB)
+    markup = report.table_html(tables.describe(frame, ["csr_overall"], "it", CB), digits=3, lang="it")
+    assert re.search(r'<td class="num">\d+,\d</td></tr>', markup)  # Mancanti (%): one decimal, last column
+    assert '<td class="num">0,000</td>' not in markup
+
+
 def test_every_published_measure_has_an_italian_name():
     published = dataset.load_published(ROOT / "data/raw/published_figures.csv")
     shown = published[published["measure"].str.contains(tables.PUBLISHED_MEASURES)]

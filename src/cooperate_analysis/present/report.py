@@ -251,12 +251,15 @@ def _text_column(values: pd.Series) -> bool:
 def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False, lang: str = "en") -> str:
     """A DataFrame as an escaped HTML table with the numbers of `lang`; a column of numbers (or of
     numbers the builders wrote as text) right-aligned, any other column left-aligned, each header
-    aligned as its column."""
+    aligned as its column. Floats get `digits` decimals, except in the columns a builder names in
+    ``df.attrs["digits"]`` ({column: decimals}, e.g. one decimal for a percentage)."""
+    per_column = dict(df.attrs.get("digits", {}))
     if index:
         df = df.reset_index(names="")
     classes = ["text" if _text_column(df.iloc[:, j]) else "num" for j in range(df.shape[1])]
+    places = [per_column.get(c, digits) for c in df.columns]
     head = "".join(f'<th class="{cls}">{html.escape(str(c))}</th>' for cls, c in zip(classes, df.columns))
-    rows = ["<tr>" + "".join(f'<td class="{cls}">{_cell(v, digits, lang)[1]}</td>' for cls, v in zip(classes, record))
+    rows = ["<tr>" + "".join(f'<td class="{cls}">{_cell(v, d, lang)[1]}</td>' for cls, d, v in zip(classes, places, record))
             + "</tr>" for record in df.itertuples(index=False)]
     return (f'<table class="report-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')

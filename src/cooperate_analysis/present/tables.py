@@ -39,6 +39,13 @@ def _bh(values) -> np.ndarray:
     return fdr_by_family(p, ["family"] * len(p)) if len(p) else p
 
 
+def _digits(df: pd.DataFrame, places: dict[str, int]) -> pd.DataFrame:
+    """`df` with the decimals of some columns fixed (read by `report.table_html` over its `digits`):
+    a percentage prints with one decimal in any table."""
+    df.attrs["digits"] = {column: d for column, d in places.items() if column in df.columns}
+    return df
+
+
 def _number(value, lang: str, digits: int = 2, sign: bool = False) -> str:
     return fmt.number(value, digits, lang, sign=sign)
 
@@ -86,7 +93,7 @@ def adoption_rates(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = Non
             rows.append({h["dimension"]: group, h["variable"]: cb.label(item, lang),
                          h["adopted"]: 100 * df[item].astype("float64").mean() if answered else float("nan"),
                          h["n"]: int(answered)})
-    return pd.DataFrame(rows)
+    return _digits(pd.DataFrame(rows), {h["adopted"]: 1})
 
 
 def describe(df: pd.DataFrame, columns: list[str], lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -98,7 +105,7 @@ def describe(df: pd.DataFrame, columns: list[str], lang: str = "en", cb: Codeboo
         x = df[col].astype("float64")
         rows.append({h["variable"]: label(col, lang, cb), h["n"]: int(x.notna().sum()), h["mean"]: x.mean(),
                      h["sd"]: x.std(), h["median"]: x.median(), h["missing"]: 100 * x.isna().mean()})
-    return pd.DataFrame(rows)
+    return _digits(pd.DataFrame(rows), {h["missing"]: 1})
 
 
 MODEL_HEADERS = {
@@ -220,7 +227,7 @@ def sample_vs_population(cells: pd.DataFrame, by: str = "size_class", lang: str 
                         s["population_share"]: 100 * sums["N"].to_numpy() / sums["N"].sum()})
     if by == "size_class" and cells["district"].nunique() == 1:
         out[s["weight"]] = cells.set_index(by)["weight"].reindex(sums.index).to_numpy()
-    return out
+    return _digits(out, {s["sample_share"]: 1, s["population_share"]: 1})
 
 
 PUBLISHED_MEASURES = r"^(?:Number of firms|Clothing firms|Number of tanneries|Number of employees|Employees|Export share)"
@@ -302,7 +309,7 @@ def missingness(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) 
     blocks |= {cb.label(k, lang): items for k, items in cb.items_by_scale().items()}
     rows = [{s["block"]: name, s["k"]: len(cols), s["cells"]: 100 * df[cols].isna().to_numpy().mean(),
              s["firms"]: 100 * df[cols].isna().any(axis=1).mean()} for name, cols in blocks.items()]
-    return pd.DataFrame(rows)
+    return _digits(pd.DataFrame(rows), {s["cells"]: 1, s["firms"]: 1})
 
 
 STAT_HEADERS = {
