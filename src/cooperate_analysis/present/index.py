@@ -20,7 +20,7 @@ from pathlib import Path
 from ..data.io import atomic_write_text
 from . import formatting as fmt
 from .navigation import NAV_TEXT, index_name, page_name
-from .report import banner as report_banner
+from .report import BANNER_MIXED
 
 LANG_NAMES = {"en": "English", "it": "Italiano"}
 MONTHS = {"en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -64,16 +64,6 @@ TEXT = {
         "no_data": "no data: the survey has no firms of {district}",
         "no_data_cross": "not built: a comparison across districts needs firms of two districts",
         "no_data_any": "no data for this report",
-        # findings sentences
-        "assoc_head": "Association of the CSR index with ", "with": "with ", "and": " and ",
-        "assoc": "{scale} {est} (95% CI {ci}, Holm p = {p})",
-        "assoc_ne": "{scale} ({reason})",
-        "district_lead": "OLS with controls, n = {n} firms",
-        "cross_lead": "OLS on the three districts together with district fixed effects, n = {n} firms",
-        "spec": "Median standardized estimate {median} over {k} specifications ({e} estimable); joint test of the "
-                "median (bootstrap under the null): {tests}.",
-        "spec_test": "{family} p {p}",
-        "spec_none": "no joint test",
     },
     "it": {
         "title": "Adozione della RSI e competitività in tre distretti industriali toscani",
@@ -112,15 +102,6 @@ TEXT = {
         "no_data": "nessun dato: l'indagine non ha imprese del {district}",
         "no_data_cross": "non prodotto: un confronto tra distretti richiede imprese di almeno due distretti",
         "no_data_any": "nessun dato per questo rapporto",
-        "assoc_head": "Associazione dell'indice di RSI con la ", "with": "con la ", "and": " e ",
-        "assoc": "{scale} {est} (IC 95% {ci}, p di Holm = {p})",
-        "assoc_ne": "{scale} ({reason})",
-        "district_lead": "OLS con variabili di controllo, n = {n} imprese",
-        "cross_lead": "OLS sui tre distretti insieme con effetti fissi di distretto, n = {n} imprese",
-        "spec": "Stima standardizzata mediana {median} su {k} specificazioni ({e} stimabili); test congiunto "
-                "sulla mediana (bootstrap sotto l'ipotesi nulla): {tests}.",
-        "spec_test": "{family} p {p}",
-        "spec_none": "nessun test congiunto",
     },
 }
 
@@ -216,62 +197,43 @@ def _scales(cb) -> list[str]:
     return list(cb.outcome_scales)
 
 
-def _association(values: dict, prefix: str, scale: str, lang: str, cb) -> str:
-    t = TEXT[lang]
-    name = _lower_first(cb.label(scale, lang))
-    key = f"{prefix}.score_{scale}.csr_overall"
-    est, lo, hi = (values.get(f"{key}.{part}") for part in ("estimate", "ci_low", "ci_high"))
-    if not _number(est):
-        return t["assoc_ne"].format(scale=name, reason=t["not_estimable"])
-    p = values.get(f"holm.score_{scale}.p_adj")
-    return t["assoc"].format(scale=name, est=fmt.number(est, 2, lang, sign=True),
-                             ci=fmt.interval(lo, hi, 2, lang), p=fmt.pvalue(p, lang) if _number(p) else fmt.MISSING)
-
-
 def findings_sentence(run, values: dict, lang: str, cb=None) -> str:
-    """One sentence of findings for `run`'s report, from its results: the confirmatory estimates with
-    95% CI and Holm p (district and cross-district reports) or the specification curve's median and
-    joint tests. Words of association only, no causal arrow. '' when the results hold neither."""
+    """One sentence of findings for `run`'s report from its results (`narrative.index_sentence`): the
+    confirmatory estimates with their 95% CIs and how many survive Holm's adjustment, or the
+    specification curve's median and joint tests. '' when the results hold neither."""
+    from .narrative import index_sentence
+
     if not values:
         return ""
-    cb = cb or _codebook()
-    t = TEXT[lang]
-    try:  # the narrative's own sentence when the package has one
-        from .narrative import index_sentence
-    except ImportError:
-        index_sentence = None
-    if index_sentence is not None:
-        try:
-            text = index_sentence(values, lang=lang, cb=cb)
-        except TypeError:
-            text = None
-        if text:
-            return text
-    scales = _scales(cb)
-    for prefix, lead, n_key in (("ols", "district_lead", f"ols.score_{scales[0]}.n"),
-                                ("ols_pooled", "cross_lead", "n_firms")):
-        if any(k.startswith(f"{prefix}.score_") for k in values):
-            n = values.get(n_key, values.get("n_firms"))
-            parts = [_association(values, prefix, scale, lang, cb) for scale in scales]
-            parts = [parts[0], *(t["with"] + part for part in parts[1:])]
-            listed = ", ".join(parts[:-1]) + t["and"] + parts[-1] if len(parts) > 1 else parts[0]
-            n_text = fmt.integer(n, lang) if _number(n) else fmt.MISSING
-            return f"{t['assoc_head']}{listed}; {t[lead].format(n=n_text)}."
-    if "median_estimate" in values:
-        n_boot = run.parameters.get("n_boot")
-        tests = []
-        for family in scales:
-            p = values.get(f"joint.{family}.median.p_value")
-            if not _number(p):
-                continue
-            p_text = (f"< {fmt.number(1 / n_boot, 3, lang)}" if p == 0 and n_boot
-                      else f"= {fmt.pvalue(p, lang)}")
-            tests.append(t["spec_test"].format(family=_lower_first(cb.label(family, lang)), p=p_text))
-        return t["spec"].format(median=fmt.number(values["median_estimate"], 2, lang, sign=True)
-                                if _number(values["median_estimate"]) else fmt.MISSING,
-                                k=fmt.integer(values.get("n_specs"), lang), e=fmt.integer(values.get("n_estimable"), lang),
-                                tests="; ".join(tests) or t["spec_none"])
-    return ""
+    return index_sentence({"values": values, "parameters": dict(run.parameters)}, lang=lang, cb=cb or _codebook())
+
+
+def _cached_sentences(runs, state: PageState, lang: str, folder: Path, cb) -> dict[str, str]:
+    """`findings_sentence` of every current run, computed again only for a run whose results, the
+    narrative's code or the codebook changed: the narrative imports the statistics stack (seconds), and
+    the index is rewritten at every step of a build, a no-op build included."""
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256(b"".join(path.read_bytes() for path in (
+        here / "narrative.py", here / "formatting.py", Path(__file__).resolve(),
+        here.parent / "data" / "codebook.yaml"))).hexdigest()
+    cache = folder / ".build" / f"findings-{lang}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    out, fresh = {}, {}
+    for run in runs:
+        values = _values(run, state)
+        if not values:
+            continue
+        key = hashlib.sha256(json.dumps([code, values, run.parameters], sort_keys=True, default=str).encode()).hexdigest()
+        entry = cached.get(run.name)
+        sentence = entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \
+            else findings_sentence(run, values, lang, cb)
+        out[run.name], fresh[run.name] = sentence, [key, sentence]
+    if fresh != cached:
+        atomic_write_text(cache, json.dumps(fresh, ensure_ascii=False, sort_keys=True))
+    return out
 
 
 # --------------------------------------------------------------------------- headline figure
@@ -333,7 +295,7 @@ def headline_svg(rows: list[dict], lang: str, cb=None) -> str:
             ax.set_yticks(list(ys.values()), [textwrap.fill(cb.label(d, lang), 26) for d in ys])
             ax.set_ylim(-0.6, len(districts) - 0.4)
             ax.grid(axis="x", color="#eee", lw=0.6)
-        fig.supxlabel(t["xlabel"], fontsize=10)
+        axes[len(axes) // 2].set_xlabel(t["xlabel"], fontsize=10)
         from matplotlib.lines import Line2D
 
         handles = [Line2D([], [], marker="o", color="#1f4e79", markerfacecolor=face, lw=0, label=label)
@@ -370,6 +332,27 @@ def _cached_svg(rows: list[dict], lang: str, folder: Path) -> str:
 
 
 # --------------------------------------------------------------------------- the page
+BANNER = {
+    "en": ("SYNTHETIC DATA", "These reports are built on synthetic microdata generated by the compendium's "
+           "documented data-generating process ({source}). Their numbers illustrate the analysis and are not "
+           "findings about the real districts."),
+    "it": ("DATI SINTETICI", "Questi rapporti usano microdati sintetici prodotti dal processo generativo documentato "
+           "del compendio ({source}). I numeri illustrano l'analisi e non sono risultati sui distretti reali."),
+}
+
+
+def index_banner(meta: dict, lang: str) -> str:
+    """The synthetic-data banner of the index ('' for real data), as the reports carry it."""
+    if not meta.get("synthetic"):
+        return ""
+    title, body = BANNER[lang]
+    synthetic, rows = meta.get("synthetic_rows", 0), meta.get("rows", 0)
+    if 0 < synthetic < rows:
+        body += BANNER_MIXED[lang].format(synthetic=synthetic, rows=rows)
+    return (f'<div class="synthetic-banner" role="alert"><strong>{title}.</strong> '
+            f'{html.escape(body.format(source=meta.get("source_name", "")))}</div>')
+
+
 def _link(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
 
@@ -387,6 +370,7 @@ STYLE = """body{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;
 table{border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.45em .8em;text-align:left;vertical-align:top}
 td.findings{font-size:.9em;max-width:40em}.missing{color:#b00020}.current{color:#1b5e20}
 .status{border-left:4px solid #b36b00;padding:.3em .8em;background:#fff4e0}
+.synthetic-banner{border:3px solid #b00020;border-radius:4px;background:#fde8ec;color:#5f0010;padding:.8em 1em;margin:.5em 0 1em;font-weight:500}
 nav.lang{float:right;font-size:.9em}figure.headline{margin:1em 0 2em}figure.headline figcaption{font-size:.88em;color:#333;max-width:62em}
 figure.headline svg{max-width:60em;height:auto}"""
 
@@ -401,16 +385,16 @@ def index_page(runs, state: PageState, lang: str, folder: Path = Path("reports")
     meta = state.data_meta
     note = t["status"].get(state.status, "")
     rows = []
+    sentences = _cached_sentences(runs, state, lang, folder, cb) if meta is not None else {}
     if meta is not None:
         for run in runs:
             which = page_state(run, state)
             title = html.escape(run.title_in(lang))
             if which == "current":
-                values = _values(run, state)
                 code = lang if lang in run.languages else run.languages[0]
                 cells = [_link(run.html(code).name, run.title_in(lang)),
                          f'<span class="current">{t["state"]["current"]}</span>',
-                         html.escape(findings_sentence(run, values, lang, cb)), _files(run, lang)]
+                         html.escape(sentences.get(run.name, "")), _files(run, lang)]
                 cells[2] = f'<td class="findings">{cells[2]}</td>'
             else:
                 text = no_data_reason(run, state, lang, cb) if which == "no_data" else t["state"][which]
@@ -436,7 +420,7 @@ def index_page(runs, state: PageState, lang: str, folder: Path = Path("reports")
                   f'<figcaption id="headline-caption">{html.escape(t["figure_caption"])}</figcaption></figure>')
     else:
         figure = f"<p>{html.escape(t['figure_none'])}</p>"
-    banner = report_banner(meta, lang)._repr_html_() if meta else ""
+    banner = index_banner(meta, lang) if meta else ""
     heads = "".join(f"<th>{c}</th>" for c in t["cols"])
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(t['page_title'])}</title>

@@ -29,7 +29,7 @@ NAV_TEXT = {
 
 NAV_CSS = """nav.report-nav { font-size: 0.8rem; line-height: 1.5; color: #444; border-bottom: 1px solid #ddd;
   padding: 0.2rem 0 0.45rem; margin: 0 0 0.8rem; }
-nav.report-nav a { text-decoration: none; }
+nav.report-nav a { color: #1a4f8b; text-decoration: none; }
 nav.report-nav a:hover, nav.report-nav a:focus { text-decoration: underline; }
 nav.report-nav .nav-sep { color: #999; padding: 0 0.35em; }
 nav.report-nav .nav-print { display: none; }
