@@ -206,12 +206,15 @@ def parse_markup(markup: str) -> str:
 
 
 # --------------------------------------------------------------------------- index and replication pages
+HALF = 0.15  # half-width of the fake intervals
+
+
 def _values_district(i: int) -> dict:
     values = {"n_firms": 30 + i, "csr_index.overall.mean": 0.4}
     for j, scale in enumerate(SCALES):
         key = f"ols.score_{scale}.csr_overall"
-        est = 0.25 * (i + 1) + 0.5 * j
-        values.update({f"{key}.estimate": est, f"{key}.ci_low": est - 0.75, f"{key}.ci_high": est + 0.75,
+        est = 0.05 * (i + 1) + 0.1 * j  # small numbers: the figure's ticks carry decimals
+        values.update({f"{key}.estimate": est, f"{key}.ci_low": est - HALF, f"{key}.ci_high": est + HALF,
                        f"{key}.p_value": 0.01 * (j + 1), f"holm.score_{scale}.p_adj": 0.03 * (j + 1),
                        f"ols.score_{scale}.n": 28 + i})
     return values
@@ -308,7 +311,7 @@ def test_findings_sentences_carry_estimates_and_intervals_without_causal_arrow(f
         for scale in SCALES:
             est = values[f"ols.score_{scale}.csr_overall.estimate"]
             assert index.fmt.number(est, 2, lang, sign=True) in sentence
-            assert index.fmt.interval(est - 0.75, est + 0.75, 2, lang) in sentence
+            assert index.fmt.interval(est - HALF, est + HALF, 2, lang) in sentence
         page = " ".join(parse(Path("reports", navigation.index_name(lang))).text)
         assert sentence in page  # the index shows it
     curve = index.findings_sentence(runs[4], {"median_estimate": 0.1, "n_specs": 4704, "n_estimable": 4704,
@@ -332,8 +335,8 @@ def test_headline_figure_has_an_interval_per_district_and_score(fake_build):
         assert all(CB.label(scale, lang).split()[0] in joined for scale in SCALES)
         ticks = [t for t in labels if re.fullmatch(r"[−-]?\d+([.,]\d+)?", t.strip())]
         assert ticks, "no numeric tick labels found in the SVG"
-        if lang == "it":
-            assert not any("." in t for t in ticks)
+        assert any(("," if lang == "it" else ".") in t for t in ticks), ticks  # decimals in the language
+        assert not any(("." if lang == "it" else ",") in t for t in ticks), ticks
     rows = index.headline_rows(fake_build[0], fake_build[1], CB)
     assert len(rows) == len(DISTRICTS) * len(SCALES)
     assert all(r["ci_low"] < r["estimate"] < r["ci_high"] for r in rows if r["estimate"] is not None)
