@@ -320,6 +320,11 @@ def test_every_published_measure_has_an_italian_name():
     shown = published[published["measure"].str.contains(tables.PUBLISHED_MEASURES)]
     assert set(shown["measure"]) <= set(tables.PUBLISHED_IT), set(shown["measure"]) - set(tables.PUBLISHED_IT)
     assert tables.published_unit("employees (more than)", "it") == "addetti (più di)"
+    table = tables.published_figures(published, "capannori_paper", "it")
+    assert table["Fonte"].iloc[0] == "Ecodistretti (2009)"  # D1, cited by author and year
+    assert tables.published_figures(published, "capannori_paper", "en", sources="marker")["Source"].iloc[0] == "@ecodistretti2009"
+    assert tables.published_figures(published, "capannori_paper", "en", sources="id")["Source"].iloc[0] == "D1"
+    assert tables.published_source("X99", "en") == "X99"  # a source without a bibliography entry keeps its id
     assert tables.published_year("past (c.1990s)", "it") == "in passato (anni '90 circa)"
 
 

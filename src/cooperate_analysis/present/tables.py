@@ -286,16 +286,31 @@ def published_year(year, lang: str = "en") -> str:
     return re.sub(r"c\.\s*(.+?)(\)|$)", r"\1 circa\2", text)
 
 
-def published_figures(figures: pd.DataFrame, district: str, lang: str = "en") -> pd.DataFrame:
+def published_source(source_id: str, lang: str = "en", sources: str = "citation") -> str:
+    """How a table names a published-figure source: its short citation ("Ecodistretti (2009)",
+    `sources="citation"`), the citation marker "@key" that `bibliography.cite_markers` links on a
+    rendered page (`"marker"`), or the id of published_figures.csv (`"id"`, also for a source the
+    bibliography lacks)."""
+    from . import bibliography
+
+    if sources == "id" or source_id not in bibliography.source_keys():
+        return source_id
+    if sources == "marker":
+        return bibliography.source_marker(source_id)
+    return bibliography.source_citation(source_id, lang, link=False)
+
+
+def published_figures(figures: pd.DataFrame, district: str, lang: str = "en", sources: str = "citation") -> pd.DataFrame:
     """The published size and export figures of a district (rows of data/raw/published_figures.csv)
-    with year and source id; measure names as published in English, translated in Italian."""
+    with year and source (`published_source`: a short citation by default); measure names as
+    published in English, translated in Italian."""
     s = SAMPLE_HEADERS[lang]
     rows = figures[(figures["district"] == district) & figures["measure"].str.contains(PUBLISHED_MEASURES)]
     measures = rows["measure"] if lang == "en" else rows["measure"].map(lambda m: PUBLISHED_IT.get(m, m))
     return pd.DataFrame({s["measure"]: measures, s["value"]: rows["value"],
                          s["unit"]: [published_unit(u, lang) for u in rows["unit"]],
                          s["year"]: [published_year(y, lang) for y in rows["year"]],
-                         s["source"]: rows["source_id"]}).reset_index(drop=True)
+                         s["source"]: [published_source(i, lang, sources) for i in rows["source_id"]]}).reset_index(drop=True)
 
 
 def missingness(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
