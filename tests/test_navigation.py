@@ -83,6 +83,19 @@ def broken_links(pages: list[Path]) -> list[str]:
     return problems
 
 
+# labels of the English index and replication pages that must not be left in the Italian ones
+ENGLISH = ["Report", "State", "Findings", "Files", "current", "firms", "Data:", "Holm p", "association",
+           "Association", "CI", "not estimable", "built", "Index", "Italian", "English version", "Innovation",
+           "Market", "Coefficient", "specifications", "Median", "being", "failed", "results", "points", "Table",
+           "Figure", "Caption", "Parameters", "Wall time", "Runs", "rebuild", "How to"]
+DECIMAL_POINT = r"\d\.(?!\d{3}(?!\d))\d"  # a point not followed by a group of three digits (thousands)
+
+
+def english_left(text: str) -> list[str]:
+    """The English labels in `text` (whole words; paths such as reports/failed/ do not count)."""
+    return [word for word in ENGLISH if re.search(rf"(?<![\w/-]){re.escape(word)}(?![\w/-])", text)]
+
+
 def fake_runs(languages=("en", "it")) -> list[Run]:
     """Runs shaped as the pipeline's, with names that say nothing of their relations."""
     def run(name, **params):
@@ -290,16 +303,12 @@ def test_index_in_both_languages_links_only_to_what_is_there(fake_build):
 
 def test_the_italian_index_has_no_english_label_and_no_decimal_point(fake_build):
     text = " ".join(parse(Path("reports/index-it.html")).text)
-    english = ["Report", "State", "Findings", "Files", "current", "firms", "Data:", "Holm p", "association",
-               "Association", "CI", "not estimable", "built", "Index", "Italian", "English version", "Innovation",
-               "Market", "Coefficient", "specifications", "Median", "being", "failed", "results", "points"]
-    left = [word for word in english if re.search(rf"(?<![\w/-]){re.escape(word)}(?![\w/-])", text)]
-    assert not left, f"English in the Italian index: {left}"
-    decimal_point = r"\d\.(?!\d{3}(?!\d))\d"  # a point not followed by a group of three digits
-    assert not re.findall(decimal_point, text), "decimal point in the Italian index"
+    assert not english_left(text), f"English in the Italian index: {english_left(text)}"
+    assert not re.findall(DECIMAL_POINT, text), "decimal point in the Italian index"
+    assert english_left(" ".join(parse(Path("reports/index.html")).text))  # the check can fail
     assert "12.500 imprese" in text and "IC 95%" in text and "Holm" in text
     english_text = " ".join(parse(Path("reports/index.html")).text)
-    assert re.search(decimal_point, english_text) and "Holm p" in english_text  # the check can fail
+    assert re.search(DECIMAL_POINT, english_text) and "Holm p" in english_text  # the check can fail
 
 
 def test_findings_sentences_carry_estimates_and_intervals_without_causal_arrow(fake_build):
@@ -356,6 +365,7 @@ def test_replication_page_links_every_table_and_figure_and_names_the_command(fak
                     assert f"{report}#{kind}-{k}" in page.links
         text = " ".join(page.text)
         assert "make reports" in text and "DATA=" in text and f"{word} <1> & caption" in text
+        assert lang == "en" or not english_left(text), english_left(text)
         assert navigation.index_name(lang) in page.links
     assert "| alpha |" in Path("reports/replication.md").read_text()
 
@@ -390,6 +400,9 @@ def test_every_link_of_the_built_reports_indexes_and_replication_pages_resolves(
             rep = parse(reports / navigation.page_name("replication", lang))
             contents = json.loads((reports / "results" / run.results(lang).name).read_text())["contents"]
             assert contents and all(f"{run.html(lang).name}#{c['kind']}-{c['number']}" in rep.links for c in contents)
+    for name in ("index-it.html", "replication-it.html"):
+        text = " ".join(parse(reports / name).text)
+        assert not english_left(text) and not re.findall(DECIMAL_POINT, text), name
     index_it = (reports / "index-it.html").read_text(encoding="utf-8")
     for district in DISTRICTS:
         for scale in SCALES:
