@@ -5,6 +5,8 @@ import html
 import re
 from pathlib import Path
 
+from . import bibliography
+
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -106,4 +108,7 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
                                                          remove_single_output_tags=other_languages), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # citation markers linked and the references of exactly the cited works listed before the provenance
+    # block, then the contents (which list the references too) and the navigation bar
+    body = bibliography.add_references(body, lang)
     target.write_text(add_navigation(add_toc(body, lang), nav), encoding="utf-8")
