@@ -16,7 +16,7 @@ import pytest
 from cooperate_analysis.data import dataset, derived, population
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
-from cooperate_analysis.present import report, tables
+from cooperate_analysis.present import bibliography, report, tables
 from cooperate_analysis.stats import inference, measures, models
 
 from .conftest import make_survey
@@ -320,9 +320,13 @@ def test_every_published_measure_has_an_italian_name():
     shown = published[published["measure"].str.contains(tables.PUBLISHED_MEASURES)]
     assert set(shown["measure"]) <= set(tables.PUBLISHED_IT), set(shown["measure"]) - set(tables.PUBLISHED_IT)
     assert tables.published_unit("employees (more than)", "it") == "addetti (più di)"
-    table = tables.published_figures(published, "capannori_paper", "it")
+    table = tables.published_figures(published, "capannori_paper", "it", sources="citation")
     assert table["Fonte"].iloc[0] == "Ecodistretti (2009)"  # D1, cited by author and year
-    assert tables.published_figures(published, "capannori_paper", "en", sources="marker")["Source"].iloc[0] == "@ecodistretti2009"
+    marked = tables.published_figures(published, "capannori_paper", "it")  # markers by default ...
+    assert marked["Fonte"].iloc[0] == "@ecodistretti2009"
+    page = bibliography.add_references(f"<body>{report.table_html(marked, 0, lang='it')}</body>", "it")
+    assert '<a class="citation" href="#ref-ecodistretti2009">Ecodistretti (2009)</a></td>' in page  # ... linked
+    assert 'id="ref-ecodistretti2009"' in page and "@" not in re.sub(r"<[^>]+>", "", page.split("<section")[0])
     assert tables.published_figures(published, "capannori_paper", "en", sources="id")["Source"].iloc[0] == "D1"
     assert tables.published_source("X99", "en") == "X99"  # a source without a bibliography entry keeps its id
     assert tables.published_year("past (c.1990s)", "it") == "in passato (anni '90 circa)"

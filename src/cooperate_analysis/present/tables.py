@@ -286,11 +286,11 @@ def published_year(year, lang: str = "en") -> str:
     return re.sub(r"c\.\s*(.+?)(\)|$)", r"\1 circa\2", text)
 
 
-def published_source(source_id: str, lang: str = "en", sources: str = "citation") -> str:
-    """How a table names a published-figure source: its short citation ("Ecodistretti (2009)",
-    `sources="citation"`), the citation marker "@key" that `bibliography.cite_markers` links on a
-    rendered page (`"marker"`), or the id of published_figures.csv (`"id"`, also for a source the
-    bibliography lacks)."""
+def published_source(source_id: str, lang: str = "en", sources: str = "marker") -> str:
+    """How a table names a published-figure source: the citation marker "@key" (`sources="marker"`),
+    which the renderer (`bibliography.add_references`) turns into a linked "Ecodistretti (2009)" and
+    an entry of the report's references; its plain short citation (`"citation"`); or the id of
+    published_figures.csv (`"id"`, also for a source the bibliography lacks)."""
     from . import bibliography
 
     if sources == "id" or source_id not in bibliography.source_keys():
@@ -300,10 +300,10 @@ def published_source(source_id: str, lang: str = "en", sources: str = "citation"
     return bibliography.source_citation(source_id, lang, link=False)
 
 
-def published_figures(figures: pd.DataFrame, district: str, lang: str = "en", sources: str = "citation") -> pd.DataFrame:
+def published_figures(figures: pd.DataFrame, district: str, lang: str = "en", sources: str = "marker") -> pd.DataFrame:
     """The published size and export figures of a district (rows of data/raw/published_figures.csv)
-    with year and source (`published_source`: a short citation by default); measure names as
-    published in English, translated in Italian."""
+    with year and source (`published_source`: a citation marker the rendered report links to its
+    references, by default); measure names as published in English, translated in Italian."""
     s = SAMPLE_HEADERS[lang]
     rows = figures[(figures["district"] == district) & figures["measure"].str.contains(PUBLISHED_MEASURES)]
     measures = rows["measure"] if lang == "en" else rows["measure"].map(lambda m: PUBLISHED_IT.get(m, m))
