@@ -184,7 +184,7 @@ def unmatched_numbers(text: str, lang: str, values: list[float]) -> list[str]:
 
 
 def language_problems(text: str, lang: str) -> list[str]:
-    problems = []
+    problems = [f"ambiguous {p}" for p in ambiguous_p(text)]
     if re.search(r"(?<![\d.,])0[.,]000(?!\d)", text):
         problems.append("0.000 printed")
     if re.search(r"\bnan\b|\binf\b|\bNone\b(?! of)", text):
@@ -295,10 +295,21 @@ def robust_problems(text: str, case: dict, lang: str) -> list[str]:
     return problems
 
 
+def ambiguous_p(text: str) -> list[str]:
+    """p-values printed as exactly 0.050: the reader cannot tell on which side of 0.05 they are."""
+    return re.findall(r"p (?:= )?0[.,]050(?!\d)", text)
+
+
 def listed_p(text: str, lang: str, marker: str) -> list[float]:
     """The p-values printed after `marker` ('adjusted p' / 'p corretto' / 'p') in `text`."""
     decimal = "." if lang == "en" else ","
     return [float(v.replace(decimal, ".")) for op, v in re.findall(marker + r" ([=<]) (\d[\d.,]*\d)", text)]
+
+
+def same_p(printed: list[float], expected) -> bool:
+    """The printed p-values are the expected ones, in order, at the printed rounding (3 decimals, 4 near 0.05)."""
+    expected = list(expected)
+    return len(printed) == len(expected) and all(abs(a - b) <= 0.0005 + 1e-9 for a, b in zip(printed, expected))
 
 
 def secondary_problems(case: dict, lang: str) -> list[str]:
@@ -309,8 +320,8 @@ def secondary_problems(case: dict, lang: str) -> list[str]:
     sig = grid[grid["p_adj"] < 0.05].sort_values("p_adj", kind="stable")
     marker = "adjusted p" if lang == "en" else "p corretto"
     printed = listed_p(text, lang, marker)
-    expected = [float(fmt.pvalue(p, "en").lstrip("< ")) for p in sig["p_adj"].head(5)]
-    if printed != expected:
+    expected = [max(p, 0.001) for p in sig["p_adj"].head(5)]
+    if not same_p(printed, expected):
         problems.append(f"grid: printed p {printed}, significant cells {expected}")
     count = re.match(r"(\d+|Una|None|Nessuna)", text)
     k = {"Una": 1, "None": 0, "Nessuna": 0}.get(count[1], None) if count else None
@@ -321,7 +332,7 @@ def secondary_problems(case: dict, lang: str) -> list[str]:
     p_items = items["p_adj"].to_numpy() if "p_adj" in items else narrative._adjusted(items["p_value"])
     text = narrative.items_sentence(items, lang, CB, "holm" if "p_adj" in items else "bh")
     sig_items = items.assign(p=p_items)[(p_items < 0.05) & items["estimate"].notna()].sort_values("p", kind="stable")
-    if listed_p(text, lang, marker) != [float(fmt.pvalue(p, "en").lstrip("< ")) for p in sig_items["p"]]:
+    if not same_p(listed_p(text, lang, marker), [max(p, 0.001) for p in sig_items["p"]]):
         problems.append("items: listed p-values are not the significant ones")
     better = "better answers" if lang == "en" else "risposte migliori"
     worse = "worse answers" if lang == "en" else "risposte peggiori"
@@ -333,7 +344,7 @@ def secondary_problems(case: dict, lang: str) -> list[str]:
     adjusted = cert_adjusted(cert)
     sig_cert = cert.assign(p_adj=adjusted)[adjusted < 0.05]
     printed = sorted(listed_p(text, lang, marker))
-    if printed != sorted(float(fmt.pvalue(p, "en").lstrip("< ")) for p in sig_cert["p_adj"]):
+    if not same_p(printed, sorted(max(p, 0.001) for p in sig_cert["p_adj"])):
         problems.append(f"certification: printed p {printed}")
     higher = "higher" if lang == "en" else "più alta"
     lower = "lower" if lang == "en" else "più bassa"
@@ -592,3 +603,12 @@ def test_the_adjustments_equal_statsmodels():
         named = {f"h{i}": v for i, v in enumerate(p)}
         assert holm(named)["p_adj"].tolist() == pytest.approx(inference.holm(named)["p_adj"].tolist())
     assert np.isnan(narrative._adjusted([0.01, np.nan, 0.04], "bh")[1])
+
+
+def test_a_p_value_next_to_0_05_shows_its_side():
+    assert ambiguous_p("adjusted p = 0.050)") and not ambiguous_p("p = 0.0498")
+    items = pd.DataFrame({"outcome": ITEMS[:2], "estimate": [1.0, 2.0], "std_error": [0.5, 0.5],
+                          "p_value": [0.0249, 0.2]})  # BH over two items: 0.0498
+    for lang in ("en", "it"):
+        text = narrative.items_sentence(items, lang, CB)
+        assert ("0.0498" if lang == "en" else "0,0498") in text and not ambiguous_p(text), text

@@ -46,8 +46,12 @@ def _ci(low, high, lang: str) -> str:
 
 
 def _p(p, lang: str) -> str:
-    """"= 0.123" or "< 0.001" (the operator included, so the text reads "p = 0.123" / "p < 0.001")."""
+    """"= 0.123" or "< 0.001" (the operator included, so the text reads "p = 0.123" / "p < 0.001"); a p
+    that rounds to 0.050 gets a fourth decimal ("0.0498", "0.0503"), so that a text never calls
+    "p = 0.050" significant or not without showing on which side of 0.05 it lies."""
     text = fmt.pvalue(p, lang)
+    if text == fmt.number(ALPHA, 3, lang):
+        text = fmt.pvalue(p, lang, digits=4)
     return text if text.startswith("<") else f"= {text}"
 
 
