@@ -290,7 +290,7 @@ def test_balance_table_labels_covariates_and_flags_the_rule_of_thumb():
     assert tables.balance_rows(balance.assign(outcome="score_market"), "en").columns[0] == "Outcome"
     assert tables.balance_label("district[T.capannori_paper]", "en") == "Capannori paper district (Lucca)"
     assert tables.balance_label("unknown_dummy", "it") == "unknown_dummy"
-    assert "balance" in report.captions() and "Austin 2009" in report.captions()["balance"]["it"]
+    assert "balance" in report.captions() and "(Austin, 2009)" in report.captions()["balance"]["it"]
 
 
 def test_csr_by_district_has_districts_as_columns_and_fits_six_columns():
