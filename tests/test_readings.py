@@ -612,3 +612,26 @@ def test_a_p_value_next_to_0_05_shows_its_side():
     for lang in ("en", "it"):
         text = narrative.items_sentence(items, lang, CB)
         assert ("0.0498" if lang == "en" else "0,0498") in text and not ambiguous_p(text), text
+
+
+def test_a_district_slope_that_differs_from_the_interaction_model_is_explained_with_both_numbers():
+    rng = np.random.default_rng(5)
+    district = DISTRICTS[0]
+    for _ in range(30):
+        fits = {s: fit(rng, 30) for s in SCORES}
+        slopes = {s: (fits[s].term("csr_overall")["estimate"] + rng.choice([0, 0.001, 0.3, -0.7])) for s in SCORES}
+        het = {s: SimpleNamespace(slopes=pd.DataFrame({"district": DISTRICTS, "estimate": [slopes[s], 9.0, -9.0]}))
+               for s in SCORES}
+        for lang in ("en", "it"):
+            text = narrative.district_vs_pooled(fits, het, district, lang)
+            differ = [s for s in SCORES if narrative._est(slopes[s], lang) !=
+                      narrative._est(fits[s].term("csr_overall")["estimate"], lang)]
+            assert bool(text) == bool(differ)
+            for s in differ:  # both numbers, the district's own first
+                own, pooled = (narrative._est(v, lang) for v in (fits[s].term("csr_overall")["estimate"], slopes[s]))
+                assert f"{narrative._scale(s, lang, CB)} {own} " in text and pooled in text
+            if text:
+                assert ("control coefficients" if lang == "en" else "coefficienti di controllo") in text
+                assert not language_problems(text, lang)
+                assert narrative._est(9.0, lang) not in text and narrative._est(-9.0, lang) not in text
+    assert narrative.interaction_note("it") and not language_problems(narrative.interaction_note("it"), "it")

@@ -747,6 +747,24 @@ CONSISTENCY = {
 }
 
 
+INTERACTION_NOTE = {
+    "en": "Each district's slope here comes from one model of the three districts together, with one set of control "
+          "coefficients (firm size, export share, firm age) shared by all of them; each district report estimates "
+          "its controls on its own firms, so its CSR coefficient differs from the slope here (both are given in the "
+          "district report).",
+    "it": "La pendenza di ciascun distretto viene qui da un unico modello dei tre distretti insieme, con un solo "
+          "insieme di coefficienti di controllo (dimensione, quota di export, età dell'impresa) comune a tutti; ogni "
+          "rapporto di distretto stima i controlli sulle proprie imprese, quindi il suo coefficiente della RSI "
+          "differisce dalla pendenza qui riportata (entrambi i valori sono nel rapporto di distretto).",
+}
+
+
+def interaction_note(lang: str = "en") -> str:
+    """Under the heterogeneity table of the cross-district report: why its district slopes differ from
+    the coefficients of the district reports (the counterpart of `district_vs_pooled`)."""
+    return INTERACTION_NOTE[lang]
+
+
 def district_vs_pooled(fits: dict, het: dict, district: str, lang: str = "en", term: str = "csr_overall",
                        cb=None) -> str:
     """Why a district's CSR coefficient in its own report (`fits[outcome]`) differs from its slope in the
