@@ -574,14 +574,13 @@ SPEC_HEADERS = {
            "stouffer_z": "Stouffer's Z", "outcome_family": "Outcome family", "tested": "Specifications tested"},
     "it": {"choice": "Scelta", "option": "Opzione", "specs": "Specificazioni", "estimable": "Stimabili",
            "median": "Stima mediana", "positive": "Significative, positive (%)", "negative": "Significative, negative (%)",
-           "family": "Famiglia di modelli", "all": "Tutte", "linear": "Lineari (OLS / LPM)", "logit": "Logit",
+           "family": "Famiglia di modelli", "all": "Tutte", "linear": "Lineari (OLS / probabilità lineare)", "logit": "Logit",
            "statistic": "Statistica", "observed": "Osservata", "null_median": "Mediana sotto l'ipotesi nulla",
            "median_stat": "Stima mediana", "share_significant": "Quota significativa, segno dominante",
            "stouffer_z": "Z di Stouffer", "outcome_family": "Famiglia di esiti", "tested": "Specificazioni verificate"},
 }
 
 
-CHOICE_NAMES = {"en": {}, "it": {"csr": "Misura di RSI"}}  # over speccurve.LABELS ("Misura CSR")
 
 
 def curve_summary(curve: pd.DataFrame) -> dict:
@@ -610,7 +609,7 @@ def spec_by_choice(curve: pd.DataFrame, lang: str = "en", cb: Codebook | None = 
     for dim in [d for d in DIMENSIONS if d != "outcome"]:
         for value, part in curve.groupby(dim, sort=False):
             summary = curve_summary(part)
-            rows.append({h["choice"]: CHOICE_NAMES[lang].get(dim, LABELS[lang]["dimension"][dim]),
+            rows.append({h["choice"]: LABELS[lang]["dimension"][dim],
                          h["option"]: option_label(dim, value, lang, cb),
                          h["specs"]: summary["specs"], h["median"]: summary["median"],
                          h["positive"]: summary["positive"], h["negative"]: summary["negative"]})
