@@ -161,8 +161,8 @@ TEXT = {
     "it": {
         "pos": "le imprese con un indice di RSI più alto dichiarano una migliore {scale} (passare da nessuna a tutte "
                "le pratiche si associa a {est} punti sulla scala 1-5, IC 95% {ci})",
-        "null": "l'associazione con la {scale} non è distinguibile da zero (stima {est}, IC 95% {ci})",
-        "neg": "le imprese con un indice di RSI più alto dichiarano una peggiore {scale} (stima {est}, IC 95% {ci})",
+        "null": "l'associazione con la {scale} non è distinguibile da zero (stima {est}; IC 95% {ci})",
+        "neg": "le imprese con un indice di RSI più alto dichiarano una peggiore {scale} (stima {est}; IC 95% {ci})",
         "na": "il coefficiente sulla {scale} non ha un intervallo",
         "lead": "A parità di dimensione, quota di export ed età dell'impresa, ",
         "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate di {n} imprese: non mostrano "
@@ -295,7 +295,7 @@ def robustness_sentences(robust: dict, lang: str = "en", cb=None) -> list[str]:
                 out.append(t["gains"].format(**args))
         printed = [_est(r["estimate"], lang) for r in rows.values() if _finite(r.get("estimate"))]
         if len({text[0] for text in printed if text != _est(0.0, lang)}) > 1:
-            out.append(t["noise"].format(scale=scale, values=", ".join(printed)))
+            out.append(t["noise"].format(scale=scale, values={"en": ", ", "it": "; "}[lang].join(printed)))
     return out or [t["same"]]
 
 
@@ -343,21 +343,21 @@ SECONDARY = {
                     "entro la sua famiglia: {cells}.",
         "grid_k": "{k} delle {n} associazioni di rango sono significative dopo la correzione di Benjamini-Hochberg "
                   "entro la loro famiglia: {cells}.",
-        "cell": "{exposure} con la voce «{Outcome}» ({name} = {effect}, p corretto {p})",
+        "cell": "{exposure} con la voce «{Outcome}» ({name} = {effect}; p corretto {p})",
         "more": "altre {k} (si veda la tabella)",
         "items_none": "In nessun logit ordinale delle singole voci il coefficiente della RSI è significativo dopo la "
                       "correzione di {adj} sulle {n} voci.",
         "items_some": "Nei logit ordinali delle singole voci, dopo la correzione di {adj} sulle {n} voci, un indice di "
                       "RSI più alto si associa a {list}.",
-        "item_pos": "risposte migliori alla voce «{Item}» (coefficiente logit {est}, p corretto {p})",
-        "item_neg": "risposte peggiori alla voce «{Item}» (coefficiente logit {est}, p corretto {p})",
+        "item_pos": "risposte migliori alla voce «{Item}» (coefficiente logit {est}; p corretto {p})",
+        "item_neg": "risposte peggiori alla voce «{Item}» (coefficiente logit {est}; p corretto {p})",
         "adj": {"bh": "Benjamini-Hochberg", "holm": "Holm"},
         "cert_none": "Le imprese certificate e imprese simili non certificate non si distinguono su alcun punteggio "
                      "con IPW o AIPW dopo la correzione di Benjamini-Hochberg sui punteggi entro ciascuno stimatore.",
         "cert_some": "Le imprese certificate dichiarano una {scale} {dir} rispetto a imprese simili non certificate: "
                      "{list} (p corretti con Benjamini-Hochberg sui punteggi entro ciascuno stimatore); è "
                      "un'associazione, non un effetto della certificazione.",
-        "cert_row": "{est} punti con {model} (IC 95% {ci}, p corretto {p})",
+        "cert_row": "{est} punti con {model} (IC 95% {ci}; p corretto {p})",
         "higher": "più alta", "lower": "più bassa",
         "het_none": "La pendenza della RSI non differisce in modo rilevabile tra i distretti per alcun punteggio "
                     "(test di Wald di pendenze uguali: {tests}; nessuno sotto {alpha} dopo la correzione di "
@@ -365,7 +365,7 @@ SECONDARY = {
         "het_some": "La pendenza della RSI differisce tra i distretti per {scales} dopo la correzione di "
                     "Benjamini-Hochberg sui {m} punteggi (test di Wald di pendenze uguali: {tests}).",
         "het_test": "{scale} p {p}",
-        "het_test_adj": "{scale} p {p}, p corretto {p_adj}",
+        "het_test_adj": "{scale} p {p}; p corretto {p_adj}",
     },
 }
 
@@ -614,8 +614,8 @@ FINDINGS = {
     "it": {
         "heading": "Sintesi",
         "estimate": "{Scale}: {est} punti sulla scala 1-5 per un passo intero dell'indice di RSI (da nessuna a tutte "
-                    "le pratiche), IC 95% {ci}, p corretto con Holm {p}, n = {n}: {words}.",
-        "estimate_next": "{Scale}: {est} punti, IC 95% {ci}, p corretto con Holm {p}, n = {n}: {words}.",
+                    "le pratiche); IC 95% {ci}; p corretto con Holm {p}; n = {n}: {words}.",
+        "estimate_next": "{Scale}: {est} punti; IC 95% {ci}; p corretto con Holm {p}; n = {n}: {words}.",
         "words": {"pos": "le imprese con più pratiche di RSI dichiarano una migliore {scale}",
                   "neg": "le imprese con più pratiche di RSI dichiarano una peggiore {scale}",
                   "null": "l'associazione non è distinguibile da zero",
