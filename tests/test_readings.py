@@ -45,11 +45,22 @@ RUNS = [pytest.param(60, id="60"), pytest.param(400, id="400", marks=pytest.mark
 CURVES = [pytest.param(40, id="40"), pytest.param(300, id="300", marks=pytest.mark.slow)]
 
 
+def fast_holm(p) -> np.ndarray:
+    """Holm's step-down adjustment in numpy, NaN kept: builds the inputs of hundreds of random result
+    sets (statsmodels' multipletests 'holm', which the package uses, takes about 60 ms a call); equal to
+    statsmodels (tested below)."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    out[order] = np.minimum(np.maximum.accumulate(p[order] * (len(ok) - np.arange(len(ok)))), 1.0)
+    return out
+
+
 def holm(pvalues: dict) -> pd.DataFrame:
-    """`inference.holm`'s table (hypothesis, p_value, p_adj) with the numpy adjustment of the narrative
-    (statsmodels' multipletests is equal, tested below, but slow in a loop of hundreds)."""
+    """`inference.holm`'s table (hypothesis, p_value, p_adj), adjusted by `fast_holm`."""
     p = pd.Series(pvalues, dtype="float64")
-    return pd.DataFrame({"hypothesis": p.index, "p_value": p.to_numpy(), "p_adj": narrative._adjusted(p, "holm")})
+    return pd.DataFrame({"hypothesis": p.index, "p_value": p.to_numpy(), "p_adj": fast_holm(p)})
 
 
 # --- random result sets -----------------------------------------------------------------------------------------
@@ -102,7 +113,7 @@ def result_set(rng) -> dict:
                            "p_value": rng.choice([rng.uniform(0, 0.01), rng.uniform(0, 1), np.nan], p=[0.2, 0.7, 0.1])}
                           for i in ITEMS])
     if rng.random() < 0.3:
-        items["p_adj"] = narrative._adjusted(items["p_value"], "holm")
+        items["p_adj"] = fast_holm(items["p_value"])
     certification = pd.DataFrame([{"outcome": s, "model": m, **{k: v for k, v in coefficient(rng, n - 7).items()
                                                                  if k in ("estimate", "ci_low", "ci_high", "p_value")}}
                                   for s in SCORES for m in ("IPW", "AIPW")])
@@ -591,18 +602,24 @@ def test_a_nonzero_share_never_prints_as_zero_percent():
 
 
 def test_the_adjustments_equal_statsmodels():
+    """The narrative's adjustment is statsmodels' (through `inference.fdr_by_family`); the test-side Holm
+    that builds the random inputs equals statsmodels too."""
     from statsmodels.stats.multitest import multipletests
 
     from cooperate_analysis.stats import inference
 
     rng = np.random.default_rng(11)
-    for _ in range(4):  # statsmodels' multipletests takes about 0.5 s a call here
+    for _ in range(4):
         p = rng.uniform(0, 1, rng.integers(1, 30)) ** 3
         for method, name in (("bh", "fdr_bh"), ("holm", "holm")):
             assert narrative._adjusted(p, method) == pytest.approx(multipletests(p, method=name)[1])
+        assert fast_holm(p) == pytest.approx(multipletests(p, method="holm")[1])
         named = {f"h{i}": v for i, v in enumerate(p)}
         assert holm(named)["p_adj"].tolist() == pytest.approx(inference.holm(named)["p_adj"].tolist())
     assert np.isnan(narrative._adjusted([0.01, np.nan, 0.04], "bh")[1])
+    assert np.isnan(fast_holm([0.01, np.nan, 0.04])[1])
+    with pytest.raises(ValueError, match="'bh' or 'holm'"):
+        narrative._adjusted([0.1], "bonferroni")
 
 
 def test_a_p_value_next_to_0_05_shows_its_side():

@@ -422,26 +422,17 @@ def grid_sentence(grid, lang: str = "en", cb=None, limit: int = 5) -> str:
 
 
 def _adjusted(p, method: str = "bh"):
-    """Adjusted p-values of one family (NaN kept, not counted): Benjamini-Hochberg step-up or Holm
-    step-down, as statsmodels' multipletests 'fdr_bh' / 'holm' (tested against it)."""
+    """Adjusted p-values of one family (NaN kept, not counted): Benjamini-Hochberg ('bh') or Holm
+    ('holm'), by the same statsmodels `multipletests` call the tables use (`inference.fdr_by_family`)."""
     import numpy as np
 
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = len(ok)
-    if not m:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    ranked = p[order]
-    if method == "bh":
-        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
-    elif method == "holm":
-        adjusted = np.maximum.accumulate(ranked * (m - np.arange(m)))
-    else:
+    from ..stats.inference import fdr_by_family
+
+    methods = {"bh": "fdr_bh", "holm": "holm"}
+    if method not in methods:
         raise ValueError(f"adjustment must be 'bh' or 'holm', not {method!r}")
-    out[order] = np.minimum(adjusted, 1.0)
-    return out
+    p = np.asarray(p, dtype=float)
+    return fdr_by_family(p, ["family"] * len(p), methods[method]) if len(p) else np.full(p.shape, np.nan)
 
 
 def items_sentence(items, lang: str = "en", cb=None, adjustment: str = "bh") -> str:
