@@ -79,7 +79,7 @@ TEXT = {
         "missing": "Nessun dato per: {districts}. L'indagine non ha imprese di questo distretto, quindi i suoi "
                    "rapporti non sono stati prodotti.",
         "figure_head": "In sintesi: l'indice di RSI e i tre punteggi di performance",
-        "figure_caption": "Stime di conferma: coefficiente OLS dell'indice di RSI (0-1) su ciascun punteggio di "
+        "figure_caption": "Stime confermative: coefficiente OLS dell'indice di RSI (0-1) su ciascun punteggio di "
                           "performance (1-5), per distretto, a parità di dimensione, quota di export ed età "
                           "dell'impresa, con errori standard HC3 e intervalli di confidenza al 95% (t con n − k "
                           "gradi di libertà). Marcatori pieni: p corretto con il metodo di Holm < 0,05 sui tre "

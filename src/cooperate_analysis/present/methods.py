@@ -197,7 +197,7 @@ ESTIMATORS = {
                "Certification: inverse probability weighting and its augmented, doubly robust form "
                "[@rosenbaum1983; @robins1994]{balance}; an association, not an effect.", "power", "software"],
         "it": ["Stimatori. Affidabilità per distretto come nei rapporti di distretto [@cronbach1951; "
-               "@feldt1987]. Sul campione riunito: analisi fattoriale esplorativa (minimi residui, rotazione "
+               "@feldt1987]. Sul campione complessivo: analisi fattoriale esplorativa (minimi residui, rotazione "
                "oblimin) e un modello confermativo delle tre scale, valutato con le soglie di @hu1999, con "
                "affidabilità composita e varianza media estratta [@fornell1981]; controllo a fattore unico di "
                "Harman per la varianza di metodo comune [@podsakoff2003].", "ols",
