@@ -21,7 +21,7 @@ import math
 
 from ..data.codebook import load_codebook
 from . import formatting as fmt
-from .tables import curve_summary
+from .tables import balance_label, curve_summary
 
 ALPHA = 0.05
 METHODS = ("complete", "weighted", "mice")
@@ -498,6 +498,47 @@ def certification_sentence(certification, lang: str = "en", cb=None) -> str:
     return " ".join(sentences)
 
 
+BALANCE = {
+    "en": {"balanced": "After inverse probability weighting every covariate is balanced between certified and "
+                       "uncertified firms (|standardized mean difference| below {t} for all {k}).",
+           "imbalanced": "After inverse probability weighting {list} remain{s} imbalanced (|standardized mean "
+                         "difference| of {t} or more), so the IPW comparison is not fully adjusted for {them}; AIPW, "
+                         "which also models the outcome, stays consistent if that model is right.",
+           "row": "{name} ({smd})", "s": ("s", ""), "them": ("it", "them")},
+    "it": {"balanced": "Dopo la ponderazione per l'inverso della probabilità tutte le covariate sono bilanciate tra "
+                       "imprese certificate e non certificate (|differenza media standardizzata| inferiore a {t} per "
+                       "tutte le {k}).",
+           "imbalanced": "Dopo la ponderazione per l'inverso della probabilità {list} {s} sbilanciat{o} (|differenza "
+                         "media standardizzata| di almeno {t}): il confronto IPW non è del tutto corretto per "
+                         "{them}; l'AIPW, che modella anche l'esito, resta consistente se quel modello è corretto.",
+           "row": "{name} ({smd})", "s": ("resta", "restano"), "o": ("a", "e"), "them": ("essa", "esse")},
+}
+
+
+def balance_sentence(balance, lang: str = "en", cb=None, threshold: float = 0.1) -> str:
+    """Whether inverse probability weighting balances the covariates (`models.covariate_balance(...).table`:
+    covariate, smd_after): the covariates with |SMD| >= `threshold` after weighting (Austin 2009), by name
+    and SMD, or that all are balanced; '' without estimable SMDs."""
+    cb = cb or load_codebook()
+    t = BALANCE[lang]
+    rows = balance[balance["smd_after"].notna()]
+    if not len(rows):
+        return ""
+    off = rows[rows["smd_after"].abs() >= threshold]
+    limit = fmt.number(threshold, 1, lang)
+    if not len(off):
+        return t["balanced"].format(t=limit, k=fmt.integer(len(rows), lang))
+    many = len(off) > 1
+    def name(covariate: str) -> str:  # district names keep their capital
+        text = balance_label(covariate, lang, cb)
+        return text if "=" in covariate or "[T." in covariate else _lower(text)
+
+    names = [t["row"].format(name=name(r["covariate"]), smd=_est(r["smd_after"], lang)) for _, r in off.iterrows()]
+    extra = {"o": t["o"][many]} if lang == "it" else {}
+    return t["imbalanced"].format(list=_join(names, lang), t=limit, s=t["s"][many] if lang == "it" else t["s"][many],
+                                  them=t["them"][many], **extra)
+
+
 def heterogeneity_sentence(het: dict, lang: str = "en", cb=None) -> str:
     """The equal-slope Wald test of each score (`het[outcome].wald_p_value`) with its Benjamini-Hochberg
     adjustment over the scores (as `tables.heterogeneity_rows`): which scores' CSR slopes differ
@@ -696,12 +737,16 @@ def findings_district(fits: dict, confirmatory=None, robust: dict | None = None,
 def findings_cross(pooled: dict, confirmatory=None, robust: dict | None = None, mde_r: float | None = None,
                    synthetic: bool = False, lang: str = "en", het: dict | None = None, items=None,
                    certification=None, missing: list[str] | tuple[str, ...] = (), term: str = "csr_overall",
-                   cb=None) -> list[str]:
+                   cb=None, balance=None) -> list[str]:
     """The "Key findings" of the cross-district report: as `findings_district` for the pooled model
     with district fixed effects, plus the heterogeneity test (always: it says whether the districts
-    differ) and the significant secondary results (ordered logits after adjustment, IPW / AIPW)."""
+    differ), the significant secondary results (ordered logits after adjustment, IPW / AIPW) and, when
+    an IPW / AIPW result is significant, whether the weights balance the covariates (`balance`)."""
     cb = cb or load_codebook()
     secondary = secondary_sentences(None, items, certification, None, lang, cb, only_significant=True)
+    if balance is not None and certification is not None and certification_sentence(certification, lang, cb) \
+            not in ("", SECONDARY[lang]["cert_none"]):
+        secondary.append(balance_sentence(balance, lang, cb))
     if het:
         secondary.insert(0, heterogeneity_sentence(het, lang, cb))
     return _findings(pooled, term, confirmatory, robust, mde_r, missing, synthetic, lang, cb, True,
