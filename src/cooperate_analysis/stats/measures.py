@@ -373,3 +373,74 @@ def harman_single_factor(df: pd.DataFrame, include_csr: bool = False, cb: Codebo
         rows.append({"item_set": name, "k": len(items), "n": len(data), "first_component_share": component,
                      "first_factor_share": float(fa.get_factor_variance()[1][0]), "exceeds_half": component > 0.5})
     return pd.DataFrame(rows)
+
+
+# --- shares of firms with Wilson intervals (the district sustainability reports) -----------------
+
+def wilson_interval(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share successes / n with its Wilson score interval (Wilson 1927; Newcombe 1998, method 3), as
+    statsmodels' ``proportion_confint(method="wilson")`` computes it: (share, low, high), arrays of the
+    shape of the inputs. The interval stays inside [0, 1] and is not degenerate at 0 or n successes,
+    unlike the Wald interval, which matters for the rare practices of a 30-firm district. Where n is
+    0 all three are NaN."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = np.atleast_1d(np.asarray(successes, dtype="float64"))
+    m = np.atleast_1d(np.asarray(n, dtype="float64"))
+    k, m = np.broadcast_arrays(k, m)
+    if np.any((k < 0) | (k > m) | (m < 0)):
+        raise ValueError("wilson_interval: successes must lie between 0 and n")
+    share, low, high = (np.full(k.shape, np.nan) for _ in range(3))
+    ok = m > 0
+    if ok.any():
+        share[ok] = k[ok] / m[ok]
+        low[ok], high[ok] = proportion_confint(k[ok], m[ok], alpha=1 - level, method="wilson")
+        # rounding leaves 1e-17 at 0 successes (and the share a hair outside at 0 or n): exact bounds
+        low[ok], high[ok] = np.clip(low[ok], 0.0, share[ok]), np.clip(high[ok], share[ok], 1.0)
+    return share, low, high
+
+
+def dimension_adoption(df: pd.DataFrame, items: list[str]) -> pd.Series:
+    """Whether a firm adopts at least one of `items` (yes/no practices): 1 when any is adopted, 0 when
+    every one was answered and none adopted, missing otherwise (a firm that left items blank and
+    adopted none of the others cannot be told apart)."""
+    values = df[items].astype("float64")
+    anyone = (values == 1).any(axis=1)
+    return pd.Series(np.where(anyone, 1.0, np.where(values.notna().all(axis=1), 0.0, np.nan)), index=df.index)
+
+
+def share_rows(df: pd.DataFrame, columns: dict[str, pd.Series | str], level: float = 0.95) -> pd.DataFrame:
+    """Share of answering firms with each yes/no indicator, with Wilson intervals. `columns` maps a row
+    name to a column of `df` or to a 0/1 series aligned with it. Columns: item, k, n, share, ci_low,
+    ci_high (NaN when no firm answered)."""
+    rows = []
+    for name, column in columns.items():
+        x = (df[column] if isinstance(column, str) else column).astype("float64")
+        rows.append({"item": name, "k": int((x == 1).sum()), "n": int(x.notna().sum())})
+    out = pd.DataFrame(rows, columns=["item", "k", "n"])
+    share, low, high = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([], [], [])
+    return out.assign(share=share, ci_low=low, ci_high=high)
+
+
+def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = None,
+                     level: float = 0.95) -> pd.DataFrame:
+    """A district's CSR profile beside the other districts and the pooled sample: for each group (the
+    district, each other district with firms, then 'pooled'), the share of answering firms adopting each
+    practice, adopting at least one practice of each dimension (`dimension_adoption`) and holding each
+    certification, with Wilson intervals (`share_rows`). Columns: group, kind (practice, dimension,
+    certification), dimension, item, k, n, share, ci_low, ci_high."""
+    cb = cb or load_codebook()
+    present = [d for d in cb.district_ids if (frame["district"] == d).any()]
+    groups = [district] + [d for d in present if d != district] + ["pooled"]
+    parts = []
+    for group in groups:
+        firms = frame if group == "pooled" else frame[frame["district"] == group]
+        for dim, items in cb.practices_by_dimension().items():
+            dims = share_rows(firms, {dim: dimension_adoption(firms, items)}, level)
+            parts.append(dims.assign(group=group, kind="dimension", dimension=dim))
+            parts.append(share_rows(firms, {i: i for i in items}, level).assign(group=group, kind="practice",
+                                                                               dimension=dim))
+        certs = share_rows(firms, {c: c for c in cb.certifications(None)}, level)
+        parts.append(certs.assign(group=group, kind="certification", dimension=""))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["group", "kind", "dimension", "item", "k", "n", "share", "ci_low", "ci_high"]]
