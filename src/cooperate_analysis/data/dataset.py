@@ -6,6 +6,7 @@ atomically, after validation has passed, so a bad input leaves nothing behind.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,9 @@ RAW_DIR = Path("data/raw")
 DEFAULT_SURVEY = RAW_DIR / "survey_synthetic.csv"
 MANIFEST = RAW_DIR / "SHA256SUMS"
 PUBLISHED = RAW_DIR / "published_figures.csv"
+MILESTONES = RAW_DIR / "district_milestones.csv"
+ACTORS = RAW_DIR / "district_actors.csv"
+RAW_README = RAW_DIR / "README.md"
 PROCESSED = Path("data/processed/survey.parquet")
 
 
@@ -141,9 +145,161 @@ def load_processed(processed: str | Path = PROCESSED):
     return pd.read_parquet(processed), meta
 
 
-def load_published(path: str | Path = PUBLISHED) -> pd.DataFrame:
-    """The published figures on the districts (real data, each row with its source id; see data/raw/README.md)."""
-    return pd.read_csv(path, dtype={"year": str, "n": "Int64"})
+# --- published district facts (data/raw/README.md, "Published district facts: the three files") ---------
+
+PUBLISHED_COLUMNS = ["source_id", "district", "measure", "value", "unit", "n", "year", "note", "perimeter", "indicator"]
+INDICATORS = ("firms", "employees", "output", "exports", "size_structure", "employment", "workplace_safety",
+              "stakeholder_relations", "certified_firms", "district_emas", "ethics_code")
+MILESTONE_COLUMNS = ["district", "start", "end", "event_en", "event_it", "kind", "source_id"]
+MILESTONE_KINDS = ("project", "certification", "renewal", "agreement", "report")
+ACTOR_COLUMNS = ["district", "actor", "kind", "role_en", "role_it", "working_group", "source_id"]
+ACTOR_KINDS = ("trade_association", "development_agency", "union", "local_authority", "consortium", "research_centre",
+               "chamber_of_commerce", "district_committee", "firm")
+WORKING_GROUP = ("yes", "no", "unknown")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}-\d{2})?$")
+
+
+class FactsError(ValueError):
+    """A file of published district facts breaks its schema: one line per broken rule, naming the file,
+    the column, the data rows (1 = first row below the header) and the rule."""
+
+
+def documented_sources(readme: str | Path = RAW_README) -> set[str]:
+    """The source ids (S1, D21, ...) listed in the sources table of data/raw/README.md."""
+    text = Path(readme).read_text(encoding="utf-8")
+    _, _, sources = text.partition("## Sources of the published figures")
+    return set(re.findall(r"^\| ([DS]\d{1,3}) \| .+ \| `[^`]+` \|$", sources, re.M))
+
+
+def _facts_table(path: str | Path, columns: list[str]) -> pd.DataFrame:
+    path = Path(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(table.columns) != columns:
+        raise FactsError(f"{path}: columns must be {', '.join(columns)}; found {', '.join(map(str, table.columns))}")
+    return table
+
+
+def _check_facts(path: str | Path, table: pd.DataFrame, rules: list[tuple[str, pd.Series, str]]) -> None:
+    """Raise FactsError listing every (column, failing rows, rule) whose mask has a True row."""
+    problems = []
+    for column, bad, rule in rules:
+        bad = bad.fillna(True).to_numpy(dtype=bool)
+        if bad.any():
+            rows = ", ".join(str(i + 1) for i in bad.nonzero()[0])
+            problems.append(f"{path}: column {column!r}, row{'s' if bad.sum() > 1 else ''} {rows}: {rule}")
+    if problems:
+        raise FactsError("\n".join(problems))
+
+
+def _district_rule(table: pd.DataFrame, extra: tuple[str, ...]) -> tuple[str, pd.Series, str]:
+    from .codebook import load_codebook
+
+    allowed = [*load_codebook().district_ids, *extra]
+    return "district", ~table["district"].isin(allowed), f"must be one of {', '.join(allowed)}"
+
+
+def _source_rule(table: pd.DataFrame, readme: str | Path) -> tuple[str, pd.Series, str]:
+    known = documented_sources(readme)
+    return "source_id", ~table["source_id"].isin(known), f"must be a source id listed in {readme}"
+
+
+def _required(table: pd.DataFrame, columns: list[str]) -> list[tuple[str, pd.Series, str]]:
+    return [(c, table[c].str.strip() == "", "must not be empty") for c in columns]
+
+
+def _allowed(table: pd.DataFrame, column: str, values: tuple[str, ...], empty: bool = False) -> tuple[str, pd.Series, str]:
+    ok = table[column].isin(values) | ((table[column] == "") if empty else False)
+    return column, ~ok, f"must be one of {', '.join(values)}" + (" or empty" if empty else "")
+
+
+def _date_key(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a YYYY or YYYY-MM-DD value; None when malformed or not a calendar date."""
+    import datetime
+
+    if not _DATE.match(text):
+        return None
+    if len(text) == 4:
+        return int(text), 0, 0
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day.year, day.month, day.day
+
+
+def _ends_before(start, end) -> bool:
+    """True when a well-formed end lies before a well-formed start (a bare year compares by year only)."""
+    if not start or not end:
+        return False
+    if end[0] != start[0] or not (start[1] and end[1]):
+        return end[0] < start[0]
+    return end < start
+
+
+def load_published(path: str | Path = PUBLISHED, readme: str | Path = RAW_README) -> pd.DataFrame:
+    """The published figures on the districts (real data, each row with its source id; see data/raw/README.md),
+    checked: the columns of `PUBLISHED_COLUMNS`, a codebook district, ``all`` or ``other``, a number as
+    value, an `INDICATORS` value or nothing as indicator, a source id listed in `readme`. A file in the
+    earlier eight-column layout (without perimeter and indicator) is read with both empty. ``perimeter``
+    and ``indicator`` are empty strings where the file leaves them empty; the other columns as before
+    (``year`` text, ``n`` nullable integer, empty text cells NaN)."""
+    path = Path(path)
+    figures = pd.read_csv(path, dtype={"year": str, "n": "Int64"})
+    if list(figures.columns) == PUBLISHED_COLUMNS[:8]:
+        figures["perimeter"], figures["indicator"] = "", ""
+    if list(figures.columns) != PUBLISHED_COLUMNS:
+        raise FactsError(f"{path}: columns must be {', '.join(PUBLISHED_COLUMNS)}; "
+                         f"found {', '.join(map(str, figures.columns))}")
+    for column in ("perimeter", "indicator"):
+        figures[column] = figures[column].fillna("").astype(str)
+    text = figures[["source_id", "district", "measure"]].fillna("").astype(str)
+    _check_facts(path, figures, [
+        *_required(text, ["source_id", "district", "measure"]),
+        _district_rule(text, ("all", "other")),
+        ("value", pd.to_numeric(figures["value"], errors="coerce").isna(), "must be a number"),
+        _allowed(figures, "indicator", INDICATORS, empty=True),
+        _source_rule(text, readme),
+    ])
+    return figures
+
+
+def load_milestones(path: str | Path = MILESTONES, readme: str | Path = RAW_README) -> pd.DataFrame:
+    """The dated CSR milestones of the districts (data/raw/district_milestones.csv; real data, each row
+    with its source id), checked: the columns of `MILESTONE_COLUMNS`; a codebook district or ``all``;
+    start YYYY or YYYY-MM-DD, end the same or empty and not before start; both event texts given; a
+    `MILESTONE_KINDS` kind; a source id listed in `readme`. All columns are text (empty: "")."""
+    table = _facts_table(path, MILESTONE_COLUMNS)
+    start = table["start"].map(_date_key)
+    end = table["end"].map(lambda v: _date_key(v) if v else ())
+    before = [_ends_before(s, e) for s, e in zip(start, end)]
+    _check_facts(path, table, [
+        _district_rule(table, ("all",)),
+        ("start", start.isna(), "must be a year (YYYY) or a date (YYYY-MM-DD)"),
+        ("end", end.isna(), "must be a year (YYYY), a date (YYYY-MM-DD) or empty"),
+        ("end", pd.Series(before, index=table.index), "must not be before start"),
+        *_required(table, ["event_en", "event_it"]),
+        _allowed(table, "kind", MILESTONE_KINDS),
+        _source_rule(table, readme),
+        ("(all)", table.duplicated(), "repeats an earlier row"),
+    ])
+    return table
+
+
+def load_actors(path: str | Path = ACTORS, readme: str | Path = RAW_README) -> pd.DataFrame:
+    """The actors of the districts' CSR schemes (data/raw/district_actors.csv; real data, one row per
+    actor, role and source), checked: the columns of `ACTOR_COLUMNS`; a codebook district or ``all``; the
+    actor's name and both role texts given; an `ACTOR_KINDS` kind; working_group yes, no or unknown; a
+    source id listed in `readme`. All columns are text."""
+    table = _facts_table(path, ACTOR_COLUMNS)
+    _check_facts(path, table, [
+        _district_rule(table, ("all",)),
+        *_required(table, ["actor", "role_en", "role_it"]),
+        _allowed(table, "kind", ACTOR_KINDS),
+        _allowed(table, "working_group", WORKING_GROUP),
+        _source_rule(table, readme),
+        ("(all)", table.duplicated(), "repeats an earlier row"),
+    ])
+    return table
 
 
 def present_districts(frame: pd.DataFrame) -> list[str]:
