@@ -79,3 +79,202 @@ def test_adoption_profile_counts_every_group_and_intervals_cover_the_share():
     sums = profile[profile["group"] != "pooled"].groupby("item")[["k", "n"]].sum()
     pooled_counts = profile[profile["group"] == "pooled"].set_index("item")[["k", "n"]]
     assert sums.sort_index().equals(pooled_counts.sort_index())
+
+
+# --- the report's tables, figure and texts on the real published data -----------------------------------
+from pathlib import Path  # noqa: E402
+
+from cooperate_analysis.data import dataset  # noqa: E402
+from cooperate_analysis.present import bibliography, figures, methods, narrative, report, tables  # noqa: E402
+
+from .test_tables_locale import decimal_points, english_words, table_text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISHED = dataset.load_published(ROOT / "data/raw/published_figures.csv")
+RAW = pd.read_csv(ROOT / "data/raw/published_figures.csv", dtype=str, keep_default_na=False)
+ELIDED = re.compile(r"\b(?:all|dall|dell|nell|sull)'", re.I)
+SOURCE_PREFIX = {"en": ("Published: @", "Survey", "Absent: no source gives it"),
+                 "it": ("Dato pubblicato: @", "Indagine", "Assente: nessuna fonte lo riporta")}
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return derived.analysis_frame(make_survey(90, seed=7), CB)
+
+
+def _indicators(frame, district):
+    profile = measures.adoption_profile(frame, district, CB)
+    rows = pd.concat([tables.sustainability_indicators(PUBLISHED, profile, district, s)
+                      for s in tables.SUSTAINABILITY_SECTIONS], ignore_index=True)
+    return profile, rows
+
+
+def _number(text: str, lang: str) -> float:
+    """The number a table cell starts with, read back in the separators of `lang`."""
+    token = re.match(r"-?[\d.,]+", text).group()
+    if lang == "it":
+        token = token.replace(".", "").replace(",", ".")
+    else:
+        token = token.replace(",", "")
+    return float(token)
+
+
+@pytest.mark.parametrize("district", CB.district_ids)
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_indicator_row_names_its_source_or_is_marked_absent(frame, district, lang):
+    _, rows = _indicators(frame, district)
+    assert set(rows["kind"]) <= {"published", "survey", "absent"}
+    assert {"published", "survey"} <= set(rows["kind"])
+    for section in tables.SUSTAINABILITY_SECTIONS:
+        part = rows[rows["section"] == section]
+        table = tables.indicator_table(part, lang, synthetic=True, cb=CB)
+        assert len(table) == len(part) and table.shape[1] <= 6
+        published, survey, absent = SOURCE_PREFIX[lang]
+        for kind, source, value in zip(part["kind"], table.iloc[:, -1], table.iloc[:, 2]):
+            if kind == "published":
+                assert source.startswith(published), source
+                assert source.removeprefix(published[:-1]).lstrip("@") in bibliography.load()  # a work cited
+            elif kind == "survey":
+                assert source.startswith(survey) and value[0].isdigit(), (source, value)
+            else:
+                assert source == absent and value == "–"  # absent: never a value
+        # an indicator looked for in published sources either has published rows or one absent row
+        for indicator, look, _items in tables.SUSTAINABILITY_SECTIONS[section]:
+            kinds = set(part.loc[part["indicator"] == indicator, "kind"])
+            if look:
+                assert ("published" in kinds) != ("absent" in kinds), (section, indicator, kinds)
+
+
+@pytest.mark.parametrize("district", CB.district_ids)
+def test_every_published_figure_shown_matches_published_figures_csv(frame, district):
+    _, rows = _indicators(frame, district)
+    shown = rows[rows["kind"] == "published"]
+    assert len(shown) > 5
+    for r in shown.itertuples():
+        raw = RAW.iloc[int(r.row)]  # the row of the file, read as text
+        assert raw["district"] in (district, "all") and raw["source_id"] == r.source_id
+        assert raw["measure"] == r.item and raw["unit"] == r.unit and raw["year"] == (r.year if isinstance(r.year, str) else "")
+        assert float(raw["value"]) == pytest.approx(r.value, rel=1e-12)
+        assert raw["indicator"] == r.indicator or (r.indicator == "territory" and raw["measure"] in tables.TERRITORY_MEASURES)
+        for lang in ("en", "it"):
+            cell = tables.indicator_table(pd.DataFrame([r._asdict()]), lang, cb=CB).iloc[0]
+            assert _number(cell.iloc[2], lang) == pytest.approx(float(raw["value"]), rel=1e-12), cell.iloc[2]
+            assert cell.iloc[-1].endswith("@" + bibliography.source_key(raw["source_id"]))
+    # every indicator row of the file about the district is shown, in file order within its indicator
+    about = RAW[(RAW["indicator"] != "") & RAW["district"].isin([district, "all"])]
+    assert set(about.index) == set(shown.loc[shown["indicator"] != "territory", "row"])
+
+
+def test_survey_rows_are_the_profile_shares(frame):
+    district = CB.district_ids[2]
+    profile, rows = _indicators(frame, district)
+    firms = frame[frame["district"] == district]
+    survey = rows[rows["kind"] == "survey"].set_index("item")
+    iso = survey.loc["cert_iso14001"]
+    assert iso["k"] == int((firms["cert_iso14001"] == 1).sum()) and iso["n"] == int(firms["cert_iso14001"].notna().sum())
+    share, low, high = measures.wilson_interval(iso["k"], iso["n"])
+    assert iso["share"] == pytest.approx(share[0]) and iso["ci_low"] == pytest.approx(low[0])
+    table = tables.indicator_table(rows[rows["item"] == "cert_iso14001"], "it", cb=CB)
+    assert table.iloc[0, 2] == f"{measures_text(share[0])} [{measures_text(low[0])[:-1]}; {measures_text(high[0])[:-1]}]"
+
+
+def measures_text(share: float) -> str:
+    return f"{100 * share:.1f}%".replace(".", ",")
+
+
+@pytest.mark.parametrize("district", CB.district_ids)
+def test_italian_tables_have_no_decimal_point_and_no_english(frame, district):
+    profile, rows = _indicators(frame, district)
+    actors, milestones = dataset.load_actors(ROOT / "data/raw/district_actors.csv"), \
+        dataset.load_milestones(ROOT / "data/raw/district_milestones.csv")
+    built = {"profile": tables.profile_table(profile, "it", CB), "actors": tables.actors_table(actors, district, "it"),
+             "milestones": tables.milestones_table(milestones, district, "it", CB)}
+    built.update({s: tables.indicator_table(rows[rows["section"] == s], "it", cb=CB) for s in tables.SUSTAINABILITY_SECTIONS})
+    for name, table in built.items():
+        assert len(table), name
+        text = ELIDED.sub("", " | ".join(table_text(table, "it", 1)))  # all'industria: Italian, not "all"
+        assert not decimal_points(text), (name, decimal_points(text))
+        assert not english_words(text), (name, english_words(text))
+        assert table.shape[1] <= 6, name
+    assert built["profile"].shape[1] == 6 and built["profile"].columns[-1].startswith("Campione complessivo")
+
+
+def test_every_published_measure_and_perimeter_shown_has_an_italian_name():
+    rows = RAW[(RAW["indicator"] != "") & (RAW["district"] != "other")]
+    untranslated = set()
+    for text in [*rows["measure"], *rows["perimeter"]]:
+        if text and tables.translated(text, "it") == text and english_words(text):
+            untranslated.add(text)
+    assert not untranslated, sorted(untranslated)
+    assert tables.published_value(1272.7, "million EUR", "it") == "1272,7 milioni di euro"
+    assert tables.published_value(10857, "employees", "en") == "10,857 employees"
+    assert tables.published_value(2008, "year", "it") == "2008"
+    assert tables.published_value(27, "% (approx.)", "it") == "27% (circa)"
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_profile_figure_is_readable_in_print_and_localized(frame, lang):
+    figures.style()
+    profile = measures.adoption_profile(frame, CB.district_ids[0], CB)
+    fig = figures.csr_profile(profile, lang, CB)
+    sizes = figures.print_sizes(fig)
+    assert sizes and min(pt for _t, pt in sizes) >= figures.MIN_PRINT_PT
+    assert figures.print_scale(fig) > 0.85
+    texts = [t for t, _pt in sizes]
+    assert not [t for t in texts if re.search(r"\d\.\d", t)] or lang == "en"
+    pooled = {"en": "All three districts", "it": "Campione complessivo"}[lang]
+    assert pooled in texts and CB.districts[CB.district_ids[0]]["short"][lang] in texts
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("district", CB.district_ids)
+def test_findings_cite_their_sources_and_read_as_italian(frame, district):
+    profile, rows = _indicators(frame, district)
+    for lang in ("en", "it"):
+        sentences = narrative.findings_sustainability(profile, rows, district, True, lang, CB)
+        text = " ".join(sentences)
+        linked = bibliography.cite_markers(narrative.findings_html(sentences, lang), lang)
+        assert bibliography.cited_keys(linked)  # the published headline figures are cited, to works of the bibliography
+        chosen = narrative.headline_rows(rows[rows["section"] == "economic"])
+        for indicator, r in chosen.items():
+            assert tables.published_value(r["value"], r["unit"], lang) in text
+            assert f"@{bibliography.source_key(r['source_id'])}" in text
+        absent = rows.loc[rows["kind"] == "absent", "indicator"].unique()
+        for indicator in absent:
+            assert tables.INDICATOR_NAMES[lang][indicator].lower() in text.lower()
+        if lang == "it":
+            plain = re.sub(r"\[@[^\]]+\]", "", text)
+            assert not decimal_points(plain) and not english_words(plain), english_words(plain)
+    assert narrative.published_year_number("c.2010-2012") == 2010 and narrative.published_year_number("") is None
+
+
+def test_headline_figure_is_the_one_dated_closest_to_the_project():
+    rows = pd.DataFrame({"section": "economic", "indicator": "firms", "kind": "published",
+                         "item": ["a", "b", "c", "d"], "value": [1.0, 2.0, 3.0, 4.0],
+                         "unit": ["firms", "firms (approx.)", "% of firms", "firms"],
+                         "year": ["1999", "c.2009", "2007", ""], "perimeter": "", "source_id": "D1", "row": [0, 1, 2, 3]})
+    assert narrative.headline_rows(rows)["firms"]["item"] == "b"  # 2009 is closer than 1999; a share or no year is not
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_methods_section_for_the_sustainability_reports(lang):
+    meta = {"synthetic": True, "synthetic_rows": 92, "rows": 92, "source_name": "survey_synthetic.csv",
+            "rows_by_district": {"capannori_paper": 28, "empolese_valdelsa_clothing": 34, "santa_croce_tanning": 30}}
+    markup = methods.section("sustainability", lang, meta, district="santa_croce_tanning", cb=CB)
+    keys = bibliography.cited_keys(markup)
+    assert "seabold2010" in keys and "vaasa_cooperate" in keys
+    assert "lumley2010" not in keys and "holm1979" not in keys  # no weights and no tests in these reports
+    assert "Wilson" in markup
+    if lang == "it":
+        text = re.sub(r"<[^>]+>", " ", markup)
+        assert not re.search(r"\d\.\d", text.replace("published_figures.csv", ""))
+
+
+def test_report_captions_exist_in_both_languages():
+    keys = ["sustainability_territory", "sustainability_actors", "sustainability_economic", "sustainability_social",
+            "sustainability_environmental", "sustainability_profile", "sustainability_profile_figure",
+            "sustainability_milestones"]
+    for key in keys:
+        assert set(report.captions()[key]) == {"en", "it"}
+        assert not english_words(report.captions()[key]["it"].replace("data/raw/", "").replace(".csv", "")), key

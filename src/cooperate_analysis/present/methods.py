@@ -21,7 +21,7 @@ from ..data.codebook import Codebook, load_codebook
 from . import bibliography
 from .formatting import integer
 
-KINDS = ("district", "cross-district", "speccurve")
+KINDS = ("district", "cross-district", "speccurve", "sustainability")
 TITLE = {"en": "Data and methods", "it": "Dati e metodi"}
 SECTION_ID = "data-and-methods"
 CERTIFICATION_NAMES = {"cert_iso14001": "ISO 14001", "cert_emas": "EMAS", "cert_sa8000": "SA8000",
@@ -231,6 +231,27 @@ ESTIMATORS = {
                "Stouffer con le loro distribuzioni sotto l'ipotesi nulla [@simonsohn2020].", "software"],
     },
 }
+ESTIMATORS["sustainability"] = {
+    "en": ["Indicators. Every indicator row of this report names where it comes from. Published: a figure of "
+           "data/raw/published_figures.csv, real data transcribed from the works in the references, with its year "
+           "and its perimeter (what the figure covers) as published; where sources disagree, each figure is shown. "
+           "Survey: the share of the answering firms of the sample with a practice or a certification, with a "
+           "Wilson score 95% interval, which stays between 0% and 100% and does not shrink to a point when no firm "
+           "or every firm answers yes, computed with statsmodels [@seabold2010]; a dimension counts the firms with at least one "
+           "of its practices. Absent: no source we could read gives the indicator, and no value is shown. The "
+           "district's profile is set beside the other districts and all firms together as a benchmark; the "
+           "intervals describe sampling uncertainty only, and no test is made."],
+    "it": ["Indicatori. Ogni riga di indicatore di questo rapporto dice da dove viene. Dato pubblicato: un valore "
+           "di data/raw/published_figures.csv, dati reali trascritti dalle opere dei riferimenti bibliografici, con "
+           "l'anno e il perimetro (ciò che il dato copre) come pubblicati; dove le fonti non concordano, sono "
+           "riportati tutti i valori. Indagine: la quota delle imprese rispondenti del campione che adottano una "
+           "pratica o hanno una certificazione, con un intervallo di Wilson al 95%, che resta tra 0% e 100% e non "
+           "si riduce a un punto quando nessuna impresa o tutte rispondono sì, calcolato con statsmodels [@seabold2010]; una "
+           "dimensione conta le imprese con almeno una delle sue pratiche. Assente: nessuna fonte che abbiamo "
+           "potuto leggere riporta l'indicatore, e nessun valore è indicato. Il profilo del distretto è messo a "
+           "confronto con gli altri distretti e con tutte le imprese insieme come termine di paragone; gli "
+           "intervalli descrivono solo l'incertezza campionaria, e non si esegue alcun test."],
+}
 N_SPECS = {"en": "{n} specifications, ", "it": "{n} specificazioni, "}
 FE = {"en": " with district fixed effects", "it": " con effetti fissi di distretto"}
 BALANCE = {"en": ", with covariate balance as standardized mean differences before and after weighting "
@@ -332,7 +353,8 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
                                                  district=esc(short_label(district, lang, cb)))
     out.append(sample)
     totals, split, absent = _frame_sentences(frame, districts, lang, cb)
-    out.append(esc(FRAME[lang]).format(totals=totals, split=esc(split), absent=esc(absent)))
+    if kind != "sustainability":  # the sustainability reports use no weights
+        out.append(esc(FRAME[lang]).format(totals=totals, split=esc(split), absent=esc(absent)))
     common = {k: esc(v) for k, v in COMMON[lang].items()}
     sentences = []
     for part in ESTIMATORS[kind][lang]:

@@ -1131,3 +1131,226 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
     n_text = t["n"].format(n=fmt.integer(max(ns), lang)) if ns else ""
     holm_text = t["holm"][0 if k == 0 else 1 if k == 1 else "k"].format(k=k, m=m) if m else t["association"]
     return t["coef"].format(n=n_text, list="; ".join(parts), holm=holm_text)
+
+
+# --- district sustainability reports (issue 17) ----------------------------------------------------------------
+
+SUSTAINABILITY = {
+    "en": {"cert": "{name} (survey, share of firms with Wilson 95% intervals): {own} of the district's firms; {others}; "
+                   "{pooled} in all three districts.",
+           "other": "{district} {share}",
+           "dims": "Relative to all three districts together, the share of the district's firms with at least one "
+                   "practice of a dimension is highest in {high} ({own_high} against {pooled_high}) and lowest in "
+                   "{low} ({own_low} against {pooled_low}).",
+           "dims_same": "At least one practice of each dimension: {list}.",
+           "published": "Published figures on the district closest to the COOPERATE years (2006-2008): {list}; the "
+                        "sources differ in year and perimeter, and each figure is given with both below.",
+           "item": "{what} {value}{perimeter}, {year} [{marker}]",
+           "emas": "{list}.",
+           "absent": "No published source we could read gives {list} for the district (marked absent in the "
+                     "tables; where the questionnaire asks, the survey shares stand in).",
+           "none_published": "No published figure on the district's firms, employees, output or exports was found.",
+           "synthetic": "The survey shares come from synthetic microdata and illustrate the method; the published "
+                        "figures are real.",
+           "names": {"firms": "", "employees": "", "exports": "exports", "output": "output"}},
+    "it": {"cert": "{name} (indagine, quota di imprese con intervalli di Wilson al 95%): {own} delle imprese del "
+                   "distretto; {others}; {pooled} nel campione complessivo.",
+           "other": "{district} {share}",
+           "dims": "Rispetto ai tre distretti insieme, la quota di imprese del distretto con almeno una pratica di una "
+                   "dimensione è relativamente più alta per «{high}» ({own_high} contro {pooled_high}) e più bassa "
+                   "per «{low}» ({own_low} contro {pooled_low}).",
+           "dims_same": "Almeno una pratica per dimensione: {list}.",
+           "published": "Dati pubblicati sul distretto più vicini agli anni di COOPERATE (2006-2008): {list}; le fonti "
+                        "differiscono per anno e perimetro, e ogni dato è riportato più avanti con entrambi.",
+           "item": "{what} {value}{perimeter}, {year} [{marker}]",
+           "emas": "{list}.",
+           "absent": "Nessuna fonte pubblicata che abbiamo potuto leggere riporta {list} per il distretto (indicati "
+                     "come assenti nelle tabelle; dove il questionario lo chiede, ne fanno le veci le quote "
+                     "dell'indagine).",
+           "none_published": "Non è stato trovato alcun dato pubblicato su imprese, addetti, produzione o "
+                             "esportazioni del distretto.",
+           "synthetic": "Le quote dell'indagine vengono da microdati sintetici e illustrano il metodo; i dati "
+                        "pubblicati sono reali.",
+           "names": {"firms": "", "employees": "", "exports": "esportazioni", "output": "produzione"}},
+}
+HEADLINE_UNITS = {"firms": ("firms",), "employees": ("employees",), "exports": ("million EUR",),
+                  "output": ("million EUR",)}
+PROJECT_YEAR = 2007  # the middle of the COOPERATE years (2006-2008) by which headline figures are chosen
+
+
+def _share_ci(row, lang: str) -> str:
+    from .tables import _percent_interval
+
+    return _percent_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+
+
+def published_year_number(year) -> int | None:
+    """The first four-digit year of a year of published_figures.csv ("c.2010-2012" -> 2010), None when undated."""
+    import re
+
+    match = re.search(r"(1[89]\d\d|20\d\d)", str(year)) if isinstance(year, str) else None
+    return int(match.group(1)) if match else None
+
+
+def headline_rows(rows):
+    """For firms, employees, output and exports, the published row (`tables.sustainability_indicators`,
+    economic section) dated closest to the COOPERATE years, in a unit of `HEADLINE_UNITS` (a count or
+    millions of euros, not a share); file order on ties. {indicator: row}."""
+    chosen = {}
+    for indicator, units in HEADLINE_UNITS.items():
+        candidates = rows[(rows["kind"] == "published") & (rows["indicator"] == indicator)]
+        best = None
+        for _, r in candidates.iterrows():
+            year = published_year_number(r["year"])
+            base = str(r["unit"]).partition(" (")[0]
+            if year is None or base not in units:
+                continue
+            if best is None or abs(year - PROJECT_YEAR) < abs(best[0] - PROJECT_YEAR):
+                best = (year, r)
+        if best is not None:
+            chosen[indicator] = best[1]
+    return chosen
+
+
+def findings_sustainability(profile, indicators, district: str, synthetic: bool, lang: str = "en", cb=None) -> list[str]:
+    """The key findings of a district sustainability report: the district's certification shares (ISO 14001,
+    EMAS) against the other districts and the pooled sample, the dimensions where its adoption differs most
+    from the pooled sample, the published headline figures with year and source (`headline_rows`), its
+    district EMAS, what no source gives, and (synthetic data) what the survey shares are. `profile` is
+    `measures.adoption_profile`; `indicators` the rows of `tables.sustainability_indicators` of every
+    section, concatenated. Citations are bracketed markers of bibliography keys, linked when the report is rendered."""
+    from .tables import INDICATOR_NAMES, group_name, published_value, published_year, translated
+    from . import bibliography
+
+    cb = cb or load_codebook()
+    t = SUSTAINABILITY[lang]
+    out = []
+    by = profile.set_index(["group", "item"])
+    others = [g for g in dict.fromkeys(profile["group"]) if g not in (district, "pooled")]
+    for cert in ("cert_iso14001", "cert_emas"):
+        if (district, cert) not in by.index or by.loc[(district, cert)]["n"] == 0:
+            continue
+        other_text = "; ".join(t["other"].format(share=_share_ci(by.loc[(g, cert)], lang),
+                                                 district=group_name(g, lang, cb)) for g in others)
+        out.append(t["cert"].format(name=cb.label(cert, lang), own=_share_ci(by.loc[(district, cert)], lang),
+                                    others=other_text or fmt.MISSING, pooled=_share_ci(by.loc[("pooled", cert)], lang)))
+    dims = [d for d in cb.csr_dimensions if (district, d) in by.index and by.loc[(district, d)]["n"] > 0
+            and _finite(by.loc[("pooled", d)]["share"])]
+    if len(dims) >= 2:
+        gap = {d: by.loc[(district, d)]["share"] - by.loc[("pooled", d)]["share"] for d in dims}
+        high, low = max(dims, key=lambda d: gap[d]), min(dims, key=lambda d: gap[d])
+        out.append(t["dims"].format(high=_lower(cb.label(high, lang)) if lang == "en" else cb.label(high, lang),
+                                    low=_lower(cb.label(low, lang)) if lang == "en" else cb.label(low, lang),
+                                    own_high=_share_ci(by.loc[(district, high)], lang),
+                                    pooled_high=_share_ci(by.loc[("pooled", high)], lang),
+                                    own_low=_share_ci(by.loc[(district, low)], lang),
+                                    pooled_low=_share_ci(by.loc[("pooled", low)], lang)))
+    economic = indicators[indicators["section"] == "economic"]
+    chosen = headline_rows(economic)
+    if chosen:
+        parts = []
+        for indicator, r in chosen.items():
+            marker = bibliography.source_key(r["source_id"]) if r["source_id"] in bibliography.source_keys() else None
+            item = t["item"].format(what=t["names"][indicator], value=published_value(r["value"], r["unit"], lang),
+                                    year=published_year(r["year"], lang), marker=f"@{marker}" if marker else "",
+                                    perimeter=f" ({translated(r['perimeter'], lang)})"
+                                    if isinstance(r["perimeter"], str) and r["perimeter"].strip() else "")
+            parts.append(item.replace(" []", f" ({r['source_id']})").strip())
+        out.append(t["published"].format(list="; ".join(parts)))
+    else:
+        out.append(t["none_published"])
+    emas = indicators[(indicators["kind"] == "published") & (indicators["indicator"] == "district_emas")]
+    emas = emas[emas["unit"].astype(str).str.strip() == "year"]
+    if len(emas):
+        parts = []
+        for _, r in emas.iterrows():
+            marker = bibliography.source_key(r["source_id"]) if r["source_id"] in bibliography.source_keys() else None
+            parts.append(f"{translated(r['item'], lang)} {published_value(r['value'], r['unit'], lang)}"
+                         + (f" [@{marker}]" if marker else f" ({r['source_id']})"))
+        out.append(t["emas"].format(list="; ".join(parts)))
+    absent = indicators[indicators["kind"] == "absent"]["indicator"].drop_duplicates()
+    if len(absent):
+        out.append(t["absent"].format(list=_join([_lower(INDICATOR_NAMES[lang][a]) for a in absent], lang)))
+    if synthetic:
+        out.append(t["synthetic"])
+    return out
+
+
+DISTRICT_TEXT = {
+    "en": {"sector": "The {district}: sector {sector}. The tables below give what the published sources say of its "
+                     "territory, firms and schemes, each figure with its year, perimeter and source.",
+           "group": "COOPERATE worked in the district through a local working group of intermediary institutions: "
+                    "the sources name {n} members ({names}) [@asev_sustainability_clothing].",
+           "no_group": "The sources we could read do not name the members of COOPERATE's working group in this "
+                       "district; the actors below are those its published schemes name ({schemes}), marked "
+                       "\u201cnot known\u201d for the working group.",
+           "schemes": "district EMAS committee and projects"},
+    "it": {"sector": "Il {district}: settore {sector}. Le tabelle che seguono riportano ciò che le fonti pubblicate "
+                     "dicono del suo territorio, delle imprese e degli strumenti collettivi, ogni dato con anno, "
+                     "perimetro e fonte.",
+           "group": "COOPERATE ha operato nel distretto attraverso un gruppo di lavoro locale di istituzioni "
+                    "intermedie: le fonti ne indicano {n} membri ({names}) [@asev_sustainability_clothing].",
+           "no_group": "Le fonti che abbiamo potuto leggere non indicano i membri del gruppo di lavoro di COOPERATE "
+                       "in questo distretto; i soggetti elencati sono quelli indicati dai suoi strumenti collettivi "
+                       "({schemes}), segnati come \u00abnon noto\u00bb per il gruppo di lavoro.",
+           "schemes": "comitato EMAS di distretto e progetti"},
+}
+
+
+def district_paragraph(district: str, lang: str = "en", cb=None) -> str:
+    """The opening of a sustainability report's district section: its name and sector from the codebook."""
+    from .methods import short_label
+
+    cb = cb or load_codebook()
+    return DISTRICT_TEXT[lang]["sector"].format(district=short_label(district, lang, cb),
+                                                sector=cb.districts[district]["sector"][lang])
+
+
+def actors_sentence(actors, district: str, lang: str = "en") -> str:
+    """Who the sources name in COOPERATE's working group of the district (district_actors.csv rows with
+    working_group 'yes'), or that they name none. The working-group citation is the clothing district's
+    sustainability report, the one source that lists a working group."""
+    t = DISTRICT_TEXT[lang]
+    rows = actors[(actors["district"] == district) & (actors["working_group"] == "yes")]
+    if len(rows):
+        names = list(dict.fromkeys(rows["actor"]))
+        return t["group"].format(n=fmt.integer(len(names), lang), names="; ".join(names))
+    return t["no_group"].format(schemes=t["schemes"])
+
+
+READING_SUSTAINABILITY = {
+    "en": ("This report puts side by side what the published sources say of the district and what a survey of its "
+           "firms shows. The published figures differ in year{years} and in perimeter "
+           "(the district, its sector, its province, the associations' members), so they describe the district's "
+           "size and direction rather than one consistent series; where they disagree, both are shown. The survey "
+           "shares describe the {n} firms of the district's sample, with intervals that are wide at this size; "
+           "they serve each firm as a local benchmark and the working group as a starting point, not as "
+           "estimates of the district's population.{synthetic} An indicator marked absent is a gap in the "
+           "sources, for the district's institutions to fill."),
+    "it": ("Questo rapporto mette a confronto ciò che le fonti pubblicate dicono del distretto e ciò che mostra "
+           "un'indagine sulle sue imprese. I dati pubblicati differiscono per anno{years} "
+           "e per perimetro (il distretto, il suo settore, la sua provincia, gli associati delle associazioni), "
+           "perciò descrivono la dimensione e la direzione del distretto più che una serie coerente; dove non "
+           "concordano, sono riportati entrambi. Le quote dell'indagine descrivono le {n} imprese del campione del "
+           "distretto, con intervalli ampi a questa numerosità; servono a ogni impresa come termine di paragone "
+           "locale e al gruppo di lavoro come punto di partenza, non come stime sulla popolazione del distretto."
+           "{synthetic} Un indicatore segnato come assente è una lacuna delle fonti, che le istituzioni del "
+           "distretto possono colmare."),
+}
+READING_SYNTHETIC = {
+    "en": " Here the survey is synthetic: its shares illustrate the method and say nothing about the real firms.",
+    "it": " Qui l'indagine è sintetica: le sue quote illustrano il metodo e non dicono nulla delle imprese reali.",
+}
+
+
+def reading_sustainability(n_firms: int, synthetic: bool, lang: str = "en", indicators=None) -> str:
+    """The reading of a district sustainability report: what its published and survey parts can and cannot say;
+    the span of years of the published rows of `indicators` (`tables.sustainability_indicators`) when given."""
+    years = ""
+    if indicators is not None:
+        dated = [y for y in (published_year_number(v) for v in indicators.loc[indicators["kind"] == "published", "year"])
+                 if y is not None]
+        if dated and min(dated) < max(dated):
+            years = {"en": " (from {a} to {b})", "it": " (dal {a} al {b})"}[lang].format(a=min(dated), b=max(dated))
+    return READING_SUSTAINABILITY[lang].format(n=fmt.integer(n_firms, lang), years=years,
+                                               synthetic=READING_SYNTHETIC[lang] if synthetic else "")
