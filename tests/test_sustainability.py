@@ -278,3 +278,37 @@ def test_report_captions_exist_in_both_languages():
     for key in keys:
         assert set(report.captions()[key]) == {"en", "it"}
         assert not english_words(report.captions()[key]["it"].replace("data/raw/", "").replace(".csv", "")), key
+
+
+def test_the_notebook_runs_on_a_small_survey_of_one_district_and_records_only_numbers_or_reasons(tmp_path, monkeypatch):
+    """One district of 6 firms, nobody answering the EMAS question and none certified ISO 14001: the report's
+    code runs, the other districts are simply absent from the benchmark, and every recorded value is a
+    finite number or a reason ("not computable: ...")."""
+    import json
+    import sys
+
+    from cooperate_analysis.data import synthetic
+
+    sys.path.insert(0, str(ROOT))
+    from bench.notebook_code import run_cells
+
+    monkeypatch.chdir(ROOT)  # the notebook reads data/raw/ relative to the repository
+    district = CB.district_ids[1]
+    survey = synthetic.generate({district: 6}, seed=3)
+    survey["cert_emas"] = np.nan
+    survey["cert_iso14001"] = 0
+    source = tmp_path / "survey.csv"
+    survey.to_csv(source, index=False)
+    processed = tmp_path / "survey.parquet"
+    dataset.prepare_survey(source, processed)
+    results = tmp_path / "results.json"
+    run_cells(ROOT / "notebooks" / "sustainability.ipynb", {"district": district, "data_path": str(processed),
+                                                           "results_path": str(results), "langs": ["en", "it"]})
+    values = json.loads(results.read_text(encoding="utf-8"))["values"]
+    assert values["n_firms"] == 6
+    bad = {k: v for k, v in values.items() if v is None or (isinstance(v, float) and not math.isfinite(v))}
+    assert not bad, bad
+    assert values[f"profile.{district}.cert_emas.share"].startswith("not computable")
+    assert values[f"profile.{district}.cert_iso14001.share"] == 0 and values[f"profile.{district}.cert_iso14001.ci_high"] > 0
+    assert not any(k.startswith(f"profile.{CB.district_ids[0]}.") for k in values)  # no firms there: not in the benchmark
+    assert any(k.startswith("published.economic.") for k in values)
