@@ -70,7 +70,8 @@ def test_disagreeing_sources_are_all_kept():
     """COOPERATE's three datings (S5, D32, S4) are all rows; so are the differing Capannori head counts."""
     milestones = _load("district_milestones.csv")
     cooperate = milestones[(milestones["district"] == "all") & milestones["event_en"].str.contains("COOPERATE")]
-    assert {("S5", "2006"), ("D32", "2006"), ("S4", "2007-01-01")} <= set(zip(cooperate["source_id"], cooperate["start"]))
+    dated = set(zip(cooperate["source_id"], cooperate["start"]))
+    assert {("S5", "2006"), ("D32", "2006"), ("S4", "2007-01-01")} <= dated
     figures = _load("published_figures.csv")
     staff = figures[(figures["district"] == "capannori_paper") & (figures["indicator"] == "employees")
                     & ~figures["measure"].str.contains("machinery|mechanical")]
@@ -189,3 +190,14 @@ def test_a_source_missing_from_the_readme_is_refused(tmp_path):
     with pytest.raises(dataset.FactsError, match="source_id"):
         dataset.load_milestones(RAW / "district_milestones.csv", readme=readme)
     assert "D22" not in dataset.documented_sources(readme) and "D21" in dataset.documented_sources(readme)
+
+
+def test_the_readme_beside_a_file_documents_it_by_default(tmp_path):
+    """Without `readme`, a facts file is checked against the README.md beside it (data/raw's for the
+    project's own files), so a copy elsewhere with its own README is judged by that README."""
+    assert len(dataset.load_actors(RAW / "district_actors.csv")) == len(_load("district_actors.csv"))
+    copy = tmp_path / "district_actors.csv"
+    copy.write_bytes((RAW / "district_actors.csv").read_bytes())
+    (tmp_path / "README.md").write_text("## Sources of the published figures\n\n| S9 | ASEV | `k` |\n", encoding="utf-8")
+    with pytest.raises(dataset.FactsError, match=r"column 'source_id', rows .*README\.md"):
+        dataset.load_actors(copy)

@@ -198,7 +198,16 @@ def _district_rule(table: pd.DataFrame, extra: tuple[str, ...]) -> tuple[str, pd
     return "district", ~table["district"].isin(allowed), f"must be one of {', '.join(allowed)}"
 
 
-def _source_rule(table: pd.DataFrame, readme: str | Path) -> tuple[str, pd.Series, str]:
+def _readme_for(path: str | Path, readme: str | Path | None) -> Path:
+    """The README whose sources table documents `path`: `readme` if given, else the README.md beside the
+    file, else data/raw/README.md."""
+    if readme is not None:
+        return Path(readme)
+    beside = Path(path).parent / "README.md"
+    return beside if beside.is_file() else RAW_README
+
+
+def _source_rule(table: pd.DataFrame, readme: Path) -> tuple[str, pd.Series, str]:
     known = documented_sources(readme)
     return "source_id", ~table["source_id"].isin(known), f"must be a source id listed in {readme}"
 
@@ -207,7 +216,8 @@ def _required(table: pd.DataFrame, columns: list[str]) -> list[tuple[str, pd.Ser
     return [(c, table[c].str.strip() == "", "must not be empty") for c in columns]
 
 
-def _allowed(table: pd.DataFrame, column: str, values: tuple[str, ...], empty: bool = False) -> tuple[str, pd.Series, str]:
+def _allowed(table: pd.DataFrame, column: str, values: tuple[str, ...],
+             empty: bool = False) -> tuple[str, pd.Series, str]:
     ok = table[column].isin(values) | ((table[column] == "") if empty else False)
     return column, ~ok, f"must be one of {', '.join(values)}" + (" or empty" if empty else "")
 
@@ -236,10 +246,11 @@ def _ends_before(start, end) -> bool:
     return end < start
 
 
-def load_published(path: str | Path = PUBLISHED, readme: str | Path = RAW_README) -> pd.DataFrame:
+def load_published(path: str | Path = PUBLISHED, readme: str | Path | None = None) -> pd.DataFrame:
     """The published figures on the districts (real data, each row with its source id; see data/raw/README.md),
     checked: the columns of `PUBLISHED_COLUMNS`, a codebook district, ``all`` or ``other``, a number as
-    value, an `INDICATORS` value or nothing as indicator, a source id listed in `readme`. A file in the
+    value, an `INDICATORS` value or nothing as indicator, a source id listed in the sources table of
+    `readme` (by default the README.md beside the file, else data/raw/README.md). A file in the
     earlier eight-column layout (without perimeter and indicator) is read with both empty. ``perimeter``
     and ``indicator`` are empty strings where the file leaves them empty; the other columns as before
     (``year`` text, ``n`` nullable integer, empty text cells NaN)."""
@@ -258,16 +269,17 @@ def load_published(path: str | Path = PUBLISHED, readme: str | Path = RAW_README
         _district_rule(text, ("all", "other")),
         ("value", pd.to_numeric(figures["value"], errors="coerce").isna(), "must be a number"),
         _allowed(figures, "indicator", INDICATORS, empty=True),
-        _source_rule(text, readme),
+        _source_rule(text, _readme_for(path, readme)),
     ])
     return figures
 
 
-def load_milestones(path: str | Path = MILESTONES, readme: str | Path = RAW_README) -> pd.DataFrame:
+def load_milestones(path: str | Path = MILESTONES, readme: str | Path | None = None) -> pd.DataFrame:
     """The dated CSR milestones of the districts (data/raw/district_milestones.csv; real data, each row
     with its source id), checked: the columns of `MILESTONE_COLUMNS`; a codebook district or ``all``;
     start YYYY or YYYY-MM-DD, end the same or empty and not before start; both event texts given; a
-    `MILESTONE_KINDS` kind; a source id listed in `readme`. All columns are text (empty: "")."""
+    `MILESTONE_KINDS` kind; a source id listed in `readme` (as for `load_published`). All columns are
+    text (empty: "")."""
     table = _facts_table(path, MILESTONE_COLUMNS)
     start = table["start"].map(_date_key)
     end = table["end"].map(lambda v: _date_key(v) if v else ())
@@ -279,24 +291,24 @@ def load_milestones(path: str | Path = MILESTONES, readme: str | Path = RAW_READ
         ("end", pd.Series(before, index=table.index), "must not be before start"),
         *_required(table, ["event_en", "event_it"]),
         _allowed(table, "kind", MILESTONE_KINDS),
-        _source_rule(table, readme),
+        _source_rule(table, _readme_for(path, readme)),
         ("(all)", table.duplicated(), "repeats an earlier row"),
     ])
     return table
 
 
-def load_actors(path: str | Path = ACTORS, readme: str | Path = RAW_README) -> pd.DataFrame:
+def load_actors(path: str | Path = ACTORS, readme: str | Path | None = None) -> pd.DataFrame:
     """The actors of the districts' CSR schemes (data/raw/district_actors.csv; real data, one row per
     actor, role and source), checked: the columns of `ACTOR_COLUMNS`; a codebook district or ``all``; the
     actor's name and both role texts given; an `ACTOR_KINDS` kind; working_group yes, no or unknown; a
-    source id listed in `readme`. All columns are text."""
+    source id listed in `readme` (as for `load_published`). All columns are text."""
     table = _facts_table(path, ACTOR_COLUMNS)
     _check_facts(path, table, [
         _district_rule(table, ("all",)),
         *_required(table, ["actor", "role_en", "role_it"]),
         _allowed(table, "kind", ACTOR_KINDS),
         _allowed(table, "working_group", WORKING_GROUP),
-        _source_rule(table, readme),
+        _source_rule(table, _readme_for(path, readme)),
         ("(all)", table.duplicated(), "repeats an earlier row"),
     ])
     return table
