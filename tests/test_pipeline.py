@@ -193,3 +193,18 @@ def test_killed_build_is_completed_by_the_next_one(project, user_survey):
     assert not Path("reports/slow.html").exists() and not Path("reports/.build/slow.key").exists()
     assert pipeline.build(data=user_survey, jobs=1, config=config) == 0
     assert Path("reports/slow.html").is_file() and Path("reports/results/slow.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["published_figures.csv", "district_milestones.csv", "district_actors.csv"])
+def test_a_changed_published_fact_makes_every_run_stale(tmp_path, monkeypatch, name):
+    """The run key covers each file of published facts the notebooks read, so editing one reruns them."""
+    from .conftest import ROOT
+
+    runs.copy_inputs(ROOT, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    configured = runs.load_runs(Path("pipeline.yml"))
+    before = [pipeline.run_key(run, "data", "env") for run in configured]
+    facts = Path("data/raw") / name
+    facts.write_bytes(facts.read_bytes() + b"\n")
+    after = [pipeline.run_key(run, "data", "env") for run in configured]
+    assert all(a != b for a, b in zip(before, after))
