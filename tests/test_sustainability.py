@@ -312,3 +312,32 @@ def test_the_notebook_runs_on_a_small_survey_of_one_district_and_records_only_nu
     assert values[f"profile.{district}.cert_iso14001.share"] == 0 and values[f"profile.{district}.cert_iso14001.ci_high"] > 0
     assert not any(k.startswith(f"profile.{CB.district_ids[0]}.") for k in values)  # no firms there: not in the benchmark
     assert any(k.startswith("published.economic.") for k in values)
+
+
+def test_schemes_sentence_names_the_district_ems_certificates_with_their_sources():
+    actors = dataset.load_actors(ROOT / "data/raw/district_actors.csv")
+    milestones = dataset.load_milestones(ROOT / "data/raw/district_milestones.csv")
+    for district in CB.district_ids:
+        certificates = milestones[(milestones["district"] == district) & (milestones["kind"] == "certification")]
+        for lang in ("en", "it"):
+            text = narrative.schemes_sentence(milestones, actors, district, lang)
+            for _, r in certificates.iterrows():
+                assert r[f"event_{lang}"] in text and f"[@{bibliography.source_key(r['source_id'])}]" in text
+            if lang == "it":
+                assert not english_words(ELIDED.sub("", re.sub(r"\[@[^\]]+\]", "", text)))
+    empty = milestones.iloc[0:0]
+    assert narrative.schemes_sentence(empty, actors.iloc[0:0], CB.district_ids[0], "en").startswith("The sources we could")
+
+
+def test_index_sentence_of_a_sustainability_report():
+    values = {"n_firms": 28, "profile.capannori_paper.cert_iso14001.share": 0.5,
+              "profile.capannori_paper.cert_iso14001.ci_low": 0.326, "profile.capannori_paper.cert_iso14001.ci_high": 0.674,
+              "profile.pooled.cert_iso14001.share": 0.4, "profile.pooled.cert_iso14001.ci_low": 0.305,
+              "profile.pooled.cert_iso14001.ci_high": 0.503, "published.economic.firms.row3": 133.0,
+              "published.economic.employees.row4": 6000.0}
+    it = narrative.index_sentence_sustainability(values, "capannori_paper", "it")
+    assert it == ("ISO 14001: 50,0% [32,6; 67,4] delle 28 imprese del distretto nell'indagine (tre distretti insieme "
+                  "40,0% [30,5; 50,3]); 2 dati pubblicati riportati con anno, perimetro e fonte.")
+    assert "50.0% [32.6, 67.4]" in narrative.index_sentence_sustainability(values, "capannori_paper", "en")
+    values["profile.capannori_paper.cert_iso14001.share"] = "not computable: no firm answered"
+    assert narrative.index_sentence_sustainability(values, "capannori_paper", "en") == ""

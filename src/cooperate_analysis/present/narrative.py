@@ -1354,3 +1354,62 @@ def reading_sustainability(n_firms: int, synthetic: bool, lang: str = "en", indi
             years = {"en": " (from {a} to {b})", "it": " (dal {a} al {b})"}[lang].format(a=min(dated), b=max(dated))
     return READING_SUSTAINABILITY[lang].format(n=fmt.integer(n_firms, lang), years=years,
                                                synthetic=READING_SYNTHETIC[lang] if synthetic else "")
+
+
+SCHEMES = {
+    "en": {"intro": "The district's collective schemes in the sources: {list}.", "none": "The sources we could read "
+           "name no collective scheme (district EMAS, consortium) of the district.",
+           "bodies": "bodies that run or promote them: {list}", "event": "{event} ({period}) [@{key}]"},
+    "it": {"intro": "Gli strumenti collettivi del distretto secondo le fonti: {list}.", "none": "Le fonti che abbiamo "
+           "potuto leggere non indicano strumenti collettivi (EMAS di distretto, consorzi) del distretto.",
+           "bodies": "soggetti che li gestiscono o promuovono: {list}", "event": "{event} ({period}) [@{key}]"},
+}
+SCHEME_BODIES = ("consortium", "district_committee")
+
+
+def schemes_sentence(milestones, actors, district: str, lang: str = "en") -> str:
+    """The district's collective schemes: its certification milestones (district_milestones.csv, kind
+    'certification': the district EMAS certificates) with period and source, and the consortia and
+    district committees of district_actors.csv."""
+    from . import bibliography
+    from .tables import _period
+
+    t = SCHEMES[lang]
+    events = milestones[(milestones["district"] == district) & (milestones["kind"] == "certification")]
+    parts = []
+    for _, r in events.iterrows():
+        source = str(r["source_id"]).strip()
+        text = t["event"].format(event=r[f"event_{lang}"], period=_period(r["start"], r["end"], lang),
+                                 key=bibliography.source_key(source) if source in bibliography.source_keys() else "")
+        parts.append(text.replace(" [@]", f" ({source})"))
+    bodies = list(dict.fromkeys(actors.loc[(actors["district"] == district) & actors["kind"].isin(SCHEME_BODIES), "actor"]))
+    if bodies:
+        parts.append(t["bodies"].format(list=_join(bodies, lang)))
+    return t["intro"].format(list="; ".join(parts)) if parts else t["none"]
+
+
+INDEX_SUSTAINABILITY = {
+    "en": "ISO 14001: {own} of the district's {n} surveyed firms (all three districts {pooled}); {k} published "
+          "figures shown with year, perimeter and source.",
+    "it": "ISO 14001: {own} delle {n} imprese del distretto nell'indagine (tre distretti insieme {pooled}); {k} dati "
+          "pubblicati riportati con anno, perimetro e fonte.",
+}
+
+
+def index_sentence_sustainability(values: dict, district: str, lang: str = "en") -> str:
+    """One findings sentence for the index from a sustainability report's results values: the district's
+    ISO 14001 share with its Wilson interval against the pooled sample, and how many published figures the
+    report shows. '' when the values hold no such share."""
+    def share(group: str) -> str:
+        p = f"profile.{group}.cert_iso14001"
+        vals = [values.get(f"{p}.{c}") for c in ("share", "ci_low", "ci_high")]
+        if not all(_finite(v) and not isinstance(v, (bool, str)) for v in vals):
+            return ""
+        return f"{fmt.percent(vals[0], 1, lang)} {fmt.interval(100 * vals[1], 100 * vals[2], 1, lang)}"
+
+    own, pooled = share(district), share("pooled")
+    if not own or not pooled or not _finite(values.get("n_firms")):
+        return ""
+    k = sum(1 for key in values if key.startswith("published."))
+    return INDEX_SUSTAINABILITY[lang].format(own=own, pooled=pooled, n=fmt.integer(values["n_firms"], lang),
+                                             k=fmt.integer(k, lang))
