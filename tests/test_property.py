@@ -48,6 +48,7 @@ def runs(districts: list[str]) -> list[tuple[str, dict]]:
     if len(districts) >= 2:
         out.append(("cross_district.ipynb", {}))
     out += [("specification_curve.ipynb", {"group": g, "m": 2, "n_boot": 20}) for g in [*districts, "pooled"]]
+    out += [("sustainability.ipynb", {"district": d}) for d in districts]
     return out
 
 

@@ -1089,7 +1089,8 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
     n when recorded, how many survive Holm ('holm.<score>.p_adj'). Specification curves ('n_specs'):
     estimable specifications, median, and each family's joint-test p for the median
     ('joint.<family>.median.p_value'; p = 0 means p < 1 / n_boot, with n_boot from the parameters or
-    the argument; without it such a curve gets ''). '' when the values hold none of these."""
+    the argument; without it such a curve gets ''). Sustainability reports ('profile.*', with the district
+    from the parameters): `index_sentence_sustainability`. '' when the values hold none of these."""
     cb = cb or load_codebook()
     t = INDEX[lang]
     values = doc.get("values", {}) if isinstance(doc.get("values"), dict) else doc
@@ -1099,6 +1100,10 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
         value = values.get(key)
         return float(value) if _finite(value) and not isinstance(value, bool) else None
 
+    if any(key.startswith("profile.") for key in values):  # a district sustainability report
+        parameters = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
+        district = parameters.get("district")
+        return index_sentence_sustainability(values, district, lang) if district else ""
     if num("n_specs") is not None:
         ps = {f: num(f"joint.{f}.median.p_value") for f in cb.outcome_scales}
         ps = {f: p for f, p in ps.items() if p is not None}
