@@ -302,14 +302,17 @@ def published_source(source_id: str, lang: str = "en", sources: str = "marker") 
 
 def published_figures(figures: pd.DataFrame, district: str, lang: str = "en", sources: str = "marker") -> pd.DataFrame:
     """The published size and export figures of a district (rows of data/raw/published_figures.csv)
-    with year and source (`published_source`: a citation marker the rendered report links to its
-    references, by default); measure names as published in English, translated in Italian."""
+    with year, perimeter (what the figure covers, as published: a figure about all Tuscan tanning is
+    not the district's) and source (`published_source`: a citation marker the rendered report links to
+    its references, by default); measure names as published in English, translated in Italian."""
     s = SAMPLE_HEADERS[lang]
     rows = figures[(figures["district"] == district) & figures["measure"].str.contains(PUBLISHED_MEASURES)]
     measures = rows["measure"] if lang == "en" else rows["measure"].map(lambda m: PUBLISHED_IT.get(m, m))
+    perimeters = rows["perimeter"] if "perimeter" in rows else pd.Series("", index=rows.index)
     return pd.DataFrame({s["measure"]: measures, s["value"]: rows["value"],
                          s["unit"]: [published_unit(u, lang) for u in rows["unit"]],
                          s["year"]: [published_year(y, lang) for y in rows["year"]],
+                         INDICATOR_HEADERS[lang]["perimeter"]: [translated(x, lang) for x in perimeters],
                          s["source"]: [published_source(i, lang, sources) for i in rows["source_id"]]}).reset_index(drop=True)
 
 
