@@ -18,7 +18,7 @@ DECIMAL_POINT = re.compile(r"\d\.\d")
 ENGLISH = ["Table", "Figure", "Key findings", "Contents", "Provenance", "firms", "employees", "Number of",
            "score", "Innovation", "pooled", "Pooled", "CSR", "confidence", "estimate", "weighted", "significant",
            "certification", "more than", "Yes", "No ", "All districts", "Market", "Sample", "References",
-           "Reading", "Data and methods", "in brackets", "adjusted"]
+           "Reading", "Data and methods", "in brackets", "adjusted", "True", "False"]
 P_HEADER = re.compile(r"^(p\b|p \(|p corretto|p-value|Brant|Holm)", re.I)
 
 
