@@ -460,16 +460,11 @@ def items_sentence(items, lang: str = "en", cb=None, adjustment: str = "bh") -> 
 def certification_p(certification):
     """The adjusted p of each IPW / AIPW row: the table's `p_adj` when it has one, else Benjamini-Hochberg
     over the scores within each estimator (as `tables.certification_rows`)."""
-    import numpy as np
+    from ..stats.inference import fdr_by_family
 
     if "p_adj" in certification:
         return certification["p_adj"].to_numpy(dtype=float)
-    out = np.full(len(certification), np.nan)
-    models_ = certification["model"].to_numpy()
-    for model in dict.fromkeys(models_):
-        idx = np.flatnonzero(models_ == model)
-        out[idx] = _adjusted(certification["p_value"].to_numpy(dtype=float)[idx], "bh")
-    return out
+    return fdr_by_family(certification["p_value"].to_numpy(dtype=float), certification["model"].to_numpy())
 
 
 def certification_sentence(certification, lang: str = "en", cb=None) -> str:
