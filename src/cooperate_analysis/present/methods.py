@@ -21,7 +21,7 @@ from ..data.codebook import Codebook, load_codebook
 from . import bibliography
 from .formatting import integer
 
-KINDS = ("district", "cross-district", "speccurve", "sustainability")
+KINDS = ("district", "cross-district", "speccurve", "sustainability", "channels")
 TITLE = {"en": "Data and methods", "it": "Dati e metodi"}
 SECTION_ID = "data-and-methods"
 CERTIFICATION_NAMES = {"cert_iso14001": "ISO 14001", "cert_emas": "EMAS", "cert_sa8000": "SA8000",
@@ -252,12 +252,137 @@ ESTIMATORS["sustainability"] = {
            "confronto con gli altri distretti e con tutte le imprese insieme come termine di paragone; gli "
            "intervalli descrivono solo l'incertezza campionaria, e non si esegue alcun test."],
 }
+ESTIMATORS["channels"] = {
+    "en": ["Estimators. Drivers of adoption: the CSR index, a share between 0 and 1, by the fractional logit of "
+           "@papke1996, a binomial quasi-likelihood with a logit link, with HC3 standard errors [@mackinnon1985; "
+           "@long2000], and ordinary least squares with HC3 errors as a sensitivity analysis; each certification by "
+           "a logit. The regressors are firm size, export share, firm age, trade-association membership, support "
+           "from an intermediary, formal network membership and informal exchange with other district firms, with "
+           "district fixed effects in the pooled sample. Where the firms with and without a certification are "
+           "separated by the regressors, or too few firms hold it, the logit is estimated by Firth's penalised "
+           "likelihood [@firth1993; @heinze2002], and each row of the model table names the method used. Effects "
+           "are average marginal effects: for a continuous regressor the average derivative, for a yes/no one the "
+           "average change from no to yes, with delta-method standard errors and normal 95% intervals. Channels: "
+           "shares of adopting firms among those that use each channel and those that do not, with Wilson 95% "
+           "intervals [@wilson1927]; the trend with the number of channels used by Spearman's rho and an OLS slope; "
+           "whether formal network membership changes the association between the CSR index and the "
+           "competitiveness scores, by an interaction term, an exploratory analysis with Benjamini-Hochberg "
+           "adjusted p [@benjamini1995]. Stakeholder salience: Friedman's test that every stakeholder is equally "
+           "important to the firms [@friedman1937], with the tie correction of R's friedman.test, and Kendall's W "
+           "of agreement between the firms [@kendall1939]. Barriers and motivations: means and the shares of "
+           "firms rating each important (4 or 5), with Wilson intervals. The published shares of the project's "
+           "stakeholder consultation are real data, shown with their source; they come from other respondents "
+           "and other questions, and are not compared with the survey.", "software"],
+    "it": ["Stimatori. Fattori dell'adozione: l'indice di RSI, una quota tra 0 e 1, con il logit frazionario di "
+           "@papke1996, una quasi-verosimiglianza binomiale con funzione di collegamento logit, con errori "
+           "standard HC3 [@mackinnon1985; @long2000], e i minimi quadrati ordinari con errori HC3 come analisi di "
+           "sensibilità; ciascuna certificazione con un logit. Le variabili esplicative sono la dimensione, la "
+           "quota di fatturato esportata, l'età dell'impresa, l'iscrizione a un'associazione di categoria, il "
+           "supporto ricevuto da un'istituzione intermedia, l'adesione a una rete formale e lo scambio informale "
+           "con altre imprese del distretto, con effetti fissi di distretto nel campione complessivo. Dove le "
+           "imprese con e senza una certificazione sono separate dalle variabili esplicative, o troppo poche la "
+           "possiedono, il logit è stimato con la verosimiglianza penalizzata di Firth [@firth1993; @heinze2002], e "
+           "ogni riga della tabella dei modelli indica il metodo usato. Gli effetti sono effetti marginali medi: "
+           "per una variabile continua la derivata media, per una variabile sì/no la variazione media dal no al "
+           "sì, con errori standard dal metodo delta e intervalli normali al 95%. Canali: quote di imprese che "
+           "adottano tra quelle che usano ciascun canale e quelle che non lo usano, con intervalli di Wilson al "
+           "95% [@wilson1927]; l'andamento con il numero di canali usati con il rho di Spearman e una pendenza "
+           "OLS; se l'adesione a una rete formale modifica l'associazione tra l'indice di RSI e i punteggi di "
+           "competitività, con un termine di interazione, un'analisi esplorativa con p corretti con il metodo di "
+           "Benjamini-Hochberg [@benjamini1995]. Rilevanza dei portatori di interesse: test di Friedman "
+           "dell'ipotesi che tutti i portatori di interesse siano ugualmente importanti per le imprese "
+           "[@friedman1937], con la correzione per i ranghi uguali di friedman.test di R, e W di Kendall "
+           "dell'accordo tra le imprese [@kendall1939]. Ostacoli e motivazioni: medie e quote di imprese che li "
+           "giudicano importanti (4 o 5), con intervalli di Wilson. Le quote pubblicate della consultazione dei "
+           "portatori di interesse del progetto sono dati reali, riportati con la loro fonte; vengono da altri "
+           "rispondenti e da altre domande, e non sono confrontate con l'indagine.", "software"],
+}
+BLOCKS_TEXT = {
+    "en": ("Questionnaire blocks and added variables. Of the codebook's blocks, {n_q} follow the blocks of the "
+           "COOPERATE firm questionnaire as the sources describe them [@vaasa_cooperate]: {questionnaire}. {n_o} "
+           "were added by this compendium to measure the project's stated objectives [@cooperate_website], with "
+           "wording and answer scales of our own: {objective}. The sources give neither the questionnaire's items "
+           "nor its scales, so every item of this report is a reconstruction."),
+    "it": ("Sezioni del questionario e variabili aggiunte. Delle sezioni del dizionario dei dati, {n_q} seguono le "
+           "sezioni del questionario di COOPERATE alle imprese come le descrivono le fonti [@vaasa_cooperate]: "
+           "{questionnaire}. {n_o} sono state aggiunte da questo compendio per misurare gli obiettivi dichiarati "
+           "del progetto [@cooperate_website], con formulazione e scale di risposta nostre: {objective}. Le fonti "
+           "non riportano né le domande del questionario né le loro scale, perciò ogni voce di questo rapporto è "
+           "una ricostruzione."),
+}
+VERSION_TEXT = {
+    "en": {"full": "Codebook version. The survey analysed here follows version {v} of the codebook, with every block.",
+           "v1": ("Codebook version. The survey analysed here follows version 1 of the codebook: it has no answers "
+                  "for the blocks added in version 2 ({blocks}), so the analyses that need them, the channels of "
+                  "adoption, stakeholder salience, barriers and motivations, cannot be supported by its data."),
+           "partial": ("Codebook version. The survey analysed here follows version 2 of the codebook only in part: "
+                       "it has no answers for {blocks}; the analyses that need them say so where they would appear."),
+           "partial_columns": ("Codebook version. The survey analysed here follows version 2 of the codebook, but "
+                               "{n} of its items have no answers; the analyses that need them say so where they "
+                               "would appear.")},
+    "it": {"full": "Versione del dizionario dei dati. L'indagine analizzata qui segue la versione {v} del dizionario "
+                   "dei dati, con tutte le sezioni.",
+           "v1": ("Versione del dizionario dei dati. L'indagine analizzata qui segue la versione 1 del dizionario "
+                  "dei dati: non ha risposte per le sezioni aggiunte nella versione 2 ({blocks}), perciò i suoi dati "
+                  "non consentono le analisi che ne hanno bisogno: i canali dell'adozione, la rilevanza dei "
+                  "portatori di interesse, gli ostacoli e le motivazioni."),
+           "partial": ("Versione del dizionario dei dati. L'indagine analizzata qui segue solo in parte la versione 2 "
+                       "del dizionario dei dati: non ha risposte per {blocks}; le analisi che ne hanno bisogno lo "
+                       "indicano dove comparirebbero."),
+           "partial_columns": ("Versione del dizionario dei dati. L'indagine analizzata qui segue la versione 2 del "
+                               "dizionario dei dati, ma {n} delle sue voci non hanno risposte; le analisi che ne hanno "
+                               "bisogno lo indicano dove comparirebbero.")},
+}
+BLOCK_NAMES_IT = {"stakeholders": "Portatori di interesse principali"}  # Italian without the English loanword
 N_SPECS = {"en": "{n} specifications, ", "it": "{n} specificazioni, "}
 FE = {"en": " with district fixed effects", "it": " con effetti fissi di distretto"}
 BALANCE = {"en": ", with covariate balance as standardized mean differences before and after weighting "
                  "[@austin2009]",
            "it": ", con l'equilibrio delle covariate come differenze medie standardizzate prima e dopo la "
                  "ponderazione [@austin2009]"}
+
+
+def block_label(block: str, lang: str, cb: Codebook) -> str:
+    """A codebook block's name in `lang` (for the Italian stakeholder block, without the English loanword)."""
+    if lang == "it" and block in BLOCK_NAMES_IT and "takeholder" in cb.label(block, lang):
+        return BLOCK_NAMES_IT[block]
+    return cb.label(block, lang)
+
+
+def _quoted(names: list[str], lang: str) -> list[str]:
+    return [f"\u201c{n}\u201d" if lang == "en" else f"\u00ab{n}\u00bb" for n in names]
+
+
+def version_paragraph(meta: dict, lang: str, cb: Codebook) -> str:
+    """Which codebook version the survey follows and which blocks it lacks (metadata `survey_version`,
+    `absent_blocks`, `absent_columns` of `dataset.prepare_survey`), '' for metadata without them."""
+    version = meta.get("survey_version")
+    if version is None:
+        return ""
+    t = VERSION_TEXT[lang]
+    blocks = [b for b in meta.get("absent_blocks", []) or [] if b in getattr(cb, "blocks", {})]
+    names = _join(_quoted([block_label(b, lang, cb) for b in blocks], lang), lang)
+    if str(version) == "1":
+        return t["v1"].format(blocks=names)
+    if str(version) == "partial":
+        if blocks:
+            return t["partial"].format(blocks=names)
+        return t["partial_columns"].format(n=integer(len(meta.get("absent_columns", []) or []), lang))
+    return t["full"].format(v=integer(int(version), lang) if str(version).isdigit() else version)
+
+
+def blocks_paragraph(lang: str, cb: Codebook) -> str:
+    """The codebook's blocks that follow the COOPERATE questionnaire and those added for the objectives."""
+    blocks = getattr(cb, "blocks", {}) or {}
+    questionnaire = [b for b, spec in blocks.items() if spec.get("source") == "questionnaire"]
+    objective = [b for b, spec in blocks.items() if spec.get("source") == "objective"]
+    if not blocks:
+        return ""
+    n_o = integer(len(objective), lang)
+    return BLOCKS_TEXT[lang].format(
+        n_q=integer(len(questionnaire), lang), n_o=n_o[:1].upper() + n_o[1:],
+        questionnaire=_join(_quoted([block_label(b, lang, cb) for b in questionnaire], lang), lang),
+        objective=_join(_quoted([block_label(b, lang, cb) for b in objective], lang), lang))
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -338,6 +463,11 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
     out = [esc(PROJECT[lang]).format(districts=esc(_join([short_label(d, lang, cb) for d in cb.district_ids], lang))),
            esc(SURVEY[lang]),
            esc(QUESTIONNAIRE[lang]).format(**_codebook_facts(lang, cb))]
+    if kind == "channels":
+        out.append(esc(blocks_paragraph(lang, cb)))
+    version = version_paragraph(meta, lang, cb)
+    if version:
+        out.append(esc(version))
     by_district = esc("; ".join(f"{short_label(d, lang, cb)}, {integer(counts.get(d, 0), lang)}" for d in all_districts))
     rows = integer(meta.get("rows", sum(counts.values())), lang)
     if meta.get("synthetic"):
@@ -353,7 +483,7 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
                                                  district=esc(short_label(district, lang, cb)))
     out.append(sample)
     totals, split, absent = _frame_sentences(frame, districts, lang, cb)
-    if kind != "sustainability":  # the sustainability reports use no weights
+    if kind not in ("sustainability", "channels"):  # these reports use no weights
         out.append(esc(FRAME[lang]).format(totals=totals, split=esc(split), absent=esc(absent)))
     common = {k: esc(v) for k, v in COMMON[lang].items()}
     sentences = []
