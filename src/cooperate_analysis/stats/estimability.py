@@ -59,6 +59,9 @@ TEMPLATES = {
         "failed": "the estimation did not succeed",
         "few_groups": "{count} district(s) with firms; a comparison needs at least 2",
         "constant_in": "{name} does not vary within {district}",
+        "no_block": "the survey has no \"{block}\" questions (codebook version 1)",
+        "few_events": "{count} firms in the rarer answer of {name}; each answer needs at least {min}",
+        "all_tied": "every firm gave the same answer to all the items",
         "lead": "Not estimable with these data: {reasons}.",
         "groups": {"certified": "certified", "uncertified": "non-certified"},
     },
@@ -79,6 +82,9 @@ TEMPLATES = {
         "failed": "la stima non è riuscita",
         "few_groups": "{count} distretto/i con imprese; un confronto ne richiede almeno 2",
         "constant_in": "{name} non varia in {district}",
+        "no_block": "il questionario non contiene le domande \"{block}\" (versione 1 del codebook)",
+        "few_events": "{count} imprese nella risposta meno frequente di {name}; ogni risposta ne richiede almeno {min}",
+        "all_tied": "ogni impresa ha dato la stessa risposta a tutte le voci",
         "lead": "Non stimabile con questi dati: {reasons}.",
         "groups": {"certified": "certificata", "uncertified": "non certificata"},
     },
@@ -100,6 +106,14 @@ def _label(name: str, lang: str) -> str:
         return name
 
 
+def _block_label(block: str, lang: str) -> str:
+    """A codebook block's label in `lang` (the block id if the codebook has no such block)."""
+    from ..data.codebook import load_codebook
+
+    spec = load_codebook().blocks.get(block) or {}
+    return spec.get(lang, block) if isinstance(spec, dict) else block
+
+
 @dataclass(frozen=True, eq=True)
 class Reason:
     """Why an analysis cannot run: a `TEMPLATES` code and its values (`name`: a variable, given by
@@ -119,6 +133,8 @@ class Reason:
             values["district"] = _label(group, lang)
         if "where" in self.values:
             values["where_label"] = _label(self.values["where"], lang)
+        if "block" in self.values:
+            values["block"] = _block_label(self.values["block"], lang)
         return t[self.code].format(**values)
 
 
@@ -287,6 +303,99 @@ def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = 3) -> Check:
     if len(data) < min_n:
         return Check((Reason("few_complete", {"n": len(data), "min": min_n}),))
     return Check(tuple(Reason("constant", {"name": c}) for c in columns if not _varies(data[c])))
+
+
+# --- adoption models and the channel analyses (issue 16) -------------------------------------------
+
+MIN_EVENTS = 5  # logit: firms in each outcome class [ours]
+MIN_RANKING_N = 5  # Friedman test: firms answering every item [ours]
+DERIVED_BLOCKS = {  # derived variables of data.derived -> the codebook block they come from
+    "association_member": "channels", "intermediary_support": "channels", "support_count": "channels",
+    "network_member": "channels", "informal_exchange": "channels", "joint_initiatives": "channels",
+    "district_activities": "channels", "channels_used": "channels", "csr_awareness": "awareness",
+}
+
+
+def block_of(name: str, cb=None) -> str | None:
+    """The version-2 block a variable belongs to (codebook `block` of a variable with since >= 2, or
+    the block a derived channel / awareness variable comes from); None for version-1 variables."""
+    if name in DERIVED_BLOCKS:
+        return DERIVED_BLOCKS[name]
+    if cb is None:
+        from ..data.codebook import load_codebook
+
+        cb = load_codebook()
+    try:
+        variable = cb[name]
+    except KeyError:
+        return None
+    return getattr(variable, "block", None) if getattr(variable, "since", 1) >= 2 else None
+
+
+def absent_blocks(df: pd.DataFrame, names: Sequence[str], cb=None) -> Check:
+    """Reasons for the version-2 blocks whose variables among `names` are all missing (a version-1
+    survey: validation added its absent columns as all-missing ones): 'the survey has no "<block>"
+    questions (codebook version 1)'. A column absent from `df` counts as all missing."""
+    blocks = []
+    for name in names:
+        block = block_of(name, cb)
+        if block and (name not in df.columns or df[name].isna().all()) and block not in blocks:
+            blocks.append(block)
+    return Check(tuple(Reason("no_block", {"block": b}) for b in blocks))
+
+
+def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
+             fixed_effects: Sequence[str] | str | None = None, binary: bool = False, cb=None) -> Check:
+    """An adoption model (`stats.adoption`: fractional logit or OLS of the CSR index, logit of a
+    certification): no version-2 block of its variables absent; on complete cases the outcome and
+    every regressor vary (a constant regressor makes the information matrix singular); the
+    regression rule n - k >= MIN_RESIDUAL_DF; for a 0/1 outcome (`binary`) at least MIN_EVENTS firms
+    in each class (Firth's method handles separation, not a near-empty class). Caution below
+    HC3_MIN_N firms for the HC3 models."""
+    fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
+    absent = absent_blocks(df, [outcome, *regressors], cb)
+    if not absent:
+        return absent
+    data = _columns(df, [outcome, *regressors, *fes]).dropna()
+    if data.empty:
+        return Check((Reason("no_firms"),))
+    reasons = [Reason("constant", {"name": v}) for v in (outcome, *regressors) if not _varies(data[v])]
+    k = n_parameters(data, list(regressors), fes)
+    n = len(data)
+    if n - k < MIN_RESIDUAL_DF:
+        reasons.append(Reason("few_df", {"n": n, "k": k, "df": n - k, "min": MIN_RESIDUAL_DF}))
+    if binary and _varies(data[outcome]):
+        events = int((data[outcome].astype("float64") == 1).sum())
+        rarer = min(events, n - events)
+        if rarer < MIN_EVENTS:
+            reasons.append(Reason("few_events", {"count": rarer, "name": outcome, "min": MIN_EVENTS}))
+    caution = (Reason("caution", {"n": n}),) if n < HC3_MIN_N and not reasons and not binary else ()
+    return Check(tuple(reasons), caution)
+
+
+def ranking(df: pd.DataFrame, items: Sequence[str], cb=None) -> Check:
+    """A Friedman test / Kendall's W over `items`: their block present, at least MIN_RANKING_N firms
+    answering every item, and not every firm answering all items alike (the statistic is 0 / 0)."""
+    absent = absent_blocks(df, items, cb)
+    if not absent:
+        return absent
+    data = _columns(df, items).astype("float64").dropna()
+    if len(data) < MIN_RANKING_N:
+        return Check((Reason("few_complete", {"n": len(data), "min": MIN_RANKING_N}),))
+    if (data.nunique(axis=1) == 1).all():
+        return Check((Reason("all_tied"),))
+    return Check()
+
+
+def answers(df: pd.DataFrame, columns: Sequence[str], cb=None) -> Check:
+    """A descriptive table of `columns` (channel shares, Likert summaries): their block present and
+    at least one firm answering one of them."""
+    absent = absent_blocks(df, columns, cb)
+    if not absent:
+        return absent
+    if _columns(df, columns).isna().all().all():
+        return Check((Reason("no_firms"),))
+    return Check()
 
 
 def curve(curve: pd.DataFrame) -> Check:

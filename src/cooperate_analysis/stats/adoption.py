@@ -1,0 +1,569 @@
+"""Who adopts CSR, and through which channels (issue 16): adoption models, marginal effects and the
+descriptive analyses of the channels, stakeholders, motivations and barriers.
+
+Estimators (each held to a reference in tests/test_adoption.py):
+- `fractional_logit`: the CSR index (a share in [0, 1]) by quasi-likelihood, a binomial GLM with the
+  logit link (Papke & Wooldridge 1996), statsmodels `GLM`. Covariance: HC3 computed here as R's
+  `sandwich::vcovHC(glm(..., family = quasibinomial), type = "HC3")`: bread (X'WX)^-1, scores
+  (y - p) x_i scaled by 1 / (1 - h_i) with h_i the diagonal of the weighted hat matrix
+  W^1/2 X (X'WX)^-1 X' W^1/2 (statsmodels' GLM `cov_type="HC3"` applies no leverage correction and
+  equals HC0, so it is not used). p-values and intervals use the normal reference, as R's
+  `lmtest::coeftest` on a glm and Stata's `fracreg`.
+- `logit`: binary logit of a certification. Maximum likelihood (statsmodels `Logit`, Newton) unless
+  the rule `FIRTH_RULE` calls for Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002),
+  fitted here by Newton-Raphson on the modified score (no kept Python library fits it), with Wald
+  standard errors from the inverse information at the penalised estimate, as Stata's `firthlogit`.
+  R's `logistf` reports profile penalised-likelihood intervals by default (Wald intervals can be
+  too narrow or asymmetric information is lost near separation); they are given by
+  `firth_profile_intervals` for the coefficients, while the tables use Wald intervals because the
+  average marginal effects need a covariance matrix (delta method) and the coefficient and AME
+  tables should rest on the same one.
+- Average marginal effects (`AdoptionFit.ame`): for a continuous regressor the average derivative of
+  the predicted share or probability, (1/n) sum p_i (1 - p_i) b_j; for a 0/1 regressor the average
+  discrete change (1/n) sum [p_i(x_j = 1) - p_i(x_j = 0)] (Stata `margins, dydx(*)` with `i.`
+  factor notation). Delta-method standard errors with the analytic gradient of the AME in the
+  coefficients and the model's covariance (HC3 for the fractional logit, inverse information for
+  the logits); normal intervals. A regressor is treated as binary when its observed values are 0
+  and 1 only.
+
+Descriptive analyses: `adoption_by_channel` (shares with Wilson intervals), `channels_gradient`
+(outcome by number of channels used, Spearman rho and an OLS-HC3 slope), `network_moderation`
+(exploratory interaction), `salience` (Friedman test with R's tie correction and Kendall's W),
+`likert_summary`. `adoption_drivers` runs the adoption models of one group (a district or the
+pooled sample) after the checks of `estimability.adoption`.
+
+Not causal: cross-sectional, single-respondent data; the channels may follow adoption as well as
+lead to it.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from scipy import optimize, stats
+from scipy.special import expit
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+from . import estimability
+from .estimability import Check
+from .measures import wilson_interval
+from .models import TIDY_COLUMNS, _normal_table, ols_hc3
+
+AME_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
+CHANNELS = ("association_member", "intermediary_support", "informal_exchange", "network_member",
+            "joint_initiatives", "district_activities")  # the six channel kinds of `channels_used`
+CERTIFICATIONS = ("cert_iso14001", "cert_emas", "cert_sa8000", "cert_ohsas18001", "cert_iso9001")
+FIRTH_RULE = ("Firth's penalised likelihood is used instead of maximum likelihood when (a) the data "
+              "are separated or quasi-separated, so that the ML estimate does not exist (a linear "
+              "program finds b != 0 with x_i'b >= 0 for every firm with the outcome and <= 0 for every "
+              "firm without it, Albert & Anderson 1984), (b) the ML fit does not converge, or (c) the "
+              "rarer outcome class has fewer firms than the model has coefficients [ours].")
+EXPLORATORY = "exploratory: one of many possible interactions, not a confirmatory test"
+
+
+def _as_list(x: str | Sequence[str] | None) -> list[str]:
+    return [x] if isinstance(x, str) else list(x or [])
+
+
+# --- design --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Design:
+    """Complete cases: outcome `y`, design matrix `X` (Intercept, regressors, fixed-effect dummies
+    named like patsy's `district[T.level]`), and which regressors are 0/1."""
+
+    y: np.ndarray
+    X: np.ndarray
+    names: list[str]
+    regressors: list[str]
+    binary: dict[str, bool]
+    index: pd.Index
+
+
+def _levels(values: pd.Series) -> list:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return sorted(values.unique(), key=str)
+
+
+def is_binary(values: pd.Series) -> bool:
+    """A regressor is binary when its observed values are 0 and 1 only (both present)."""
+    observed = set(pd.to_numeric(values.dropna(), errors="coerce").unique())
+    return observed == {0.0, 1.0}
+
+
+def design(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
+           fixed_effects: str | Sequence[str] | None = None) -> Design:
+    fes = _as_list(fixed_effects)
+    regressors = list(regressors)
+    data = df[list(dict.fromkeys([outcome, *regressors, *fes]))].dropna()
+    columns = {"Intercept": np.ones(len(data))}
+    for r in regressors:
+        columns[r] = data[r].astype("float64").to_numpy()
+    for fe in fes:
+        for level in _levels(data[fe])[1:]:
+            columns[f"{fe}[T.{level}]"] = (data[fe] == level).to_numpy(float)
+    X = np.column_stack(list(columns.values())) if len(data) else np.empty((0, len(columns)))
+    return Design(data[outcome].astype("float64").to_numpy(), X, list(columns), regressors,
+                  {r: is_binary(data[r]) for r in regressors}, data.index)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AdoptionFit:
+    """A fitted adoption model: `coefficients` (TIDY_COLUMNS, log-odds for the logit models),
+    `ame` (AME_COLUMNS: one row per regressor, kind "derivative" or "discrete change"), `n`,
+    `events` (firms with the outcome, logit only), `method`, `cov_type`, `note`."""
+
+    outcome: str
+    coefficients: pd.DataFrame
+    ame: pd.DataFrame
+    n: int
+    method: str
+    cov_type: str
+    events: int | None = None
+    note: str = ""
+    regressors: tuple[str, ...] = field(default=())
+
+    def term(self, name: str) -> pd.Series:
+        return self.coefficients.set_index("term").loc[name]
+
+    def effect(self, name: str) -> pd.Series:
+        """The average marginal effect of regressor `name`."""
+        return self.ame.set_index("term").loc[name]
+
+
+# --- average marginal effects --------------------------------------------------------------------
+
+def average_marginal_effects(d: Design, beta: np.ndarray, cov: np.ndarray) -> pd.DataFrame:
+    """AMEs of every regressor of a logit-link model on the predicted share / probability, with
+    delta-method standard errors (analytic gradient) from `cov` and normal intervals."""
+    X, beta = d.X, np.asarray(beta, float)
+    rows = []
+    for name in d.regressors:
+        j = d.names.index(name)
+        if d.binary[name]:
+            X1, X0 = X.copy(), X.copy()
+            X1[:, j], X0[:, j] = 1.0, 0.0
+            p1, p0 = expit(X1 @ beta), expit(X0 @ beta)
+            estimate = float(np.mean(p1 - p0))
+            grad = ((p1 * (1 - p1))[:, None] * X1 - (p0 * (1 - p0))[:, None] * X0).mean(axis=0)
+            kind = "discrete change"
+        else:
+            p = expit(X @ beta)
+            w = p * (1 - p)
+            estimate = float(w.mean() * beta[j])
+            grad = ((w * (1 - 2 * p))[:, None] * X).mean(axis=0) * beta[j]
+            grad[j] += w.mean()
+            kind = "derivative"
+        rows.append((name, kind, estimate, float(np.sqrt(grad @ cov @ grad))))
+    table = _normal_table([r[0] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+    table.insert(1, "kind", [r[1] for r in rows])
+    return table[AME_COLUMNS]
+
+
+# --- fractional logit ----------------------------------------------------------------------------
+
+def hc3_logit(X: np.ndarray, y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """HC3 sandwich covariance of a logit-link binomial GLM, as R's sandwich::vcovHC(type = "HC3"):
+    B (sum_i s_i s_i' / (1 - h_i)^2) B with B = (X'WX)^-1, s_i = (y_i - p_i) x_i, W = p(1 - p) and h_i
+    the weighted leverage w_i x_i' B x_i (the quasibinomial dispersion cancels)."""
+    w = p * (1 - p)
+    bread = np.linalg.inv((X.T * w) @ X)
+    h = w * np.einsum("ij,jk,ik->i", X, bread, X)
+    scores = (y - p)[:, None] * X / (1 - h)[:, None]
+    return bread @ (scores.T @ scores) @ bread
+
+
+def fractional_logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
+                     fixed_effects: str | Sequence[str] | None = None) -> AdoptionFit:
+    """Fractional logit (Papke & Wooldridge 1996) of a [0, 1] outcome on complete cases: binomial
+    quasi-likelihood with the logit link (statsmodels GLM), HC3 covariance as R sandwich (see the
+    module docstring), normal reference for p-values and 95% intervals; AMEs on the share."""
+    d = design(df, outcome, regressors, fixed_effects)
+    if len(d.y) == 0:
+        raise ValueError(f"fractional logit of {outcome}: no complete cases")
+    if (d.y < 0).any() or (d.y > 1).any():
+        raise ValueError(f"fractional logit: {outcome} must lie in [0, 1]")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)  # y at 0 or 1 exactly is valid here
+        result = sm.GLM(d.y, d.X, family=sm.families.Binomial()).fit(maxiter=100, tol=1e-12)  # IRLS
+    if not result.converged:
+        raise RuntimeError(f"fractional logit of {outcome} did not converge")
+    beta = np.asarray(result.params)
+    cov = hc3_logit(d.X, d.y, expit(d.X @ beta))
+    table = _normal_table(d.names, beta, np.sqrt(np.diag(cov)))[TIDY_COLUMNS]
+    return AdoptionFit(outcome, table, average_marginal_effects(d, beta, cov), len(d.y),
+                       "fractional logit (HC3)", "HC3", regressors=tuple(d.regressors))
+
+
+def ols_sensitivity(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
+                    fixed_effects: str | Sequence[str] | None = None) -> AdoptionFit:
+    """The linear model of the same outcome (`models.ols_hc3`: OLS, HC3, t with n - k df): its
+    slopes are the marginal effects, so `ame` repeats the regressors' coefficients."""
+    regressors = list(regressors)
+    table = ols_hc3(df, outcome, regressors[0], regressors[1:], _as_list(fixed_effects) or None)
+    coefficients = table[TIDY_COLUMNS].reset_index(drop=True)
+    ame = coefficients[coefficients["term"].isin(regressors)].copy()
+    ame.insert(1, "kind", "slope")
+    return AdoptionFit(outcome, coefficients, ame[AME_COLUMNS].reset_index(drop=True), int(table["n"].iloc[0]),
+                       "OLS (HC3)", "HC3", regressors=tuple(regressors))
+
+
+# --- logit: maximum likelihood or Firth -----------------------------------------------------------
+
+def separated(X: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> bool:
+    """Complete or quasi-complete separation (the ML estimate does not exist; Albert & Anderson 1984):
+    a direction b != 0 with s_i x_i'b >= 0 for every firm (s_i = +1 with the outcome, -1 without)
+    and > 0 for some. Linear program: maximise sum_i s_i x_i'b subject to s_i x_i'b >= 0 and
+    -1 <= b <= 1; separation when the optimum is positive (R detectseparation uses a linear program
+    of the same kind)."""
+    s = np.where(y > 0.5, 1.0, -1.0)
+    A = s[:, None] * X
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    A = A / scale  # well-conditioned columns; separation does not depend on the scaling
+    res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(len(y)), bounds=[(-1, 1)] * X.shape[1],
+                           method="highs")
+    return bool(res.status == 0 and -res.fun > tol * len(y))
+
+
+@dataclass(frozen=True)
+class FirthResult:
+    params: np.ndarray
+    cov: np.ndarray
+    penalized_loglik: float
+    iterations: int
+    converged: bool
+
+
+def _penalized_loglik(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
+    eta = X @ beta
+    p = expit(eta)
+    w = p * (1 - p)
+    sign, logdet = np.linalg.slogdet((X.T * w) @ X)
+    ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+    return ll + 0.5 * logdet if sign > 0 else -np.inf
+
+
+def firth_fit(X: np.ndarray, y: np.ndarray, start: np.ndarray | None = None, free: np.ndarray | None = None,
+              maxiter: int = 200, tol: float = 1e-10, max_step: float = 5.0) -> FirthResult:
+    """Firth's (1993) penalised-likelihood logit, l*(b) = l(b) + 1/2 log|I(b)|, by Newton-Raphson on
+    the modified score U*(b) = X'(y - p + h (1/2 - p)) with the Fisher information I = X'WX as the
+    Hessian approximation (Heinze & Schemper 2002), steps capped at `max_step` and halved while the
+    penalised log-likelihood falls (as logistf). `free`: the coefficients estimated (the others
+    stay at `start`; for profiles). Covariance: I(b)^-1 at the estimate."""
+    k = X.shape[1]
+    beta = np.zeros(k) if start is None else np.asarray(start, float).copy()
+    free = np.ones(k, bool) if free is None else np.asarray(free, bool)
+    current = _penalized_loglik(X, y, beta)
+    converged = False
+    for iteration in range(1, maxiter + 1):
+        p = expit(X @ beta)
+        w = p * (1 - p)
+        info = (X.T * w) @ X
+        inv = np.linalg.inv(info)
+        h = w * np.einsum("ij,jk,ik->i", X, inv, X)
+        score = X.T @ (y - p + h * (0.5 - p))
+        step = np.zeros(k)
+        step[free] = np.linalg.solve(info[np.ix_(free, free)], score[free])
+        largest = np.abs(step).max()
+        if largest > max_step:
+            step *= max_step / largest
+        for _ in range(30):
+            candidate = _penalized_loglik(X, y, beta + step)
+            if candidate >= current - 1e-12:
+                break
+            step /= 2
+        beta, current = beta + step, candidate
+        if np.abs(step).max() < tol and np.abs(score[free]).max() < 1e-6:
+            converged = True
+            break
+    p = expit(X @ beta)
+    cov = np.linalg.inv((X.T * (p * (1 - p))) @ X)
+    return FirthResult(beta, cov, current, iteration, converged)
+
+
+def firth_profile_intervals(X: np.ndarray, y: np.ndarray, level: float = 0.95,
+                            fit: FirthResult | None = None) -> np.ndarray:
+    """Profile penalised-likelihood intervals of each coefficient (logistf's default): the values t
+    of b_j with 2 [l*(b_hat) - max_{b: b_j = t} l*(b)] = chi2_1(level). Rows (low, high) in column
+    order of X."""
+    fit = fit or firth_fit(X, y)
+    crit = stats.chi2.ppf(level, 1)
+    se = np.sqrt(np.diag(fit.cov))
+    out = np.empty((X.shape[1], 2))
+    for j in range(X.shape[1]):
+        free = np.ones(X.shape[1], bool)
+        free[j] = False
+
+        def gap(t: float) -> float:
+            start = fit.params.copy()
+            start[j] = t
+            return 2 * (fit.penalized_loglik - firth_fit(X, y, start=start, free=free).penalized_loglik) - crit
+
+        for side, col in ((-1, 0), (1, 1)):
+            far = fit.params[j] + side * 2 * se[j]
+            while gap(far) < 0:
+                far += side * 2 * se[j]
+            out[j, col] = optimize.brentq(gap, fit.params[j], far, xtol=1e-9) if side > 0 else \
+                optimize.brentq(gap, far, fit.params[j], xtol=1e-9)
+    return out
+
+
+def _ml_logit(d: Design):
+    """statsmodels Logit by Newton; None when it signals separation or does not converge."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = sm.Logit(d.y, d.X).fit(method="newton", maxiter=100, disp=False)
+        except (np.linalg.LinAlgError, ValueError):  # PerfectSeparationError is a ValueError
+            return None
+    bad = any(issubclass(w.category, (PerfectSeparationWarning, ConvergenceWarning)) for w in caught)
+    if bad or not result.mle_retvals.get("converged", False) or not np.isfinite(result.bse).all():
+        return None
+    return result
+
+
+def firth_reason(d: Design) -> str:
+    """Why Firth's method is needed for this design ('' when maximum likelihood is used), per FIRTH_RULE."""
+    events = int(d.y.sum())
+    rarer = min(events, len(d.y) - events)
+    if separated(d.X, d.y):
+        return "separation"
+    if rarer < d.X.shape[1]:
+        return f"few events ({rarer} firms in the rarer class for {d.X.shape[1]} coefficients)"
+    return ""
+
+
+def logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
+          fixed_effects: str | Sequence[str] | None = None, firth: str | bool = "auto") -> AdoptionFit:
+    """Binary logit of a 0/1 outcome on complete cases, with AMEs on the probability.
+
+    `firth="auto"`: maximum likelihood (statsmodels Logit, inverse-information covariance) unless
+    `FIRTH_RULE` applies; then Firth's penalised likelihood (`firth_fit`), Wald standard errors from
+    the penalised fit's inverse information (Stata firthlogit). `firth=True` / `False` forces one.
+    The reason for Firth is in `note`; normal reference throughout."""
+    d = design(df, outcome, regressors, fixed_effects)
+    if len(d.y) == 0:
+        raise ValueError(f"logit of {outcome}: no complete cases")
+    if not set(np.unique(d.y)) <= {0.0, 1.0}:
+        raise ValueError(f"logit: {outcome} must be coded 0/1")
+    note = ""
+    if firth == "auto":
+        reason = firth_reason(d)
+        result = None if reason else _ml_logit(d)
+        if result is None and not reason:
+            reason = "maximum likelihood did not converge"
+        use_firth = bool(reason)
+        note = f"Firth's penalised likelihood: {reason}" if reason else ""
+    else:
+        use_firth = bool(firth)
+        result = None if use_firth else _ml_logit(d)
+        if not use_firth and result is None:
+            raise RuntimeError(f"logit of {outcome}: maximum likelihood failed (separation or no convergence)")
+        note = "Firth's penalised likelihood (requested)" if use_firth else ""
+    if use_firth:
+        fitted = firth_fit(d.X, d.y)
+        if not fitted.converged:
+            raise RuntimeError(f"Firth logit of {outcome} did not converge")
+        beta, cov, method, cov_type = fitted.params, fitted.cov, "logit (Firth)", "penalised information"
+    else:
+        beta, cov = np.asarray(result.params), np.asarray(result.cov_params())
+        method, cov_type = "logit (ML)", "inverse information"
+    table = _normal_table(d.names, beta, np.sqrt(np.diag(cov)))[TIDY_COLUMNS]
+    return AdoptionFit(outcome, table, average_marginal_effects(d, beta, cov), len(d.y), method, cov_type,
+                       events=int(d.y.sum()), note=note, regressors=tuple(d.regressors))
+
+
+# --- drivers of adoption --------------------------------------------------------------------------
+
+def adoption_drivers(frame: pd.DataFrame, group: str, cb=None, regressors: Sequence[str] | None = None,
+                     certifications: Sequence[str] = CERTIFICATIONS,
+                     fixed_effect: str = "district") -> dict[str, AdoptionFit | Check]:
+    """The adoption models of one group: `group` "pooled" (district fixed effects) or a district id
+    (its firms, no fixed effects). Keys: "csr_overall" (fractional logit, HC3), "csr_overall_ols"
+    (OLS-HC3 sensitivity) and each certification in `certifications` (logit, Firth when
+    FIRTH_RULE applies). Each value is an `AdoptionFit`, or the `Check` that says why the model is
+    not estimable (`estimability.adoption`) or why its estimation failed."""
+    from ..data import derived
+
+    regressors = list(regressors or getattr(derived, "ADOPTION_REGRESSORS", ()))
+    if not regressors:
+        raise ValueError("adoption_drivers: no regressors (data.derived.ADOPTION_REGRESSORS is missing)")
+    data = frame if group == "pooled" else frame[frame[fixed_effect].astype(str) == group]
+    fe = fixed_effect if group == "pooled" else None
+    out: dict[str, AdoptionFit | Check] = {}
+    specs = [("csr_overall", "csr_overall", fractional_logit, False),
+             ("csr_overall_ols", "csr_overall", ols_sensitivity, False)]
+    specs += [(c, c, logit, True) for c in certifications]
+    for key, outcome, fit, binary in specs:
+        check = estimability.adoption(data, outcome, regressors, fe, binary=binary, cb=cb)
+        if not check:
+            out[key] = check
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", (ConvergenceWarning, RuntimeWarning))
+                out[key] = fit(data, outcome, regressors, fe)
+        except (RuntimeError, ValueError, np.linalg.LinAlgError) as error:
+            out[key] = estimability.failed(error)
+    return out
+
+
+# --- channels ------------------------------------------------------------------------------------
+
+def adoption_by_channel(frame: pd.DataFrame, outcomes: Sequence[str] = ("cert_any", "csr_half"),
+                        channels: Sequence[str] = CHANNELS, level: float = 0.95) -> pd.DataFrame:
+    """Share of firms adopting (each 0/1 outcome) among firms that use each channel (used = 1) and
+    firms that do not (used = 0), with Wilson intervals (`measures.wilson_interval`). Firms missing
+    the channel or the outcome are left out of that row. Columns: outcome, channel, used, k, n,
+    share, ci_low, ci_high (NaN share and interval where n = 0)."""
+    rows = []
+    for outcome in outcomes:
+        for channel in channels:
+            pair = frame[[outcome, channel]].astype("float64").dropna()
+            for used in (0, 1):
+                y = pair.loc[pair[channel] == used, outcome]
+                rows.append({"outcome": outcome, "channel": channel, "used": used, "k": int((y == 1).sum()),
+                             "n": int(len(y))})
+    out = pd.DataFrame(rows, columns=["outcome", "channel", "used", "k", "n"])
+    share, low, high = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([],) * 3
+    return out.assign(share=share, ci_low=low, ci_high=high)
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """The outcome by number of channels used: `table` (channels_used, n, mean, ci_low, ci_high; for
+    a 0/1 outcome also k, the mean being a share with a Wilson interval, else a t interval),
+    Spearman's rho with its p-value, and the OLS-HC3 slope per channel (`slope`: a TIDY_COLUMNS
+    row)."""
+
+    outcome: str
+    table: pd.DataFrame
+    spearman_rho: float
+    spearman_p: float
+    slope: pd.Series
+    n: int
+
+
+def channels_gradient(frame: pd.DataFrame, outcome: str = "csr_overall", count: str = "channels_used",
+                      controls: Sequence[str] = (), fixed_effects: str | None = None) -> Gradient:
+    """Adoption against the number of channels used (0..6): per count, the mean of `outcome` (share
+    with Wilson interval for a 0/1 outcome, t interval otherwise); trend as Spearman's rho (scipy,
+    with its t-approximation p-value, as R cor.test(method = "spearman", exact = FALSE)) and the
+    OLS-HC3 slope of the outcome on the count (`models.ols_hc3`, with `controls` and `fixed_effects`
+    if given)."""
+    data = frame[[outcome, count]].astype("float64").dropna()
+    binary = set(data[outcome].unique()) <= {0.0, 1.0}
+    rows = []
+    for value, part in data.groupby(count):
+        y = part[outcome]
+        row = {count: int(value), "n": len(y), "mean": y.mean()}
+        if binary:
+            share, low, high = wilson_interval(int(y.sum()), len(y))
+            row.update(k=int(y.sum()), ci_low=float(low[0]), ci_high=float(high[0]))
+        else:
+            half = stats.t.ppf(0.975, len(y) - 1) * y.std(ddof=1) / np.sqrt(len(y)) if len(y) > 1 else np.nan
+            row.update(sd=y.std(ddof=1) if len(y) > 1 else np.nan, ci_low=y.mean() - half, ci_high=y.mean() + half)
+        rows.append(row)
+    rho, p = stats.spearmanr(data[outcome], data[count])
+    fit = ols_hc3(frame, outcome, count, list(controls), fixed_effects)
+    slope = fit.set_index("term").loc[count, ["estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]]
+    return Gradient(outcome, pd.DataFrame(rows), float(rho), float(p), slope, int(fit["n"].iloc[0]))
+
+
+def network_moderation(frame: pd.DataFrame, outcome: str, exposure: str = "csr_overall",
+                       moderator: str = "network_member", controls: Sequence[str] = (),
+                       fixed_effects: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Exploratory: does `moderator` (0/1) change the association of `exposure` with `outcome`? OLS
+    of outcome ~ exposure * moderator + controls (+ fixed effects), HC3, t with n - k df (as
+    `models.ols_hc3`). Rows: the exposure slope among non-members ("slope_0"), among members
+    ("slope_1") and their difference ("interaction"); columns: outcome, exposure, moderator, row,
+    TIDY_COLUMNS, n, label (EXPLORATORY)."""
+    fes = _as_list(fixed_effects)
+    data = frame[list(dict.fromkeys([outcome, exposure, moderator, *controls, *fes]))].dropna()
+    data = data.astype({c: "float64" for c in [outcome, exposure, moderator, *controls]})
+    data = data.assign(**{fe: data[fe].astype(str) for fe in fes})
+    rhs = " + ".join([f"{exposure} * {moderator}", *controls, *[f"C({fe})" for fe in fes]])
+    result = smf.ols(f"{outcome} ~ {rhs}", data).fit(cov_type="HC3", use_t=True)
+    names = list(result.params.index)
+    interaction = f"{exposure}:{moderator}"
+    L = np.zeros((3, len(names)))
+    L[0, names.index(exposure)] = 1
+    L[1, names.index(exposure)] = L[1, names.index(interaction)] = 1
+    L[2, names.index(interaction)] = 1
+    t = result.t_test(L)
+    table = _normal_table([exposure, exposure, interaction], np.ravel(t.effect), np.ravel(t.sd), df=result.df_resid)
+    table.insert(0, "row", ["slope_0", "slope_1", "interaction"])
+    table.insert(0, "moderator", moderator)
+    table.insert(0, "exposure", exposure)
+    table.insert(0, "outcome", outcome)
+    return table.assign(n=int(result.nobs), label=EXPLORATORY)
+
+
+# --- stakeholders, motivations and barriers --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Salience:
+    """Friedman test of equal importance of `k` items over `n` firms answering all of them, with
+    Kendall's W, and per item its mean rank (1 = least important, ties averaged) and mean score."""
+
+    statistic: float
+    df: int
+    p_value: float
+    kendall_w: float
+    n: int
+    k: int
+    items: pd.DataFrame
+
+
+def friedman(values: np.ndarray) -> tuple[float, int, float, float]:
+    """Friedman's chi-square with R's tie correction (friedman.test): 12 sum_j (R_j - n(k+1)/2)^2 /
+    [n k (k + 1) - sum_ties (t^3 - t) / (k - 1)], df k - 1, and Kendall's W = chi2 / (n (k - 1)),
+    (tie-corrected as the statistic). `values`: n firms x k items."""
+    values = np.asarray(values, float)
+    n, k = values.shape
+    ranks = np.apply_along_axis(stats.rankdata, 1, values)
+    ties = 0.0
+    for row in values:
+        _, counts = np.unique(row, return_counts=True)
+        ties += float(np.sum(counts ** 3 - counts))
+    denominator = n * k * (k + 1) - ties / (k - 1)
+    statistic = 12 * np.sum((ranks.sum(axis=0) - n * (k + 1) / 2) ** 2) / denominator
+    return float(statistic), k - 1, float(stats.chi2.sf(statistic, k - 1)), float(statistic / (n * (k - 1)))
+
+
+def salience(frame: pd.DataFrame, items: Sequence[str]) -> Salience:
+    """Do firms rate the `items` (e.g. stakeholders' importance, 1-5) differently? Friedman test on
+    the firms answering every item (`friedman`), Kendall's W (0: no agreement on an order, 1: every
+    firm ranks the items the same way). `items` table: item, mean_rank, mean, sd, n, ordered by mean
+    rank, highest first."""
+    items = list(items)
+    data = frame[items].astype("float64").dropna()
+    statistic, df, p, w = friedman(data.to_numpy())
+    ranks = np.apply_along_axis(stats.rankdata, 1, data.to_numpy())
+    table = pd.DataFrame({"item": items, "mean_rank": ranks.mean(axis=0), "mean": data.mean().to_numpy(),
+                          "sd": data.std(ddof=1).to_numpy(), "n": len(data)})
+    table = table.sort_values("mean_rank", ascending=False, kind="stable").reset_index(drop=True)
+    return Salience(statistic, df, p, w, len(data), len(items), table)
+
+
+def likert_summary(frame: pd.DataFrame, items: Sequence[str], high: int = 4, level: float = 0.95) -> pd.DataFrame:
+    """Per Likert item: n answering, mean, sd, and the share answering `high` or more (4 or 5 of a 1-5
+    scale: important / very important) with its Wilson interval. Columns: item, n, mean, sd, k,
+    share, ci_low, ci_high."""
+    rows = []
+    for item in items:
+        x = frame[item].astype("float64").dropna()
+        rows.append({"item": item, "n": len(x), "mean": x.mean() if len(x) else np.nan,
+                     "sd": x.std(ddof=1) if len(x) > 1 else np.nan, "k": int((x >= high).sum())})
+    out = pd.DataFrame(rows, columns=["item", "n", "mean", "sd", "k"])
+    share, low, high_ = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([],) * 3
+    return out.assign(share=share, ci_low=low, ci_high=high_)
