@@ -35,6 +35,11 @@ def make_survey(n: int = 30, seed: int = 0) -> pd.DataFrame:
             cols[v.name] = rng.uniform(v.min, v.max, n).round(1)
         else:
             cols[v.name] = rng.integers(1, 200, n)
+    # the codebook's cross-column rules: certification status 1 (held) exactly when the dummy is 1,
+    # home-workers counted among the employees
+    for status, held in cb.cert_status_items().items():
+        cols[status] = np.where(np.asarray(cols[held]) == 1, 1, rng.integers(2, 4, n))
+    cols["wf_home_workers"] = np.minimum(cols["wf_home_workers"], cols["employees"])
     return pd.DataFrame(cols)
 
 

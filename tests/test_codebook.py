@@ -1,3 +1,5 @@
+import pytest
+
 from cooperate_analysis.data.codebook import LANGS, TYPES, load_codebook
 
 
@@ -43,3 +45,85 @@ def test_names_of_districts_dimensions_scales_and_size_classes_do_not_collide():
     keys = [*cb.districts, *cb.csr_dimensions, *cb.outcome_scales, *cb.size_classes]
     assert len(keys) == len(set(keys))
     assert not set(keys) & set(cb.names)
+
+
+# --- version 2 (issue 16) ----------------------------------------------------------------------
+
+def test_version_2_blocks_are_labelled_sourced_and_cover_every_variable():
+    cb = load_codebook()
+    assert cb.version == 2
+    assert set(cb.blocks) >= {"profile", "practices", "certifications", "outcomes", "awareness", "cert_status",
+                              "stakeholders", "workforce", "training", "channels", "motivations", "barriers"}
+    objectives = {f"O{i}" for i in range(1, 7)}
+    for name, spec in cb.blocks.items():
+        assert all(spec[lang].strip() for lang in LANGS), name
+        assert spec["source"] in ("questionnaire", "objective"), name
+        assert spec["objective"] is None or spec["objective"] in objectives, name
+    assert all(v.block in cb.blocks for v in cb.variables)
+    assert sum(len(cb.block(b)) for b in cb.blocks) == len(cb.names)
+    # the COOPERATE questionnaire's blocks A-E come from the questionnaire, the rest were added
+    assert [b for b in cb.blocks if cb.blocks[b]["source"] == "questionnaire" and b in cb.blocks
+            and any(cb[n].since == 2 for n in cb.block(b))] == [
+        "awareness", "cert_status", "stakeholders", "workforce", "training"]
+    # every channel names the objective it serves (the block serves several)
+    assert {cb[n].objective for n in cb.block("channels")} == {"O3", "O4", "O5", "O6"}
+
+
+def test_version_1_variables_are_since_1_and_new_ones_since_2():
+    cb = load_codebook()
+    v1 = {"profile", "practices", "certifications", "outcomes"}
+    for v in cb.variables:
+        assert v.since == (1 if v.block in v1 else 2), v.name
+        assert not v.required or v.since == 1, v.name  # a version-1 survey must stay valid
+
+
+def test_accessors_return_the_contract_variables_in_codebook_order():
+    cb = load_codebook()
+    assert cb.support_channels() == [f"ch_support_{k}" for k in
+                                     ("association", "agency", "chamber", "union", "consortium", "research")]
+    assert cb.network_channels() == ["ch_net_consortium", "ch_net_contract", "ch_net_emas"]
+    assert cb.stakeholder_items() == [f"sh_{k}" for k in ("employees", "customers", "suppliers", "local_community",
+                                                          "local_institutions", "unions", "trade_associations",
+                                                          "banks")]
+    assert cb.motivation_items() == ["mot_customer_requests", "mot_reputation", "mot_regulation", "mot_cost_savings"]
+    assert cb.barrier_items() == ["bar_costs", "bar_resources_expertise", "bar_tool_knowledge",
+                                  "bar_uncertain_results"]
+    assert cb.cert_status_items() == {f"cst_{c[5:]}": c for c in cb.certifications(None)}
+    with pytest.raises(KeyError, match="unknown block"):
+        cb.block("nope")
+
+
+def test_answer_scales_label_every_code_of_their_variables_in_both_languages():
+    cb = load_codebook()
+    assert cb.answer_scales["change"] == cb.likert_labels
+    for v in cb.variables:
+        if v.type == "likert":
+            assert v.answer_scale in cb.answer_scales, v.name
+        if v.answer_scale is None:
+            continue
+        codes = set(cb.answer_scales[v.answer_scale])
+        expected = set(range(int(v.min), int(v.max) + 1)) if v.type == "likert" else set(v.values)
+        assert codes == expected, v.name
+        for lang in LANGS:
+            labels = cb.answer_labels(v.name, lang)
+            assert len(set(labels.values())) == len(labels), v.name
+    assert cb.answer_labels("cst_iso14001", "it") == {1: "posseduta", 2: "in programma", 3: "non di interesse"}
+    assert cb.answer_labels("ch_informal_exchange") == {1: "never", 2: "rarely", 3: "sometimes", 4: "often"}
+
+
+def test_missing_codes_of_new_variables_follow_the_contract():
+    cb = load_codebook()
+    for name in cb.since(2):
+        v = cb[name]
+        assert v.missing_codes == ((-1, 999) if v.type in ("integer", "number") else (9,)), name
+
+
+def test_italian_labels_use_the_italian_terms():
+    cb = load_codebook()
+    it = {n: cb.label(n, "it") for n in cb.since(2)}
+    assert "associazione di categoria" in it["ch_association_member"]
+    assert "contratto di rete" in it["ch_net_contract"]
+    assert "agenzia di sviluppo" in it["ch_support_agency"]
+    assert "camera di commercio" in it["ch_support_chamber"]
+    assert "centro di ricerca" in it["ch_support_research"]
+    assert cb.label("channels", "it").startswith("Canali")

@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis.data.validate import SurveyValidationError, validate_survey
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.data.validate import SurveyValidationError, coverage, validate_survey
 
 
 def as_text(df: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +163,8 @@ def test_only_text_cells_can_hold_a_thousands_separator(survey):
 
 @pytest.mark.parametrize("extra", [5, 6, 5000])
 def test_many_unknown_or_missing_columns_are_summarised(survey, extra):
-    raw = as_text(survey).drop(columns=survey.columns[-extra:] if extra < 40 else survey.columns[2:])
+    required = [c for c in survey.columns if load_codebook()[c].since == 1]  # later columns may be absent
+    raw = as_text(survey).drop(columns=required[-extra:] if extra < 40 else survey.columns[2:])
     raw = pd.concat([raw, pd.DataFrame("", index=raw.index, columns=[f"q{i}" for i in range(extra)])], axis=1)
     found, text = violations(raw)
     by_rule = {rule: [v for v in found if v.rule == rule] for rule in ("unknown_column", "missing_column")}
@@ -170,7 +172,7 @@ def test_many_unknown_or_missing_columns_are_summarised(survey, extra):
         assert [v.column for v in by_rule["unknown_column"]] == [f"q{i}" for i in range(extra)]
         assert len(by_rule["missing_column"]) == extra
     else:
-        missing = len(survey.columns) - raw.columns.isin(survey.columns).sum()
+        missing = len(required) - raw.columns.isin(required).sum()
         (unknown,), (absent,) = by_rule["unknown_column"], by_rule["missing_column"]
         assert unknown.detail == (f"{extra:,} columns are not in the codebook: 'q0', 'q1', 'q2', 'q3', 'q4' "
                                   f"and {extra - 5:,} more")
@@ -198,3 +200,84 @@ def test_a_header_repeated_inside_the_data_is_named(survey):
     raw.loc[[6, 12], raw.columns[1:]] = as_text(survey).loc[[6, 12], raw.columns[1:]]
     found, _ = violations(raw)
     assert [(v.rule, v.rows) for v in found] == [("unique", (7, 13))]
+
+
+# --- codebook version 2: optional later columns and cross-column rules (issue 16) ----------------
+
+def test_a_version_1_survey_validates_with_every_later_column_all_missing(survey):
+    cb = load_codebook()
+    v1 = [c for c in survey.columns if cb[c].since == 1]
+    typed = validate_survey(as_text(survey[v1]), "s.csv")
+    assert list(typed.columns) == cb.names
+    later = cb.since(2)
+    assert later and typed[later].isna().all().all()
+    assert typed["tr_staff_trained_share"].dtype == "float64"
+    assert typed["ch_association_member"].dtype == "Int64" and typed["cst_emas"].dtype == "Int64"
+    assert typed["aw_csr_concept"].dtype == "Int64" and typed["wf_trainees"].dtype == "Int64"
+    full = validate_survey(as_text(survey), "s.csv")
+    pd.testing.assert_frame_equal(typed[v1], full[v1])
+    assert coverage(v1) == {"absent_columns": later, "absent_blocks": [b for b in cb.blocks if cb.block(b)[0] in later],
+                            "survey_version": "1"}
+
+
+def test_coverage_names_absent_columns_and_whole_absent_blocks(survey):
+    cb = load_codebook()
+    assert coverage(survey.columns) == {"absent_columns": [], "absent_blocks": [], "survey_version": "2"}
+    partial = survey.drop(columns=cb.block("barriers") + ["ch_net_emas"])
+    got = coverage(partial.columns)
+    assert got == {"absent_columns": ["ch_net_emas", *cb.block("barriers")], "absent_blocks": ["barriers"],
+                   "survey_version": "partial"}
+    typed = validate_survey(as_text(partial), "s.csv")
+    assert list(typed.columns) == cb.names and typed["ch_net_emas"].isna().all()
+
+
+def test_a_version_1_column_stays_required(survey):
+    found, _ = violations(as_text(survey.drop(columns=["cert_emas", "ch_net_emas"])))
+    assert [(v.column, v.rule) for v in found] == [("cert_emas", "missing_column")]
+
+
+def test_certification_status_must_agree_with_the_certification_dummy(survey):
+    raw = as_text(survey)
+    held = survey.index[survey["cert_iso14001"] == 1][:2]
+    not_held = survey.index[survey["cert_iso14001"] == 0][:1]
+    raw.loc[held, "cst_iso14001"] = ["2", "3"]    # held, but said planned / not interested
+    raw.loc[not_held, "cst_iso14001"] = "1"        # not held, but said held
+    found, text = violations(raw)
+    (v,) = found
+    assert v.rule == "consistent" and v.column == "cst_iso14001, cert_iso14001"
+    assert v.rows == tuple(sorted(int(i) + 1 for i in [*held, *not_held]))
+    assert "s.csv: column 'cst_iso14001, cert_iso14001'" in text and "[consistent]" in text
+    assert "cst_iso14001 must be 1 (held) exactly when cert_iso14001 is 1" in v.detail
+
+
+def test_certification_rule_skips_unanswered_cells(survey):
+    raw = as_text(survey)
+    held = survey.index[survey["cert_emas"] == 1][:1]
+    raw.loc[held, "cst_emas"] = "9"   # no answer: nothing to compare
+    raw.loc[survey.index[survey["cert_sa8000"] == 0][:1], "cert_sa8000"] = ""
+    raw.loc[survey.index[survey["cert_sa8000"] == 0][:1], "cst_sa8000"] = "1"
+    typed = validate_survey(raw, "s.csv")
+    assert typed.loc[held, "cst_emas"].isna().all()
+
+
+def test_home_workers_may_not_exceed_employees(survey):
+    raw = as_text(survey)
+    raw.loc[3, "wf_home_workers"] = str(int(survey.loc[3, "employees"]) + 1)
+    raw.loc[7, "wf_home_workers"] = str(int(survey.loc[7, "employees"]))  # equal is fine
+    found, text = violations(raw)
+    (v,) = found
+    assert (v.column, v.rows, v.rule) == ("wf_home_workers, employees", (4,), "at_most")
+    assert "wf_home_workers must be at most employees" in v.detail
+    assert f"'{int(survey.loc[3, 'employees']) + 1} > {int(survey.loc[3, 'employees'])}'" in v.detail
+
+
+def test_cross_rules_are_reported_with_the_other_violations_in_one_pass(survey):
+    raw = as_text(survey).drop(columns=["out_profitability"])
+    raw.loc[0, "out_reputation"] = "7"
+    raw.loc[1, "wf_home_workers"] = "100001"  # out of range: reported once, by its own rule
+    raw.loc[2, "wf_home_workers"] = str(int(survey.loc[2, "employees"]) + 5)
+    raw.loc[survey.index[survey["cert_emas"] == 0][:1], "cst_emas"] = "1"
+    found, _ = violations(raw)
+    assert sorted(v.rule for v in found) == ["at_most", "consistent", "missing_column", "range", "range"]
+    (at_most,) = [v for v in found if v.rule == "at_most"]
+    assert at_most.rows == (3,)

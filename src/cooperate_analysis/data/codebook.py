@@ -1,6 +1,10 @@
 """The survey codebook: variables, types, allowed values and English/Italian labels.
 
 The codebook is `codebook.yaml` beside this module; `load_codebook()` reads it once.
+
+Version 2 groups the variables in `blocks` (each with en/it labels, its `source`, questionnaire or
+objective, and the COOPERATE objective it serves) and gives coded answers their labels in
+`answer_scales`; a variable records the codebook version that introduced it (`since`).
 """
 from __future__ import annotations
 
@@ -32,6 +36,10 @@ class Variable:
     scale: str | None = None
     certification: str | None = None
     pattern: str | None = None
+    block: str | None = None
+    since: int = 1
+    answer_scale: str | None = None
+    objective: str | None = None
 
     def label(self, lang: str = "en") -> str:
         return self.labels[lang]
@@ -48,6 +56,8 @@ class Codebook:
     outcome_scales: dict[str, dict[str, str]]
     likert_labels: dict[int, dict[str, str]]
     version: int
+    blocks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answer_scales: dict[str, dict[int, dict[str, str]]] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -83,11 +93,52 @@ class Codebook:
     def items_by_scale(self) -> dict[str, list[str]]:
         return {s: self.outcome_items(s) for s in self.outcome_scales}
 
+    def block(self, name: str) -> list[str]:
+        """Variables of a block, in codebook order (KeyError for an unknown block)."""
+        if name not in self.blocks:
+            raise KeyError(f"unknown block {name!r}; valid: {', '.join(self.blocks)}")
+        return [v.name for v in self.variables if v.block == name]
+
+    def since(self, version: int) -> list[str]:
+        """Variables introduced in codebook version `version`, in codebook order."""
+        return [v.name for v in self.variables if v.since == version]
+
+    def support_channels(self) -> list[str]:
+        """CSR support received from each kind of intermediary (ch_support_*)."""
+        return [n for n in self.block("channels") if n.startswith("ch_support_")]
+
+    def network_channels(self) -> list[str]:
+        """Membership of each kind of formal network (ch_net_*)."""
+        return [n for n in self.block("channels") if n.startswith("ch_net_")]
+
+    def stakeholder_items(self) -> list[str]:
+        return self.block("stakeholders")
+
+    def motivation_items(self) -> list[str]:
+        return self.block("motivations")
+
+    def barrier_items(self) -> list[str]:
+        return self.block("barriers")
+
+    def awareness_items(self) -> list[str]:
+        return self.block("awareness")
+
+    def cert_status_items(self) -> dict[str, str]:
+        """{cst_<cert>: cert_<cert>}: each certification-status variable and its held/not-held dummy."""
+        return {n: "cert_" + n[len("cst_"):] for n in self.block("cert_status")}
+
+    def answer_labels(self, name: str, lang: str = "en") -> dict[int, str]:
+        """{code: label} of a coded variable's answers (its answer scale, else its value labels)."""
+        var = self[name]
+        if var.answer_scale is not None:
+            return {int(k): v[lang] for k, v in self.answer_scales[var.answer_scale].items()}
+        return {k: str(v) for k, v in var.value_labels.items()}
+
     def label(self, name: str, lang: str = "en") -> str:
         """Label of a variable, district, dimension, scale or size class."""
         if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
-        for table in (self.districts, self.csr_dimensions, self.outcome_scales, self.size_classes):
+        for table in (self.districts, self.csr_dimensions, self.outcome_scales, self.size_classes, self.blocks):
             if name in table:
                 return table[name][lang]
         return self[name].label(lang)
@@ -113,6 +164,8 @@ def _variable(spec: dict[str, Any]) -> Variable:
         value_labels=dict(spec.get("value_labels", {})),
         dimension=spec.get("dimension"), scale=spec.get("scale"),
         certification=spec.get("certification"), pattern=spec.get("pattern"),
+        block=spec.get("block"), since=int(spec.get("since", 1)),
+        answer_scale=spec.get("answer_scale"), objective=spec.get("objective"),
     )
 
 
@@ -126,4 +179,5 @@ def load_codebook() -> Codebook:
         districts=raw["districts"], size_classes=raw["size_classes"],
         csr_dimensions=raw["csr_dimensions"], outcome_scales=raw["outcome_scales"],
         likert_labels=raw["likert_labels"], version=raw["version"],
+        blocks=raw.get("blocks", {}), answer_scales=raw.get("answer_scales", {}),
     )

@@ -84,12 +84,15 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
     files are replaced (the build uses it to stop the index naming the old data).
 
     The metadata record ``synthetic`` (see `is_synthetic`) and ``synthetic_rows``, the number of
-    rows whose firm_id follows the synthetic generator's id scheme.
+    rows whose firm_id follows the synthetic generator's id scheme, and the survey's coverage of the
+    codebook (`validate.coverage`): ``absent_columns``, ``absent_blocks`` (blocks with every column
+    absent) and ``survey_version`` ("1": no version-2 column, "2": all of them, else "partial"); the
+    processed table has every codebook column, the absent ones all missing.
     """
     from .codebook import load_codebook
     from .mapping import load_mapping, read_mapped
     from .synthetic import synthetic_ids
-    from .validate import validate_survey
+    from .validate import coverage, validate_survey
 
     sha = sha256_file(source)
     rules = load_mapping(mapping) if mapping is not None else None
@@ -106,6 +109,7 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
         "rows": int(len(typed)),
         "rows_by_district": {d: int((typed["district"] == d).sum()) for d in cb.district_ids},
         "codebook_version": cb.version,
+        **coverage(raw.columns, cb),
         "key": key,
     }
     if mapping is not None:

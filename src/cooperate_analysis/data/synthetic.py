@@ -410,10 +410,10 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
     values = {"firm_id": prefix + "-" + pd.Series(number).astype(str).str.zfill(3),
               "district": district, "employees": employees, "turnover_class": turnover_class,
               "export_share": export, "firm_age": age.astype(np.int64), **cols}
-    nullable = [v.name for v in cb.variables if not v.required]
+    nullable = [v.name for v in cb.variables if not v.required and v.name in values]
     missing = dict(zip(nullable, (rng.random((n, len(nullable))) < missing_rate).T))
     data = {}
-    for var in cb.variables:
+    for var in (v for v in cb.variables if v.name in values):
         x = values[var.name]
         mask = missing.get(var.name, np.zeros(n, dtype=bool))
         if var.type == "id" or (var.type == "category" and var.name == "district"):

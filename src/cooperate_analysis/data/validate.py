@@ -3,6 +3,13 @@
 `validate_survey` either returns a typed DataFrame (codes parsed, missing codes turned into
 missing values) or raises `SurveyValidationError` listing every violation with the file,
 column, rows and rule. Rows are numbered as data rows, 1 = first row below the header.
+
+Version-1 columns (codebook `since: 1`) are required. Columns introduced later (`since: 2`) may be
+absent, singly or as whole blocks: they are added as all-missing columns of their type, so the typed
+frame always has every codebook column (`coverage` says which were absent). Two cross-column rules
+are checked in the same pass as the cell rules, where both columns are present:
+`consistent` (cst_<cert> == 1, "held", exactly when cert_<cert> == 1, where both are answered) and
+`at_most` (wf_home_workers <= employees: employees include home-workers).
 """
 from __future__ import annotations
 
@@ -230,12 +237,14 @@ def _unmangled(columns: list[str]) -> tuple[list[str], list[str]]:
     return columns, sorted(c for c, k in Counter(columns).items() if k > 1)
 
 
-def _column_problems(file: str, columns: list[str], names: list[str]) -> list[Violation]:
-    """Duplicate, missing and unknown columns: one line each, or one line per kind when there are
-    more than MAX_ROWS_SHOWN (a file with thousands of columns gets a message of a few lines)."""
+def _column_problems(file: str, columns: list[str], names: list[str],
+                     required: list[str] | None = None) -> list[Violation]:
+    """Duplicate, missing (among `required`, by default every name) and unknown columns: one line
+    each, or one line per kind when there are more than MAX_ROWS_SHOWN (a file with thousands of
+    columns gets a message of a few lines)."""
     columns, dups = _unmangled(columns)
     known, present = set(names), set(columns)
-    missing = [n for n in names if n not in present]
+    missing = [n for n in (names if required is None else required) if n not in present]
     unknown = list(dict.fromkeys(c for c in columns if c not in known and c not in dups))
     out = []
     for found, rule, one, many in (
@@ -282,7 +291,7 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
                                  "or delete the column"))
         keep = sorted(set(range(len(columns))) - set(unnamed))
         raw, columns = raw.iloc[:, keep], [columns[i] for i in keep]
-    out += _column_problems(file, columns, cb.names)
+    out += _column_problems(file, columns, cb.names, [v.name for v in cb.variables if v.since == 1])
     if len(raw) == 0:
         out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
     elif not out:
@@ -300,6 +309,65 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
     repeated = set(_unmangled(columns)[1])
     typed = {var.name: _check_variable(var, raw[var.name].reset_index(drop=True), file, out)
              for var in cb.variables if var.name in raw.columns and var.name not in repeated}
+    _check_cross_rules(typed, file, cb, out)
     if out:
         raise SurveyValidationError(out)
-    return pd.DataFrame(typed)
+    return pd.DataFrame({var.name: typed[var.name] if var.name in typed else _all_missing(var, len(raw))
+                         for var in cb.variables if var.name in typed or var.since > 1})
+
+
+def _all_missing(var: Variable, n: int) -> pd.Series:
+    """An absent optional column: every cell missing, with the dtype a present column would have."""
+    if var.type == "id" or (var.type == "category" and not all(isinstance(v, (int, float)) for v in var.values)):
+        return pd.Series(pd.NA, index=range(n), dtype="string")
+    if var.type == "number":
+        return pd.Series(np.nan, index=range(n), dtype="float64")
+    return pd.Series(pd.NA, index=range(n), dtype="Int64")
+
+
+def _check_cross_rules(typed: dict[str, pd.Series], file: str, cb: Codebook, out: list[Violation]) -> None:
+    """The codebook's cross-column rules, on the columns present (a rule with an absent column is
+    skipped), over the cells that passed their own column's rules (a cell already reported is not
+    compared)."""
+    flagged: dict[str, list[int]] = {}
+    for v in out:
+        if v.column is not None:
+            flagged.setdefault(v.column, []).extend(r - 1 for r in v.rows)
+
+    def clean(name: str) -> pd.Series:
+        x = typed[name].astype("float64").copy()
+        if name in flagged:
+            x.iloc[[r for r in flagged[name] if r < len(x)]] = np.nan
+        return x
+
+    for status, held in cb.cert_status_items().items():
+        if status in typed and held in typed:
+            s, h = clean(status), clean(held)
+            bad = s.notna() & h.notna() & ((s == 1) != (h == 1))
+            if bad.any():
+                out.append(Violation(file, f"{status}, {held}", _rows(bad), "consistent",
+                                     f"{status} must be 1 (held) exactly when {held} is 1; found "
+                                     f"{_examples(pd.Series([f'{a:g} and {b:g}' for a, b in zip(s[bad].head(20), h[bad].head(20))]))}"))
+    if "wf_home_workers" in typed and "employees" in typed:
+        home, employees = clean("wf_home_workers"), clean("employees")
+        bad = home.notna() & employees.notna() & (home > employees)
+        if bad.any():
+            out.append(Violation(file, "wf_home_workers, employees", _rows(bad), "at_most",
+                                 "wf_home_workers must be at most employees (employees include home-workers); found "
+                                 + _examples(pd.Series([f"{a:g} > {b:g}" for a, b in
+                                                        zip(home[bad].head(20), employees[bad].head(20))]))))
+
+
+def coverage(columns, cb: Codebook | None = None) -> dict:
+    """Which codebook columns a survey's header lacks: ``absent_columns`` (codebook order),
+    ``absent_blocks`` (blocks with every column absent) and ``survey_version``: "1" when every
+    version-2 column is absent, "2" when all are present, "partial" otherwise."""
+    cb = cb or load_codebook()
+    present = {str(c).strip() for c in columns}
+    absent = [n for n in cb.names if n not in present]
+    later = [v.name for v in cb.variables if v.since > 1]
+    missing_later = [n for n in later if n not in present]
+    version = "1" if later and len(missing_later) == len(later) else "2" if not missing_later else "partial"
+    return {"absent_columns": absent,
+            "absent_blocks": [b for b in cb.blocks if cb.block(b) and all(n not in present for n in cb.block(b))],
+            "survey_version": version}
