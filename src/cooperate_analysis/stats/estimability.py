@@ -21,6 +21,14 @@ Minimum-size rules (README, "What the reports contain"):
 - **Reliability (alpha)**: at least 3 firms answering every item, and every item varies.
 - **Specification curve**: a specification is estimable when its fit gives a finite estimate; the
   joint test runs over the estimable linear specifications only and needs at least one.
+- **Adoption models (fractional logit, OLS, logit of a certification; issue 16)**: no version-2
+  block of their variables absent ('the survey has no "<block>" questions (codebook version 1)'),
+  outcome and every regressor vary, the regression rule, and for a logit at least `MIN_EVENTS` = 5
+  firms with and without the outcome [ours] (Firth's method, `stats.adoption.FIRTH_RULE`, deals
+  with separation, not with a near-empty class).
+- **Friedman test / Kendall's W**: the block present, at least `MIN_RANKING_N` = 5 firms answering
+  every item [ours], and not every firm giving all items the same answer.
+- **Descriptive tables of version-2 blocks** (channel shares, Likert summaries): the block present.
 """
 from __future__ import annotations
 
