@@ -8,6 +8,22 @@ with their labels in each report language.
 - `score_<scale>`: mean of the scale's Likert items, if at least half of them were answered;
 - `log_employees`: log(1 + employees); `size_class`: EU size class.
 
+Channels and adoption (codebook version 2; every one is NaN on a version-1 survey, whose source
+columns are all missing). An "any" variable is 1 if any of its items is 1, else 0 if all were
+answered, else NaN:
+- `association_member` = ch_association_member (0/1);
+- `intermediary_support`: any ch_support_*; `support_count`: how many ch_support_* are 1 (NaN
+  unless all six were answered);
+- `network_member`: any ch_net_*;
+- `informal_exchange` = 1 if ch_informal_exchange is 3 or 4 (sometimes, often), 0 if 1 or 2;
+- `joint_initiatives` = ch_joint_initiatives; `district_activities` = ch_district_activities;
+- `channels_used`: how many of the six channel kinds (`CHANNEL_KINDS`) the firm uses, NaN if any is NaN;
+- `csr_half` = 1 if csr_overall >= 0.5 ("adopts at least half of the practices"), else 0;
+- `csr_awareness`: mean of the aw_* items (1-5), among those answered.
+
+`ADOPTION_REGRESSORS` are the regressors of the adoption-driver models (pooled models add district
+fixed effects).
+
 `label` names a codebook or derived variable; analysis and presentation both take labels from
 here, so analysis code never imports presentation.
 """
@@ -43,6 +59,47 @@ def outcome_scores(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
     return out
 
 
+ADOPTION_REGRESSORS = ["log_employees", "export_share", "firm_age", "association_member",
+                       "intermediary_support", "network_member", "informal_exchange"]
+CHANNEL_KINDS = ["association_member", "intermediary_support", "informal_exchange", "network_member",
+                 "joint_initiatives", "district_activities"]
+
+
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    """A codebook column as float (NaN = missing); all NaN when the survey lacks it."""
+    if name in df.columns:
+        return df[name].astype("float64")
+    return pd.Series(np.nan, index=df.index, dtype="float64")
+
+
+def any_of(items: pd.DataFrame) -> pd.Series:
+    """1 if any item is 1; else 0 if every item was answered; else NaN."""
+    values = items.astype("float64")
+    hit = (values == 1).any(axis=1)
+    answered = values.notna().all(axis=1)
+    return pd.Series(np.where(hit, 1.0, np.where(answered, 0.0, np.nan)), index=items.index)
+
+
+def channel_variables(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
+    """The channel variables of the adoption analyses (module docstring), from the ch_* columns."""
+    cb = cb or load_codebook()
+    out = pd.DataFrame(index=df.index)
+    support = pd.concat([_column(df, c) for c in cb.support_channels()], axis=1)
+    nets = pd.concat([_column(df, c) for c in cb.network_channels()], axis=1)
+    out["association_member"] = _column(df, "ch_association_member")
+    out["intermediary_support"] = any_of(support)
+    out["support_count"] = (support == 1).sum(axis=1).astype("float64").where(support.notna().all(axis=1))
+    out["network_member"] = any_of(nets)
+    exchange = _column(df, "ch_informal_exchange")
+    out["informal_exchange"] = (exchange >= 3).astype("float64").where(exchange.notna())
+    out["joint_initiatives"] = _column(df, "ch_joint_initiatives")
+    out["district_activities"] = _column(df, "ch_district_activities")
+    kinds = out[CHANNEL_KINDS]
+    out["channels_used"] = kinds.sum(axis=1).where(kinds.notna().all(axis=1))
+    out["csr_awareness"] = pd.concat([_column(df, c) for c in cb.awareness_items()], axis=1).mean(axis=1)
+    return out
+
+
 def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
     """The survey with every derived variable the analyses use appended."""
     cb = cb or load_codebook()
@@ -51,6 +108,8 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
     bins = [spec["min"] for spec in cb.size_classes.values()] + [np.inf]
     derived["size_class"] = pd.cut(df["employees"].astype("float64"), bins=bins, right=False,
                                    labels=list(cb.size_classes))
+    derived["csr_half"] = (derived["csr_overall"] >= 0.5).astype("float64").where(derived["csr_overall"].notna())
+    derived = pd.concat([derived, channel_variables(df, cb)], axis=1)
     return pd.concat([df, derived], axis=1)
 
 
@@ -59,6 +118,20 @@ DERIVED_LABELS = {
     "csr_cert_count": {"en": "CSR certifications held", "it": "Certificazioni di RSI possedute"},
     "cert_any": {"en": "At least one CSR certification", "it": "Almeno una certificazione di RSI"},
     "log_employees": {"en": "log(1 + employees)", "it": "log(1 + addetti)"},
+    "csr_half": {"en": "Adopts at least half of the practices", "it": "Adotta almeno metà delle pratiche"},
+    "association_member": {"en": "Trade-association member", "it": "Iscritta a un'associazione di categoria"},
+    "intermediary_support": {"en": "CSR support from an intermediary",
+                             "it": "Supporto sulla RSI da un'istituzione intermedia"},
+    "support_count": {"en": "Intermediaries that gave CSR support (number)",
+                      "it": "Istituzioni intermedie che hanno dato supporto sulla RSI (numero)"},
+    "network_member": {"en": "Member of a formal network", "it": "Aderente a una rete formale"},
+    "informal_exchange": {"en": "Informal CSR exchange with district firms (sometimes or often)",
+                          "it": "Scambio informale sulla RSI con imprese del distretto (a volte o spesso)"},
+    "joint_initiatives": {"en": "Joint initiatives with local bodies", "it": "Iniziative congiunte con enti locali"},
+    "district_activities": {"en": "Took part in district CSR activities",
+                            "it": "Partecipazione ad attività di RSI del distretto"},
+    "channels_used": {"en": "Channels used (0-6)", "it": "Canali utilizzati (0-6)"},
+    "csr_awareness": {"en": "CSR awareness (1-5)", "it": "Conoscenza della RSI (1-5)"},
 }
 
 
