@@ -57,7 +57,6 @@ from .models import TIDY_COLUMNS, _normal_table, ols_hc3
 AME_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
 CHANNELS = ("association_member", "intermediary_support", "informal_exchange", "network_member",
             "joint_initiatives", "district_activities")  # the six channel kinds of `channels_used`
-CERTIFICATIONS = ("cert_iso14001", "cert_emas", "cert_sa8000", "cert_ohsas18001", "cert_iso9001")
 FIRTH_RULE = ("Firth's penalised likelihood is used instead of maximum likelihood when (a) the data "
               "are separated or quasi-separated, so that the ML estimate does not exist (a linear "
               "program finds b != 0 with x_i'b >= 0 for every firm with the outcome and <= 0 for every "
@@ -385,14 +384,19 @@ def logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
 # --- drivers of adoption --------------------------------------------------------------------------
 
 def adoption_drivers(frame: pd.DataFrame, group: str, cb=None, regressors: Sequence[str] | None = None,
-                     certifications: Sequence[str] = CERTIFICATIONS,
+                     certifications: Sequence[str] | None = None,
                      fixed_effect: str = "district") -> dict[str, AdoptionFit | Check]:
     """The adoption models of one group: `group` "pooled" (district fixed effects) or a district id
     (its firms, no fixed effects). Keys: "csr_overall" (fractional logit, HC3), "csr_overall_ols"
-    (OLS-HC3 sensitivity) and each certification in `certifications` (logit, Firth when
-    FIRTH_RULE applies). Each value is an `AdoptionFit`, or the `Check` that says why the model is
-    not estimable (`estimability.adoption`) or why its estimation failed."""
+    (OLS-HC3 sensitivity) and each certification in `certifications` (default: every certification
+    of the codebook, the CSR ones and ISO 9001; logit, Firth when FIRTH_RULE applies). Regressors:
+    `data.derived.ADOPTION_REGRESSORS` unless given. Each value is an `AdoptionFit`, or the `Check`
+    that says why the model is not estimable (`estimability.adoption`) or why its estimation failed."""
     from ..data import derived
+    from ..data.codebook import load_codebook
+
+    if certifications is None:
+        certifications = (cb or load_codebook()).certifications(None)
 
     regressors = list(regressors or getattr(derived, "ADOPTION_REGRESSORS", ()))
     if not regressors:
