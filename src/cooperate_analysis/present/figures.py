@@ -380,3 +380,136 @@ def csr_profile(profile: pd.DataFrame, lang: str = "en", cb: Codebook | None = N
     fig.legend(loc="outside lower center", ncol=min(len(groups), 2), frameon=False, handletextpad=0.3,
                columnspacing=1.5)
     return _finish(fig, lang)
+
+
+# --- CSR adoption and its channels (issue 16) ---------------------------------------------------------------
+ADOPTION_TEXT = {
+    "en": {"ame": "Average marginal effect, with 95% intervals", "pooled": "All three districts",
+           "share": "Adopting firms (%), with Wilson 95% intervals", "used": "uses the channel",
+           "not_used": "does not use it", "channels": "Number of channels used (0-6)",
+           "mean": "Mean CSR index (0-1)", "csr_overall": "CSR index (fractional logit)"},
+    "it": {"ame": "Effetto marginale medio, con intervalli al 95%", "pooled": "Campione complessivo",
+           "share": "Imprese che adottano (%), con intervalli di Wilson al 95%", "used": "usa il canale",
+           "not_used": "non lo usa", "channels": "Numero di canali usati (0-6)",
+           "mean": "Indice medio di RSI (0-1)", "csr_overall": "Indice di RSI (logit frazionario)"},
+}
+
+
+def _group_style(j: int, group: str) -> tuple[str, str]:
+    colour = "#222222" if group == "pooled" else DISTRICT_COLORS[(j - 1) % len(DISTRICT_COLORS)]
+    return colour, PROFILE_MARKERS[j % len(PROFILE_MARKERS)]
+
+
+def _group_label(group: str, lang: str, cb: Codebook) -> str:
+    if group == "pooled":
+        return ADOPTION_TEXT[lang]["pooled"]
+    spec = cb.districts.get(group, {})
+    return spec["short"][lang] if "short" in spec else cb.label(group, lang)
+
+
+def adoption_ame(drivers: dict, models: list[str], lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Average marginal effects of the adoption drivers as dots with 95% intervals: one panel per model
+    (`models`, e.g. the CSR index and ISO 14001), one row per regressor, one colour and marker per sample
+    (`drivers`: {group: {model: fit or Check}}, the pooled sample in black); units as in the AME table
+    (`tables.REGRESSOR_SCALE`). A sample whose model is not estimable has no dot."""
+    from .tables import ADOPTION_REGRESSORS, is_fit, outcome_name, regressor_name, scaled_ame
+
+    cb = cb or load_codebook()
+    text = ADOPTION_TEXT[lang]
+    terms = list(ADOPTION_REGRESSORS)
+    groups = list(drivers)
+    fig, axes = plt.subplots(1, len(models), figsize=(WIDTH, 0.42 * len(terms) + 1.4), sharey=True,
+                             layout="constrained", squeeze=False)
+    step = 0.8 / max(len(groups), 1)
+    for ax, model in zip(axes[0], models):
+        for j, group in enumerate(groups):
+            fit = drivers[group].get(model)
+            if not is_fit(fit):
+                continue
+            colour, marker = _group_style(j, group)
+            ys, xs, lo, hi = [], [], [], []
+            for i, term in enumerate(terms):
+                est, low, high, _p = scaled_ame(fit, term)
+                if not (math.isfinite(est) and math.isfinite(low) and math.isfinite(high)):
+                    continue
+                ys.append(i - 0.4 + step * (j + 0.5))
+                xs.append(est)
+                lo.append(est - low)
+                hi.append(high - est)
+            ax.errorbar(xs, ys, xerr=[lo, hi], fmt=marker, color=colour, markersize=4, elinewidth=1.1, capsize=0,
+                        label=_group_label(group, lang, cb))
+        ax.axvline(0, color="#777777", linewidth=0.8)
+        ax.set_title(text["csr_overall"] if model == "csr_overall" else outcome_name(model, lang, cb))
+        ax.set_xlabel(text["ame"])
+        ax.set_ylim(len(terms) - 0.5, -0.5)
+    axes[0][0].set_yticks(range(len(terms)), [textwrap.fill(regressor_name(t, lang), 24) for t in terms])
+    handles, labels = [], []
+    for ax in axes[0]:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            if l not in labels:
+                handles.append(h)
+                labels.append(l)
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4), frameon=False,
+                   handletextpad=0.3, columnspacing=1.5)
+    return _finish(fig, lang)
+
+
+def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Adoption among firms that use each channel and those that do not, with Wilson 95% intervals: one
+    panel per outcome (cert_any, csr_half), one row per channel (`table`: `adoption.adoption_by_channel` of
+    one sample: outcome, channel, used, k, n, share, ci_low, ci_high)."""
+    from .tables import CHANNEL_VARIABLES, channel_name, outcome_name
+
+    cb = cb or load_codebook()
+    text = ADOPTION_TEXT[lang]
+    channels = list(CHANNEL_VARIABLES)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(WIDTH, 0.45 * len(channels) + 1.3), sharey=True,
+                             layout="constrained", squeeze=False)
+    for ax, outcome in zip(axes[0], outcomes):
+        for used, colour, marker, offset in ((1, "#0072b2", "o", -0.15), (0, "#999999", "s", 0.15)):
+            ys, xs, lo, hi = [], [], [], []
+            for i, channel in enumerate(channels):
+                hit = table[(table["outcome"] == outcome) & (table["channel"] == channel) & (table["used"] == used)]
+                if not len(hit) or pd.isna(hit.iloc[0]["share"]):
+                    continue
+                r = hit.iloc[0]
+                ys.append(i + offset)
+                xs.append(100 * r["share"])
+                lo.append(100 * (r["share"] - r["ci_low"]))
+                hi.append(100 * (r["ci_high"] - r["share"]))
+            ax.errorbar(xs, ys, xerr=[lo, hi], fmt=marker, color=colour, markersize=4, elinewidth=1.1, capsize=0,
+                        label=text["used" if used else "not_used"])
+        ax.set_title(textwrap.fill(outcome_name(outcome, lang, cb), 40))
+        ax.set_xlim(-2, 102)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.set_xlabel(textwrap.fill(text["share"], 40))
+        ax.set_ylim(len(channels) - 0.5, -0.5)
+    axes[0][0].set_yticks(range(len(channels)), [textwrap.fill(channel_name(c, lang), 24) for c in channels])
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False, handletextpad=0.3,
+               columnspacing=1.5)
+    return _finish(fig, lang)
+
+
+def channels_gradient(gradients: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Mean CSR index by the number of channels a firm uses, one line per sample (`gradients`: {group:
+    `adoption.channels_gradient` result, its `table`: channels_used, n, mean}); a count with no firm
+    has no point."""
+    cb = cb or load_codebook()
+    text = ADOPTION_TEXT[lang]
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.75, 3.0), layout="constrained")
+    for j, (group, g) in enumerate(gradients.items()):
+        if not hasattr(g, "table"):
+            continue
+        colour, marker = _group_style(j, group)
+        rows = g.table[g.table["n"] > 0]
+        ax.plot(rows["channels_used"], rows["mean"], marker=marker, color=colour, markersize=4,
+                linewidth=1.6 if group == "pooled" else 1.0, label=_group_label(group, lang, cb))
+    ax.set_xticks(range(7))
+    ax.set_xlabel(text["channels"])
+    ax.set_ylabel(text["mean"])
+    ax.set_ylim(0, 1)
+    if ax.get_legend_handles_labels()[0]:
+        fig.legend(loc="outside right center", frameon=False, handletextpad=0.3)
+    return _finish(fig, lang)

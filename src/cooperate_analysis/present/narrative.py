@@ -1095,6 +1095,8 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
         value = values.get(key)
         return float(value) if _finite(value) and not isinstance(value, bool) else None
 
+    if any(key.startswith("drivers.") for key in values):  # the channels report
+        return index_sentence_channels(values, lang)
     if any(key.startswith("profile.") for key in values):  # a district sustainability report
         parameters = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
         district = parameters.get("district")
@@ -1413,3 +1415,300 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
     k = sum(1 for key in values if key.startswith("published."))
     return INDEX_SUSTAINABILITY[lang].format(own=own, pooled=pooled, n=fmt.integer(values["n_firms"], lang),
                                              k=fmt.integer(k, lang))
+
+
+# --- CSR adoption and its channels (issue 16) -------------------------------------------------------------------
+# Rules (each claim can be checked against the table it comes from):
+# - an average marginal effect is read as positive / negative when its 95% interval excludes zero on that side;
+# - the OLS sensitivity "reads the same way" for a regressor when its interval falls in the same class (above,
+#   below or across zero) as the fractional logit's;
+# - stakeholders "differ in importance" when Friedman's p is below 0.05;
+# - the CSR index "rises" / "falls" with the number of channels when Spearman's p is below 0.05;
+# - an exploratory interaction is counted when its Benjamini-Hochberg p over the table is below 0.05.
+METHOD_PROSE = {"en": {"logit (ML)": "maximum-likelihood logit", "logit (Firth)": "Firth's penalised logit"},
+                "it": {"logit (ML)": "logit di massima verosimiglianza", "logit (Firth)": "logit penalizzato di Firth"}}
+CHANNEL_TERMS = ("association_member", "intermediary_support", "network_member", "informal_exchange")
+SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
+                  "salience": ("stakeholders",), "barriers": ("barriers", "motivations")}
+CHANNELS_TEXT = {
+    "en": {
+        "drivers": "CSR index, all three districts (fractional logit with district fixed effects, n = {n}): average "
+                   "marginal effects of the channels, in points of the 0-1 index: {list}.",
+        "drivers_dir": " Intervals excluding zero: {list}.",
+        "drivers_none": " No channel's interval excludes zero.",
+        "pos": "{list} (positive)", "neg": "{list} (negative)",
+        "ols": "The OLS sensitivity analysis reads the same way (interval above, below or across zero) for {k} of the "
+               "{m} regressors{diff}.",
+        "ols_diff": "; not for {list}",
+        "cert": "{cert}, all three districts ({method}; n = {n}; {events} certified): {list}.",
+        "cert_dir": " Average marginal effects on the probability of certification with intervals excluding zero: {list}.",
+        "cert_none": " No channel's average marginal effect on the probability of certification has an interval "
+                     "excluding zero.",
+        "firth": "Of the {m} certification models estimated (all samples), {k} used Firth's penalised likelihood "
+                 "(named in the model table).",
+        "districts": "Per district, the CSR-index model could be estimated in {ok}{not_ok}.",
+        "districts_not": "; not in {list} (the model table says why)",
+        "share": "{channel}: {own} of the firms that use it hold a CSR certification, against {other} of those that "
+                 "do not (Wilson 95% intervals).",
+        "gradient": "The CSR index {verb} with the number of channels a firm uses (all districts: Spearman ρ {rho}, "
+                    "p {p}; OLS slope {slope} per channel, 95% CI {ci}; n = {n}).",
+        "verbs": {"up": "rises", "down": "falls", "flat": "shows no clear trend"},
+        "moderation": "Exploratory: the CSR index × formal network interaction on the competitiveness scores has a "
+                      "Benjamini-Hochberg p below 0.05 in {k} of {m} tests; the synthetic generator has no such "
+                      "interaction, so any found is a false positive of the exploration.",
+        "salience": "{sample}: {verdict} (Friedman χ² = {chi2}, df = {df}, p {p}; Kendall's W = {w}; n = {n}); "
+                    "highest mean rank: {top}.",
+        "differ": "the stakeholders differ in importance to the firms",
+        "same": "the stakeholders cannot be told apart in importance",
+        "barrier": "The barrier rated important by the largest share of firms (all districts): {item}, {share}. The project's stakeholder "
+                   "consultation (real, published figures, about 2008, three districts together) gave {published} "
+                   "[@{key}]; other respondents and other questions, so the two are not compared.",
+        "unsupported": "This survey has no answers for {blocks} (codebook version 2), so its data cannot support "
+                       "{sections}.",
+        "sections": {"drivers": "the drivers of adoption", "channels": "adoption by channel",
+                     "moderation": "the network moderation", "salience": "stakeholder salience",
+                     "barriers": "barriers and motivations"},
+        "synthetic": "Synthetic data: the survey numbers are illustrative, not findings about the real districts; "
+                     "the published consultation shares are real.",
+        "limits": "These are associations in one cross-section of self-reported answers, not effects of the channels.",
+    },
+    "it": {
+        "drivers": "Indice di RSI, tre distretti insieme (logit frazionario con effetti fissi di distretto, n = {n}): "
+                   "effetti marginali medi dei canali, in punti dell'indice 0-1: {list}.",
+        "drivers_dir": " Intervalli che escludono lo zero: {list}.",
+        "drivers_none": " Nessun canale ha un intervallo che esclude lo zero.",
+        "pos": "{list} (positivi)", "neg": "{list} (negativi)",
+        "ols": "L'analisi di sensibilità OLS si legge allo stesso modo (intervallo sopra, sotto o a cavallo dello "
+               "zero) per {k} delle {m} variabili esplicative{diff}.",
+        "ols_diff": "; non per {list}",
+        "cert": "{cert}, tre distretti insieme ({method}; n = {n}; {events} certificate): {list}.",
+        "cert_dir": " Effetti marginali medi sulla probabilità di certificazione con intervalli che escludono lo "
+                    "zero: {list}.",
+        "cert_none": " Nessun canale ha un effetto marginale medio sulla probabilità di certificazione con un "
+                     "intervallo che esclude lo zero.",
+        "firth": "Dei {m} modelli di certificazione stimati (tutti i campioni), {k} hanno usato la verosimiglianza "
+                 "penalizzata di Firth (indicati nella tabella dei modelli).",
+        "districts": "Per distretto, il modello dell'indice di RSI è stato stimato per {ok}{not_ok}.",
+        "districts_not": "; non per {list} (la tabella dei modelli dice perché)",
+        "share": "{channel}: {own} delle imprese che usano il canale hanno una certificazione di RSI, contro {other} "
+                 "di quelle che non lo usano (intervalli di Wilson al 95%).",
+        "gradient": "L'indice di RSI {verb} con il numero di canali usati dall'impresa (tre distretti: ρ di Spearman "
+                    "{rho}, p {p}; pendenza OLS {slope} per canale, IC 95% {ci}; n = {n}).",
+        "verbs": {"up": "cresce", "down": "diminuisce", "flat": "non mostra un andamento chiaro"},
+        "moderation": "Analisi esplorativa: l'interazione indice di RSI × rete formale sui punteggi di competitività "
+                      "ha un p corretto con Benjamini-Hochberg inferiore a 0,05 in {k} test su {m}; il generatore "
+                      "sintetico non contiene questa interazione, quindi ogni interazione trovata è un falso positivo "
+                      "dell'esplorazione.",
+        "salience": "{sample}: {verdict} (χ² di Friedman = {chi2}, gl = {df}, p {p}; W di Kendall = {w}; n = {n}); "
+                    "rango medio più alto: {top}.",
+        "differ": "i portatori di interesse differiscono per importanza per le imprese",
+        "same": "i portatori di interesse non sono distinguibili per importanza",
+        "barrier": "L'ostacolo giudicato importante dalla quota più alta di imprese (tre distretti): {item}, {share}. "
+                   "La consultazione dei portatori di interesse del progetto (dati reali pubblicati, 2008 circa, tre "
+                   "distretti insieme) ha dato {published} [@{key}]; altri rispondenti e altre domande, perciò i due "
+                   "dati non sono confrontati.",
+        "unsupported": "Questa indagine non ha risposte per {blocks} (versione 2 del dizionario dei dati), perciò i "
+                       "suoi dati non consentono {sections}.",
+        "sections": {"drivers": "l'analisi dei fattori dell'adozione", "channels": "l'adozione per canale",
+                     "moderation": "l'analisi della moderazione delle reti",
+                     "salience": "la rilevanza dei portatori di interesse",
+                     "barriers": "l'analisi di ostacoli e motivazioni"},
+        "synthetic": "Dati sintetici: i numeri dell'indagine sono illustrativi, non risultati sui distretti reali; le "
+                     "quote pubblicate della consultazione sono reali.",
+        "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate, non effetti dei canali.",
+    },
+}
+
+
+def unsupported_sections(meta: dict) -> list[str]:
+    """The sections of the channels report whose blocks the survey lacks entirely (metadata `absent_blocks`)."""
+    absent = set(meta.get("absent_blocks") or [])
+    return [s for s, blocks in SECTION_BLOCKS.items() if set(blocks) & absent]
+
+
+def unsupported_sentence(section: str, meta: dict, lang: str = "en", cb=None) -> str:
+    """What a section says on a survey without the blocks it needs ('' when the survey has them)."""
+    from .methods import _quoted, block_label
+
+    cb = cb or load_codebook()
+    absent = [b for b in SECTION_BLOCKS[section] if b in set(meta.get("absent_blocks") or [])]
+    if not absent:
+        return ""
+    t = CHANNELS_TEXT[lang]
+    return t["unsupported"].format(blocks=_join(_quoted([block_label(b, lang, cb) for b in absent], lang), lang),
+                                   sections=t["sections"][section])
+
+
+def _ame_item(fit, term: str, lang: str) -> tuple[str, str]:
+    """('name +0.05 [0.01, 0.09]', direction) of a regressor's AME in a fit."""
+    from .tables import regressor_name, scaled_ame
+
+    est, low, high, _p = scaled_ame(fit, term)
+    return f"{_lower(regressor_name(term, lang))} {_est(est, lang)} {_ci(low, high, lang)}", _direction(low, high)
+
+
+def _directions(fit, terms, lang: str) -> tuple[list[str], list[str], list[str]]:
+    from .tables import regressor_name
+
+    items, pos, neg = [], [], []
+    for term in terms:
+        text, kind = _ame_item(fit, term, lang)
+        items.append(text)
+        if kind == "pos":
+            pos.append(_lower(regressor_name(term, lang)))
+        elif kind == "neg":
+            neg.append(_lower(regressor_name(term, lang)))
+    return items, pos, neg
+
+
+def _dir_text(pos, neg, t, lang) -> str:
+    parts = []
+    if pos:
+        parts.append(t["pos"].format(list=_join(pos, lang)))
+    if neg:
+        parts.append(t["neg"].format(list=_join(neg, lang)))
+    return "; ".join(parts)
+
+
+def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderation: dict, salience: dict,
+                      likert: dict, published, meta: dict, lang: str = "en", cb=None,
+                      cert: str = "cert_iso14001") -> list[str]:
+    """The key findings of the channels report, from its results: the pooled CSR-index AMEs of the channels
+    (with the intervals that exclude zero), the OLS sensitivity, the pooled logit of `cert` and how many
+    certification models used Firth, where the district models could be estimated, certification among
+    users and non-users of intermediary support, the channels gradient, the exploratory moderation count,
+    stakeholder salience per sample, the barrier most firms rate important beside the published
+    consultation shares, the sections the survey cannot support, and the caveats. Inputs are the notebook's
+    dicts ({group: result}); a missing or not-estimable result gives no sentence."""
+    from . import bibliography
+    from .tables import (ADOPTION_REGRESSORS, _percent_interval, channel_name, consultation_figures, is_fit,
+                         outcome_name, sample_name, short_item)
+
+    cb = cb or load_codebook()
+    t = CHANNELS_TEXT[lang]
+    out = []
+    pooled = drivers.get("pooled", {})
+    fit = pooled.get("csr_overall")
+    if is_fit(fit):
+        items, pos, neg = _directions(fit, CHANNEL_TERMS, lang)
+        text = t["drivers"].format(n=fmt.integer(fit.n, lang), list="; ".join(items))
+        text += t["drivers_dir"].format(list=_dir_text(pos, neg, t, lang)) if pos or neg else t["drivers_none"]
+        out.append(text)
+        ols = pooled.get("csr_overall_ols")
+        if is_fit(ols):
+            from .tables import regressor_name, scaled_ame
+
+            same, diff = 0, []
+            for term in ADOPTION_REGRESSORS:
+                a, b = scaled_ame(fit, term), scaled_ame(ols, term)
+                if _direction(a[1], a[2]) == _direction(b[1], b[2]):
+                    same += 1
+                else:
+                    diff.append(_lower(regressor_name(term, lang)))
+            out.append(t["ols"].format(k=same, m=len(ADOPTION_REGRESSORS),
+                                       diff=t["ols_diff"].format(list=_join(diff, lang)) if diff else ""))
+    cfit = pooled.get(cert)
+    if is_fit(cfit):
+        items, pos, neg = _directions(cfit, CHANNEL_TERMS, lang)
+        events = getattr(cfit, "events", None)
+        text = t["cert"].format(cert=outcome_name(cert, lang, cb), method=METHOD_PROSE[lang].get(cfit.method, cfit.method),
+                                n=fmt.integer(cfit.n, lang), events=fmt.integer(events, lang)
+                                if events is not None else fmt.MISSING, list="; ".join(items))
+        text += t["cert_dir"].format(list=_dir_text(pos, neg, t, lang)) if pos or neg else t["cert_none"]
+        out.append(text)
+    certs = [r for g in drivers.values() for m, r in g.items() if m.startswith("cert_") and is_fit(r)]
+    if certs:
+        firth = sum("firth" in str(r.method).lower() for r in certs)
+        out.append(t["firth"].format(k=firth, m=len(certs)))
+    districts = [g for g in drivers if g != "pooled"]
+    if districts:
+        ok = [sample_name(g, lang, cb) for g in districts if is_fit(drivers[g].get("csr_overall"))]
+        bad = [sample_name(g, lang, cb) for g in districts if not is_fit(drivers[g].get("csr_overall"))]
+        if ok or bad:
+            out.append(t["districts"].format(ok=_join(ok, lang) or fmt.MISSING,
+                                             not_ok=t["districts_not"].format(list=_join(bad, lang)) if bad else ""))
+    table = by_channel.get("pooled")
+    if table is not None and len(table):
+        rows = table[(table["outcome"] == "cert_any") & (table["channel"] == "intermediary_support")]
+        used, unused = rows[rows["used"] == 1], rows[rows["used"] == 0]
+        if len(used) and len(unused) and used.iloc[0]["n"] > 0 and unused.iloc[0]["n"] > 0:
+            u, v = used.iloc[0], unused.iloc[0]
+            out.append(t["share"].format(channel=channel_name("intermediary_support", lang),
+                                         own=_percent_interval(u["share"], u["ci_low"], u["ci_high"], lang),
+                                         other=_percent_interval(v["share"], v["ci_low"], v["ci_high"], lang)))
+    g = gradients.get("pooled")
+    if hasattr(g, "spearman_rho") and _finite(g.spearman_rho) and _finite(g.spearman_p):
+        verb = "flat" if g.spearman_p >= ALPHA else "up" if g.spearman_rho > 0 else "down"
+        out.append(t["gradient"].format(verb=t["verbs"][verb], rho=_est(g.spearman_rho, lang), p=_p(g.spearman_p, lang),
+                                        slope=_est(g.slope["estimate"], lang, 3),
+                                        ci=fmt.interval(g.slope["ci_low"], g.slope["ci_high"], 3, lang),
+                                        n=fmt.integer(g.n, lang)))
+    tests = [r for r in moderation.values() if not hasattr(r, "text")]
+    if tests:
+        from .tables import _bh
+
+        adjusted = _bh([r["p_value"] for r in tests])
+        out.append(t["moderation"].format(k=int((adjusted < ALPHA).sum()), m=len(tests)))
+    for group, s in salience.items():
+        if not hasattr(s, "items") or not _finite(s.p_value):
+            continue
+        top = s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"]
+        out.append(t["salience"].format(sample=sample_name(group, lang, cb), verdict=t["differ" if s.p_value < ALPHA else "same"],
+                                        chi2=fmt.number(s.statistic, 2, lang), df=fmt.integer(s.df, lang),
+                                        p=_p(s.p_value, lang), w=fmt.number(s.kendall_w, 3, lang), n=fmt.integer(s.n, lang),
+                                        top=_lower(short_item(top, lang, cb))))
+    summary = likert.get("pooled")
+    if summary is not None and len(summary):
+        barriers = summary[summary["item"].astype(str).str.startswith("bar_") & (summary["n"] > 0)]
+        consultation = consultation_figures(published) if published is not None else None
+        if len(barriers) and consultation is not None and len(consultation):
+            top = barriers.sort_values("share", ascending=False, kind="stable").iloc[0]
+            bar = consultation[consultation["measure"].str.contains("barrier", case=False)]
+            from .tables import _consultation_text
+
+            parts = [f"{_consultation_text(m, lang)[1]} {fmt.number(v, 0, lang)}%" for m, v in zip(bar["measure"], bar["value"])]
+            key = bibliography.source_key("S3") if "S3" in bibliography.source_keys() else "vaasa_cooperate"
+            out.append(t["barrier"].format(item=_lower(short_item(top["item"], lang, cb)),
+                                           share=_percent_interval(top["share"], top["ci_low"], top["ci_high"], lang),
+                                           published=_join(parts, lang), key=key))
+    sections = unsupported_sections(meta)
+    if sections:
+        from .methods import _quoted, block_label
+
+        blocks = [b for b in dict.fromkeys(b for s in sections for b in SECTION_BLOCKS[s])
+                  if b in set(meta.get("absent_blocks") or [])]
+        out.append(t["unsupported"].format(blocks=_join(_quoted([block_label(b, lang, cb) for b in blocks], lang), lang),
+                                           sections=_join([t["sections"][s] for s in sections], lang)))
+    if out and any(is_fit(r) for g in drivers.values() for r in g.values()):
+        out.append(t["limits"])
+    if meta.get("synthetic"):
+        out.append(t["synthetic"])
+    return out
+
+
+INDEX_CHANNELS = {
+    "en": {"text": "CSR index, all districts (fractional logit, n = {n}), average marginal effect of {list}.",
+           "item": "{name} {est} {ci}", "none": "Drivers of adoption not estimable with these data."},
+    "it": {"text": "Indice di RSI, tre distretti (logit frazionario, n = {n}), effetto marginale medio di {list}.",
+           "item": "{name} {est} {ci}", "none": "Fattori dell'adozione non stimabili con questi dati."},
+}
+
+
+def index_sentence_channels(values: dict, lang: str = "en") -> str:
+    """One findings sentence for the index from a channels report's results: the pooled CSR-index AMEs of
+    intermediary support and formal network membership with their 95% intervals
+    ('drivers.pooled.csr_overall.<term>.estimate' ...), or that they are not estimable."""
+    from .tables import regressor_name
+
+    t = INDEX_CHANNELS[lang]
+    parts = []
+    for term in ("intermediary_support", "network_member"):
+        key = f"drivers.pooled.csr_overall.{term}"
+        vals = [values.get(f"{key}.{c}") for c in ("estimate", "ci_low", "ci_high")]
+        if all(_finite(v) and not isinstance(v, (bool, str)) for v in vals):
+            parts.append(t["item"].format(name=_lower(regressor_name(term, lang)), est=_est(vals[0], lang),
+                                          ci=_ci(vals[1], vals[2], lang)))
+    n = values.get("drivers.pooled.csr_overall.n")
+    if not parts or not _finite(n):
+        return t["none"]
+    return t["text"].format(n=fmt.integer(n, lang), list=_join(parts, lang))

@@ -1086,3 +1086,361 @@ def milestones_table(milestones: pd.DataFrame, district: str, lang: str = "en", 
                          h["kind"]: [_kind(k, lang, MILESTONE_KINDS) for k in rows["kind"]],
                          h["scope"]: [h["all"] if d == "all" else district_short(d, lang, cb) for d in rows["district"]],
                          h["source"]: [_source_cell(s, lang) for s in rows["source_id"]]})
+
+
+# --- CSR adoption and its channels (issue 16) ---------------------------------------------------------------
+ADOPTION_REGRESSORS = ("log_employees", "export_share", "firm_age", "association_member", "intermediary_support",
+                       "network_member", "informal_exchange")
+CHANNEL_VARIABLES = ("association_member", "intermediary_support", "informal_exchange", "network_member",
+                     "joint_initiatives", "district_activities")
+# AMEs of export share and firm age are per unit (a percentage point, a year); the tables show them per
+# 10 units, where a difference is readable
+REGRESSOR_SCALE = {"export_share": 10.0, "firm_age": 10.0}
+REGRESSOR_NAMES = {
+    "en": {"log_employees": "Size: log(1 + employees), +1", "export_share": "Export share, +10 points",
+           "firm_age": "Firm age, +10 years", "association_member": "Trade-association member",
+           "intermediary_support": "Support from an intermediary", "network_member": "Formal network member",
+           "informal_exchange": "Informal exchange (sometimes or often)"},
+    "it": {"log_employees": "Dimensione: log(1 + addetti), +1", "export_share": "Quota di export, +10 punti",
+           "firm_age": "Età dell'impresa, +10 anni", "association_member": "Iscritta a un'associazione di categoria",
+           "intermediary_support": "Supporto da un'istituzione intermedia", "network_member": "Aderente a una rete formale",
+           "informal_exchange": "Scambio informale (a volte o spesso)"},
+}
+CHANNEL_NAMES = {
+    "en": {"association_member": "Trade-association member", "intermediary_support": "Support from an intermediary",
+           "informal_exchange": "Informal exchange with district firms", "network_member": "Formal network member",
+           "joint_initiatives": "Joint initiatives with local bodies", "district_activities": "District CSR activities"},
+    "it": {"association_member": "Iscritta a un'associazione di categoria",
+           "intermediary_support": "Supporto da un'istituzione intermedia",
+           "informal_exchange": "Scambio informale con imprese del distretto", "network_member": "Aderente a una rete formale",
+           "joint_initiatives": "Iniziative congiunte con enti locali", "district_activities": "Attività di RSI del distretto"},
+}
+ADOPTION_OUTCOMES = {
+    "en": {"csr_overall": "CSR index (0-1)", "cert_any": "At least one CSR certification",
+           "csr_half": "At least half of the CSR practices"},
+    "it": {"csr_overall": "Indice di RSI (0-1)", "cert_any": "Almeno una certificazione di RSI",
+           "csr_half": "Almeno metà delle pratiche di RSI"},
+}
+METHOD_NAMES = {
+    "en": {"fractional logit (HC3)": "Fractional logit (HC3)", "logit (ML)": "Logit (ML)",
+           "logit (Firth)": "Logit (Firth)", "OLS (HC3)": "OLS (HC3)"},
+    "it": {"fractional logit (HC3)": "Logit frazionario (HC3)", "logit (ML)": "Logit (massima verosimiglianza)",
+           "logit (Firth)": "Logit penalizzato di Firth", "OLS (HC3)": "OLS (HC3)"},
+}
+ADOPTION_HEADERS = {
+    "en": {"model": "Model", "regressor": "Regressor", "outcome": "Outcome", "sample": "Sample", "method": "Method",
+           "n": "Firms", "events": "Adopting firms", "note": "Note", "channel": "Channel", "used": "Uses it",
+           "rho": "Spearman ρ", "p": "p", "slope": "Slope per channel [95% CI]", "score": "Competitiveness score",
+           "interaction": "Interaction [95% CI]", "bh": "p (BH)", "stakeholder": "Stakeholder",
+           "chi2": "Friedman χ²", "df": "df", "w": "Kendall's W", "item": "Item", "mean": "Mean (1-5)",
+           "fraclogit": "Fractional logit: AME", "ols": "OLS (HC3): coefficient", "not_estimable": "not estimable",
+           "question": "Question", "answer": "Answer", "share": "Share", "base": "Base", "year": "Year",
+           "source": "Source", "channels": "Channels used", "kind": "Kind", "barrier": "Barrier",
+           "motivation": "Motivation"},
+    "it": {"model": "Modello", "regressor": "Variabile esplicativa", "outcome": "Variabile dipendente",
+           "sample": "Campione", "method": "Metodo", "n": "Imprese", "events": "Imprese che adottano", "note": "Nota",
+           "channel": "Canale", "used": "Lo usa", "rho": "ρ di Spearman", "p": "p",
+           "slope": "Pendenza per canale [IC 95%]", "score": "Punteggio di competitività",
+           "interaction": "Interazione [IC 95%]", "bh": "p (BH)", "stakeholder": "Portatore di interesse",
+           "chi2": "χ² di Friedman", "df": "gl", "w": "W di Kendall", "item": "Voce", "mean": "Media (1-5)",
+           "fraclogit": "Logit frazionario: EMM", "ols": "OLS (HC3): coefficiente", "not_estimable": "non stimabile",
+           "question": "Domanda", "answer": "Risposta", "share": "Quota", "base": "Base", "year": "Anno",
+           "source": "Fonte", "channels": "Canali usati", "kind": "Tipo", "barrier": "Ostacolo",
+           "motivation": "Motivazione"},
+}
+
+
+def is_fit(result) -> bool:
+    """Whether an analysis result is an estimated model (an object with `.ame`), not an `estimability.Check`."""
+    return hasattr(result, "ame") and getattr(result, "ame") is not None
+
+
+def sample_name(group: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """A column or row name for a sample: the pooled sample or a district's short name."""
+    return STAT_HEADERS[lang]["pooled"] if group == "pooled" else district_short(group, lang, cb)
+
+
+def regressor_name(term: str, lang: str = "en") -> str:
+    return REGRESSOR_NAMES[lang].get(term, term)
+
+
+def channel_name(channel: str, lang: str = "en") -> str:
+    return CHANNEL_NAMES[lang].get(channel, channel)
+
+
+def outcome_name(outcome: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """An adoption outcome: the CSR index, a derived share, or a certification by its codebook label."""
+    if outcome in ADOPTION_OUTCOMES[lang]:
+        return ADOPTION_OUTCOMES[lang][outcome]
+    return label(outcome.removesuffix("_ols"), lang, cb or load_codebook())
+
+
+def method_name(method: str, lang: str = "en") -> str:
+    return METHOD_NAMES[lang].get(str(method), str(method))
+
+
+def scaled_ame(fit, term: str) -> tuple[float, float, float, float]:
+    """(estimate, ci_low, ci_high, p_value) of `term` in a fit's AME table, per the unit of `REGRESSOR_SCALE`;
+    NaNs when the term is absent."""
+    ame = fit.ame
+    row = ame[ame["term"] == term]
+    if not len(row):
+        return (math.nan,) * 4
+    r = row.iloc[0]
+    k = REGRESSOR_SCALE.get(term, 1.0)
+    return float(r["estimate"]) * k, float(r["ci_low"]) * k, float(r["ci_high"]) * k, float(r["p_value"])
+
+
+def _ame_cell(result, term: str, lang: str) -> str:
+    if not is_fit(result):
+        return fmt.MISSING
+    est, lo, hi, _ = scaled_ame(result, term)
+    return fmt.MISSING if not math.isfinite(est) else f"{_number(est, lang, 2, sign=True)} {_ci(lo, hi, lang)}"
+
+
+def ame_rows(drivers: dict, models: list[str], lang: str = "en", cb: Codebook | None = None,
+             regressors=ADOPTION_REGRESSORS, first: str = "model") -> pd.DataFrame:
+    """Average marginal effects of each regressor, one row per model and regressor, one column per sample
+    (`drivers`: {group: {model: fit or Check}}, groups in column order): "AME [95% CI]" in the units of
+    `REGRESSOR_SCALE`; the model's name on its first row; a dash where the model is not estimable (the
+    model table says why)."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    for model in models:
+        if not any(model in d for d in drivers.values()):
+            continue
+        name = (h["fraclogit"] if model == "csr_overall" else h["ols"] if model.endswith("_ols")
+                else outcome_name(model, lang, cb))
+        for i, term in enumerate(regressors):
+            row = {h[first]: name if i == 0 else "", h["regressor"]: regressor_name(term, lang)}
+            for group, results in drivers.items():
+                row[sample_name(group, lang, cb)] = _ame_cell(results.get(model), term, lang)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def model_rows(drivers: dict, models: list[str], lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """One row per model and sample: the outcome, the sample, the method that was used (fractional logit,
+    OLS, logit by maximum likelihood or Firth's penalised likelihood), firms and adopting firms; a model
+    that could not be estimated says why."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    for model in models:
+        for j, (group, results) in enumerate(drivers.items()):
+            if model not in results:
+                continue
+            result = results[model]
+            row = {h["outcome"]: outcome_name(model, lang, cb) if j == 0 else "",
+                   h["sample"]: sample_name(group, lang, cb)}
+            if is_fit(result):
+                events = getattr(result, "events", None)
+                row |= {h["method"]: method_name(result.method, lang), h["n"]: fmt.integer(result.n, lang),
+                        h["events"]: fmt.integer(events, lang) if events is not None and not pd.isna(events)
+                        else fmt.MISSING}
+            else:
+                reason = result.text(lang) if hasattr(result, "text") else str(result)
+                row |= {h["method"]: reason, h["n"]: fmt.MISSING, h["events"]: fmt.MISSING}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _share_cell(k, n, share, low, high, lang: str) -> str:
+    """"12/29: 41% [26, 59]" (Italian "41% [26; 59]"): adopters over firms, then the share and its Wilson
+    interval in whole percentages; a dash when no firm is in the cell."""
+    if pd.isna(n) or int(n) == 0 or pd.isna(share):
+        return fmt.MISSING
+    return (f"{fmt.integer(k, lang)}/{fmt.integer(n, lang)}: {fmt.percent(share, 0, lang)} "
+            f"{fmt.interval(100 * low, 100 * high, 0, lang)}")
+
+
+def channel_rows(by_group: dict, outcome: str, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Adoption (`outcome`: cert_any or csr_half) among the firms that use each channel and those that do
+    not, one column per sample (`by_group`: {group: `adoption.adoption_by_channel` table}); each cell
+    "adopters/firms: share [Wilson 95% CI]"."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    for channel in CHANNEL_VARIABLES:
+        for used in (1, 0):
+            row = {h["channel"]: channel_name(channel, lang) if used == 1 else "",
+                   h["used"]: ANSWERS[lang][bool(used)]}
+            for group, table in by_group.items():
+                hit = table[(table["outcome"] == outcome) & (table["channel"] == channel) & (table["used"] == used)]
+                row[sample_name(group, lang, cb)] = (_share_cell(*hit.iloc[0][["k", "n", "share", "ci_low", "ci_high"]],
+                                                                 lang) if len(hit) else fmt.MISSING)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gradient_rows(gradients: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """The trend of the CSR index with the number of channels a firm uses, one row per sample
+    (`gradients`: {group: `adoption.channels_gradient` result or Check}): firms, Spearman's rho with its p,
+    and the OLS (HC3) slope per channel with its 95% interval."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    for group, g in gradients.items():
+        if not hasattr(g, "spearman_rho"):
+            rows.append({h["sample"]: sample_name(group, lang, cb), h["n"]: fmt.MISSING, h["rho"]: fmt.MISSING,
+                         h["p"]: fmt.MISSING, h["slope"]: g.text(lang) if hasattr(g, "text") else str(g)})
+            continue
+        s = g.slope
+        rows.append({h["sample"]: sample_name(group, lang, cb), h["n"]: fmt.integer(g.n, lang),
+                     h["rho"]: _number(g.spearman_rho, lang, 2, sign=True), h["p"]: fmt.pvalue(g.spearman_p, lang),
+                     h["slope"]: _interval(s["estimate"], s["ci_low"], s["ci_high"], lang, 3)})
+    return pd.DataFrame(rows)
+
+
+def moderation_rows(moderation: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """The exploratory interaction CSR index x formal-network membership on each competitiveness score, one
+    row per sample and score (`moderation`: {(group, score): interaction row or Check}), with its 95% interval,
+    p and the Benjamini-Hochberg p over every interaction of the table (one exploratory family)."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    keys = [k for k, r in moderation.items() if not hasattr(r, "text")]
+    adjusted = dict(zip(keys, _bh([moderation[k]["p_value"] for k in keys])))
+    rows = []
+    last = None
+    for (group, score), r in moderation.items():
+        row = {h["sample"]: sample_name(group, lang, cb) if group != last else "",
+               h["score"]: _outcome(score, lang, cb)}
+        last = group
+        if hasattr(r, "text"):
+            row |= {h["interaction"]: r.text(lang), h["p"]: fmt.MISSING, h["bh"]: fmt.MISSING, h["n"]: fmt.MISSING}
+        else:
+            row |= {h["interaction"]: _interval(r["estimate"], r["ci_low"], r["ci_high"], lang),
+                    h["p"]: fmt.pvalue(r["p_value"], lang), h["bh"]: fmt.pvalue(adjusted[(group, score)], lang),
+                    h["n"]: fmt.integer(r["n"], lang)}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def short_item(item: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """An item's label without the block's lead ("Importance to the firm: employees" -> "Employees")."""
+    text = label(item, lang, cb or load_codebook())
+    _lead, sep, rest = text.partition(": ")
+    return (rest[:1].upper() + rest[1:]) if sep else text
+
+
+def salience_rows(salience: dict, items: list[str], lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Importance of each stakeholder to the firms, one column per sample (`salience`: {group:
+    `adoption.salience` result or Check}): "mean (mean rank)", rows in the pooled order of mean rank
+    (highest first)."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    fitted = {g: s for g, s in salience.items() if hasattr(s, "items")}
+    order = list(items)
+    if fitted:
+        first = next(iter(fitted.values())).items.set_index("item")
+        order = sorted(items, key=lambda i: -float(first.loc[i, "mean_rank"]) if i in first.index else 0.0)
+    rows = []
+    for item in order:
+        row = {h["stakeholder"]: short_item(item, lang, cb)}
+        for group, s in salience.items():
+            if group not in fitted:
+                row[sample_name(group, lang, cb)] = fmt.MISSING
+                continue
+            t = s.items.set_index("item")
+            row[sample_name(group, lang, cb)] = (f"{_number(t.loc[item, 'mean'], lang, 2)} "
+                                                 f"({_number(t.loc[item, 'mean_rank'], lang, 2)})")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def friedman_rows(salience: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Friedman's test that every stakeholder is equally important, and Kendall's W, one row per sample."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    for group, s in salience.items():
+        if not hasattr(s, "items"):
+            rows.append({h["sample"]: sample_name(group, lang, cb), h["n"]: fmt.MISSING, h["chi2"]: fmt.MISSING,
+                         h["df"]: fmt.MISSING, h["p"]: fmt.MISSING, h["w"]: s.text(lang) if hasattr(s, "text") else str(s)})
+            continue
+        rows.append({h["sample"]: sample_name(group, lang, cb), h["n"]: fmt.integer(s.n, lang),
+                     h["chi2"]: _number(s.statistic, lang, 2), h["df"]: fmt.integer(s.df, lang),
+                     h["p"]: fmt.pvalue(s.p_value, lang), h["w"]: _number(s.kendall_w, lang, 3)})
+    return pd.DataFrame(rows)
+
+
+def likert_rows(summaries: dict, items: list[str], lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Barriers and motivations: for each item its kind, the pooled mean (1-5) and, per sample, the share of
+    firms rating it important or very important (4-5) with its Wilson 95% interval (`summaries`:
+    {group: `adoption.likert_summary` table})."""
+    cb = cb or load_codebook()
+    h = ADOPTION_HEADERS[lang]
+    rows = []
+    pooled = summaries.get("pooled")
+    for item in items:
+        kind = h["barrier"] if item.startswith("bar_") else h["motivation"]
+        row = {h["kind"]: kind, h["item"]: short_item(item, lang, cb)}
+        if pooled is not None:
+            hit = pooled[pooled["item"] == item]
+            row[h["mean"]] = _number(hit.iloc[0]["mean"], lang, 2) if len(hit) and hit.iloc[0]["n"] > 0 else fmt.MISSING
+        for group, table in summaries.items():
+            hit = table[table["item"] == item]
+            row[sample_name(group, lang, cb)] = (_percent_interval(*hit.iloc[0][["share", "ci_low", "ci_high"]], lang)
+                                                 if len(hit) and hit.iloc[0]["n"] > 0 else fmt.MISSING)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.loc[out[h["kind"]].duplicated(), h["kind"]] = ""
+    return out
+
+
+CONSULTATION_PREFIX = "Stakeholder consultation: "
+CONSULTATION_IT = {
+    "barrier 'lack of resources and expertise'": ("Ostacoli all'adozione degli strumenti di RSI",
+                                                   "mancanza di risorse e competenze"),
+    "barrier 'scarce knowledge of the instruments'": ("Ostacoli all'adozione degli strumenti di RSI",
+                                                      "scarsa conoscenza degli strumenti"),
+    "support measure 'cluster tools'": ("Misure di sostegno", "strumenti collettivi di distretto"),
+    "support measure 'administrative/normative simplification'": ("Misure di sostegno",
+                                                                  "semplificazione amministrativa e normativa"),
+    "actor that should do more = local institutions": ("Chi dovrebbe fare di più", "istituzioni locali"),
+    "actor that should do more = associations": ("Chi dovrebbe fare di più", "associazioni"),
+}
+CONSULTATION_EN = {
+    "barrier": "Barriers to adopting CSR tools", "support measure": "Support measures",
+    "actor that should do more": "Who should do more",
+}
+CONSULTATION_UNITS = {"en": {"% of answers": "of answers", "% of votes": "of votes"},
+                      "it": {"% of answers": "delle risposte", "% of votes": "dei voti"}}
+
+
+def consultation_figures(published: pd.DataFrame) -> pd.DataFrame:
+    """The published shares of COOPERATE's stakeholder consultation (data/raw/published_figures.csv, source
+    S3, measures 'Stakeholder consultation: ...'), with their row number in the file (1 = first data row)."""
+    rows = published.reset_index(drop=True)
+    rows = rows.assign(row=np.arange(1, len(rows) + 1))
+    mask = (rows["source_id"].astype(str) == "S3") & rows["measure"].astype(str).str.startswith(CONSULTATION_PREFIX)
+    return rows[mask].reset_index(drop=True)
+
+
+def _consultation_text(measure: str, lang: str) -> tuple[str, str]:
+    body = measure.removeprefix(CONSULTATION_PREFIX)
+    if lang == "it" and body in CONSULTATION_IT:
+        return CONSULTATION_IT[body]
+    match = re.match(r"(barrier|support measure|actor that should do more)\s*(?:=\s*|')(.*?)'?$", body)
+    if not match:
+        return body, ""
+    return CONSULTATION_EN[match.group(1)], match.group(2)
+
+
+def consultation_rows(published: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The stakeholder consultation's published shares as real, cited figures: question, answer, share (as
+    published), year and source (a citation marker, linked when the report is rendered)."""
+    h = ADOPTION_HEADERS[lang]
+    rows = consultation_figures(published)
+    out = []
+    for _, r in rows.iterrows():
+        question, answer = _consultation_text(str(r["measure"]), lang)
+        unit = CONSULTATION_UNITS[lang].get(str(r["unit"]).strip(), "")
+        share = f"{fmt.number(r['value'], 0, lang)}%" + (f" {unit}" if unit else "")
+        out.append({h["question"]: question, h["answer"]: answer, h["share"]: share,
+                    h["year"]: published_year(r["year"], lang), h["source"]: published_source(r["source_id"], lang)})
+    table = pd.DataFrame(out)
+    if len(table):
+        table.loc[table[h["question"]].duplicated(), h["question"]] = ""
+    return table
