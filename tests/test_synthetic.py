@@ -36,7 +36,7 @@ def large() -> pd.DataFrame:
 
 
 def within(value: float, target: float, se: float, k: float = 3.0) -> bool:
-    return abs(value - target) < k * se
+    return abs(value - target) <= k * se  # equal when both are structurally 0 (se 0)
 
 
 # --- determinism ---------------------------------------------------------------------------------

@@ -34,8 +34,43 @@ Process, per district d (all draws vectorised, one ``numpy.random.Generator`` fr
    2 / 10 / 50 M EUR (codebook classes); revenue per employee 389k EUR paper [published: D2,
    2,375 M / 6,100 employees], 161k tanning [published: D18, 1,272.7 M / 7,928], 100k clothing
    [assumption].
-4. CSR. Latent propensity eta = gamma z + sqrt(1 - gamma^2) e, gamma = 0.40 [assumption: size
-   raises formal CSR, Perrini et al.; methods.md §1.3]. Dimension latents theta_k = lambda eta +
+4. Channels and CSR (issue 16: the COOPERATE model of adoption through intermediaries and networks).
+   a. Channels are drawn before the CSR propensity. A firm-level channel factor s ~ N(0, 1) (social
+   capital: firms active in one channel tend to be active in others) loads lam = 0.50 on every channel
+   latent [assumption]. Channel c is used when t_c,d + b_c z + m_c A + lam s + sqrt(1 - lam^2) e_c > 0,
+   so its rate at z = 0 among non-members of an association (averaged over s) is Phi(t_c,d), given in
+   ``channel_rates`` [all assumption]: trade-association membership A .65 paper / .55 clothing / .75
+   tanning (the tanners' association is large: about 300 members, ``district_actors.csv``), size
+   b = .25; CSR support received in the last three years from the association .03 for non-members with
+   m = 1.30 for members (members more often get their association's support: .28 at z = 0),
+   from the local development agency .05 / .20 / .05 (the clothing district's agency ASEV was the
+   project's partner), the chamber of commerce .08, a union .06, a consortium .05 / .03 / .15, a
+   research centre .06 (size .25); formal networks: a consortium .10 / .06 / .30 (the tanners'
+   consortia), a network contract ("contratto di rete") .03 everywhere, rare because the form exists in
+   Italian law only since 2009, and the district EMAS scheme .20 paper / 0 clothing / .15 tanning (the
+   paper district's EMAS certificate dates from 2008 [published: D22], the tanning district's from 2010
+   [published: D28]; the clothing district had none in the survey years, so nobody there takes part);
+   joint initiatives with local bodies .15 and district CSR activities .15 / .20 / .15. Size effects
+   b_c 0-.25 and membership shifts m_c .2-.4 (``channel_on_size``, ``channel_on_member``)
+   [assumption]. Informal CSR exchange with other district firms is an ordinal latent
+   (.0 z + .30 A + lam s + noise) cut into never / rarely / sometimes / often at the shares 30 / 30 /
+   25 / 15 % of non-members at z = 0 [assumption]. Derived: S = any support, N = any formal network,
+   I = exchange sometimes or often. In samples of the default design (measured on 276,000 firms):
+   members 64%, S 45%, N 33%, I 48%, joint initiatives 21%, district activities 25%, 2.36 of the six
+   channel kinds used on average.
+   b. CSR propensity (latent scale) eta = gamma z + b_x x + b_A A + b_S S + b_N N + b_I I - c + r e, with
+   gamma = 0.30 (size), b_x = 0.10 (x = export share standardised with its reference-design mean 35.6
+   and sd 26.2), b_A = 0.20 (association), b_S = 0.35 (intermediary support), b_N = 0.30 (formal
+   network), b_I = 0.15 (informal exchange), firm age 0 [all assumption: the COOPERATE model, in
+   which intermediaries and networks spread CSR, with size still the largest single driver, Perrini
+   et al.; methods.md §1.3]. The centre c and residual variance r^2 are design constants computed
+   exactly (``design_constants``: the employee pmf, Gauss-Hermite quadrature over s, both membership
+   values; exports' Beta moments): c = E(linear part) = 0.455 and r^2 = 1 - Var(linear part) = 0.736,
+   so eta has mean 0 and variance 1 in the reference design; Cov(eta, z) = 0.377 there (per-district
+   moments in ``eta_by_district``). There is no interaction of channels with anything downstream:
+   network membership does not moderate the CSR-competitiveness association (a found interaction is
+   a false positive).
+   c. Dimension latents theta_k = lambda eta +
    sqrt(1 - lambda^2) u_k, lambda = 0.80 [assumption]. Practice j of dimension k is adopted when
    a theta_k + m_p c + sqrt(1 - a^2 - m_p^2) v_j > probit(1 - rate_j), a = 0.80, m_p = 0.20, where
    c is the respondent's common-method factor (item 6) [assumption]. Rates [assumption]: workplace
@@ -44,7 +79,7 @@ Process, per district d (all draws vectorised, one ``numpy.random.Generator`` fr
    four items per dimension: about .68-.77.
 5. Certifications (ISO 14001, EMAS, SA8000, OHSAS 18001 and the quality standard ISO 9001): a
    multivariate probit with a firm-level certification propensity
-   S = 0.40 eta + 0.45 z + sqrt(1 - Var) f (unit variance) [assumption: size and CSR raise
+   S = 0.40 eta + 0.45 z + sqrt(1 - Var) f (unit variance, using Cov(eta, z)) [assumption: size and CSR raise
    certification]; certificate j is held when L S + sqrt(1 - L^2) e_j > probit(1 - rate_j).
    Tuned [published: S6, COSMIC 2009, n = 274] so that, in samples of the default design,
    127/274 = 46.4% hold at least one certificate of any kind (ISO 9001 included) and
@@ -67,8 +102,44 @@ Process, per district d (all draws vectorised, one ``numpy.random.Generator`` fr
    between outcome items; it adds about .06-.07 to the correlations of the CSR index with the
    scale scores (methods.md §1.3: + .05-.10).
 7. Item non-response. Every non-required codebook variable (turnover class, export share, age,
-   practices, certifications, Likert items) is missing completely at random with probability
-   ``missing_rate`` (default 0.02 [assumption]); firm_id, district and employees never are.
+   practices, certifications, Likert items, and every version-2 item) is missing completely at random
+   with probability ``missing_rate`` (default 0.02 [assumption]); firm_id, district and employees never
+   are. (A certification and its status can thus be missing one without the other; the validator's
+   `consistent` rule compares them only where both are answered.)
+8. Questionnaire blocks A-E, motivations and barriers (codebook version 2; drawn after the outcomes).
+   No source gives their distributions for these districts (cooperate_final_report.md §5.2: not
+   found), so every number here is an [assumption]. The stakeholder consultation's shares (S3: lack
+   of resources and expertise 27%, poor knowledge of the instruments 25%; local institutions 34% and
+   associations 20% of the votes on who should do more) are shares of *stakeholders'* votes, not of
+   firms: the firm Likert items below are not calibrated to them; only the order of the barriers
+   follows S3 (costs first is itself inferred there).
+   A. Awareness (aw_csr_concept, aw_csr_tools): latent 0.50 eta + 0.40 (district activities - .25) +
+      noise, cut at the normal quantiles of 10 / 25 / 35 / 20 / 10 % (concept) and 20 / 30 / 30 / 15 /
+      5 % (tools); .25 is the design's exact rate of district activities. corr(eta, mean awareness)
+      about .6.
+   B. Certification status: 1 (held) exactly when the certificate is held; a non-holder has it
+      planned (2) with probability expit(logit(p_j) + 0.60 eta), p_j = .15 ISO 14001, OHSAS 18001 and
+      ISO 9001, .08 EMAS and SA8000, else is not interested (3). Planned among non-holders: 9-14%.
+   C. Stakeholders' importance (1-5): latent = item mean + district shift + firm effect N(0, 0.50^2) +
+      noise N(0, 0.80^2), rounded and clipped to 1-5. Item means: customers 4.5, employees 4.2,
+      suppliers 3.8, banks 3.5, local institutions 3.0, local community 2.8, trade associations 2.6,
+      unions 2.2; district shifts: paper local institutions +.3 and local community +.2 (the district
+      EMAS committee), clothing unions -.2 and suppliers +.2 (subcontracting chains), tanning local
+      community +.4 and trade associations +.3 (environmental impact; the tanners' association).
+      The firm effect makes Friedman's test meaningful (items correlate about .24) while items differ.
+   Motivations and barriers (1-5): the same form with their own firm effect; means: customer requests
+      4.0, reputation 3.9, regulation 3.3, cost savings 3.0 (each + 0.20 eta); barriers costs 3.9, lack
+      of resources and expertise 3.6, poor knowledge of the tools 3.4 (- 0.20 eta: knowing firms see
+      less of it), uncertain results 3.2. Shares answering 4 or 5: about .70 / .66 / .42 / .30 and
+      .66 / .54 / .46 / .38.
+   D. Atypical workers: trainees ~ Poisson(0.03 x employees); home-workers in 35% of clothing firms
+      and 5% elsewhere (home-working is a known feature of the clothing supply chain), numbering
+      round(h x employees), h ~ Beta(2, 6), at least 1 and at most employees (employees include
+      home-workers).
+   E. Training: share of staff trained in the last year = 100 x Beta(mu 2, (1 - mu) 2), logit mu =
+      -0.60 + 0.50 eta (mean about 36%); training on safety, environment or CSR: probit 0.50 eta +
+      0.20 z, rate 35%.
+   Every draw is vectorised (arrays over firms; loops only over items and districts).
 
 Record ids. The generator owns an id scheme, so that synthetic records stay recognisable after
 the file is subset, edited or merged with real rows: firm_id is ``SYN-<district code>-<number>``
@@ -78,12 +149,20 @@ its district, more digits past 999). ``SYNTHETIC_ID_PATTERN`` matches exactly th
 firm ids follows the scheme, so its reports carry the synthetic-data banner. Real surveys must not
 use ids of this form. The ids take no random numbers: the values of a run do not depend on them.
 
-Ground truth: ``ground_truth()`` returns the parameters, derived design constants, the analytic
-latent correlations, population figures, and pseudo-true values of the observable estimands
+Ground truth: ``ground_truth()`` returns the parameters, derived design constants, the structural
+adoption coefficients (``adoption_structural``: eta's coefficients, the export standardisation,
+the residual variance, and 0 for network moderation of competitiveness), the analytic latent
+correlations, population figures, and pseudo-true values of the observable estimands
 (``estimands``) computed on one large sample of the same design (``TRUTH_FIRMS`` firms in the
 same district proportions, seed ``TRUTH_SEED``), each with its Monte Carlo standard error
 (Spearman correlations .0015-.003, rates <= .0015, OLS slopes .0045 pooled and about .008 per
-district; the truth takes about 2 s to compute and is cached per process).
+district, adoption AMEs <= .004). The adoption estimands are the average marginal effects of a
+fractional logit of csr_overall and a logit of cert_iso14001 on ``derived.ADOPTION_REGRESSORS``
+(district fixed effects when pooled), fitted with statsmodels on the big sample (the data layer does
+not import stats): ``fraclogit_ame.csr_overall.<regressor>``, ``logit_ame.cert_iso14001.<regressor>``.
+They are pseudo-true values of the misspecified observable models, not the latent coefficients
+(csr_overall is a share of binary practices driven by eta through probits). The truth takes about
+8 s to compute and is cached per process.
 """
 from __future__ import annotations
 
@@ -142,8 +221,41 @@ class Params:
     export_precision: float = 3.0
     revenue_per_employee_keur: dict = field(default_factory=_by_district(389.0, 100.0, 161.0))
     revenue_sd: float = 0.5
-    # 4. CSR practices
-    gamma_size: float = 0.40
+    # 4a. channels (drawn before eta): rates at z = 0 among non-members of an association, by district
+    channel_factor: float = 0.50
+    channel_rates: dict = field(default_factory=lambda: {
+        "ch_association_member": _by_district(0.65, 0.55, 0.75)(),
+        "ch_support_association": _by_district(0.03, 0.03, 0.03)(),
+        "ch_support_agency": _by_district(0.05, 0.20, 0.05)(),
+        "ch_support_chamber": _by_district(0.08, 0.08, 0.08)(),
+        "ch_support_union": _by_district(0.06, 0.06, 0.06)(),
+        "ch_support_consortium": _by_district(0.05, 0.03, 0.15)(),
+        "ch_support_research": _by_district(0.06, 0.06, 0.06)(),
+        "ch_net_consortium": _by_district(0.10, 0.06, 0.30)(),
+        "ch_net_contract": _by_district(0.03, 0.03, 0.03)(),
+        "ch_net_emas": _by_district(0.20, 0.0, 0.15)(),
+        "ch_joint_initiatives": _by_district(0.15, 0.15, 0.15)(),
+        "ch_district_activities": _by_district(0.15, 0.20, 0.15)()})
+    channel_on_size: dict = field(default_factory=lambda: {
+        "ch_association_member": 0.25, "ch_support_association": 0.10, "ch_support_agency": 0.0,
+        "ch_support_chamber": 0.10, "ch_support_union": 0.0, "ch_support_consortium": 0.10,
+        "ch_support_research": 0.25, "ch_informal_exchange": 0.0, "ch_net_consortium": 0.15,
+        "ch_net_contract": 0.15, "ch_net_emas": 0.20, "ch_joint_initiatives": 0.15,
+        "ch_district_activities": 0.15})
+    channel_on_member: dict = field(default_factory=lambda: {
+        "ch_support_association": 1.30, "ch_support_agency": 0.20, "ch_support_chamber": 0.20,
+        "ch_support_union": 0.20, "ch_support_consortium": 0.20, "ch_support_research": 0.0,
+        "ch_informal_exchange": 0.30, "ch_net_consortium": 0.30, "ch_net_contract": 0.20, "ch_net_emas": 0.30,
+        "ch_joint_initiatives": 0.30, "ch_district_activities": 0.40})
+    informal_shares: tuple = (0.30, 0.30, 0.25, 0.15)
+    # 4b. CSR propensity eta (latent scale; unit variance in the reference design)
+    gamma_size: float = 0.30
+    eta_on_exports: float = 0.10
+    eta_on_association: float = 0.20
+    eta_on_support: float = 0.35
+    eta_on_network: float = 0.30
+    eta_on_informal: float = 0.15
+    # 4c. CSR practices
     lambda_dimension: float = 0.80
     practice_loading: float = 0.80
     practice_method: float = 0.20
@@ -171,6 +283,38 @@ class Params:
     likert_loading: float = 0.72
     likert_method: float = 0.25
     likert_shares: tuple = (0.04, 0.15, 0.46, 0.27, 0.08)
+    # 8. questionnaire blocks A-E and the added motivations and barriers
+    awareness_on_csr: float = 0.50
+    awareness_on_activities: float = 0.40
+    awareness_shares: dict = field(default_factory=lambda: {
+        "aw_csr_concept": (0.10, 0.25, 0.35, 0.20, 0.10), "aw_csr_tools": (0.20, 0.30, 0.30, 0.15, 0.05)})
+    planned_rates: dict = field(default_factory=lambda: {
+        "cst_iso14001": 0.15, "cst_emas": 0.08, "cst_sa8000": 0.08, "cst_ohsas18001": 0.15, "cst_iso9001": 0.15})
+    planned_on_csr: float = 0.60
+    stakeholder_means: dict = field(default_factory=lambda: {
+        "sh_employees": 4.2, "sh_customers": 4.5, "sh_suppliers": 3.8, "sh_local_community": 2.8,
+        "sh_local_institutions": 3.0, "sh_unions": 2.2, "sh_trade_associations": 2.6, "sh_banks": 3.5})
+    stakeholder_district_shift: dict = field(default_factory=lambda: {
+        "capannori_paper": {"sh_local_institutions": 0.3, "sh_local_community": 0.2},
+        "empolese_valdelsa_clothing": {"sh_unions": -0.2, "sh_suppliers": 0.2},
+        "santa_croce_tanning": {"sh_local_community": 0.4, "sh_trade_associations": 0.3}})
+    motivation_means: dict = field(default_factory=lambda: {
+        "mot_customer_requests": 4.0, "mot_reputation": 3.9, "mot_regulation": 3.3, "mot_cost_savings": 3.0})
+    barrier_means: dict = field(default_factory=lambda: {
+        "bar_costs": 3.9, "bar_resources_expertise": 3.6, "bar_tool_knowledge": 3.4, "bar_uncertain_results": 3.2})
+    item_firm_sd: float = 0.50
+    item_noise_sd: float = 0.80
+    motivations_on_csr: float = 0.20
+    tool_knowledge_on_csr: float = -0.20
+    trainee_rate: float = 0.03
+    home_worker_firms: dict = field(default_factory=_by_district(0.05, 0.35, 0.05))
+    home_worker_share: tuple = (2.0, 6.0)
+    trained_share_intercept: float = -0.60
+    trained_share_on_csr: float = 0.50
+    trained_share_precision: float = 2.0
+    csr_training_rate: float = 0.35
+    csr_training_on_csr: float = 0.50
+    csr_training_on_size: float = 0.20
 
 
 # --- design: exact distributions of size and the derived constants ---------------------------
@@ -204,6 +348,101 @@ def _sample_pmf(params: Params, district: str, cb: Codebook) -> tuple[np.ndarray
             np.concatenate([qc * within[c][1] for qc, c in zip(q, SME_CLASSES)]))
 
 
+SUPPORT = ("ch_support_association", "ch_support_agency", "ch_support_chamber", "ch_support_union",
+           "ch_support_consortium", "ch_support_research")
+NETWORKS = ("ch_net_consortium", "ch_net_contract", "ch_net_emas")
+QUADRATURE_NODES = 48  # Gauss-Hermite nodes over the channel factor in the exact design moments
+
+
+def _channel_probability(params: Params, channel: str, district, z, s, member=0.0):
+    """P(channel = 1 | district, z, channel factor s, association membership): a probit whose rate
+    at z = 0 (averaged over s) among non-members is ``channel_rates``; size and membership shift it."""
+    lam = params.channel_factor
+    rate = params.channel_rates[channel]
+    t = ndtri(np.asarray([rate[d] for d in district]) if not isinstance(district, str) else rate[district])
+    shift = params.channel_on_size.get(channel, 0.0) * z + params.channel_on_member.get(channel, 0.0) * member
+    return ndtr((t + shift) / math.sqrt(1 - lam ** 2) + lam * s / math.sqrt(1 - lam ** 2))
+
+
+def _informal_cuts(params: Params) -> np.ndarray:
+    return ndtri(np.cumsum(params.informal_shares)[:-1])
+
+
+def _informal_probability(params: Params, z, s, member):
+    """P(informal exchange 'sometimes' or 'often' | z, s, membership): the ordinal latent above its second cut."""
+    lam = params.channel_factor
+    mean = (params.channel_on_size["ch_informal_exchange"] * z
+            + params.channel_on_member["ch_informal_exchange"] * member + lam * s)
+    return 1 - ndtr((_informal_cuts(params)[1] - mean) / math.sqrt(1 - lam ** 2))
+
+
+def _export_moments(params: Params, pmfs: dict, z: dict, intercept: dict) -> tuple[float, float]:
+    """Mean and sd of export_share (%) in the reference design (Beta given z; rounding ignored)."""
+    total = sum(params.reference_n.values())
+    phi = params.export_precision
+    m1 = m2 = 0.0
+    for d, (_, p) in pmfs.items():
+        mu = expit(intercept[d] + params.export_size_effect * z[d])
+        w = params.reference_n[d] / total
+        m1 += w * p @ (100 * mu)
+        m2 += w * p @ (100 ** 2 * (mu * (1 - mu) / (phi + 1) + mu ** 2))
+    return float(m1), float(math.sqrt(m2 - m1 ** 2))
+
+
+def _linear_moments(params: Params, pmfs: dict, z: dict, intercept: dict, exports: tuple[float, float]) -> dict:
+    """Exact moments of eta's linear part  lin = gamma z + b_x x + b_A A + b_S S + b_N N + b_I I
+    per district: E[lin], E[lin^2], E[lin z], E[z], E[z^2], by summing over the district's employee pmf,
+    Gauss-Hermite quadrature over the channel factor and both membership values (given z, s and
+    membership the other channels are independent, and exports depend on z only)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(QUADRATURE_NODES)
+    weights = weights / weights.sum()
+    mx, sx = exports
+    phi = params.export_precision
+    b = params
+    out = {}
+    for d, (_, p) in pmfs.items():
+        zz, ss = z[d][:, None], nodes[None, :]
+        mu = expit(intercept[d] + params.export_size_effect * zz)
+        ex, vx = (100 * mu - mx) / sx, (100 ** 2) * mu * (1 - mu) / (phi + 1) / sx ** 2
+        p_member = _channel_probability(params, "ch_association_member", d, zz, ss)
+        e1 = e2 = ez = activities = 0.0
+        for member, pm in ((0.0, 1 - p_member), (1.0, p_member)):
+            activities += (p[:, None] * weights[None, :] * pm
+                           * _channel_probability(params, "ch_district_activities", d, zz, ss, member)).sum()
+            ps = 1 - np.prod([1 - _channel_probability(params, c, d, zz, ss, member) for c in SUPPORT], axis=0)
+            pn = 1 - np.prod([1 - _channel_probability(params, c, d, zz, ss, member) for c in NETWORKS], axis=0)
+            pi = _informal_probability(params, zz, ss, member)
+            mean = (b.gamma_size * zz + b.eta_on_exports * ex + b.eta_on_association * member
+                    + b.eta_on_support * ps + b.eta_on_network * pn + b.eta_on_informal * pi)
+            var = (b.eta_on_exports ** 2 * vx + b.eta_on_support ** 2 * ps * (1 - ps)
+                   + b.eta_on_network ** 2 * pn * (1 - pn) + b.eta_on_informal ** 2 * pi * (1 - pi))
+            w = p[:, None] * weights[None, :] * pm
+            e1 += (w * mean).sum()
+            e2 += (w * (mean ** 2 + var)).sum()
+            ez += (w * mean * zz).sum()
+        out[d] = {"lin": float(e1), "lin2": float(e2), "lin_z": float(ez), "z": float(p @ z[d]),
+                  "z2": float(p @ z[d] ** 2), "activities": float(activities)}
+    return out
+
+
+def _eta_constants(params: Params, moments: dict) -> dict:
+    """Centre and residual variance of eta (mean 0, variance 1 in the reference design), its covariance
+    with z there, and its per-district mean, variance and covariance with z."""
+    total = sum(params.reference_n.values())
+    pooled = {k: sum(params.reference_n[d] / total * m[k] for d, m in moments.items())
+              for k in ("lin", "lin2", "lin_z", "z")}
+    var_lin = pooled["lin2"] - pooled["lin"] ** 2
+    residual = 1 - var_lin
+    if residual <= 0:
+        raise ValueError(f"eta effects too large for a unit-variance propensity: Var(linear part) = {var_lin:.3f}")
+    per_district = {d: {"mean": m["lin"] - pooled["lin"], "var": m["lin2"] - m["lin"] ** 2 + residual,
+                        "cov_z": m["lin_z"] - m["lin"] * m["z"]} for d, m in moments.items()}
+    activities = sum(params.reference_n[d] / total * m["activities"] for d, m in moments.items())
+    return {"eta_centre": pooled["lin"], "eta_linear_var": var_lin, "eta_residual_var": residual,
+            "district_activities_rate": activities,
+            "eta_size_cov": pooled["lin_z"] - pooled["lin"] * pooled["z"], "eta_by_district": per_district}
+
+
 def design_constants(params: Params | None = None) -> dict:
     """Constants implied by the design: standardisation of log size, export intercepts, thresholds."""
     params = params or Params()
@@ -219,9 +458,13 @@ def design_constants(params: Params | None = None) -> dict:
         d: brentq(lambda a, p=p, d=d: p @ expit(a + params.export_size_effect * z[d]) - params.export_mean[d] / 100,
                   -20, 20)
         for d, (_, p) in pmfs.items()}
-    g = params.gamma_size
+    exports = _export_moments(params, pmfs, z, export_intercept)
+    eta = _eta_constants(params, _linear_moments(params, pmfs, z, export_intercept, exports))
+    g = eta["eta_size_cov"]
     return {
         "log_employees_mean": mean, "log_employees_sd": sd,
+        "export_share_mean": exports[0], "export_share_sd": exports[1],
+        **eta,
         "z_moments": {d: {"mean": float(p @ z[d]), "var": float(p @ z[d] ** 2 - (p @ z[d]) ** 2)}
                       for d, (_, p) in pmfs.items()},
         "sample_class_shares": {d: dict(zip(SME_CLASSES, _sample_class_shares(params, d).tolist()))
@@ -232,7 +475,9 @@ def design_constants(params: Params | None = None) -> dict:
         "cert_propensity_residual_var": 1 - (params.cert_on_csr ** 2 + params.cert_on_size ** 2
                                              + 2 * params.cert_on_csr * params.cert_on_size * g),
         "likert_cuts": [float(x) for x in ndtri(np.cumsum(params.likert_shares)[:-1])],
-        "outcome_residual_var": {d: _outcome_residual_var(params, d) for d in cb.district_ids},
+        "outcome_residual_var": {d: _outcome_residual_var(params, d, g) for d in cb.district_ids},
+        "informal_cuts": [float(x) for x in _informal_cuts(params)],
+        "awareness_cuts": {k: [float(x) for x in ndtri(np.cumsum(v)[:-1])] for k, v in params.awareness_shares.items()},
     }
 
 
@@ -270,8 +515,9 @@ def population_mean_employees(params: Params | None = None) -> dict[str, float]:
 # --- latent structure --------------------------------------------------------------------------
 # Every latent is a linear combination of independent parts [z, e_eta, e_I, e_T, e_M].
 
-def _latent_rows(params: Params, district: str) -> dict[str, np.ndarray]:
-    g, s = params.gamma_size, params.outcomes_on_size
+def _latent_rows(params: Params, district: str, g: float) -> dict[str, np.ndarray]:
+    """Latents as combinations of [z, u, e_I, e_T, e_M], where eta = g z + u (g: eta's slope on z)."""
+    s = params.outcomes_on_size
     eta = np.array([g, 1.0, 0, 0, 0])
     size = np.array([1.0, 0, 0, 0, 0])
     innovation = params.innovation_on_csr[district] * eta + s * size + np.array([0, 0, 1.0, 0, 0])
@@ -281,10 +527,11 @@ def _latent_rows(params: Params, district: str) -> dict[str, np.ndarray]:
     return {"eta": eta, "innovation": innovation, "intangible": intangible, "market": market}
 
 
-def _outcome_residual_var(params: Params, district: str) -> dict[str, float]:
-    """Residual variances giving each outcome factor unit variance in the reference design."""
-    v = np.array([1.0, 1 - params.gamma_size ** 2, 0, 0, 0])
-    rows = _latent_rows(params, district)
+def _outcome_residual_var(params: Params, district: str, g: float) -> dict[str, float]:
+    """Residual variances giving each outcome factor unit variance in the reference design, where
+    Var(z) = Var(eta) = 1 and Cov(eta, z) = g (so eta = g z + u, Var(u) = 1 - g^2)."""
+    v = np.array([1.0, 1 - g ** 2, 0, 0, 0])
+    rows = _latent_rows(params, district, g)
     out = {"innovation": 1 - rows["innovation"] ** 2 @ v, "intangible": 1 - rows["intangible"] ** 2 @ v}
     explained_m = rows["market"] ** 2 @ v + params.market_on_innovation ** 2 * out["innovation"]
     out["market"] = 1 - explained_m
@@ -296,17 +543,20 @@ def _outcome_residual_var(params: Params, district: str) -> dict[str, float]:
 def latent_correlations(params: Params | None = None) -> dict[str, dict[str, float]]:
     """Analytic correlations of the CSR propensity with each outcome factor, per district.
 
-    Uses each district's own variance of log size in the sample design, so the values differ a
-    little from the reference-design ones quoted in the module docstring.
+    Uses each district's own variance of log size and of eta and their covariance in the sample
+    design (exact design moments), so the values differ a little from the reference-design ones
+    quoted in the module docstring.
     """
     params = params or Params()
     const = design_constants(params)
     out = {}
     for d in load_codebook().district_ids:
         res = const["outcome_residual_var"][d]
-        v = np.array([const["z_moments"][d]["var"], 1 - params.gamma_size ** 2,
-                      res["innovation"], res["intangible"], res["market"]])
-        rows = _latent_rows(params, d)
+        var_z = const["z_moments"][d]["var"]
+        eta = const["eta_by_district"][d]
+        slope = eta["cov_z"] / var_z  # eta = slope z + u within the district, u uncorrelated with z
+        v = np.array([var_z, eta["var"] - slope ** 2 * var_z, res["innovation"], res["intangible"], res["market"]])
+        rows = _latent_rows(params, d, slope)
         A = np.vstack([rows[k] for k in ("eta", "innovation", "intangible", "market")])
         cov = (A * v) @ A.T
         corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
@@ -364,9 +614,29 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
                * np.exp(params.revenue_sd * rng.standard_normal(n)))
     turnover_class = np.searchsorted(TURNOVER_CUTS_MEUR, revenue, side="right") + 1
 
-    # 4. CSR propensity, dimensions, practices (with the common-method factor)
-    g = params.gamma_size
-    eta = g * z + math.sqrt(1 - g ** 2) * rng.standard_normal(n)
+    # 4a. channels, drawn before the CSR propensity: a channel factor s, membership, then the others
+    dname = np.asarray(districts, dtype=object)[dist_idx]
+    s_factor = rng.standard_normal(n)
+    member = (rng.random(n) < _channel_probability(params, "ch_association_member", dname, z, s_factor)).astype(np.int64)
+    channels = {"ch_association_member": member}
+    for c in SUPPORT + NETWORKS + ("ch_joint_initiatives", "ch_district_activities"):
+        channels[c] = (rng.random(n) < _channel_probability(params, c, dname, z, s_factor, member)).astype(np.int64)
+    lam = params.channel_factor
+    informal_latent = (params.channel_on_size["ch_informal_exchange"] * z
+                       + params.channel_on_member["ch_informal_exchange"] * member + lam * s_factor
+                       + math.sqrt(1 - lam ** 2) * rng.standard_normal(n))
+    channels["ch_informal_exchange"] = np.searchsorted(const["informal_cuts"], informal_latent, side="right") + 1
+    support = np.max([channels[c] for c in SUPPORT], axis=0)
+    network = np.max([channels[c] for c in NETWORKS], axis=0)
+    informal = (channels["ch_informal_exchange"] >= 3).astype(np.int64)
+
+    # 4b. CSR propensity: size, exports, channels, residual (mean 0, variance 1 in the reference design)
+    x = (export - const["export_share_mean"]) / const["export_share_sd"]
+    eta = (params.gamma_size * z + params.eta_on_exports * x + params.eta_on_association * member
+           + params.eta_on_support * support + params.eta_on_network * network + params.eta_on_informal * informal
+           - const["eta_centre"] + math.sqrt(const["eta_residual_var"]) * rng.standard_normal(n))
+
+    # 4c. dimensions, practices (with the common-method factor)
     method = rng.standard_normal(n)
     cols: dict[str, np.ndarray] = {}
     lam, a, mp = params.lambda_dimension, params.practice_loading, params.practice_method
@@ -403,6 +673,10 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
             y = ll * factors[scale] + ml * method + math.sqrt(1 - ll ** 2 - ml ** 2) * noise[:, j]
             cols[item] = np.searchsorted(const["likert_cuts"], y, side="right") + 1
 
+    # 8. questionnaire blocks A-E, motivations and barriers
+    cols.update(channels)
+    cols.update(_questionnaire_items(params, const, rng, dname, employees, z, eta, channels, cols))
+
     # 7. assemble in codebook order, then item non-response (MCAR)
     district = np.asarray(districts, dtype=object)[dist_idx]
     number = np.concatenate([np.arange(1, n_per_district[d] + 1) for d in districts]) if n else np.array([], int)
@@ -422,8 +696,68 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
             data[var.name] = np.where(mask, np.nan, np.asarray(x, dtype=float))
         else:
             data[var.name] = pd.arrays.IntegerArray(np.asarray(x, dtype=np.int64), mask.copy())
-    latent = {"district": district, "eta": eta, "method": method, **factors}
+    latent = {"district": district, "eta": eta, "method": method, "channel_factor": s_factor,
+              "intermediary_support": support, "network_member": network, "informal_exchange": informal,
+              "export_std": x, "z": z, **factors}
     return pd.DataFrame(data), latent
+
+
+def _likert_from_latent(latent: np.ndarray) -> np.ndarray:
+    """A 1-5 answer: the latent rounded to the nearest whole number, clipped to 1-5."""
+    return np.clip(np.rint(latent), 1, 5).astype(np.int64)
+
+
+def _questionnaire_items(params: Params, const: dict, rng: np.random.Generator, district: np.ndarray,
+                         employees: np.ndarray, z: np.ndarray, eta: np.ndarray, channels: dict,
+                         cols: dict) -> dict[str, np.ndarray]:
+    """The items of the questionnaire's blocks A-E and the added motivations and barriers (docstring, 8)."""
+    cb = load_codebook()
+    n = len(eta)
+    out: dict[str, np.ndarray] = {}
+    # A. awareness: ordinal, rising with eta and with district CSR activities
+    a, b = params.awareness_on_csr, params.awareness_on_activities
+    activities = channels["ch_district_activities"]
+    p_act = const["district_activities_rate"]  # the design's rate: awareness centred on it
+    for item in cb.awareness_items():
+        latent = a * eta + b * (activities - p_act) + math.sqrt(max(1 - a ** 2 - b ** 2 * p_act * (1 - p_act), 0.05)) \
+            * rng.standard_normal(n)
+        out[item] = np.searchsorted(const["awareness_cuts"][item], latent, side="right") + 1
+    # B. certification status: held = the dummy; planned or not interested among non-holders
+    for status, held in cb.cert_status_items().items():
+        planned = rng.random(n) < expit(math.log(params.planned_rates[status] / (1 - params.planned_rates[status]))
+                                        + params.planned_on_csr * eta)
+        out[status] = np.where(cols[held] == 1, 1, np.where(planned, 2, 3)).astype(np.int64)
+    # C. stakeholders, motivations, barriers: item mean + firm random effect + noise, rounded to 1-5
+    items = cb.stakeholder_items()
+    means = np.asarray([[params.stakeholder_means[i] + params.stakeholder_district_shift.get(d, {}).get(i, 0.0)
+                         for i in items] for d in cb.district_ids])
+    d_idx = np.searchsorted(np.asarray(cb.district_ids, dtype=object), district) if n else np.array([], int)
+    firm = params.item_firm_sd * rng.standard_normal((n, 1))
+    latent = means[d_idx] + firm + params.item_noise_sd * rng.standard_normal((n, len(items)))
+    out.update(dict(zip(items, _likert_from_latent(latent).T)))
+    for block, item_means in (("motivations", params.motivation_means), ("barriers", params.barrier_means)):
+        items = cb.block(block)
+        mean = np.asarray([item_means[i] for i in items])[None, :]
+        on_csr = np.asarray([params.motivations_on_csr if block == "motivations" else
+                             (params.tool_knowledge_on_csr if i == "bar_tool_knowledge" else 0.0) for i in items])
+        firm = params.item_firm_sd * rng.standard_normal((n, 1))
+        latent = mean + firm + eta[:, None] * on_csr[None, :] + params.item_noise_sd * rng.standard_normal((n, len(items)))
+        out.update(dict(zip(items, _likert_from_latent(latent).T)))
+    # D. atypical workers: trainees ~ Poisson(rate x employees); home-workers, common in clothing
+    out["wf_trainees"] = rng.poisson(params.trainee_rate * employees).astype(np.int64)
+    has_home = rng.random(n) < np.asarray([params.home_worker_firms[d] for d in district], dtype=float) if n else \
+        np.zeros(0, bool)
+    share = rng.beta(*params.home_worker_share, n)
+    home = np.minimum(np.maximum(np.rint(share * employees), 1), employees)
+    out["wf_home_workers"] = np.where(has_home, home, 0).astype(np.int64)
+    # E. training: share of staff trained (Beta, mean rising with eta), CSR-related training (probit)
+    mu = expit(params.trained_share_intercept + params.trained_share_on_csr * eta)
+    phi = params.trained_share_precision
+    out["tr_staff_trained_share"] = np.round(100 * rng.beta(mu * phi, (1 - mu) * phi), 1)
+    c, g = params.csr_training_on_csr, params.csr_training_on_size
+    out["tr_csr_training"] = (c * eta + g * z + math.sqrt(max(1 - c ** 2 - g ** 2, 0.05)) * rng.standard_normal(n)
+                              > ndtri(1 - params.csr_training_rate)).astype(np.int64)
+    return out
 
 
 def synthetic_ids(firm_id: pd.Series) -> pd.Series:
@@ -469,6 +803,58 @@ def _share(indicator: pd.Series) -> tuple[float, float]:
     return p, math.sqrt(p * (1 - p) / n) if n else math.nan
 
 
+ADOPTION_MODELS = (("fraclogit_ame", "csr_overall"), ("logit_ame", "cert_iso14001"))
+
+
+def _logit_ames(frame: pd.DataFrame, outcome: str, regressors: list[str], fixed: list[str],
+                fractional: bool) -> tuple[dict, dict]:
+    """Average marginal effects of a (fractional) logit of `outcome` on `regressors` (+ `fixed` dummies),
+    fitted with statsmodels (GLM binomial for a fractional outcome, Logit otherwise), with delta-method
+    SEs from the HC0 covariance. Continuous regressors: the average derivative; binary (0/1) ones:
+    the average discrete change 0 -> 1. Returns ({regressor: AME}, {regressor: SE}); NaN when the
+    model cannot be fitted (too few firms, no variation, separation)."""
+    import warnings
+
+    import statsmodels.api as sm
+
+    data = frame[[outcome, *regressors, *fixed]].dropna().astype(float)
+    nan = ({r: math.nan for r in regressors}, {r: math.nan for r in regressors})
+    y = data[outcome].to_numpy()
+    if len(data) <= len(regressors) + len(fixed) + 5 or np.ptp(y) == 0:
+        return nan
+    X = np.column_stack([np.ones(len(data)), data[[*regressors, *fixed]].to_numpy()])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if fractional:
+                fit = sm.GLM(y, X, family=sm.families.Binomial()).fit(cov_type="HC0")
+            else:
+                fit = sm.Logit(y, X).fit(disp=0, cov_type="HC0")
+    except Exception:  # separation or a singular design in a small sample: no estimate
+        return nan
+    beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    if not np.all(np.isfinite(cov)):
+        return nan
+    p = expit(X @ beta)
+    w = p * (1 - p)
+    values, ses = {}, {}
+    for k, r in enumerate(regressors, start=1):
+        column = X[:, k]
+        if np.isin(column, (0.0, 1.0)).all():
+            x1, x0 = X.copy(), X.copy()
+            x1[:, k], x0[:, k] = 1.0, 0.0
+            p1, p0 = expit(x1 @ beta), expit(x0 @ beta)
+            value = float((p1 - p0).mean())
+            grad = ((p1 * (1 - p1))[:, None] * x1 - (p0 * (1 - p0))[:, None] * x0).mean(axis=0)
+        else:
+            value = float(w.mean() * beta[k])
+            grad = (w * (1 - 2 * p))[:, None].T @ X / len(X) * beta[k]
+            grad = grad.ravel()
+            grad[k] += w.mean()
+        values[r], ses[r] = value, float(math.sqrt(grad @ cov @ grad))
+    return values, ses
+
+
 def estimands(survey: pd.DataFrame, cb: Codebook | None = None) -> tuple[dict, dict]:
     """Observable estimands per district present and pooled, with large-sample standard errors.
 
@@ -479,8 +865,14 @@ def estimands(survey: pd.DataFrame, cb: Codebook | None = None) -> tuple[dict, d
     (the same with score_innovation added: the observable 'direct' association), ``rate.<item>`` for every practice and
     certification (among answers), ``share.cert_at_least_one`` and ``share.cert_more_than_one``
     (certifications of any kind, ISO 9001 included, among firms answering all of them).
+
+    With the channel variables (codebook version 2): ``fraclogit_ame.csr_overall.<regressor>`` and
+    ``logit_ame.cert_iso14001.<regressor>`` for each of ``derived.ADOPTION_REGRESSORS``: average
+    marginal effects of a fractional logit (GLM binomial, logit link) and a logit, district fixed
+    effects when pooled (`_logit_ames`; HC0 delta-method SEs), and ``rate.<channel>`` for every
+    binary channel variable.
     """
-    from .derived import analysis_frame
+    from .derived import ADOPTION_REGRESSORS, analysis_frame
 
     cb = cb or load_codebook()
     frame = analysis_frame(survey, cb)
@@ -509,6 +901,15 @@ def estimands(survey: pd.DataFrame, cb: Codebook | None = None) -> tuple[dict, d
         held = g[cb.certifications(None)].dropna().astype(float).sum(axis=1)
         v["share.cert_at_least_one"], se["share.cert_at_least_one"] = _share(held >= 1)
         v["share.cert_more_than_one"], se["share.cert_more_than_one"] = _share(held >= 2)
+        if g["association_member"].notna().any():  # a survey with the channel block
+            for item in [c for c in cb.block("channels") if cb[c].type == "binary"]:
+                answered = g[item].dropna().astype(float)
+                v[f"rate.{item}"], se[f"rate.{item}"] = _share(answered == 1)
+            fixed = [f"fe_{d}" for d in present[1:]] if group == "pooled" else []
+            for prefix, outcome in ADOPTION_MODELS:
+                ames, ame_ses = _logit_ames(g, outcome, ADOPTION_REGRESSORS, fixed, prefix == "fraclogit_ame")
+                for r in ADOPTION_REGRESSORS:
+                    v[f"{prefix}.{outcome}.{r}"], se[f"{prefix}.{outcome}.{r}"] = ames[r], ame_ses[r]
         values[group], ses[group] = v, se
     return values, ses
 
@@ -531,7 +932,7 @@ def _pseudo_truth(params: Params | None = None, n_per_district: dict[str, int] |
     key = json.dumps([asdict(params), big, missing_rate], sort_keys=True)
     if key not in _TRUTH_CACHE:
         values, ses = estimands(_simulate(params, big, TRUTH_SEED, missing_rate)[0], cb)
-        _TRUTH_CACHE[key] = ({g: {k: round(x, 4) for k, x in v.items()} for g, v in values.items()},
+        _TRUTH_CACHE[key] = ({g: {k: round(x, 6 if "_ame." in k else 4) for k, x in v.items()} for g, v in values.items()},
                              {g: {k: float(f"{x:.2g}") for k, x in v.items()} for g, v in ses.items()})
     return copy.deepcopy(_TRUTH_CACHE[key])
 
@@ -561,9 +962,20 @@ def ground_truth(params: Params | None = None, n_per_district: dict[str, int] | 
                                                     counts.loc[counts["district"] == d, "N"].astype(int).tolist()))}
                   for d in cb.district_ids}
     population["pooled"] = {"firms": int(sum(params.population_firms.values())), "mean_employees": mean_emp["pooled"]}
+    const = design_constants(params)
     return _rounded({
         "parameters": asdict(params),
-        "design_constants": design_constants(params),
+        "design_constants": const,
+        "adoption_structural": {
+            "scale": "latent CSR propensity eta (mean 0, variance 1 in the reference design)",
+            "coefficients": {"z_log_employees": params.gamma_size, "export_share_standardised": params.eta_on_exports,
+                             "association_member": params.eta_on_association,
+                             "intermediary_support": params.eta_on_support, "network_member": params.eta_on_network,
+                             "informal_exchange": params.eta_on_informal, "firm_age": 0.0},
+            "export_share_standardisation": {"mean": const["export_share_mean"], "sd": const["export_share_sd"]},
+            "residual_variance": const["eta_residual_var"],
+            "competitiveness_network_moderation": 0.0,
+        },
         "latent_correlations": latent_correlations(params),
         "population": population,
         "pseudo_truth": values,
