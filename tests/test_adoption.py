@@ -352,3 +352,13 @@ def test_ranking_check(small):
     tied = small.assign(**{c: 3 for c in STAKEHOLDERS})
     assert [r.code for r in estimability.ranking(tied, STAKEHOLDERS).reasons] == ["all_tied"]
     assert [r.code for r in estimability.ranking(small.iloc[:4], STAKEHOLDERS).reasons] == ["few_complete"]
+
+
+def test_moderation_check(small):
+    assert estimability.moderation(small, "score_market", "csr_overall", "network_member", ["log_employees"], "district")
+    flat = small.assign(network_member=0)
+    check = estimability.moderation(flat, "score_market", "csr_overall", "network_member")
+    assert [r.code for r in check.reasons] == ["constant"]
+    v1 = _version1(small)
+    assert [r.code for r in estimability.moderation(v1, "score_market", "csr_overall", "network_member").reasons] \
+        == ["no_block"]

@@ -381,6 +381,23 @@ def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
     return Check(tuple(reasons), caution)
 
 
+def moderation(df: pd.DataFrame, outcome: str, exposure: str, moderator: str, controls: Sequence[str] = (),
+               fixed_effects: Sequence[str] | str | None = None, cb=None) -> Check:
+    """`stats.adoption.network_moderation` (OLS of outcome on exposure x moderator): the moderator's
+    block present, the regression rule with the moderator and the interaction counted, and the
+    moderator (0/1) varying."""
+    absent = absent_blocks(df, [outcome, exposure, moderator, *controls], cb)
+    if not absent:
+        return absent
+    check = regression(df, outcome, exposure, [*controls, moderator], fixed_effects, extra_parameters=1)
+    fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
+    data = _columns(df, [outcome, exposure, moderator, *controls, *fes]).dropna()
+    reasons = list(check.reasons)
+    if len(data) and not _varies(data[moderator]):
+        reasons.append(Reason("constant", {"name": moderator}))
+    return Check(_unique(tuple(reasons)), check.caution)
+
+
 def ranking(df: pd.DataFrame, items: Sequence[str], cb=None) -> Check:
     """A Friedman test / Kendall's W over `items`: their block present, at least MIN_RANKING_N firms
     answering every item, and not every firm answering all items alike (the statistic is 0 / 0)."""
