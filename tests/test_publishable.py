@@ -88,7 +88,7 @@ def reports(project, lang=None):
 @pytest.mark.slow
 def test_every_built_report_opens_with_its_findings_and_prints_no_zero_p_value(default_build):
     pages = reports(default_build)
-    assert len(pages) == 22
+    assert len(pages) == 24
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert findings_first(text), page.name
@@ -99,7 +99,7 @@ def test_every_built_report_opens_with_its_findings_and_prints_no_zero_p_value(d
 @pytest.mark.slow
 def test_italian_reports_have_no_decimal_point_and_no_english_label(default_build):
     pages = reports(default_build, "it")
-    assert len(pages) == 11
+    assert len(pages) == 12
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert '<html lang="it"' in text, page.name

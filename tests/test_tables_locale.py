@@ -179,7 +179,9 @@ def test_every_public_builder_is_checked():
     public = {name for name in dir(tables) if name.endswith(("_rows", "_figures", "_population", "_rates", "_by_group",
                                                              "_by_choice", "_summary", "_by_district"))
               and callable(getattr(tables, name))} | {"describe", "missingness"}
-    covered = set(BUILDERS) | {"sample_vs_population", "curve_summary"}  # curve_summary: a dict for the reading
+    from .test_channels import CHANNEL_BUILDERS  # the channels report's builders, checked in test_channels
+
+    covered = set(BUILDERS) | {"sample_vs_population", "curve_summary"} | set(CHANNEL_BUILDERS)  # curve_summary: a dict
     assert public <= covered, public - covered
 
 

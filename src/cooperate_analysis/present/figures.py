@@ -440,8 +440,8 @@ def adoption_ame(drivers: dict, models: list[str], lang: str = "en", cb: Codeboo
                         label=_group_label(group, lang, cb))
         ax.axvline(0, color="#777777", linewidth=0.8)
         ax.set_title(text["csr_overall"] if model == "csr_overall" else outcome_name(model, lang, cb))
-        ax.set_xlabel(text["ame"])
         ax.set_ylim(len(terms) - 0.5, -0.5)
+    fig.supxlabel(text["ame"], fontsize=FONT["label"])
     axes[0][0].set_yticks(range(len(terms)), [textwrap.fill(regressor_name(t, lang), 24) for t in terms])
     handles, labels = [], []
     for ax in axes[0]:

@@ -1095,7 +1095,7 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
         value = values.get(key)
         return float(value) if _finite(value) and not isinstance(value, bool) else None
 
-    if any(key.startswith("drivers.") for key in values):  # the channels report
+    if any(key == "drivers" or key.startswith("drivers.") for key in values):  # the channels report
         return index_sentence_channels(values, lang)
     if any(key.startswith("profile.") for key in values):  # a district sustainability report
         parameters = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
@@ -1688,9 +1688,13 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
 
 INDEX_CHANNELS = {
     "en": {"text": "CSR index, all districts (fractional logit, n = {n}), average marginal effect of {list}.",
-           "item": "{name} {est} {ci}", "none": "Drivers of adoption not estimable with these data."},
+           "item": "{name} {est} {ci}", "none": "Drivers of adoption not estimable with these data.",
+           "unsupported": "The survey has no answers on the channels (codebook version 1): the report shows the "
+                          "published stakeholder-consultation shares only."},
     "it": {"text": "Indice di RSI, tre distretti (logit frazionario, n = {n}), effetto marginale medio di {list}.",
-           "item": "{name} {est} {ci}", "none": "Fattori dell'adozione non stimabili con questi dati."},
+           "item": "{name} {est} {ci}", "none": "Fattori dell'adozione non stimabili con questi dati.",
+           "unsupported": "L'indagine non ha risposte sui canali (versione 1 del dizionario dei dati): il rapporto "
+                          "riporta solo le quote pubblicate della consultazione dei portatori di interesse."},
 }
 
 
@@ -1701,6 +1705,8 @@ def index_sentence_channels(values: dict, lang: str = "en") -> str:
     from .tables import regressor_name
 
     t = INDEX_CHANNELS[lang]
+    if str(values.get("drivers", "")).startswith("not supported"):
+        return t["unsupported"]
     parts = []
     for term in ("intermediary_support", "network_member"):
         key = f"drivers.pooled.csr_overall.{term}"

@@ -1391,9 +1391,9 @@ def likert_rows(summaries: dict, items: list[str], lang: str = "en", cb: Codeboo
 
 CONSULTATION_PREFIX = "Stakeholder consultation: "
 CONSULTATION_IT = {
-    "barrier 'lack of resources and expertise'": ("Ostacoli all'adozione degli strumenti di RSI",
+    "barrier 'lack of resources and expertise'": ("Ostacoli ad adottare gli strumenti di RSI",
                                                    "mancanza di risorse e competenze"),
-    "barrier 'scarce knowledge of the instruments'": ("Ostacoli all'adozione degli strumenti di RSI",
+    "barrier 'scarce knowledge of the instruments'": ("Ostacoli ad adottare gli strumenti di RSI",
                                                       "scarsa conoscenza degli strumenti"),
     "support measure 'cluster tools'": ("Misure di sostegno", "strumenti collettivi di distretto"),
     "support measure 'administrative/normative simplification'": ("Misure di sostegno",

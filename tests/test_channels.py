@@ -1,0 +1,340 @@
+"""The channels report (issue 16): its notebook on a tiny survey and on a version-1 survey (the sections
+its data cannot support say so), findings sentences read back against the numbers they come from,
+Italian tables with decimal commas and no English, and the stakeholder consultation's published shares
+shown exactly as data/raw/published_figures.csv gives them."""
+from __future__ import annotations
+
+import csv
+import html
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from cooperate_analysis.data import dataset, derived
+from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import figures, methods, narrative, tables
+from cooperate_analysis.present import formatting as fmt
+from cooperate_analysis.stats import adoption, estimability
+
+from .conftest import make_survey
+from .test_tables_locale import decimal_points, english_words, has_intervals, table_text, zero_pvalues
+
+ROOT = Path(__file__).resolve().parents[1]
+CB = load_codebook()
+NOTEBOOK = ROOT / "notebooks" / "channels.ipynb"
+SECTIONS = ("drivers", "channels", "moderation", "salience", "barriers")
+# the table builders of the channels report, checked here as test_tables_locale checks the others
+CHANNEL_BUILDERS = ["ame_rows", "model_rows", "channel_rows", "gradient_rows", "moderation_rows", "salience_rows",
+                    "friedman_rows", "likert_rows", "consultation_rows", "consultation_figures"]
+
+
+def channel_survey(n: int, seed: int) -> pd.DataFrame:
+    """A codebook-valid version-2 survey whose channels are not near-universal: each kind of support
+    is received by about one firm in five (with six independent kinds at 50%, almost every firm would
+    have some support and the models would be separated)."""
+    survey = make_survey(n, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    for column in CB.support_channels():
+        survey[column] = rng.binomial(1, 0.2, n)
+    for column in CB.network_channels():
+        survey[column] = rng.binomial(1, 0.25, n)
+    return survey
+
+
+def run_notebook(tmp_path: Path, survey: pd.DataFrame) -> dict:
+    """The notebook's code cells run in this process (parameters injected after the parameters cell, as
+    papermill does) on `survey`; returns the notebook's variables."""
+    source = tmp_path / "survey.csv"
+    survey.to_csv(source, index=False)
+    dataset.prepare_survey(source, tmp_path / "survey.parquet")
+    scope: dict = {}
+    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        exec(compile("".join(cell["source"]), str(NOTEBOOK), "exec"), scope)
+        if "parameters" in cell["metadata"].get("tags", []):
+            scope.update(data_path=str(tmp_path / "survey.parquet"), results_path=str(tmp_path / "channels.json"),
+                         langs=["en", "it"])
+    scope["values"] = json.loads((tmp_path / "channels.json").read_text(encoding="utf-8"))["values"]
+    return scope
+
+
+def _text(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+# --- the notebook --------------------------------------------------------------------------------------------
+
+def test_notebook_on_a_tiny_survey_records_numbers_or_reasons(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    scope = run_notebook(tmp_path, channel_survey(36, seed=2))  # 12 firms per district
+    values = scope["values"]
+    bad = {k: v for k, v in values.items() if v is None or (isinstance(v, float) and not math.isfinite(v))}
+    assert not bad
+    reasons = [v for v in values.values() if isinstance(v, str) and v.startswith("not ")]
+    assert all(len(v.split(":", 1)[-1].strip()) > 5 for v in reasons), reasons
+    # the pooled models run; a district of 12 firms cannot carry 8 coefficients and 10 residual df
+    assert values["drivers.pooled.csr_overall.n"] == 36
+    assert values["drivers.capannori_paper.csr_overall"].startswith("not estimable")
+    findings = scope["findings"].filled
+    assert set(findings) == {"en", "it"} and "Key findings" in findings["en"] and "Sintesi" in findings["it"]
+    assert "Synthetic data" not in findings["en"]  # test ids are not the generator's
+    keys = [c["key"] for c in scope["rep"].contents["en"]]
+    assert {"adoption_models", "adoption_ame_csr", "adoption_by_channel_cert", "stakeholder_friedman",
+            "barriers_motivations", "consultation_published"} <= set(keys)
+    for row in tables.consultation_figures(dataset.load_published()).itertuples():
+        assert values[f"published.consultation.row{row.row}"] == pytest.approx(row.value)
+
+
+def test_a_version_1_survey_builds_and_says_which_sections_its_data_cannot_support(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    survey = make_survey(45, seed=4)[[v.name for v in CB.variables if v.since == 1]]
+    scope = run_notebook(tmp_path, survey)
+    values, meta = scope["values"], scope["meta"]
+    assert str(meta["survey_version"]) == "1" and values["survey_version"] == "1"
+    for section in SECTIONS:
+        assert values[section].startswith("not supported: This survey has no answers for"), section
+    assert not any(k.startswith(("drivers.", "channels.", "salience.", "likert.")) for k in values)
+    assert any(k.startswith("published.consultation.") for k in values)  # the published figures still show
+    en, it = _text(scope["findings"].filled["en"]), _text(scope["findings"].filled["it"])
+    assert "cannot support the drivers of adoption, adoption by channel, the network moderation, stakeholder " \
+           "salience and barriers and motivations" in en
+    assert "non consentono l'analisi dei fattori dell'adozione" in it and "versione 2 del dizionario dei dati" in it
+    shown = [c["key"] for c in scope["rep"].contents["en"]]
+    assert shown == ["consultation_published"]
+    for lang in ("en", "it"):  # the data-and-methods section names the codebook version and the absent blocks
+        text = _text(methods.section("district", lang, meta, district="capannori_paper", cb=CB))
+        assert {"en": "follows version 1 of the codebook", "it": "segue la versione 1 del dizionario dei dati"}[lang] in text
+        assert methods.block_label("channels", lang, CB) in text
+
+
+def test_methods_say_a_full_or_partial_version_2_survey():
+    meta = {"synthetic": False, "rows": 10, "rows_by_district": {"capannori_paper": 10}}
+    full = _text(methods.section("district", "en", meta | {"survey_version": "2"}, district="capannori_paper", cb=CB))
+    assert "follows version 2 of the codebook, with every block" in full
+    partial = meta | {"survey_version": "partial", "absent_blocks": ["barriers"], "absent_columns": CB.barrier_items()}
+    text = _text(methods.section("cross-district", "it", partial, cb=CB))
+    assert "solo in parte" in text and "«Ostacoli alla RSI»" in text
+    assert "version" not in _text(methods.section("district", "en", meta, district="capannori_paper", cb=CB))
+    assert narrative.unsupported_sections(partial) == ["barriers"]
+    assert narrative.unsupported_sentence("drivers", partial) == ""
+
+
+# --- results on a larger survey, for the tables, figures and findings ------------------------------------------
+
+@pytest.fixture(scope="module")
+def analysis() -> dict:
+    frame = derived.analysis_frame(channel_survey(240, seed=21), CB)
+    groups = ["pooled", *CB.district_ids]
+    samples = {g: frame if g == "pooled" else frame[frame["district"] == g] for g in groups}
+    drivers = {g: adoption.adoption_drivers(frame, g, CB) for g in groups}
+    by_channel = {g: adoption.adoption_by_channel(samples[g]) for g in groups}
+    gradients = {g: adoption.channels_gradient(samples[g]) for g in groups}
+    moderation = {}
+    for g in groups:
+        for s in [f"score_{k}" for k in CB.outcome_scales]:
+            table = adoption.network_moderation(samples[g], s, controls=["log_employees", "export_share", "firm_age"],
+                                                fixed_effects="district" if g == "pooled" else None)
+            moderation[(g, s)] = table[table["row"] == "interaction"].iloc[0]
+    moderation[("pooled", "score_market")] = estimability.Check((estimability.Reason("no_firms"),))  # a reason row
+    salience = {g: adoption.salience(samples[g], CB.stakeholder_items()) for g in groups}
+    items = [*CB.barrier_items(), *CB.motivation_items()]
+    likert = {g: adoption.likert_summary(samples[g], items) for g in groups}
+    published = dataset.load_published()
+    meta = {"synthetic": True, "survey_version": "2", "absent_blocks": []}
+    return dict(frame=frame, drivers=drivers, by_channel=by_channel, gradients=gradients, moderation=moderation,
+                salience=salience, likert=likert, published=published, meta=meta, items=items)
+
+
+def _builders(a: dict, lang: str) -> dict[str, pd.DataFrame]:
+    models = ["csr_overall", "csr_overall_ols", *CB.certifications(None)]
+    return {
+        "ame_rows": tables.ame_rows(a["drivers"], ["csr_overall", "csr_overall_ols", *CB.certifications(None)], lang, CB),
+        "model_rows": tables.model_rows(a["drivers"], models, lang, CB),
+        "channel_rows": tables.channel_rows(a["by_channel"], "cert_any", lang, CB),
+        "gradient_rows": tables.gradient_rows(a["gradients"], lang, CB),
+        "moderation_rows": tables.moderation_rows(a["moderation"], lang, CB),
+        "salience_rows": tables.salience_rows(a["salience"], CB.stakeholder_items(), lang, CB),
+        "friedman_rows": tables.friedman_rows(a["salience"], lang, CB),
+        "likert_rows": tables.likert_rows(a["likert"], a["items"], lang, CB),
+        "consultation_rows": tables.consultation_rows(a["published"], lang),
+        "consultation_figures": tables.consultation_figures(a["published"])[["measure", "value"]],
+    }
+
+
+def test_every_channels_builder_is_checked():
+    assert set(CHANNEL_BUILDERS) == {n for n in dir(tables) if n in CHANNEL_BUILDERS}
+    new = {n for n in dir(tables) if n.endswith(("_rows", "_figures")) and callable(getattr(tables, n))}
+    from .test_tables_locale import BUILDERS
+    assert new <= set(BUILDERS) | set(CHANNEL_BUILDERS) | {"published_figures"}
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_channels_tables_are_publishable_in_each_language(analysis, lang):
+    built = _builders(analysis, lang)
+    for name, table in built.items():
+        if name == "consultation_figures":
+            continue
+        assert len(table), name
+        text = " | ".join(table_text(table, lang))
+        assert not zero_pvalues(table, lang), name
+        if lang == "it":
+            assert not decimal_points(text), (name, decimal_points(text))
+            assert not english_words(text), (name, english_words(text))
+            assert "CSR" not in text and "takeholder" not in text, name
+    for name in ("ame_rows", "gradient_rows"):
+        assert has_intervals(built[name].iloc[:, 2:] if name == "ame_rows" else built[name].iloc[:, -1:].rename(
+            columns=lambda c: c), lang, header=False), name
+    models = built["model_rows"]
+    method = models.columns[2]
+    fitted = models[~models[method].str.startswith(("Not estimable", "Non stimabile"))][method]
+    assert set(fitted) <= set(tables.METHOD_NAMES[lang].values())  # every row names its method
+
+
+def test_ame_table_shows_each_fit_scaled_as_its_label_says(analysis):
+    table = tables.ame_rows(analysis["drivers"], ["csr_overall"], "en", CB)
+    fit = analysis["drivers"]["pooled"]["csr_overall"]
+    for term in adoption_terms():
+        row = table[table["Regressor"] == tables.regressor_name(term, "en")].iloc[0]
+        ame = fit.ame.set_index("term").loc[term]
+        k = 10.0 if term in ("export_share", "firm_age") else 1.0
+        expected = f"{fmt.number(k * ame['estimate'], 2, 'en', sign=True)} {fmt.interval(k * ame['ci_low'], k * ame['ci_high'], 2, 'en')}"
+        assert row["Pooled"] == expected, term
+
+
+def adoption_terms() -> list[str]:
+    return list(derived.ADOPTION_REGRESSORS)
+
+
+def test_channel_cells_are_the_wilson_shares(analysis):
+    table = tables.channel_rows(analysis["by_channel"], "csr_half", "en", CB)
+    source = analysis["by_channel"]["pooled"]
+    hit = source[(source["outcome"] == "csr_half") & (source["channel"] == "network_member") & (source["used"] == 1)].iloc[0]
+    row = table[table["Channel"] == tables.channel_name("network_member", "en")].iloc[0]
+    assert row["Pooled"] == (f"{hit['k']}/{hit['n']}: {fmt.percent(hit['share'], 0)} "
+                             f"{fmt.interval(100 * hit['ci_low'], 100 * hit['ci_high'], 0)}")
+
+
+# --- findings against their numbers ---------------------------------------------------------------------------
+
+NUMBER = r"([+-]?\d+\.\d+)"
+
+
+def test_findings_sentences_match_the_numbers_they_come_from(analysis):
+    a = analysis
+    sentences = narrative.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
+                                            a["salience"], a["likert"], a["published"], a["meta"], "en", CB)
+    text = " ".join(sentences)
+    fit = a["drivers"]["pooled"]["csr_overall"]
+    first = next(s for s in sentences if s.startswith("CSR index, all three districts"))
+    assert f"n = {fit.n}" in first
+    excluding = []
+    for term in narrative.CHANNEL_TERMS:
+        est, low, high, _ = tables.scaled_ame(fit, term)
+        name = tables.regressor_name(term, "en").lower()
+        got = re.search(re.escape(name) + rf" {NUMBER} \[{NUMBER}, {NUMBER}\]", first)
+        assert got, term
+        assert [float(x) for x in got.groups()] == pytest.approx([est, low, high], abs=0.0051)
+        if low > 0 or high < 0:
+            excluding.append(name)
+    tail = first.split("Intervals excluding zero:")[1] if excluding else ""
+    assert all(name in tail for name in excluding)
+    assert ("No channel's interval excludes zero" in first) == (not excluding)
+    ols = a["drivers"]["pooled"]["csr_overall_ols"]
+
+    def side(lo, hi):
+        return "pos" if lo > 0 else "neg" if hi < 0 else "null"
+
+    same = sum(side(*tables.scaled_ame(fit, t)[1:3]) == side(*tables.scaled_ame(ols, t)[1:3]) for t in adoption_terms())
+    assert f"for {same} of the 7 regressors" in text
+    g = a["gradients"]["pooled"]
+    verb = "shows no clear trend" if g.spearman_p >= 0.05 else "rises" if g.spearman_rho > 0 else "falls"
+    assert f"The CSR index {verb} with the number of channels" in text
+    assert f"Spearman ρ {fmt.number(g.spearman_rho, 2, sign=True)}" in text
+    tests = [r["p_value"] for r in a["moderation"].values() if not hasattr(r, "text")]
+    k = int((multipletests(tests, method="fdr_bh")[1] < 0.05).sum())
+    assert f"below 0.05 in {k} of {len(tests)} tests" in text and "Exploratory" in text
+    for group, s in a["salience"].items():
+        verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
+        line = next(x for x in sentences if x.startswith(tables.sample_name(group, "en", CB) + ":"))
+        assert verdict in line and f"Friedman χ² = {fmt.number(s.statistic, 2)}" in line
+        assert f"Kendall's W = {fmt.number(s.kendall_w, 3)}" in line
+        assert tables.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line
+    pooled = a["likert"]["pooled"]
+    top = pooled[pooled["item"].str.startswith("bar_")].sort_values("share", ascending=False).iloc[0]
+    assert tables.short_item(top["item"], "en", CB).lower() in text
+    assert "27%" in text and "25%" in text and "[@vaasa_cooperate]" in text  # the published shares, cited
+    assert sentences[-1].startswith("Synthetic data")
+
+
+def test_italian_findings_have_decimal_commas_and_no_english(analysis):
+    a = analysis
+    text = " ".join(narrative.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
+                                               a["salience"], a["likert"], a["published"], a["meta"], "it", CB))
+    assert re.search(r"\d,\d", text) and not re.search(r"\d\.\d", text)
+    assert "CSR" not in text and "RSI" in text
+    assert not english_words(text.replace("[@vaasa_cooperate]", ""))
+
+
+def test_index_sentence_reads_the_pooled_channel_effects():
+    values = {"drivers.pooled.csr_overall.n": 92}
+    for term, est in (("intermediary_support", 0.061), ("network_member", -0.02)):
+        values |= {f"drivers.pooled.csr_overall.{term}.estimate": est,
+                   f"drivers.pooled.csr_overall.{term}.ci_low": est - 0.04,
+                   f"drivers.pooled.csr_overall.{term}.ci_high": est + 0.04}
+    en = narrative.index_sentence({"values": values, "parameters": {"seed": 1}}, "en", CB)
+    assert en == ("CSR index, all districts (fractional logit, n = 92), average marginal effect of support from an "
+                  "intermediary +0.06 [0.02, 0.10] and formal network member -0.02 [-0.06, 0.02].")
+    it = narrative.index_sentence({"values": values}, "it", CB)
+    assert "+0,06 [0,02; 0,10]" in it and "n = 92" in it
+    assert narrative.index_sentence({"values": {"drivers": "not supported: x"}}, "en", CB).startswith(
+        "The survey has no answers on the channels (codebook version 1)")
+    assert narrative.index_sentence({"values": {"drivers.pooled.csr_overall": "not estimable: x"}}, "it", CB) == \
+        "Fattori dell'adozione non stimabili con questi dati."
+
+
+# --- the published stakeholder consultation -------------------------------------------------------------------
+
+def test_consultation_shares_shown_equal_published_figures_csv():
+    with open(ROOT / "data/raw/published_figures.csv", encoding="utf-8", newline="") as handle:
+        raw = [r for r in csv.DictReader(handle)
+               if r["source_id"] == "S3" and r["measure"].startswith("Stakeholder consultation: ")]
+    assert len(raw) == 6
+    published = dataset.load_published()
+    for lang in ("en", "it"):
+        table = tables.consultation_rows(published, lang)
+        assert len(table) == len(raw)
+        shares = [float(re.match(r"(\d+)%", cell).group(1)) for cell in table.iloc[:, 2]]
+        assert shares == [float(r["value"]) for r in raw]
+        assert set(table.iloc[:, -1]) == {"@vaasa_cooperate"}  # cited, linked when rendered
+        assert all(cell.endswith({"en": ("of answers", "of votes"), "it": ("delle risposte", "dei voti")}[lang])
+                   for cell in table.iloc[:, 2])
+    rows = tables.consultation_figures(published)
+    assert list(rows["value"]) == [float(r["value"]) for r in raw]
+    lines = (ROOT / "data/raw/published_figures.csv").read_text(encoding="utf-8").splitlines()
+    for row in rows.itertuples():  # row numbers count data rows from 1 (the header is line 1 of the file)
+        assert lines[row.row].split(",")[2] == row.measure.split(",")[0]
+
+
+# --- figures ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_channels_figures_print_at_7_points_with_local_decimals(analysis, lang):
+    import matplotlib.pyplot as plt
+
+    figures.style()
+    made = [figures.adoption_ame(analysis["drivers"], ["csr_overall", "cert_iso14001"], lang, CB),
+            figures.channel_adoption(analysis["by_channel"]["pooled"], ["cert_any", "csr_half"], lang, CB),
+            figures.channels_gradient(analysis["gradients"], lang, CB)]
+    for fig in made:
+        sizes = figures.print_sizes(fig)
+        assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
+        if lang == "it":
+            assert not [t for t, _ in sizes if re.search(r"\d\.\d", t)]
+        plt.close(fig)
