@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from cooperate_analysis.build.cli import main
+from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.data.io import read_survey, sha256_file
 from cooperate_analysis.data.validate import validate_survey
 
@@ -69,7 +70,9 @@ def test_files_that_load_hold_the_survey_they_were_made_from(name):
     """Nothing silently wrong: a file that loads gives the six-firm survey cell for cell, except
     the cells its case names."""
     typed = validate_survey(read_survey(CORPUS / name), name)
-    expected = validate_survey(make_survey(n=6, seed=11).astype(str), "base.csv")
+    base = make_survey(n=6, seed=11)
+    base = base[[c for c in base.columns if load_codebook()[c].since == 1]]  # the corpus holds version-1 files
+    expected = validate_survey(base.astype(str), "base.csv")
     for column, cells in EXPECTED[name]["loads_as_base"].items():
         for row, value in cells.items():
             expected.loc[row - 1, column] = pd.NA if value is None else value

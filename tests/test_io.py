@@ -129,7 +129,8 @@ def test_a_ragged_row_deep_in_a_large_file_is_named_by_data_row():
         with pytest.raises(SurveyValidationError) as err:
             read_survey(path)
     found = {v.detail.split(" fields")[0]: v.rows for v in err.value.violations}
-    assert found == {"42": (49_999,), "40": (99_990,)}
+    columns = len(survey.columns)  # the row with ",x" has one field more, the cut row one fewer
+    assert found == {str(columns + 1): (49_999,), str(columns - 1): (99_990,)}
 
 
 def test_utf16_is_told_apart_from_text_and_binary():
@@ -176,7 +177,8 @@ def test_a_sheet_is_bounded_by_the_rows_it_declares(tmp_path, monkeypatch):
     path = _workbook(tmp_path / "w.xlsx", 7)
     assert len(read_survey(path)) == 7
     monkeypatch.setattr(survey_io, "MAX_SHEET_ROWS", 6)
-    with pytest.raises(SurveyFileError, match=r"sheet 'Sheet1' declares 8 rows and 41 columns, more than a survey "
+    columns = len(make_survey(n=1).columns)
+    with pytest.raises(SurveyFileError, match=rf"sheet 'Sheet1' declares 8 rows and {columns} columns, more than a survey "
                                               r"file may have \(6 rows, 1,000 columns\)"):
         read_survey(path)
 

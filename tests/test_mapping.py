@@ -56,7 +56,7 @@ def test_the_readme_shows_the_example_mapping_and_it_maps_such_a_file(synthetic,
                                                "empolese_valdelsa_clothing": "EMPOLESE  VALDELSA"})
     frame["turnover_class"] = frame["turnover_class"].map({1: "meno di 2 milioni", 2: "2-10 milioni",
                                                            3: "10-50 milioni", 4: "oltre 50 milioni"})
-    frame.loc[0, "out_reputation"] = "buona"  # synthetic row 1 answered 4
+    frame.loc[0, "out_reputation"] = "buona"  # the example mapping recodes it to 4
     frame.loc[[2, 3], "firm_age"] = [99, "NS"]
     frame.loc[5, "out_productivity"] = "n.d."
     frame = frame.rename(columns={v: k for k, v in mapping.rename.items()})
@@ -67,7 +67,7 @@ def test_the_readme_shows_the_example_mapping_and_it_maps_such_a_file(synthetic,
     want = synthetic.copy()
     want.loc[[2, 3], "firm_age"] = pd.NA
     want.loc[5, "out_productivity"] = pd.NA
-    assert synthetic.loc[0, "out_reputation"] == 4
+    want.loc[0, "out_reputation"] = 4
     pd.testing.assert_frame_equal(validate_survey(raw, "indagine.csv"), want)
     assert notes == [f"note: {tmp_path / 'indagine.csv'}: 2 columns ignored as {example} says: "
                      "'Note intervistatore', 'Data intervista'"]
@@ -249,3 +249,17 @@ def test_an_export_with_its_drafted_mapping_builds_complete_reports(project, cap
         assert Path(f"reports/{name}.html").is_file()
         assert json.loads(Path(f"reports/results/{name}.json").read_text())["values"]["n_firms"] > 0
     assert "validated 92 firms" in capsys.readouterr().out
+
+
+def test_version_2_coded_answers_are_matched_by_their_answer_scale_labels():
+    """Italian or English answer words of the version-2 scales map to their codes (issue 16)."""
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.data.mapping import label_index
+
+    cb = load_codebook()
+    assert label_index(cb["ch_informal_exchange"], cb)["spesso"] == 4
+    assert label_index(cb["cst_iso9001"], cb)["in programma"] == 2
+    assert label_index(cb["sh_banks"], cb)["molto importante"] == 5
+    assert label_index(cb["aw_csr_concept"], cb)["mai sentito nominare"] == 1
+    assert label_index(cb["out_reputation"], cb)["migliorata"] == 4  # the version-1 scale is unchanged
+    assert "migliorata" not in label_index(cb["sh_banks"], cb)

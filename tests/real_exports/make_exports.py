@@ -28,9 +28,16 @@ SHORT_DISTRICTS = {"capannori_paper": "Capannori", "empolese_valdelsa_clothing":
                    "santa_croce_tanning": "Santa Croce sull'Arno"}
 
 
+def version_1_columns() -> list[str]:
+    """The codebook's version-1 columns: the exports are version-1 files (issue 16 added optional
+    columns; a real export made before it has none of them)."""
+    return [v.name for v in load_codebook().variables if v.since == 1]
+
+
 def base() -> pd.DataFrame:
-    """The synthetic survey, typed as the validator returns it."""
-    return validate_survey(read_survey(SYNTHETIC), str(SYNTHETIC))
+    """The synthetic survey's version-1 columns, typed as the validator returns them (every later
+    codebook column present and all missing), i.e. what each export must validate to."""
+    return validate_survey(read_survey(SYNTHETIC)[version_1_columns()], str(SYNTHETIC))
 
 
 def slug(text: str) -> str:
@@ -63,7 +70,7 @@ def italian_sav(df: pd.DataFrame, path: Path) -> None:
     import pyreadstat
 
     cb = load_codebook()
-    names = {v.name: slug(v.labels["it"]) for v in cb.variables}
+    names = {v.name: slug(v.labels["it"]) for v in cb.variables if v.name in df.columns}
     out = df.copy()
     out["district"] = df["district"].map({d: i + 1 for i, d in enumerate(cb.district_ids)}).astype("float64")
     for c in out.columns:
@@ -72,13 +79,14 @@ def italian_sav(df: pd.DataFrame, path: Path) -> None:
     out["firm_id"] = out["firm_id"].astype(str)
     value_labels = {"district": {float(i + 1): cb.districts[d]["it"] for i, d in enumerate(cb.district_ids)},
                     "turnover_class": {float(k): v for k, v in cb["turnover_class"].value_labels.items()}}
-    for v in cb.variables:
+    for v in (v for v in cb.variables if v.name in df.columns):
         if v.type == "likert":
             value_labels[v.name] = {float(k): lab["it"] for k, lab in cb.likert_labels.items()}
         elif v.type == "binary":
             value_labels[v.name] = {0.0: "No", 1.0: "Sì"}
     out = out.rename(columns=names)
-    pyreadstat.write_sav(out, str(path), column_labels={names[v.name]: v.labels["it"] for v in cb.variables},
+    pyreadstat.write_sav(out, str(path), column_labels={names[v.name]: v.labels["it"] for v in cb.variables
+                                                        if v.name in df.columns},
                          variable_value_labels={names[k]: lab for k, lab in value_labels.items()})
 
 
@@ -112,7 +120,7 @@ EXPORTS = {"semicolon_decimal_comma.csv": semicolon_csv, "italian_labels.xlsx": 
 
 
 def main() -> None:
-    df = base()
+    df = base()[version_1_columns()]
     for name, write in EXPORTS.items():
         write(df, HERE / name)
         print(f"wrote {HERE / name}")

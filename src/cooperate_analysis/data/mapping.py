@@ -135,9 +135,11 @@ def allowed_values(var: Variable, cb: Codebook) -> list[Any] | None:
 def label_index(var: Variable, cb: Codebook) -> dict[str, Any]:
     """{folded label: codebook value} of the codebook's own labels for a coded variable."""
     index: dict[str, Any] = {}
-    if var.type == "likert":
-        for code, labels in cb.likert_labels.items():
-            if var.min <= int(code) <= var.max:
+    if var.type == "likert" or var.answer_scale is not None:  # its answer scale (version 2), else likert_labels
+        scale = cb.answer_scales.get(var.answer_scale, cb.likert_labels) if var.answer_scale else cb.likert_labels
+        codes = range(int(var.min), int(var.max) + 1) if var.type == "likert" else [int(v) for v in var.values]
+        for code, labels in scale.items():
+            if int(code) in codes:
                 index.update({fold(labels[lang]): int(code) for lang in ("en", "it")})
     elif var.type == "binary":
         index.update(BINARY_LABELS)

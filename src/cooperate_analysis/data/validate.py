@@ -296,7 +296,7 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
         out.append(Violation(file, None, (), "empty", "the file has a header but no data rows"))
     elif not out:
         id_name = next(v.name for v in cb.variables if v.type == "id")
-        repeated = _repeated_header(raw, id_name, cb.names)
+        repeated = _repeated_header(raw, id_name, [n for n in cb.names if n in set(columns)])
         if repeated:
             out.append(Violation(file, None, repeated, "header_repeated",
                                  "the header line is repeated inside the data (were two files joined?): "
