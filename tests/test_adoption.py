@@ -122,7 +122,7 @@ def test_ols_sensitivity_repeats_the_slopes_as_effects(small):
 
 # --- logit (ML): R glm(binomial) ------------------------------------------------------------------
 
-R_LOGIT = np.array([  # section 2: estimate, std_error (inverse information)
+R_LOGIT = np.array([  # section 2: estimate, std_error (inverse information, vcov(glm))
     [-5.034727183895, 2.120781581125], [0.809286882829, 0.396775146280], [0.007909861449, 0.008476483564],
     [0.007712853363, 0.011979996151], [0.184029977656, 0.638991985488], [-0.088023646852, 0.626972170285],
     [0.694861904818, 0.634584736339], [0.006250700606, 0.545142343434], [1.284586159847, 0.651296603124],
@@ -133,13 +133,31 @@ R_LOGIT_AME = np.array([
     [0.001265651072, 0.110352148290]])
 
 
-def test_logit_ml_and_its_ames_match_r(small):
-    fit = adoption.logit(small, "cert_iso14001", REGRESSORS, "district")
+R_LOGIT_HC3_SE = [2.521673715365, 0.429379527359, 0.009598832439, 0.014280881085, 0.707465093971, 0.664457480625,
+                  0.631873338805, 0.634645289839, 0.761480333258, 0.697228569216]  # vcovHC(glm binomial, "HC3")
+R_LOGIT_AME_HC3_SE = [0.078572796279, 0.001905121304, 0.002839204534, 0.142615365725, 0.134737385048,
+                      0.119504652355, 0.128459554698]
+
+
+def test_logit_ml_with_inverse_information_matches_r(small):
+    fit = adoption.logit(small, "cert_iso14001", REGRESSORS, "district", cov_type="ML")
     assert fit.method == "logit (ML)" and fit.note == "" and fit.events == 47
+    assert fit.cov_type == "inverse information"
     np.testing.assert_allclose(_column(fit.coefficients, "estimate", TERMS_FE), R_LOGIT[:, 0], rtol=1e-6)
     np.testing.assert_allclose(_column(fit.coefficients, "std_error", TERMS_FE), R_LOGIT[:, 1], rtol=1e-6)
     np.testing.assert_allclose(_column(fit.ame, "estimate", REGRESSORS), R_LOGIT_AME[:, 0], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(_column(fit.ame, "std_error", REGRESSORS), R_LOGIT_AME[:, 1], rtol=1e-5)
+
+
+def test_logit_ml_with_hc3_matches_r_sandwich(small):
+    fit = adoption.logit(small, "cert_iso14001", REGRESSORS, "district")  # default covariance: HC3
+    assert fit.method == "logit (ML)" and fit.cov_type == "HC3"
+    np.testing.assert_allclose(_column(fit.coefficients, "estimate", TERMS_FE), R_LOGIT[:, 0], rtol=1e-6)
+    np.testing.assert_allclose(_column(fit.coefficients, "std_error", TERMS_FE), R_LOGIT_HC3_SE, rtol=1e-6)
+    np.testing.assert_allclose(_column(fit.ame, "estimate", REGRESSORS), R_LOGIT_AME[:, 0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(_column(fit.ame, "std_error", REGRESSORS), R_LOGIT_AME_HC3_SE, rtol=1e-5)
+    with pytest.raises(ValueError, match="cov_type"):
+        adoption.logit(small, "cert_iso14001", REGRESSORS, "district", cov_type="HC1")
 
 
 # --- Firth: logistf on the endometrial data (Heinze & Schemper 2002) --------------------------------
