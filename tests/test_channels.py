@@ -262,7 +262,8 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     assert f"below 0.05 in {k} of {len(tests)} tests" in text and "Exploratory" in text
     for group, s in a["salience"].items():
         verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
-        line = next(x for x in sentences if x.startswith(tables.sample_name(group, "en", CB) + ":"))
+        name = narrative.SAMPLE_PROSE["en"] if group == "pooled" else tables.sample_name(group, "en", CB)
+        line = next(x for x in sentences if x.startswith(name + ":"))
         assert verdict in line and f"Friedman χ² = {fmt.number(s.statistic, 2)}" in line
         assert f"Kendall's W = {fmt.number(s.kendall_w, 3)}" in line
         assert tables.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line

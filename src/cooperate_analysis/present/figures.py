@@ -384,12 +384,16 @@ def csr_profile(profile: pd.DataFrame, lang: str = "en", cb: Codebook | None = N
 
 # --- CSR adoption and its channels (issue 16) ---------------------------------------------------------------
 ADOPTION_TEXT = {
-    "en": {"ame": "Average marginal effect, with 95% intervals", "pooled": "All three districts",
-           "share": "Adopting firms (%), with Wilson 95% intervals", "used": "uses the channel",
+    "en": {"ame": "Average marginal effect, with 95% intervals", "ame_axis": "Average marginal effect",
+           "pooled": "All three districts",
+           "share": "Adopting firms (%), with Wilson 95% intervals", "share_axis": "Adopting firms (%)",
+           "used": "uses the channel",
            "not_used": "does not use it", "channels": "Number of channels used (0-6)",
            "mean": "Mean CSR index (0-1)", "csr_overall": "CSR index (fractional logit)"},
-    "it": {"ame": "Effetto marginale medio, con intervalli al 95%", "pooled": "Campione complessivo",
-           "share": "Imprese che adottano (%), con intervalli di Wilson al 95%", "used": "usa il canale",
+    "it": {"ame": "Effetto marginale medio, con intervalli al 95%", "ame_axis": "Effetto marginale medio",
+           "pooled": "Campione complessivo",
+           "share": "Imprese che adottano (%), con intervalli di Wilson al 95%", "share_axis": "Imprese che adottano (%)",
+           "used": "usa il canale",
            "not_used": "non lo usa", "channels": "Numero di canali usati (0-6)",
            "mean": "Indice medio di RSI (0-1)", "csr_overall": "Indice di RSI (logit frazionario)"},
 }
@@ -441,7 +445,7 @@ def adoption_ame(drivers: dict, models: list[str], lang: str = "en", cb: Codeboo
         ax.axvline(0, color="#777777", linewidth=0.8)
         ax.set_title(text["csr_overall"] if model == "csr_overall" else outcome_name(model, lang, cb))
         ax.set_ylim(len(terms) - 0.5, -0.5)
-    fig.supxlabel(text["ame"], fontsize=FONT["label"])
+        ax.set_xlabel(text["ame_axis"])
     axes[0][0].set_yticks(range(len(terms)), [textwrap.fill(regressor_name(t, lang), 24) for t in terms])
     handles, labels = [], []
     for ax in axes[0]:
@@ -480,10 +484,10 @@ def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en",
                 hi.append(100 * (r["ci_high"] - r["share"]))
             ax.errorbar(xs, ys, xerr=[lo, hi], fmt=marker, color=colour, markersize=4, elinewidth=1.1, capsize=0,
                         label=text["used" if used else "not_used"])
-        ax.set_title(textwrap.fill(outcome_name(outcome, lang, cb), 40))
+        ax.set_title(textwrap.fill(outcome_name(outcome, lang, cb), 26))
         ax.set_xlim(-2, 102)
         ax.set_xticks([0, 25, 50, 75, 100])
-        ax.set_xlabel(textwrap.fill(text["share"], 40))
+        ax.set_xlabel(text["share_axis"])
         ax.set_ylim(len(channels) - 0.5, -0.5)
     axes[0][0].set_yticks(range(len(channels)), [textwrap.fill(channel_name(c, lang), 24) for c in channels])
     handles, labels = axes[0][0].get_legend_handles_labels()

@@ -33,8 +33,9 @@ TEXT = {
         "title": "CSR adoption and competitiveness in three Tuscan industrial districts",
         "page_title": "COOPERATE compendium: reports",
         "intro": "Reports of the COOPERATE research compendium: one per district and one across districts, "
-                 "a specification curve for each district and pooled, and a sustainability report for each "
-                 "district.",
+                 "a specification curve for each district and pooled, a sustainability report for each "
+                 "district, and one on CSR adoption and its channels (intermediary institutions, networks, local "
+                 "cooperation) for the three districts together and each district.",
         "built": "Reports built on {date} (UTC).",
         "no_build": "No report has been built yet.",
         "data": "Data: {source} ({rows} firms), SHA-256 <code>{sha}</code>.",
@@ -70,8 +71,10 @@ TEXT = {
         "title": "Adozione della RSI e competitività in tre distretti industriali toscani",
         "page_title": "Compendio COOPERATE: rapporti",
         "intro": "Rapporti del compendio di ricerca COOPERATE: uno per distretto e uno di confronto tra i "
-                 "distretti, una curva delle specificazioni per ciascun distretto e per i tre distretti insieme, e "
-                 "un rapporto di sostenibilità per ciascun distretto.",
+                 "distretti, una curva delle specificazioni per ciascun distretto e per i tre distretti insieme, un "
+                 "rapporto di sostenibilità per ciascun distretto e uno sull'adozione della RSI e i suoi canali "
+                 "(istituzioni intermedie, reti, cooperazione locale) per i tre distretti insieme e per ciascun "
+                 "distretto.",
         "built": "Rapporti prodotti il {date} (UTC).",
         "no_build": "Nessun rapporto è ancora stato prodotto.",
         "data": "Dati: {source} ({rows} imprese), SHA-256 <code>{sha}</code>.",

@@ -1427,6 +1427,9 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
 # - an exploratory interaction is counted when its Benjamini-Hochberg p over the table is below 0.05.
 METHOD_PROSE = {"en": {"logit (ML)": "maximum-likelihood logit", "logit (Firth)": "Firth's penalised logit"},
                 "it": {"logit (ML)": "logit di massima verosimiglianza", "logit (Firth)": "logit penalizzato di Firth"}}
+REGRESSOR_PROSE = {"en": {"log_employees": "firm size", "export_share": "export share", "firm_age": "firm age"},
+                   "it": {"log_employees": "dimensione", "export_share": "quota di export", "firm_age": "età dell'impresa"}}
+SAMPLE_PROSE = {"en": "All three districts", "it": "Tre distretti insieme"}
 CHANNEL_TERMS = ("association_member", "intermediary_support", "network_member", "informal_exchange")
 SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
                   "salience": ("stakeholders",), "barriers": ("barriers", "motivations")}
@@ -1604,7 +1607,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
                 if _direction(a[1], a[2]) == _direction(b[1], b[2]):
                     same += 1
                 else:
-                    diff.append(_lower(regressor_name(term, lang)))
+                    diff.append(REGRESSOR_PROSE[lang].get(term) or _lower(regressor_name(term, lang)))
             out.append(t["ols"].format(k=same, m=len(ADOPTION_REGRESSORS),
                                        diff=t["ols_diff"].format(list=_join(diff, lang)) if diff else ""))
     cfit = pooled.get(cert)
@@ -1653,7 +1656,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
         if not hasattr(s, "items") or not _finite(s.p_value):
             continue
         top = s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"]
-        out.append(t["salience"].format(sample=sample_name(group, lang, cb), verdict=t["differ" if s.p_value < ALPHA else "same"],
+        out.append(t["salience"].format(sample=SAMPLE_PROSE[lang] if group == "pooled" else sample_name(group, lang, cb), verdict=t["differ" if s.p_value < ALPHA else "same"],
                                         chi2=fmt.number(s.statistic, 2, lang), df=fmt.integer(s.df, lang),
                                         p=_p(s.p_value, lang), w=fmt.number(s.kendall_w, 3, lang), n=fmt.integer(s.n, lang),
                                         top=_lower(short_item(top, lang, cb))))

@@ -1170,9 +1170,10 @@ def channel_name(channel: str, lang: str = "en") -> str:
 
 def outcome_name(outcome: str, lang: str = "en", cb: Codebook | None = None) -> str:
     """An adoption outcome: the CSR index, a derived share, or a certification by its codebook label."""
+    outcome = outcome.removesuffix("_ols")
     if outcome in ADOPTION_OUTCOMES[lang]:
         return ADOPTION_OUTCOMES[lang][outcome]
-    return label(outcome.removesuffix("_ols"), lang, cb or load_codebook())
+    return label(outcome, lang, cb or load_codebook())
 
 
 def method_name(method: str, lang: str = "en") -> str:
