@@ -349,3 +349,181 @@ def test_committed_synthetic_survey_is_reproduced(tmp_path):
     data, truth_file = synthetic.write_synthetic(tmp_path)
     assert sha256_file(data) == sha256_file(root / "data/raw/survey_synthetic.csv")
     assert truth_file.read_text() == (root / "data/raw/survey_synthetic.truth.json").read_text()
+
+
+# --- issue 16: channels, adoption truth and the questionnaire blocks ------------------------------
+
+@pytest.fixture(scope="module")
+def large_latent():
+    """A large sample of the default design (no non-response) with its latent variables."""
+    return synthetic._simulate(synthetic.Params(), LARGE, 99, 0.0)
+
+
+def test_eta_has_mean_0_and_unit_variance_in_the_reference_design(large_latent):
+    _, latent = large_latent
+    eta = latent["eta"]
+    n = len(eta)
+    assert abs(eta.mean()) < 3 / math.sqrt(n)
+    assert abs(eta.var() - 1) < 3 * math.sqrt(2.5 / n)  # sd of a sample variance (kurtosis < 3.5)
+    const = synthetic.design_constants()
+    assert 0 < const["eta_residual_var"] < 1
+    assert const["eta_residual_var"] + const["eta_linear_var"] == pytest.approx(1)
+    assert np.cov(eta, latent["z"])[0, 1] == pytest.approx(const["eta_size_cov"], abs=4 / math.sqrt(n))
+    for d, moments in const["eta_by_district"].items():  # exact per-district moments
+        e = eta[latent["district"] == d]
+        assert e.mean() == pytest.approx(moments["mean"], abs=4 * math.sqrt(moments["var"] / len(e))), d
+        assert e.var() == pytest.approx(moments["var"], abs=4 * math.sqrt(2.5 / len(e))), d
+
+
+def test_design_constants_are_deterministic_and_follow_the_parameters():
+    a, b = synthetic.design_constants(), synthetic.design_constants()
+    assert a == b
+    stronger = synthetic.design_constants(synthetic.Params(eta_on_support=0.5))
+    assert stronger["eta_residual_var"] < a["eta_residual_var"]
+
+
+def test_ols_of_eta_recovers_the_structural_coefficients(large_latent):
+    """eta is linear in its drivers: OLS on the large sample gives back the documented coefficients."""
+    df, latent = large_latent
+    p = synthetic.Params()
+    X = np.column_stack([np.ones(len(df)), latent["z"], latent["export_std"], df["ch_association_member"].astype(float),
+                         latent["intermediary_support"], latent["network_member"], latent["informal_exchange"],
+                         df["firm_age"].astype(float)])
+    beta, *_ = np.linalg.lstsq(X, latent["eta"], rcond=None)
+    resid = latent["eta"] - X @ beta
+    se = np.sqrt(np.diag(np.linalg.inv(X.T @ X)) * resid.var())
+    truth = [p.gamma_size, p.eta_on_exports, p.eta_on_association, p.eta_on_support, p.eta_on_network,
+             p.eta_on_informal, 0.0]
+    for got, want, s in zip(beta[1:], truth, se[1:]):
+        assert abs(got - want) < 4 * s, (got, want, s)
+    assert resid.var() == pytest.approx(synthetic.design_constants()["eta_residual_var"], rel=0.03)
+
+
+def test_channels_follow_district_size_and_membership(large):
+    frame = analysis_frame(large)
+    by = frame.groupby("district")
+    assert (large.loc[large["district"] == "empolese_valdelsa_clothing", "ch_net_emas"] == 0).all()
+    assert (by["ch_net_emas"].mean()[["capannori_paper", "santa_croce_tanning"]] > 0.1).all()
+    assert frame["ch_net_contract"].mean() < 0.06  # network contracts are rare (Italian law only since 2009)
+    members = frame.groupby("association_member")["ch_support_association"].mean()
+    assert members[1.0] > 5 * members[0.0]  # members more often get their association's support
+    assert by["ch_support_agency"].mean().idxmax() == "empolese_valdelsa_clothing"
+    assert by["ch_net_consortium"].mean().idxmax() == "santa_croce_tanning"
+    small, big = frame[frame["employees"] < 10], frame[frame["employees"] >= 50]
+    for col in ("association_member", "intermediary_support", "network_member"):
+        assert big[col].mean() > small[col].mean() + 0.05, col
+    # the channel factor ties channels together
+    assert frame[["intermediary_support", "informal_exchange"]].corr().iloc[0, 1] > 0.1
+    # calibration measured on the large sample (module docstring, 4a)
+    for col, target in (("association_member", 0.64), ("intermediary_support", 0.45), ("network_member", 0.33),
+                        ("informal_exchange", 0.48)):
+        assert frame[col].mean() == pytest.approx(target, abs=0.02), col
+    assert frame["channels_used"].between(0, 6).all() and frame["channels_used"].mean() == pytest.approx(2.36, abs=0.05)
+
+
+def test_channels_raise_csr_adoption(large):
+    frame = analysis_frame(large)
+    assert frame[["channels_used", "csr_overall"]].corr(method="spearman").iloc[0, 1] > 0.2
+    for col in ("association_member", "intermediary_support", "network_member", "informal_exchange"):
+        means = frame.groupby(col)["csr_overall"].mean()
+        assert means[1.0] > means[0.0] + 0.03, col
+
+
+def test_certification_status_agrees_with_the_dummies_and_plans_rise_with_eta(large_latent):
+    df, latent = large_latent
+    cb = CB
+    for status, held in cb.cert_status_items().items():
+        assert ((df[status] == 1) == (df[held] == 1)).all(), status
+        non = df[held] == 0
+        planned = (df.loc[non, status] == 2).astype(float)
+        high = latent["eta"][non.to_numpy()] > 0
+        assert planned[high].mean() > planned[~high].mean(), status
+    non = df["cert_iso14001"] == 0
+    assert (df.loc[non, "cst_iso14001"] == 2).mean() == pytest.approx(0.134, abs=0.015)
+    validate_survey(df.astype(str).replace("<NA>", ""), "large.csv")  # passes the cross-column rules
+
+
+def test_awareness_rises_with_eta_and_district_activities(large_latent):
+    df, latent = large_latent
+    frame = analysis_frame(df)
+    assert np.corrcoef(latent["eta"], frame["csr_awareness"])[0, 1] > 0.4
+    by = frame.groupby("district_activities")["csr_awareness"].mean()
+    assert by[1.0] > by[0.0] + 0.2
+    shares = df["aw_csr_concept"].value_counts(normalize=True).sort_index().to_numpy()
+    np.testing.assert_allclose(shares, synthetic.Params().awareness_shares["aw_csr_concept"], atol=0.02)
+
+
+def test_stakeholder_motivation_and_barrier_items_follow_their_assumed_order(large):
+    means = large[CB.stakeholder_items()].astype(float).mean()
+    order = ["sh_customers", "sh_employees", "sh_suppliers", "sh_banks", "sh_local_institutions",
+             "sh_local_community", "sh_trade_associations", "sh_unions"]
+    assert list(means.sort_values(ascending=False).index) == order
+    by = large.groupby("district")[CB.stakeholder_items()].mean()
+    assert by.loc["santa_croce_tanning", "sh_local_community"] > by.loc["empolese_valdelsa_clothing",
+                                                                        "sh_local_community"] + 0.2
+    items = large[CB.stakeholder_items()].astype(float)
+    r = items.corr().to_numpy()[np.triu_indices(len(items.columns), 1)]
+    assert 0.1 < r.mean() < 0.5  # a firm effect: Friedman's test compares items within firms
+    mot = large[CB.motivation_items()].astype(float).mean()
+    assert set(mot.nlargest(2).index) == {"mot_customer_requests", "mot_reputation"}
+    bar = large[CB.barrier_items()].astype(float).mean()
+    assert list(bar.sort_values(ascending=False).index) == ["bar_costs", "bar_resources_expertise",
+                                                            "bar_tool_knowledge", "bar_uncertain_results"]
+
+
+def test_atypical_workers_and_training(large_latent):
+    df, latent = large_latent
+    assert (df["wf_home_workers"] <= df["employees"]).all() and (df["wf_home_workers"] >= 0).all()
+    home = (df["wf_home_workers"] > 0).groupby(df["district"]).mean()
+    assert home["empolese_valdelsa_clothing"] == pytest.approx(0.35, abs=0.02)
+    assert home["capannori_paper"] == pytest.approx(0.05, abs=0.015)
+    assert df["wf_trainees"].astype(float).mean() == pytest.approx(
+        0.03 * df["employees"].astype(float).mean(), rel=0.05)
+    trained = df["tr_staff_trained_share"]
+    assert trained.between(0, 100).all()
+    assert np.corrcoef(latent["eta"], trained)[0, 1] > 0.2
+    assert df["tr_csr_training"].astype(float).mean() == pytest.approx(0.35, abs=0.02)
+
+
+def test_truth_records_the_structural_coefficients_and_the_adoption_ames(truth):
+    from cooperate_analysis.data.derived import ADOPTION_REGRESSORS
+
+    p = synthetic.Params()
+    structural = truth["adoption_structural"]["coefficients"]
+    assert structural == {"z_log_employees": p.gamma_size, "export_share_standardised": p.eta_on_exports,
+                          "association_member": p.eta_on_association, "intermediary_support": p.eta_on_support,
+                          "network_member": p.eta_on_network, "informal_exchange": p.eta_on_informal,
+                          "firm_age": 0.0}
+    assert truth["adoption_structural"]["competitiveness_network_moderation"] == 0.0
+    for group, values in truth["pseudo_truth"].items():
+        ses = truth["pseudo_truth_mc_se"][group]
+        for prefix in ("fraclogit_ame.csr_overall", "logit_ame.cert_iso14001"):
+            for r in ADOPTION_REGRESSORS:
+                key = f"{prefix}.{r}"
+                assert math.isfinite(values[key]) and 0 < ses[key] < 0.01, (group, key)
+            for r in ("association_member", "intermediary_support", "network_member", "informal_exchange",
+                      "log_employees"):
+                assert values[f"{prefix}.{r}"] > 4 * ses[f"{prefix}.{r}"], (group, prefix, r)
+            assert abs(values[f"{prefix}.firm_age"]) < 4 * ses[f"{prefix}.firm_age"]  # age has no effect
+        # support has the largest latent effect among the channels, and so the largest AME
+        assert values["fraclogit_ame.csr_overall.intermediary_support"] > values[
+            "fraclogit_ame.csr_overall.informal_exchange"]
+
+
+def test_the_truth_is_reproduced_from_its_parameters_and_seed(truth):
+    committed = json.loads((ROOT / "data/raw/survey_synthetic.truth.json").read_text(encoding="utf-8"))
+    params = synthetic.Params(**committed["parameters"])
+    again = synthetic.ground_truth(params, committed["n_per_district"], committed["missing_rate"])
+    for key in ("pseudo_truth", "adoption_structural", "design_constants"):
+        assert json.loads(json.dumps(again[key])) == committed[key], key
+    data = synthetic.generate(committed["n_per_district"], seed=committed["seed"], params=params,
+                              missing_rate=committed["missing_rate"])
+    assert hashlib.sha256(synthetic._csv_bytes(data)).hexdigest() == committed["data_sha256"]
+
+
+def test_a_version_1_survey_has_no_adoption_estimands():
+    survey = synthetic.generate(LARGE, seed=5)
+    v1 = survey[[c for c in survey.columns if CB[c].since == 1]]
+    values, _ = synthetic.estimands(validate_survey(v1.astype(str).replace("<NA>", ""), "v1.csv"))
+    assert not any("_ame." in k or k.startswith("rate.ch_") for k in values["pooled"])
+    assert "ols.score_innovation.csr_overall" in values["pooled"]

@@ -281,3 +281,26 @@ def test_cross_rules_are_reported_with_the_other_violations_in_one_pass(survey):
     assert sorted(v.rule for v in found) == ["at_most", "consistent", "missing_column", "range", "range"]
     (at_most,) = [v for v in found if v.rule == "at_most"]
     assert at_most.rows == (3,)
+
+
+def test_prepare_survey_records_the_codebook_coverage(tmp_path):
+    from cooperate_analysis.data import dataset
+    from cooperate_analysis.data.io import read_survey
+
+    cb = load_codebook()
+    full = dataset.prepare_survey(dataset.DEFAULT_SURVEY, tmp_path / "full.parquet")
+    assert (full["survey_version"], full["absent_columns"], full["absent_blocks"]) == ("2", [], [])
+    raw = read_survey(dataset.DEFAULT_SURVEY)
+    v1 = tmp_path / "v1.csv"
+    raw[[c for c in raw.columns if cb[c].since == 1]].to_csv(v1, index=False)
+    meta = dataset.prepare_survey(v1, tmp_path / "v1.parquet")
+    assert meta["survey_version"] == "1" and meta["absent_columns"] == cb.since(2)
+    assert meta["absent_blocks"] == ["awareness", "cert_status", "stakeholders", "workforce", "training", "channels",
+                                     "motivations", "barriers"]
+    typed, _ = dataset.load_processed(tmp_path / "v1.parquet")
+    assert list(typed.columns) == cb.names and typed[cb.since(2)].isna().all().all()
+    assert typed["ch_association_member"].dtype == "Int64" and typed["tr_staff_trained_share"].dtype == "float64"
+    partial = tmp_path / "partial.csv"
+    raw.drop(columns=cb.barrier_items()).to_csv(partial, index=False)
+    meta = dataset.prepare_survey(partial, tmp_path / "partial.parquet")
+    assert (meta["survey_version"], meta["absent_blocks"]) == ("partial", ["barriers"])

@@ -688,14 +688,14 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
     missing = dict(zip(nullable, (rng.random((n, len(nullable))) < missing_rate).T))
     data = {}
     for var in (v for v in cb.variables if v.name in values):
-        x = values[var.name]
+        column = values[var.name]
         mask = missing.get(var.name, np.zeros(n, dtype=bool))
         if var.type == "id" or (var.type == "category" and var.name == "district"):
-            data[var.name] = pd.array(np.asarray(x, dtype=object), dtype="string")
+            data[var.name] = pd.array(np.asarray(column, dtype=object), dtype="string")
         elif var.type == "number":
-            data[var.name] = np.where(mask, np.nan, np.asarray(x, dtype=float))
+            data[var.name] = np.where(mask, np.nan, np.asarray(column, dtype=float))
         else:
-            data[var.name] = pd.arrays.IntegerArray(np.asarray(x, dtype=np.int64), mask.copy())
+            data[var.name] = pd.arrays.IntegerArray(np.asarray(column, dtype=np.int64), mask.copy())
     latent = {"district": district, "eta": eta, "method": method, "channel_factor": s_factor,
               "intermediary_support": support, "network_member": network, "informal_exchange": informal,
               "export_std": x, "z": z, **factors}
