@@ -49,6 +49,7 @@ def runs(districts: list[str]) -> list[tuple[str, dict]]:
         out.append(("cross_district.ipynb", {}))
     out += [("specification_curve.ipynb", {"group": g, "m": 2, "n_boot": 20}) for g in [*districts, "pooled"]]
     out += [("sustainability.ipynb", {"district": d}) for d in districts]
+    out.append(("channels.ipynb", {}))  # pooled and each district with firms, in one report
     return out
 
 
