@@ -260,13 +260,19 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     tests = [r["p_value"] for r in a["moderation"].values() if not hasattr(r, "text")]
     k = int((multipletests(tests, method="fdr_bh")[1] < 0.05).sum())
     assert f"below 0.05 in {k} of {len(tests)} tests" in text and "Exploratory" in text
-    for group, s in a["salience"].items():
-        verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
-        name = narrative.SAMPLE_PROSE["en"] if group == "pooled" else tables.sample_name(group, "en", CB)
-        line = next(x for x in sentences if x.startswith(name + ":"))
-        assert verdict in line and f"Friedman χ² = {fmt.number(s.statistic, 2)}" in line
-        assert f"Kendall's W = {fmt.number(s.kendall_w, 3)}" in line
-        assert tables.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line
+    s = a["salience"]["pooled"]
+    verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
+    line = next(x for x in sentences if x.startswith(narrative.SAMPLE_PROSE["en"] + ":"))
+    assert verdict in line and f"Friedman χ² = {fmt.number(s.statistic, 2)}" in line
+    assert f"Kendall's W = {fmt.number(s.kendall_w, 3)}" in line
+    assert tables.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line
+    districts = {g: r for g, r in a["salience"].items() if g != "pooled"}
+    line = next(x for x in sentences if x.startswith("Per district, the stakeholders"))
+    assert f"in {sum(r.p_value < 0.05 for r in districts.values())} of {len(districts)} districts" in line
+    ws = [r.kendall_w for r in districts.values()]
+    assert f"from {fmt.number(min(ws), 2)} to {fmt.number(max(ws), 2)}" in line
+    for g, r in districts.items():
+        assert f"{tables.short_item(r.items.iloc[0]['item'], 'en', CB).lower()} in {tables.sample_name(g, 'en', CB)}" in line
     pooled = a["likert"]["pooled"]
     top = pooled[pooled["item"].str.startswith("bar_")].sort_values("share", ascending=False).iloc[0]
     assert tables.short_item(top["item"], "en", CB).lower() in text

@@ -1461,6 +1461,9 @@ CHANNELS_TEXT = {
                       "interaction, so any found is a false positive of the exploration.",
         "salience": "{sample}: {verdict} (Friedman χ² = {chi2}, df = {df}, p {p}; Kendall's W = {w}; n = {n}); "
                     "highest mean rank: {top}.",
+        "salience_districts": "Per district, the stakeholders differ in importance (Friedman p < 0.05) in {k} of {m} "
+                              "districts, with Kendall's W from {low} to {high}; highest mean rank: {tops}.",
+        "top_in": "{item} in {district}",
         "differ": "the stakeholders differ in importance to the firms",
         "same": "the stakeholders cannot be told apart in importance",
         "barrier": "The barrier rated important by the largest share of firms (all districts): {item}, {share}. The project's stakeholder "
@@ -1489,7 +1492,7 @@ CHANNELS_TEXT = {
                     "zero: {list}.",
         "cert_none": " Nessun canale ha un effetto marginale medio sulla probabilità di certificazione con un "
                      "intervallo che esclude lo zero.",
-        "firth": "Dei {m} modelli di certificazione stimati (tutti i campioni), {k} hanno usato la verosimiglianza "
+        "firth": "Su {m} modelli di certificazione stimati (tutti i campioni), {k} hanno usato la verosimiglianza "
                  "penalizzata di Firth (indicati nella tabella dei modelli).",
         "districts": "Per distretto, il modello dell'indice di RSI è stato stimato per {ok}{not_ok}.",
         "districts_not": "; non per {list} (la tabella dei modelli dice perché)",
@@ -1504,6 +1507,10 @@ CHANNELS_TEXT = {
                       "dell'esplorazione.",
         "salience": "{sample}: {verdict} (χ² di Friedman = {chi2}, gl = {df}, p {p}; W di Kendall = {w}; n = {n}); "
                     "rango medio più alto: {top}.",
+        "salience_districts": "Per distretto, i portatori di interesse differiscono per importanza (p di Friedman < "
+                              "0,05) in {k} distretti su {m}, con W di Kendall da {low} a {high}; rango medio più "
+                              "alto: {tops}.",
+        "top_in": "{item} a {district}",
         "differ": "i portatori di interesse differiscono per importanza per le imprese",
         "same": "i portatori di interesse non sono distinguibili per importanza",
         "barrier": "L'ostacolo giudicato importante dalla quota più alta di imprese (tre distretti): {item}, {share}. "
@@ -1652,14 +1659,24 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
 
         adjusted = _bh([r["p_value"] for r in tests])
         out.append(t["moderation"].format(k=int((adjusted < ALPHA).sum()), m=len(tests)))
-    for group, s in salience.items():
-        if not hasattr(s, "items") or not _finite(s.p_value):
-            continue
+    fitted = {g: s for g, s in salience.items() if hasattr(s, "items") and _finite(s.p_value)}
+    for group, s in fitted.items():
         top = s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"]
+        if group != "pooled":
+            continue
         out.append(t["salience"].format(sample=SAMPLE_PROSE[lang] if group == "pooled" else sample_name(group, lang, cb), verdict=t["differ" if s.p_value < ALPHA else "same"],
                                         chi2=fmt.number(s.statistic, 2, lang), df=fmt.integer(s.df, lang),
                                         p=_p(s.p_value, lang), w=fmt.number(s.kendall_w, 3, lang), n=fmt.integer(s.n, lang),
                                         top=_lower(short_item(top, lang, cb))))
+    districts = {g: s for g, s in fitted.items() if g != "pooled"}
+    if districts:
+        tops = [t["top_in"].format(item=_lower(short_item(s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"],
+                                                           lang, cb)), district=sample_name(g, lang, cb))
+                for g, s in districts.items()]
+        ws = [s.kendall_w for s in districts.values()]
+        out.append(t["salience_districts"].format(k=sum(s.p_value < ALPHA for s in districts.values()), m=len(districts),
+                                                  low=fmt.number(min(ws), 2, lang), high=fmt.number(max(ws), 2, lang),
+                                                  tops="; ".join(tops)))
     summary = likert.get("pooled")
     if summary is not None and len(summary):
         barriers = summary[summary["item"].astype(str).str.startswith("bar_") & (summary["n"] > 0)]
