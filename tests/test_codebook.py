@@ -127,3 +127,20 @@ def test_italian_labels_use_the_italian_terms():
     assert "camera di commercio" in it["ch_support_chamber"]
     assert "centro di ricerca" in it["ch_support_research"]
     assert cb.label("channels", "it").startswith("Canali")
+
+
+def test_the_raw_readme_documents_every_block_and_every_version_2_variable():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "data" / "raw" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The codebook's variables")[1].split("\n## ")[0]
+    cb = load_codebook()
+    for block, spec in cb.blocks.items():
+        assert f"| `{block}`" in section, block
+    for name in cb.since(2):
+        if name.startswith(("cst_",)):
+            continue  # documented as cst_<certificate>
+        assert f"`{name}`" in section, name
+    for objective in ("O1", "O2", "O3", "O4", "O5", "O6"):
+        assert objective in section
+    assert "since 2009" in section and "absent_blocks" in section and "survey_version" in section
