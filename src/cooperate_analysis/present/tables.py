@@ -1123,9 +1123,10 @@ ADOPTION_OUTCOMES = {
 }
 METHOD_NAMES = {
     "en": {"fractional logit (HC3)": "Fractional logit (HC3)", "logit (ML)": "Logit (ML)",
-           "logit (Firth)": "Logit (Firth)", "OLS (HC3)": "OLS (HC3)"},
+           "logit (ML) HC3": "Logit (ML, HC3)", "logit (Firth)": "Logit (Firth)", "OLS (HC3)": "OLS (HC3)"},
     "it": {"fractional logit (HC3)": "Logit frazionario (HC3)", "logit (ML)": "Logit (massima verosimiglianza)",
-           "logit (Firth)": "Logit penalizzato di Firth", "OLS (HC3)": "OLS (HC3)"},
+           "logit (ML) HC3": "Logit (massima verosimiglianza, HC3)", "logit (Firth)": "Logit penalizzato di Firth",
+           "OLS (HC3)": "OLS (HC3)"},
 }
 ADOPTION_HEADERS = {
     "en": {"model": "Model", "regressor": "Regressor", "outcome": "Outcome", "sample": "Sample", "method": "Method",
@@ -1176,8 +1177,10 @@ def outcome_name(outcome: str, lang: str = "en", cb: Codebook | None = None) -> 
     return label(outcome, lang, cb or load_codebook())
 
 
-def method_name(method: str, lang: str = "en") -> str:
-    return METHOD_NAMES[lang].get(str(method), str(method))
+def method_name(method: str, lang: str = "en", cov_type: str | None = None) -> str:
+    """The name of an adoption model's method in `lang`; a maximum-likelihood logit with HC3 errors says so."""
+    key = f"{method} HC3" if method == "logit (ML)" and cov_type == "HC3" else str(method)
+    return METHOD_NAMES[lang].get(key, str(method))
 
 
 def scaled_ame(fit, term: str) -> tuple[float, float, float, float]:
@@ -1237,7 +1240,8 @@ def model_rows(drivers: dict, models: list[str], lang: str = "en", cb: Codebook 
                    h["sample"]: sample_name(group, lang, cb)}
             if is_fit(result):
                 events = getattr(result, "events", None)
-                row |= {h["method"]: method_name(result.method, lang), h["n"]: fmt.integer(result.n, lang),
+                row |= {h["method"]: method_name(result.method, lang, getattr(result, "cov_type", None)),
+                        h["n"]: fmt.integer(result.n, lang),
                         h["events"]: fmt.integer(events, lang) if events is not None and not pd.isna(events)
                         else fmt.MISSING}
             else:
