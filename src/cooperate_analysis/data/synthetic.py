@@ -356,10 +356,14 @@ QUADRATURE_NODES = 48  # Gauss-Hermite nodes over the channel factor in the exac
 
 def _channel_probability(params: Params, channel: str, district, z, s, member=0.0):
     """P(channel = 1 | district, z, channel factor s, association membership): a probit whose rate
-    at z = 0 (averaged over s) among non-members is ``channel_rates``; size and membership shift it."""
+    at z = 0 (averaged over s) among non-members is ``channel_rates``; size and membership shift it.
+    `district` is a district id, or an integer array indexing the codebook's districts (one per firm)."""
     lam = params.channel_factor
     rate = params.channel_rates[channel]
-    t = ndtri(np.asarray([rate[d] for d in district]) if not isinstance(district, str) else rate[district])
+    if isinstance(district, str):
+        t = ndtri(rate[district])
+    else:
+        t = ndtri(np.asarray([rate[d] for d in load_codebook().district_ids], dtype=float))[district]
     shift = params.channel_on_size.get(channel, 0.0) * z + params.channel_on_member.get(channel, 0.0) * member
     return ndtr((t + shift) / math.sqrt(1 - lam ** 2) + lam * s / math.sqrt(1 - lam ** 2))
 
@@ -615,12 +619,12 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
     turnover_class = np.searchsorted(TURNOVER_CUTS_MEUR, revenue, side="right") + 1
 
     # 4a. channels, drawn before the CSR propensity: a channel factor s, membership, then the others
-    dname = np.asarray(districts, dtype=object)[dist_idx]
+    d_code = np.asarray([cb.district_ids.index(d) for d in districts], dtype=np.int64)[dist_idx]  # codebook index
     s_factor = rng.standard_normal(n)
-    member = (rng.random(n) < _channel_probability(params, "ch_association_member", dname, z, s_factor)).astype(np.int64)
+    member = (rng.random(n) < _channel_probability(params, "ch_association_member", d_code, z, s_factor)).astype(np.int64)
     channels = {"ch_association_member": member}
     for c in SUPPORT + NETWORKS + ("ch_joint_initiatives", "ch_district_activities"):
-        channels[c] = (rng.random(n) < _channel_probability(params, c, dname, z, s_factor, member)).astype(np.int64)
+        channels[c] = (rng.random(n) < _channel_probability(params, c, d_code, z, s_factor, member)).astype(np.int64)
     lam = params.channel_factor
     informal_latent = (params.channel_on_size["ch_informal_exchange"] * z
                        + params.channel_on_member["ch_informal_exchange"] * member + lam * s_factor
@@ -675,7 +679,7 @@ def _simulate(params: Params, n_per_district: dict[str, int], seed: int,
 
     # 8. questionnaire blocks A-E, motivations and barriers
     cols.update(channels)
-    cols.update(_questionnaire_items(params, const, rng, dname, employees, z, eta, channels, cols))
+    cols.update(_questionnaire_items(params, const, rng, d_code, employees, z, eta, channels, cols))
 
     # 7. assemble in codebook order, then item non-response (MCAR)
     district = np.asarray(districts, dtype=object)[dist_idx]
@@ -707,10 +711,11 @@ def _likert_from_latent(latent: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(latent), 1, 5).astype(np.int64)
 
 
-def _questionnaire_items(params: Params, const: dict, rng: np.random.Generator, district: np.ndarray,
+def _questionnaire_items(params: Params, const: dict, rng: np.random.Generator, d_idx: np.ndarray,
                          employees: np.ndarray, z: np.ndarray, eta: np.ndarray, channels: dict,
                          cols: dict) -> dict[str, np.ndarray]:
-    """The items of the questionnaire's blocks A-E and the added motivations and barriers (docstring, 8)."""
+    """The items of the questionnaire's blocks A-E and the added motivations and barriers (docstring, 8);
+    `d_idx` indexes each firm's district in the codebook's district list."""
     cb = load_codebook()
     n = len(eta)
     out: dict[str, np.ndarray] = {}
@@ -731,7 +736,6 @@ def _questionnaire_items(params: Params, const: dict, rng: np.random.Generator, 
     items = cb.stakeholder_items()
     means = np.asarray([[params.stakeholder_means[i] + params.stakeholder_district_shift.get(d, {}).get(i, 0.0)
                          for i in items] for d in cb.district_ids])
-    d_idx = np.searchsorted(np.asarray(cb.district_ids, dtype=object), district) if n else np.array([], int)
     firm = params.item_firm_sd * rng.standard_normal((n, 1))
     latent = means[d_idx] + firm + params.item_noise_sd * rng.standard_normal((n, len(items)))
     out.update(dict(zip(items, _likert_from_latent(latent).T)))
@@ -745,8 +749,7 @@ def _questionnaire_items(params: Params, const: dict, rng: np.random.Generator, 
         out.update(dict(zip(items, _likert_from_latent(latent).T)))
     # D. atypical workers: trainees ~ Poisson(rate x employees); home-workers, common in clothing
     out["wf_trainees"] = rng.poisson(params.trainee_rate * employees).astype(np.int64)
-    has_home = rng.random(n) < np.asarray([params.home_worker_firms[d] for d in district], dtype=float) if n else \
-        np.zeros(0, bool)
+    has_home = rng.random(n) < np.asarray([params.home_worker_firms[d] for d in cb.district_ids])[d_idx]
     share = rng.beta(*params.home_worker_share, n)
     home = np.minimum(np.maximum(np.rint(share * employees), 1), employees)
     out["wf_home_workers"] = np.where(has_home, home, 0).astype(np.int64)
