@@ -14,7 +14,7 @@ import pytest
 
 from cooperate_analysis.data import derived, synthetic
 from cooperate_analysis.data.codebook import load_codebook
-from cooperate_analysis.stats import inference, models
+from cooperate_analysis.stats import adoption, inference, models
 
 pytestmark = pytest.mark.slow  # a Monte Carlo study: make test-all and CI run it
 
@@ -79,3 +79,60 @@ def test_post_stratification_removes_the_size_bias_of_the_sample(draws):
     assert (weighted_error < unweighted_error / 3).all(), pd.DataFrame({"weighted": weighted_error,
                                                                         "unweighted": unweighted_error})
     assert (means["covered"].mean() >= 0.88).all(), means["covered"].mean()
+
+
+# --- adoption drivers (issue 16) -------------------------------------------------------------------
+#
+# R_ADOPTION seeded surveys of the default design (seeds from ADOPTION_SEED0, not used for any other
+# study): the pooled fractional logit of csr_overall (HC3) and logit of cert_iso14001 (ML with HC3,
+# Firth only where FIRTH_RULE applies) on derived.ADOPTION_REGRESSORS with district fixed effects,
+# as the channels report fits them; their AMEs against the pseudo-true `fraclogit_ame.*` and
+# `logit_ame.*` of `synthetic.ground_truth()` (the same estimands on one very large sample).
+# Binomial SD of a coverage rate at 95%: 0.89 points for one AME (R = 600), about 0.34 points for
+# one model's 7 x 600 intervals if they were independent (they are positively correlated, so more).
+
+R_ADOPTION = 600
+ADOPTION_SEED0 = 6000
+ADOPTION_MODELS = {"fraclogit_ame": ("csr_overall", adoption.fractional_logit),
+                   "logit_ame": ("cert_iso14001", adoption.logit)}
+
+
+@pytest.fixture(scope="module")
+def adoption_draws() -> pd.DataFrame:
+    cb = load_codebook()
+    regressors = list(derived.ADOPTION_REGRESSORS)
+    truth = synthetic.ground_truth()
+    rows = []
+    for r in range(R_ADOPTION):
+        frame = derived.analysis_frame(synthetic.generate(seed=ADOPTION_SEED0 + r), cb)
+        for prefix, (outcome, fit) in ADOPTION_MODELS.items():
+            result = fit(frame, outcome, regressors, "district")
+            for row in result.ame.itertuples():
+                key = f"{prefix}.{outcome}.{row.term}"
+                rows.append({"model": prefix, "term": row.term, "method": result.method, "estimate": row.estimate,
+                             "ci_low": row.ci_low, "ci_high": row.ci_high,
+                             "truth": truth["pseudo_truth"]["pooled"][key],
+                             "truth_mc_se": truth["pseudo_truth_mc_se"]["pooled"][key]})
+    out = pd.DataFrame(rows)
+    out["covered"] = (out["ci_low"] <= out["truth"]) & (out["truth"] <= out["ci_high"])
+    return out
+
+
+def test_adoption_ame_intervals_cover_the_pseudo_truth_at_nominal_rate(adoption_draws):
+    by_cell = adoption_draws.groupby(["model", "term"])["covered"].mean()
+    by_model = adoption_draws.groupby("model")["covered"].mean()
+    # overall and each model's 7 x 600 intervals within 93-97%; no single AME below 90% (5.6 SDs).
+    # Measured when written (seeds 6000-6599): fractional logit 95.4%, logit 95.9% (600 fits, 7 of
+    # them Firth), overall 95.6%, cells 94.2-97.7%; with the logit's inverse-information covariance
+    # instead of HC3 an earlier study (seeds 9000-9499) measured 90.8% (hence HC3, stats.adoption.logit).
+    assert 0.93 <= adoption_draws["covered"].mean() <= 0.97, by_cell
+    assert ((0.93 <= by_model) & (by_model <= 0.97)).all(), by_model
+    assert by_cell.min() >= 0.90, by_cell
+
+
+def test_adoption_ames_are_unbiased_for_the_pseudo_truth(adoption_draws):
+    cells = adoption_draws.groupby(["model", "term"])
+    error = cells["estimate"].mean() - cells["truth"].first()
+    # Monte Carlo error of the mean over R_ADOPTION surveys and of the pseudo-truth itself
+    mc_se = np.sqrt(cells["estimate"].var() / R_ADOPTION + cells["truth_mc_se"].first() ** 2)
+    assert (error.abs() < 4 * mc_se).all(), pd.DataFrame({"error": error, "mc_se": mc_se})
