@@ -263,3 +263,10 @@ def test_version_2_coded_answers_are_matched_by_their_answer_scale_labels():
     assert label_index(cb["aw_csr_concept"], cb)["mai sentito nominare"] == 1
     assert label_index(cb["out_reputation"], cb)["migliorata"] == 4  # the version-1 scale is unchanged
     assert "migliorata" not in label_index(cb["sh_banks"], cb)
+
+
+def test_the_draft_names_absent_version_2_columns_as_optional_blocks():
+    text = draft_mapping(EXPORTS / "codes_99_with_note.csv")
+    assert "# codebook variables with no column in the file" not in text  # every version-1 column is there
+    line = next(x for x in text.splitlines() if x.startswith("# optional (codebook version 2)"))
+    assert "block channels" in line and "block barriers" in line and "ch_net_emas" not in line

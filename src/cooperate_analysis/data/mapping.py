@@ -531,8 +531,15 @@ def draft_mapping(source: str | Path, cb: Codebook | None = None) -> str:
     lines.append("ignore:" + ("" if unmatched_columns else " []"))
     lines += [f"  - {_yaml(c)}  # not matched to a codebook variable: move it to rename if it is one"
               for c in unmatched_columns]
-    if absent:
-        lines.append(f"# codebook variables with no column in the file: {', '.join(absent)}")
+    required = [v for v in absent if cb[v].since == 1]
+    optional = [v for v in absent if cb[v].since > 1]
+    if required:
+        lines.append(f"# codebook variables with no column in the file: {', '.join(required)}")
+    if optional:
+        blocks = [b for b in cb.blocks if cb.block(b) and all(n in optional for n in cb.block(b))]
+        singles = [v for v in optional if cb[v].block not in blocks]
+        lines.append("# optional (codebook version 2) variables with no column in the file, read as missing: "
+                     + "; ".join([*(f"block {b}" for b in blocks), *singles]))
     lines.append("missing_codes: []  # codes read as missing in every column but the firm id")
     recodes, missing, hints, unmatched_values = {}, {}, [], {}
     for c, (name, _) in matched.items():
