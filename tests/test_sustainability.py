@@ -297,6 +297,7 @@ def test_the_notebook_runs_on_a_small_survey_of_one_district_and_records_only_nu
     survey = synthetic.generate({district: 6}, seed=3)
     survey["cert_emas"] = np.nan
     survey["cert_iso14001"] = 0
+    survey["cst_iso14001"] = survey["cst_iso14001"].mask(survey["cst_iso14001"] == 1, 3)  # status agrees: not held
     source = tmp_path / "survey.csv"
     survey.to_csv(source, index=False)
     processed = tmp_path / "survey.parquet"
