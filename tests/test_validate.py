@@ -248,6 +248,7 @@ def test_certification_status_must_agree_with_the_certification_dummy(survey):
     assert v.rows == tuple(sorted(int(i) + 1 for i in [*held, *not_held]))
     assert "s.csv: column 'cst_iso14001, cert_iso14001'" in text and "[consistent]" in text
     assert "cst_iso14001 must be 1 (held) exactly when cert_iso14001 is 1" in v.detail
+    assert "'cst_iso14001 = 2, cert_iso14001 = 1'" in v.detail and "'cst_iso14001 = 1, cert_iso14001 = 0'" in v.detail
 
 
 def test_certification_rule_skips_unanswered_cells(survey):

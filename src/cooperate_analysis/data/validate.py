@@ -347,7 +347,8 @@ def _check_cross_rules(typed: dict[str, pd.Series], file: str, cb: Codebook, out
             if bad.any():
                 out.append(Violation(file, f"{status}, {held}", _rows(bad), "consistent",
                                      f"{status} must be 1 (held) exactly when {held} is 1; found "
-                                     f"{_examples(pd.Series([f'{a:g} and {b:g}' for a, b in zip(s[bad].head(20), h[bad].head(20))]))}"))
+                                     + _examples(pd.Series([f"{status} = {a:g}, {held} = {b:g}" for a, b in
+                                                            zip(s[bad].head(20), h[bad].head(20))]))))
     if "wf_home_workers" in typed and "employees" in typed:
         home, employees = clean("wf_home_workers"), clean("employees")
         bad = home.notna() & employees.notna() & (home > employees)
