@@ -69,9 +69,11 @@ def test_bad_input_gets_a_clear_answer(name, capsys, tmp_path, monkeypatch):
 def test_files_that_load_hold_the_survey_they_were_made_from(name):
     """Nothing silently wrong: a file that loads gives the six-firm survey cell for cell, except
     the cells its case names."""
-    typed = validate_survey(read_survey(CORPUS / name), name)
+    raw = read_survey(CORPUS / name)
+    typed = validate_survey(raw, name)
     base = make_survey(n=6, seed=11)
-    base = base[[c for c in base.columns if load_codebook()[c].since == 1]]  # the corpus holds version-1 files
+    # the corpus holds version-1 files: compare on the columns the file has (the others are all missing)
+    base = base[[c for c in base.columns if load_codebook()[c].since == 1 or c in set(raw.columns)]]
     expected = validate_survey(base.astype(str), "base.csv")
     for column, cells in EXPECTED[name]["loads_as_base"].items():
         for row, value in cells.items():
