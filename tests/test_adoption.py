@@ -151,7 +151,7 @@ def test_logit_ml_with_inverse_information_matches_r(small):
 
 def test_logit_ml_with_hc3_matches_r_sandwich(small):
     fit = adoption.logit(small, "cert_iso14001", REGRESSORS, "district")  # default covariance: HC3
-    assert fit.method == "logit (ML)" and fit.cov_type == "HC3"
+    assert fit.method == "logit (ML)" and fit.cov_type == "HC3" and fit.profile_ci is None
     np.testing.assert_allclose(_column(fit.coefficients, "estimate", TERMS_FE), R_LOGIT[:, 0], rtol=1e-6)
     np.testing.assert_allclose(_column(fit.coefficients, "std_error", TERMS_FE), R_LOGIT_HC3_SE, rtol=1e-6)
     np.testing.assert_allclose(_column(fit.ame, "estimate", REGRESSORS), R_LOGIT_AME[:, 0], rtol=1e-6, atol=1e-9)
@@ -189,6 +189,8 @@ def test_firth_matches_logistf_on_the_endometrial_data(endometrial):
     d = adoption.design(endometrial, "HG", ["NV", "PI", "EH"])
     np.testing.assert_allclose(adoption.firth_profile_intervals(d.X, d.y),
                                [v[1:] for v in LOGISTF.values()], rtol=1e-6)
+    profile = fit.profile_ci.set_index("term").loc[terms]
+    np.testing.assert_allclose(profile[["ci_low", "ci_high"]], [v[1:] for v in LOGISTF.values()], rtol=1e-6)
     # Wald SEs from the penalised information: symmetric intervals around the estimate
     row = fit.term("NV")
     assert row["ci_high"] - row["estimate"] == pytest.approx(row["estimate"] - row["ci_low"])
