@@ -181,8 +181,9 @@ def test_endometrial_is_separated_and_ml_fails(endometrial):
 
 
 def test_firth_matches_logistf_on_the_endometrial_data(endometrial):
-    fit = adoption.logit(endometrial, "HG", ["NV", "PI", "EH"])
+    fit = adoption.logit(endometrial, "HG", ["NV", "PI", "EH"], profile=True)
     assert fit.method == "logit (Firth)" and fit.note == "Firth's penalised likelihood: separation"
+    assert adoption.logit(endometrial, "HG", ["NV", "PI", "EH"]).profile_ci is None
     terms = list(LOGISTF)
     np.testing.assert_allclose(_column(fit.coefficients, "estimate", terms), [v[0] for v in LOGISTF.values()],
                                rtol=1e-6)
