@@ -221,6 +221,24 @@ def test_channel_cells_are_the_wilson_shares(analysis):
                              f"{fmt.interval(100 * hit['ci_low'], 100 * hit['ci_high'], 0)}")
 
 
+def test_channel_gap_sentence_names_the_largest_difference_and_reads_the_intervals(analysis):
+    table = analysis["by_channel"]["pooled"]
+    text = narrative.channel_gaps(table, "en")
+    for outcome in ("cert_any", "csr_half"):
+        part = table[table["outcome"] == outcome]
+        wide = part.pivot(index="channel", columns="used", values="share")
+        channel = (wide[1] - wide[0]).abs().idxmax()
+        u = part[(part["channel"] == channel) & (part["used"] == 1)].iloc[0]
+        v = part[(part["channel"] == channel) & (part["used"] == 0)].iloc[0]
+        sentence = next(s for s in re.split(r"(?<=\.) (?=[A-Z])", text)
+                        if s.startswith(narrative.CHANNEL_GAP["en"]["outcomes"][outcome]))
+        assert narrative._lower(tables.channel_name(channel, "en")) in sentence
+        assert f"{fmt.percent(u['share'])} {fmt.interval(100 * u['ci_low'], 100 * u['ci_high'], 1)}" in sentence
+        apart = u["ci_low"] > v["ci_high"] or v["ci_low"] > u["ci_high"]
+        assert ("do not overlap" in sentence) == apart
+    assert not re.search(r"\d\.\d", narrative.channel_gaps(table, "it"))
+
+
 # --- findings against their numbers ---------------------------------------------------------------------------
 
 NUMBER = r"([+-]?\d+\.\d+)"
@@ -296,8 +314,8 @@ def test_index_sentence_reads_the_pooled_channel_effects():
                    f"drivers.pooled.csr_overall.{term}.ci_low": est - 0.04,
                    f"drivers.pooled.csr_overall.{term}.ci_high": est + 0.04}
     en = narrative.index_sentence({"values": values, "parameters": {"seed": 1}}, "en", CB)
-    assert en == ("CSR index, all districts (fractional logit, n = 92), average marginal effect of support from an "
-                  "intermediary +0.06 [0.02, 0.10] and formal network member -0.02 [-0.06, 0.02].")
+    assert en == ("CSR index, all districts (fractional logit, n = 92), average marginal effect of intermediary "
+                  "support +0.06 [0.02, 0.10] and formal network -0.02 [-0.06, 0.02].")
     it = narrative.index_sentence({"values": values}, "it", CB)
     assert "+0,06 [0,02; 0,10]" in it and "n = 92" in it
     assert narrative.index_sentence({"values": {"drivers": "not supported: x"}}, "en", CB).startswith(

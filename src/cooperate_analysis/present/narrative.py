@@ -1738,3 +1738,49 @@ def index_sentence_channels(values: dict, lang: str = "en") -> str:
     if not parts or not _finite(n):
         return t["none"]
     return t["text"].format(n=fmt.integer(n, lang), list=_join(parts, lang))
+
+
+CHANNEL_GAP = {
+    "en": {"gap": "{outcome}: the largest difference between the firms that use a channel and those that do not is for "
+                  "{channel}, {used} against {unused}; {verdict}.",
+           "overlap": "the two Wilson intervals overlap",
+           "apart": "the two Wilson intervals do not overlap",
+           "outcomes": {"cert_any": "CSR certification (all districts)",
+                        "csr_half": "At least half of the CSR practices (all districts)"}},
+    "it": {"gap": "{outcome}: la differenza più ampia tra le imprese che usano un canale e quelle che non lo usano "
+                  "riguarda il canale «{channel}», {used} contro {unused}; {verdict}.",
+           "overlap": "i due intervalli di Wilson si sovrappongono",
+           "apart": "i due intervalli di Wilson non si sovrappongono",
+           "outcomes": {"cert_any": "Certificazione di RSI (tre distretti insieme)",
+                        "csr_half": "Almeno metà delle pratiche di RSI (tre distretti insieme)"}},
+}
+
+
+def channel_gaps(table, lang: str = "en") -> str:
+    """Under the channel figure: for each outcome of `table` (`adoption.adoption_by_channel` of one sample),
+    the channel with the largest difference in share between users and non-users, both shares with their
+    Wilson intervals, and whether the intervals overlap. '' when no channel has firms in both groups."""
+    from .tables import _percent_interval, channel_name
+
+    t = CHANNEL_GAP[lang]
+    out = []
+    for outcome in dict.fromkeys(table["outcome"]):
+        best = None
+        for channel in dict.fromkeys(table["channel"]):
+            rows = table[(table["outcome"] == outcome) & (table["channel"] == channel)].set_index("used")
+            if not {0, 1} <= set(rows.index) or (rows["n"] == 0).any():
+                continue
+            gap = abs(rows.loc[1, "share"] - rows.loc[0, "share"])
+            if best is None or gap > best[0]:
+                best = (gap, channel, rows.loc[1], rows.loc[0])
+        if best is None:
+            continue
+        _gap, channel, u, v = best
+        apart = u["ci_low"] > v["ci_high"] or v["ci_low"] > u["ci_high"]
+        name = channel_name(channel, lang)
+        out.append(t["gap"].format(outcome=t["outcomes"].get(outcome, outcome),
+                                   channel=_lower(name) if lang == "en" else name,
+                                   used=_percent_interval(u["share"], u["ci_low"], u["ci_high"], lang),
+                                   unused=_percent_interval(v["share"], v["ci_low"], v["ci_high"], lang),
+                                   verdict=t["apart" if apart else "overlap"]))
+    return " ".join(out)
