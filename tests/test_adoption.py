@@ -351,6 +351,14 @@ def test_adoption_checks_events_constants_and_df(small):
     tiny = small.iloc[:15]
     check = estimability.adoption(tiny, "csr_overall", REGRESSORS, "district")
     assert "few_df" in [r.code for r in check.reasons]
+    rare = small.assign(network_member=0)
+    rare.loc[[4, 9], "network_member"] = 1
+    check = estimability.adoption(rare, "csr_overall", REGRESSORS, "district")
+    assert [r.code for r in check.reasons] == ["few_level"]
+    assert check.text("en") == ("Not estimable with these data: 2 firm(s) with Member of a formal network = 1; each "
+                                "value of a yes/no regressor needs at least 3.")
+    rare.loc[11, "network_member"] = 1
+    assert estimability.adoption(rare, "csr_overall", REGRESSORS, "district")
     ok = estimability.adoption(small.iloc[:22], "csr_overall", REGRESSORS)
     assert ok and [r.code for r in ok.caution] == ["caution"]
 
@@ -376,7 +384,8 @@ def test_ranking_check(small):
 
 
 def test_moderation_check(small):
-    assert estimability.moderation(small, "score_market", "csr_overall", "network_member", ["log_employees"], "district")
+    assert estimability.moderation(small, "score_market", "csr_overall", "network_member", ["log_employees"],
+                                   "district")
     flat = small.assign(network_member=0)
     check = estimability.moderation(flat, "score_market", "csr_overall", "network_member")
     assert [r.code for r in check.reasons] == ["constant"]

@@ -23,8 +23,9 @@ Minimum-size rules (README, "What the reports contain"):
   joint test runs over the estimable linear specifications only and needs at least one.
 - **Adoption models (fractional logit, OLS, logit of a certification; issue 16)**: no version-2
   block of their variables absent ('the survey has no "<block>" questions (codebook version 1)'),
-  outcome and every regressor vary, the regression rule, and for a logit at least `MIN_EVENTS` = 5
-  firms with and without the outcome [ours] (Firth's method, `stats.adoption.FIRTH_RULE`, deals
+  outcome and every regressor vary, at least `MIN_BINARY_LEVEL` = 3 firms at each value of a 0/1
+  regressor [ours], the regression rule, and for a logit at least `MIN_EVENTS` = 5 firms with and
+  without the outcome [ours] (Firth's method, `stats.adoption.FIRTH_RULE`, deals
   with separation, not with a near-empty class).
 - **Friedman test / Kendall's W**: the block present, at least `MIN_RANKING_N` = 5 firms answering
   every item [ours], and not every firm giving all items the same answer.
@@ -70,6 +71,7 @@ TEMPLATES = {
         "no_block": "the survey has no \"{block}\" questions (codebook version 1)",
         "few_events": "{count} firms in the rarer answer of {name}; each answer needs at least {min}",
         "all_tied": "every firm gave the same answer to all the items",
+        "few_level": "{count} firm(s) with {name} = {value}; each value of a yes/no regressor needs at least {min}",
         "lead": "Not estimable with these data: {reasons}.",
         "groups": {"certified": "certified", "uncertified": "non-certified"},
     },
@@ -93,6 +95,7 @@ TEMPLATES = {
         "no_block": "il questionario non contiene le domande \"{block}\" (versione 1 del codebook)",
         "few_events": "{count} imprese nella risposta meno frequente di {name}; ogni risposta ne richiede almeno {min}",
         "all_tied": "ogni impresa ha dato la stessa risposta a tutte le voci",
+        "few_level": "{count} impresa/e con {name} = {value}; ogni valore di una variabile sì/no ne richiede almeno {min}",
         "lead": "Non stimabile con questi dati: {reasons}.",
         "groups": {"certified": "certificata", "uncertified": "non certificata"},
     },
@@ -316,6 +319,7 @@ def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = 3) -> Check:
 # --- adoption models and the channel analyses (issue 16) -------------------------------------------
 
 MIN_EVENTS = 5  # logit: firms in each outcome class [ours]
+MIN_BINARY_LEVEL = 3  # adoption models: firms at each value of a 0/1 regressor [ours]
 MIN_RANKING_N = 5  # Friedman test: firms answering every item [ours]
 DERIVED_BLOCKS = {  # derived variables of data.derived -> the codebook block they come from
     "association_member": "channels", "intermediary_support": "channels", "support_count": "channels",
@@ -356,10 +360,18 @@ def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
              fixed_effects: Sequence[str] | str | None = None, binary: bool = False, cb=None) -> Check:
     """An adoption model (`stats.adoption`: fractional logit or OLS of the CSR index, logit of a
     certification): no version-2 block of its variables absent; on complete cases the outcome and
-    every regressor vary (a constant regressor makes the information matrix singular); the
-    regression rule n - k >= MIN_RESIDUAL_DF; for a 0/1 outcome (`binary`) at least MIN_EVENTS firms
-    in each class (Firth's method handles separation, not a near-empty class). Caution below
-    HC3_MIN_N firms for the HC3 models."""
+    every regressor vary (a constant regressor makes the information matrix singular), and a 0/1
+    regressor has at least MIN_BINARY_LEVEL firms at each value; the regression rule
+    n - k >= MIN_RESIDUAL_DF; for a 0/1 outcome (`binary`) at least MIN_EVENTS firms in each class
+    (Firth's method handles separation, not a near-empty class). Caution below HC3_MIN_N firms for
+    the HC3 models.
+
+    MIN_BINARY_LEVEL: a 0/1 regressor that one or two firms have gives them a leverage near 1, and
+    HC3 (which divides their scores by (1 - h)^2) becomes erratic. In a Monte Carlo of the default
+    design (300 surveys, seeds 12000-12299) the per-district fractional-logit AME intervals of the
+    clothing district, where about 15% of ~32 firms are network members, covered the pseudo-truth
+    88.7% of the time over all surveys and 95.0% over those with at least 3 firms at each value of
+    every 0/1 regressor (the other districts: 95.4% and 95.5% either way)."""
     fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
     absent = absent_blocks(df, [outcome, *regressors], cb)
     if not absent:
@@ -368,6 +380,14 @@ def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
     if data.empty:
         return Check((Reason("no_firms"),))
     reasons = [Reason("constant", {"name": v}) for v in (outcome, *regressors) if not _varies(data[v])]
+    for v in regressors:
+        values = data[v].astype("float64")
+        if _varies(values) and set(values.unique()) <= {0.0, 1.0}:
+            for level in (1, 0):
+                count = int((values == level).sum())
+                if count < MIN_BINARY_LEVEL:
+                    reasons.append(Reason("few_level", {"count": count, "name": v, "value": level,
+                                                        "min": MIN_BINARY_LEVEL}))
     k = n_parameters(data, list(regressors), fes)
     n = len(data)
     if n - k < MIN_RESIDUAL_DF:
