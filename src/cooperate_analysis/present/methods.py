@@ -318,7 +318,7 @@ VERSION_TEXT = {
     "en": {"full": "Codebook version. The survey analysed here follows version {v} of the codebook, with every block.",
            "v1": ("Codebook version. The survey analysed here follows version 1 of the codebook: it has no answers "
                   "for the blocks added in version 2 ({blocks}), so the analyses that need them, the channels of "
-                  "adoption, stakeholder salience, barriers and motivations, cannot be supported by its data."),
+                  "adoption, stakeholder salience, barriers and motivations, cannot be supported by its data.{own}"),
            "partial": ("Codebook version. The survey analysed here follows version 2 of the codebook only in part: "
                        "it has no answers for {blocks}; the analyses that need them say so where they would appear."),
            "partial_columns": ("Codebook version. The survey analysed here follows version 2 of the codebook, but "
@@ -329,13 +329,19 @@ VERSION_TEXT = {
            "v1": ("Versione del dizionario dei dati. L'indagine analizzata qui segue la versione 1 del dizionario "
                   "dei dati: non ha risposte per le sezioni aggiunte nella versione 2 ({blocks}), perciò i suoi dati "
                   "non consentono le analisi che ne hanno bisogno: i canali dell'adozione, la rilevanza dei "
-                  "portatori di interesse, gli ostacoli e le motivazioni."),
+                  "portatori di interesse, gli ostacoli e le motivazioni.{own}"),
            "partial": ("Versione del dizionario dei dati. L'indagine analizzata qui segue solo in parte la versione 2 "
                        "del dizionario dei dati: non ha risposte per {blocks}; le analisi che ne hanno bisogno lo "
                        "indicano dove comparirebbero."),
            "partial_columns": ("Versione del dizionario dei dati. L'indagine analizzata qui segue la versione 2 del "
                                "dizionario dei dati, ma {n} delle sue voci non hanno risposte; le analisi che ne hanno "
                                "bisogno lo indicano dove comparirebbero.")},
+}
+VERSION_OWN = {  # a report other than the channels one: its own analyses need no version-2 block
+    "en": " Those analyses belong to the report on CSR adoption and its channels; this report uses version-1 "
+          "variables only.",
+    "it": " Quelle analisi appartengono al rapporto sull'adozione della RSI e i suoi canali; questo rapporto usa "
+          "solo variabili della versione 1.",
 }
 BLOCK_NAMES_IT = {"stakeholders": "Portatori di interesse principali"}  # Italian without the English loanword
 N_SPECS = {"en": "{n} specifications, ", "it": "{n} specificazioni, "}
@@ -357,7 +363,7 @@ def _quoted(names: list[str], lang: str) -> list[str]:
     return [f"\u201c{n}\u201d" if lang == "en" else f"\u00ab{n}\u00bb" for n in names]
 
 
-def version_paragraph(meta: dict, lang: str, cb: Codebook) -> str:
+def version_paragraph(meta: dict, lang: str, cb: Codebook, kind: str = "channels") -> str:
     """Which codebook version the survey follows and which blocks it lacks (metadata `survey_version`,
     `absent_blocks`, `absent_columns` of `dataset.prepare_survey`), '' for metadata without them."""
     version = meta.get("survey_version")
@@ -367,7 +373,7 @@ def version_paragraph(meta: dict, lang: str, cb: Codebook) -> str:
     blocks = [b for b in meta.get("absent_blocks", []) or [] if b in getattr(cb, "blocks", {})]
     names = _join(_quoted([block_label(b, lang, cb) for b in blocks], lang), lang)
     if str(version) == "1":
-        return t["v1"].format(blocks=names)
+        return t["v1"].format(blocks=names, own=VERSION_OWN[lang] if kind != "channels" else "")
     if str(version) == "partial":
         if blocks:
             return t["partial"].format(blocks=names)
@@ -469,7 +475,7 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
            esc(QUESTIONNAIRE[lang]).format(**_codebook_facts(lang, cb))]
     if kind == "channels":
         out.append(esc(blocks_paragraph(lang, cb)))
-    version = version_paragraph(meta, lang, cb)
+    version = version_paragraph(meta, lang, cb, kind)
     if version:
         out.append(esc(version))
     by_district = esc("; ".join(f"{short_label(d, lang, cb)}, {integer(counts.get(d, 0), lang)}" for d in all_districts))
