@@ -1,4 +1,4 @@
-"""Statistics: measurement, inference, models, ordinal models and the specification curve.
+"""Statistics: measurement, inference, models, ordinal models, the specification curve, estimability and adoption.
 Imports only `data`; never presentation.
 
 Modules are imported on first use (`from cooperate_analysis.stats import measures`), so importing one
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["measures", "inference", "models", "ordinal", "speccurve"]
+__all__ = ["measures", "inference", "models", "ordinal", "speccurve", "estimability", "adoption"]
 
 
 def __getattr__(name: str):
