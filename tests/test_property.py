@@ -37,10 +37,15 @@ def survey_for(seed: int):
             survey.loc[row, "employees"] = employees
     constant = cb.outcome_items()[int(rng.integers(len(cb.outcome_items())))]
     survey[constant] = 3
-    without = survey["district"] == districts[0]
-    for c in cb.certifications(None):
-        survey.loc[without, c] = 0
+    without_certificates(survey, survey["district"] == districts[0])
     return survey, districts, sizes
+
+
+def without_certificates(survey, rows) -> None:
+    """No certificate held in `rows`; a status 'held' (codebook rule `consistent`) becomes 'not interested'."""
+    for status, held in load_codebook().cert_status_items().items():
+        survey.loc[rows, held] = 0
+        survey.loc[rows & (survey[status] == 1), status] = 3
 
 
 def runs(districts: list[str]) -> list[tuple[str, dict]]:
@@ -91,8 +96,7 @@ def test_degenerate_survey_report_has_reasons_and_no_raw_warnings_or_paths(proje
     cb = load_codebook()
     survey = synthetic.generate({"capannori_paper": 9, "santa_croce_tanning": 12}, seed=5)
     survey[cb.outcome_items()[0]] = 3
-    for c in cb.certifications(None):
-        survey[c] = 0
+    without_certificates(survey, survey["district"].notna())
     source = tmp_path / "degenerate.csv"
     survey.to_csv(source, index=False)
     Path("small.yml").write_text(yaml.safe_dump({"languages": ["en", "it"], "runs": [
