@@ -333,7 +333,7 @@ def test_version1_survey_says_the_channel_block_is_missing(small):
     check = estimability.adoption(frame, "csr_overall", REGRESSORS, "district")
     assert not check and [r.code for r in check.reasons] == ["no_block"]
     assert 'the survey has no "' in check.text("en") and "(codebook version 1)" in check.text("en")
-    assert "(versione 1 del codebook)" in check.text("it")
+    assert "(versione 1 del dizionario dei dati)" in check.text("it")
     out = adoption.adoption_drivers(frame, "pooled", regressors=REGRESSORS, certifications=["cert_iso14001"])
     assert set(out) == {"csr_overall", "csr_overall_ols", "cert_iso14001"}
     assert all(isinstance(v, Check) and v.reasons[0].code == "no_block" for v in out.values())

@@ -343,7 +343,6 @@ VERSION_OWN = {  # a report other than the channels one: its own analyses need n
     "it": " Quelle analisi appartengono al rapporto sull'adozione della RSI e i suoi canali; questo rapporto usa "
           "solo variabili della versione 1.",
 }
-BLOCK_NAMES_IT = {"stakeholders": "Portatori di interesse principali"}  # Italian without the English loanword
 N_SPECS = {"en": "{n} specifications, ", "it": "{n} specificazioni, "}
 FE = {"en": " with district fixed effects", "it": " con effetti fissi di distretto"}
 BALANCE = {"en": ", with covariate balance as standardized mean differences before and after weighting "
@@ -353,9 +352,7 @@ BALANCE = {"en": ", with covariate balance as standardized mean differences befo
 
 
 def block_label(block: str, lang: str, cb: Codebook) -> str:
-    """A codebook block's name in `lang` (for the Italian stakeholder block, without the English loanword)."""
-    if lang == "it" and block in BLOCK_NAMES_IT and "takeholder" in cb.label(block, lang):
-        return BLOCK_NAMES_IT[block]
+    """A codebook block's name in `lang`."""
     return cb.label(block, lang)
 
 

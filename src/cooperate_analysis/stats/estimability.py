@@ -92,7 +92,7 @@ TEMPLATES = {
         "failed": "la stima non è riuscita",
         "few_groups": "{count} distretto/i con imprese; un confronto ne richiede almeno 2",
         "constant_in": "{name} non varia in {district}",
-        "no_block": "il questionario non contiene le domande \"{block}\" (versione 1 del codebook)",
+        "no_block": "il questionario non contiene le domande «{block}» (versione 1 del dizionario dei dati)",
         "few_events": "{count} imprese nella risposta meno frequente di {name}; ogni risposta ne richiede almeno {min}",
         "all_tied": "ogni impresa ha dato la stessa risposta a tutte le voci",
         "few_level": "{count} impresa/e con {name} = {value}; ogni valore di una variabile sì/no ne richiede almeno {min}",
