@@ -247,8 +247,9 @@ def test_runs_follow_the_districts_in_the_data():
     labels = {"a": "District A", "b": "District B", "c": "District C"}
     rows = {"a": 10, "b": 0, "c": 5}
 
-    def run(**params):
-        return runs.Run(name="r", notebook=Path("notebooks/x.ipynb"), title={"en": "t"}, parameters=params)
+    def run(min_districts=2, **params):
+        return runs.Run(name="r", notebook=Path("notebooks/x.ipynb"), title={"en": "t"}, parameters=params,
+                        min_districts=min_districts)
 
     assert pipeline.requirement(run(district="a"), rows, labels) == ""
     assert "no firms of District B" in pipeline.requirement(run(district="b"), rows, labels)
@@ -257,6 +258,18 @@ def test_runs_follow_the_districts_in_the_data():
     assert pipeline.requirement(run(), rows, labels) == ""  # two districts: a comparison can run
     assert "needs firms of two districts" in pipeline.requirement(run(), {"a": 10, "b": 0, "c": 0}, labels)
     assert "has no firms" in pipeline.requirement(run(group="pooled"), {"a": 0, "b": 0, "c": 0}, labels)
+    # a run over every district that also reads one district alone (the channels report)
+    assert pipeline.requirement(run(min_districts=1), {"a": 10, "b": 0, "c": 0}, labels) == ""
+    assert "at least 1 district" in pipeline.requirement(run(min_districts=1), {"a": 0, "b": 0, "c": 0}, labels)
+
+
+def test_min_districts_must_be_a_whole_number_of_at_least_one(tmp_path):
+    for bad in (0, -1, 1.5, True, "2"):
+        config = tmp_path / "p.yml"
+        config.write_text(yaml.safe_dump({"runs": [{"name": "r", "notebook": "notebooks/channels.ipynb",
+                                                    "min_districts": bad}]}))
+        with pytest.raises(runs.ConfigError, match="min_districts"):
+            runs.load_runs(config)
 
 
 # --------------------------------------------------------------------------- end to end (kernels)

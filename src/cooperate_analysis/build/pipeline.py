@@ -311,7 +311,9 @@ def requirement(run: Run, rows_by_district: dict[str, int], labels: dict[str, st
     """Why the data cannot support `run` ('' when they can).
 
     A run of one district (parameter `district`, or `group` other than pooled) needs firms of that
-    district; a pooled run needs firms; a cross-district run (no district or group) needs two districts.
+    district; a pooled run needs firms; a run over every district (no district or group) needs firms of
+    `run.min_districts` districts (2 by default: a comparison across districts; the channels report, which
+    also reads one district alone, sets 1).
     """
     one = run.parameters.get("district") or run.parameters.get("group")
     present = [d for d, n in rows_by_district.items() if n > 0]
@@ -319,7 +321,11 @@ def requirement(run: Run, rows_by_district: dict[str, int], labels: dict[str, st
         return "" if rows_by_district.get(one, 0) > 0 else f"no data: the survey has no firms of {labels[one]}"
     if one == "pooled":
         return "" if present else "no data: the survey has no firms"
-    return "" if len(present) >= 2 else "not built: a comparison across districts needs firms of two districts"
+    if len(present) >= run.min_districts:
+        return ""
+    if run.min_districts == 2:
+        return "not built: a comparison across districts needs firms of two districts"
+    return f"not built: the report needs firms of at least {run.min_districts} district(s)"
 
 
 # --------------------------------------------------------------------------- the build

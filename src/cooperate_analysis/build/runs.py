@@ -26,7 +26,7 @@ SUPPLIED = ("data_path", "results_path", "langs")  # parameters the pipeline fil
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 RUN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # becomes a file name under reports/
 NOTEBOOKS = Path("notebooks")
-RUN_KEYS = {"name", "notebook", "title", "parameters", "languages", "cost"}
+RUN_KEYS = {"name", "notebook", "title", "parameters", "languages", "cost", "min_districts"}
 
 
 def copy_inputs(root: Path, dest: Path) -> None:
@@ -59,6 +59,7 @@ class Run:
     parameters: dict = field(default_factory=dict)
     languages: tuple = ("en",)
     cost: float = 0.0  # expected seconds (hint for scheduling the longest runs first)
+    min_districts: int = 2  # a run over every district (no `district` or `group`) needs this many with firms
 
     def __post_init__(self) -> None:
         # the name becomes file names under reports/: a safe pattern, checked wherever a Run is made
@@ -250,9 +251,13 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
         cost = entry.get("cost", 0)
         if isinstance(cost, bool) or not isinstance(cost, (int, float)) or cost < 0:
             raise ConfigError(f"{config}: run {name!r}: 'cost' must be a number of seconds >= 0, found {cost!r}")
+        min_districts = entry.get("min_districts", 2)
+        if isinstance(min_districts, bool) or not isinstance(min_districts, int) or min_districts < 1:
+            raise ConfigError(f"{config}: run {name!r}: 'min_districts' must be a whole number >= 1, "
+                              f"found {min_districts!r}")
         try:
             run = Run(name=name, notebook=notebook, title=title, parameters=params, languages=tuple(languages),
-                      cost=float(cost))
+                      cost=float(cost), min_districts=min_districts)
         except ConfigError as exc:
             raise ConfigError(f"{config}: {exc}") from None
         clash = [out for out in map(run.output_name, run.languages) if out in outputs]
