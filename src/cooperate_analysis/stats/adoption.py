@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +55,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from . import estimability
 from .estimability import Check
-from .measures import wilson_interval
+from .measures import answer_shares, wilson_interval
 from .models import TIDY_COLUMNS, _normal_table, ols_hc3
 
 AME_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
@@ -638,3 +639,149 @@ def likert_summary(frame: pd.DataFrame, items: Sequence[str], high: int = 4, lev
     out = pd.DataFrame(rows, columns=["item", "n", "mean", "sd", "k"])
     share, low, high_ = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([],) * 3
     return out.assign(share=share, ci_low=low, ci_high=high_)
+
+
+# --- the questionnaire's own blocks (awareness, certification status, workforce, training) ----------------
+
+KNOW_WELL = 4  # awareness: 4 "know it well", 5 "know it very well" (scale `knowledge`)
+QUESTIONNAIRE_PARTS = {"awareness": "awareness", "awareness_summary": "awareness", "cert_status": "cert_status",
+                       "workforce": "workforce", "training": "training"}  # part -> codebook block
+
+
+def staff_summary(frame: pd.DataFrame, items: Sequence[str], cb=None) -> pd.DataFrame:
+    """Atypical workers and staff training: per item, the firms answering (n), the mean and sd of the
+    answers (a count of workers, a percentage of staff trained, or a 0/1 answer, whose mean is a share),
+    and for a count or a 0/1 item the firms with at least one such worker / answering yes (k) as a
+    share with its Wilson interval (`measures.wilson_interval`). A percentage item (type number) has no
+    share (NaN k, share and interval). Columns: item, n, mean, sd, k, share, ci_low, ci_high."""
+    from ..data.codebook import load_codebook
+
+    cb = cb or load_codebook()
+    rows = []
+    for item in items:
+        x = frame[item].astype("float64").dropna()
+        kind = cb[item].type if item in cb.names else "number"
+        counted = kind in ("integer", "binary")
+        rows.append({"item": item, "n": len(x), "mean": x.mean() if len(x) else np.nan,
+                     "sd": x.std(ddof=1) if len(x) > 1 else np.nan,
+                     "k": int((x > 0).sum()) if counted else np.nan, "counted": counted})
+    out = pd.DataFrame(rows, columns=["item", "n", "mean", "sd", "k", "counted"])
+    share = np.full(len(out), np.nan)
+    low, high = share.copy(), share.copy()
+    mask = out["counted"].to_numpy(bool)
+    if mask.any():
+        share[mask], low[mask], high[mask] = wilson_interval(out.loc[mask, "k"].to_numpy(), out.loc[mask, "n"].to_numpy())
+    return out.drop(columns="counted").assign(share=share, ci_low=low, ci_high=high)
+
+
+def questionnaire_blocks(frame: pd.DataFrame, cb=None) -> dict[str, pd.DataFrame | Check]:
+    """What the firms of one sample said in the questionnaire's own blocks (A awareness, B certification
+    status, D atypical workers, E training), each part after `estimability.answers` (its block present
+    and answered; else the `Check` saying why):
+    - "awareness": the share of firms giving each of the five answers (1 never heard of it ... 5 know it
+      very well) to each awareness item (`measures.answer_shares`, Wilson intervals);
+    - "awareness_summary": per awareness item the mean (1-5) and the share knowing it well or very well
+      (answers 4-5, `likert_summary`, Wilson interval);
+    - "cert_status": per certification the shares holding it, planning it and not interested (answers
+      1-3 of scale `cert_status`, Wilson intervals);
+    - "workforce": firms with trainees / home-workers (share, Wilson) and the mean count (`staff_summary`);
+    - "training": mean percentage of staff trained in the last year and the share of firms with training
+      on safety, environment or social responsibility (Wilson)."""
+    from ..data.codebook import load_codebook
+
+    cb = cb or load_codebook()
+    out: dict[str, pd.DataFrame | Check] = {}
+    for part, block in QUESTIONNAIRE_PARTS.items():
+        items = cb.block(block)
+        check = estimability.answers(frame, items, cb)
+        if not check:
+            out[part] = check
+        elif part == "awareness":
+            out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])))
+        elif part == "awareness_summary":
+            out[part] = likert_summary(frame, items, high=KNOW_WELL)
+        elif part == "cert_status":
+            out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])))
+        else:
+            out[part] = staff_summary(frame, items, cb)
+    return out
+
+
+# --- every sample of a report at once (the channels notebook's calls) ---------------------------------------
+
+def _capture(diagnostics, analysis: str):
+    """`diagnostics.capture(analysis)` (an `estimability.Diagnostics`), or nothing when none is given."""
+    return diagnostics.capture(analysis) if diagnostics is not None else nullcontext()
+
+
+def drivers_by_group(frame: pd.DataFrame, groups: Sequence[str], cb=None,
+                     diagnostics=None) -> dict[str, dict[str, AdoptionFit | Check]]:
+    """`adoption_drivers` of each group ("pooled" or a district id), library warnings captured under
+    "adoption"."""
+    with _capture(diagnostics, "adoption"):
+        return {g: adoption_drivers(frame, g, cb) for g in groups}
+
+
+def channels_by_group(samples: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`adoption_by_channel` of each sample ({group: firms})."""
+    return {g: adoption_by_channel(sample) for g, sample in samples.items()}
+
+
+def gradients_by_group(samples: dict[str, pd.DataFrame], diagnostics=None,
+                       outcome: str = "csr_overall") -> dict[str, Gradient | Check]:
+    """`channels_gradient` of each sample after the regression check of `outcome` on `channels_used`
+    (`estimability.regression`; the Check where it fails); warnings captured under "gradient"."""
+    out: dict[str, Gradient | Check] = {}
+    for g, sample in samples.items():
+        check = estimability.regression(sample, outcome, "channels_used")
+        if not check:
+            out[g] = check
+            continue
+        with _capture(diagnostics, "gradient"):
+            out[g] = channels_gradient(sample, outcome)
+    return out
+
+
+def moderation_by_group(samples: dict[str, pd.DataFrame], scores: Sequence[str], controls: Sequence[str] = (),
+                        cb=None, diagnostics=None, exposure: str = "csr_overall",
+                        moderator: str = "network_member") -> dict[tuple[str, str], pd.Series | Check]:
+    """The exploratory `network_moderation` of each sample and score: {(group, score): the interaction row,
+    or the Check of `estimability.moderation`, or `estimability.failed` when the fit raised}. The pooled
+    sample has district fixed effects when there are two districts or more."""
+    out: dict[tuple[str, str], pd.Series | Check] = {}
+    for g, sample in samples.items():
+        fe = "district" if g == "pooled" and len(samples) > 2 else None
+        for s in scores:
+            check = estimability.moderation(sample, s, exposure, moderator, list(controls), fe, cb)
+            if check:
+                try:
+                    with _capture(diagnostics, "moderation"):
+                        table = network_moderation(sample, s, exposure, moderator, controls=list(controls),
+                                                   fixed_effects=fe)
+                    out[(g, s)] = table[table["row"] == "interaction"].iloc[0]
+                    continue
+                except (ValueError, np.linalg.LinAlgError) as error:
+                    check = estimability.failed(error)
+            out[(g, s)] = check
+    return out
+
+
+def salience_by_group(samples: dict[str, pd.DataFrame], items: Sequence[str], cb=None) -> dict[str, Salience | Check]:
+    """`salience` of each sample after `estimability.ranking` (the Check where it fails)."""
+    out: dict[str, Salience | Check] = {}
+    for g, sample in samples.items():
+        check = estimability.ranking(sample, list(items), cb)
+        out[g] = salience(sample, items) if check else check
+    return out
+
+
+def likert_by_group(samples: dict[str, pd.DataFrame], items: Sequence[str], cb=None) -> dict[str, pd.DataFrame]:
+    """`likert_summary` of each sample whose firms answered the items (`estimability.answers`); samples
+    without answers are left out."""
+    return {g: likert_summary(sample, items) for g, sample in samples.items()
+            if estimability.answers(sample, list(items), cb)}
+
+
+def questionnaire_by_group(samples: dict[str, pd.DataFrame], cb=None) -> dict[str, dict[str, pd.DataFrame | Check]]:
+    """`questionnaire_blocks` of each sample."""
+    return {g: questionnaire_blocks(sample, cb) for g, sample in samples.items()}

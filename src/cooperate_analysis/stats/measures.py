@@ -444,3 +444,22 @@ def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = N
         parts.append(certs.assign(group=group, kind="certification", dimension=""))
     out = pd.concat(parts, ignore_index=True)
     return out[["group", "kind", "dimension", "item", "k", "n", "share", "ci_low", "ci_high"]]
+
+
+def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95) -> pd.DataFrame:
+    """For each coded item (a Likert or category variable), the share of the answering firms giving each
+    answer `code`, with Wilson intervals (`share_rows`: the base n is the firms answering the item, so the
+    shares of an item sum to 1). Columns: item, answer, k, n, share, ci_low, ci_high (NaN when no firm
+    answered)."""
+    parts = []
+    for item in items:
+        x = df[item].astype("float64")
+        indicators = {code: (x == code).astype("float64").where(x.notna()) for code in codes}
+        part = share_rows(df, indicators, level).rename(columns={"item": "answer"})
+        parts.append(part.assign(item=item))
+    columns = ["item", "answer", "k", "n", "share", "ci_low", "ci_high"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    out["answer"] = out["answer"].astype(int)
+    return out[columns]
