@@ -392,3 +392,74 @@ def test_moderation_check(small):
     v1 = _version1(small)
     assert [r.code for r in estimability.moderation(v1, "score_market", "csr_overall", "network_member").reasons] \
         == ["no_block"]
+
+
+# --- the questionnaire's blocks and the per-sample runners ----------------------------------------------------
+
+def test_answer_shares_count_each_answer_with_wilson_intervals():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from cooperate_analysis.stats.measures import answer_shares
+
+    df = pd.DataFrame({"a": [1, 2, 2, 3, np.nan, 3, 3, 1], "b": [np.nan] * 8})
+    out = answer_shares(df, ["a", "b"], [1, 2, 3])
+    a = out[out["item"] == "a"].set_index("answer")
+    assert list(a["k"]) == [2, 2, 3] and set(a["n"]) == {7}
+    assert a["share"].sum() == pytest.approx(1.0)
+    low, high = proportion_confint(3, 7, method="wilson")
+    assert (a.loc[3, "ci_low"], a.loc[3, "ci_high"]) == pytest.approx((low, high))
+    b = out[out["item"] == "b"]
+    assert set(b["n"]) == {0} and b["share"].isna().all()
+
+
+def test_staff_summary_shares_for_counts_and_yes_no_means_for_percentages():
+    df = pd.DataFrame({"wf_trainees": [0, 2, 5, np.nan, 0], "tr_staff_trained_share": [10.0, 50.0, np.nan, 30.0, 0.5],
+                       "tr_csr_training": [1, 0, 1, 1, np.nan]})
+    out = adoption.staff_summary(df, ["wf_trainees", "tr_staff_trained_share", "tr_csr_training"]).set_index("item")
+    assert out.loc["wf_trainees", "k"] == 2 and out.loc["wf_trainees", "n"] == 4
+    assert out.loc["wf_trainees", "mean"] == pytest.approx(7 / 4) and out.loc["wf_trainees", "share"] == pytest.approx(0.5)
+    assert out.loc["tr_staff_trained_share", "mean"] == pytest.approx(90.5 / 4)
+    assert np.isnan(out.loc["tr_staff_trained_share", "share"])  # a percentage has a mean, not a share
+    assert out.loc["tr_csr_training", "share"] == pytest.approx(0.75) == out.loc["tr_csr_training", "mean"]
+
+
+def test_questionnaire_blocks_absent_or_present(small):
+    from cooperate_analysis.data.codebook import load_codebook
+
+    cb = load_codebook()
+    rng = np.random.default_rng(3)
+    n = len(small)
+    df = small.assign(aw_csr_concept=rng.integers(1, 6, n), aw_csr_tools=rng.integers(1, 6, n),
+                      **{c: rng.integers(1, 4, n) for c in cb.block("cert_status")},
+                      wf_trainees=np.nan, wf_home_workers=np.nan,  # block D absent (a version-1 survey column)
+                      tr_staff_trained_share=rng.uniform(0, 100, n), tr_csr_training=rng.integers(0, 2, n))
+    parts = adoption.questionnaire_blocks(df, cb)
+    assert isinstance(parts["workforce"], Check) and not parts["workforce"]
+    assert parts["workforce"].reasons[0].code == "no_block"
+    summary = parts["awareness_summary"].set_index("item")
+    assert summary.loc["aw_csr_tools", "k"] == int((df["aw_csr_tools"] >= 4).sum())
+    status = parts["cert_status"]
+    assert status.groupby("item")["share"].sum().to_numpy() == pytest.approx(np.ones(5))
+    assert len(parts["awareness"]) == 2 * 5
+
+
+def test_by_group_runners_equal_the_single_sample_calls(small):
+    samples = {"pooled": small, **{d: small[small["district"] == d] for d in sorted(small["district"].unique())}}
+    diag = estimability.Diagnostics()
+    gradients = adoption.gradients_by_group(samples, diag)
+    for g, sample in samples.items():
+        check = estimability.regression(sample, "csr_overall", "channels_used")
+        if check:
+            assert gradients[g].spearman_rho == pytest.approx(adoption.channels_gradient(sample).spearman_rho)
+        else:
+            assert gradients[g] == check
+    moderation = adoption.moderation_by_group(samples, ["score_market"], ["log_employees"], diagnostics=diag)
+    assert set(moderation) == {(g, "score_market") for g in samples}
+    pooled = moderation[("pooled", "score_market")]
+    direct = adoption.network_moderation(small, "score_market", controls=["log_employees"], fixed_effects="district")
+    assert pooled["estimate"] == pytest.approx(direct.set_index("row").loc["interaction", "estimate"])
+    salience = adoption.salience_by_group(samples, STAKEHOLDERS)
+    assert salience["pooled"].statistic == pytest.approx(adoption.salience(small, STAKEHOLDERS).statistic)
+    likert = adoption.likert_by_group({"pooled": small, "none": small.assign(**{s: np.nan for s in STAKEHOLDERS})},
+                                      STAKEHOLDERS)
+    assert list(likert) == ["pooled"]  # a sample with no answers is left out

@@ -28,10 +28,11 @@ from .test_tables_locale import decimal_points, english_words, has_intervals, ta
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook()
 NOTEBOOK = ROOT / "notebooks" / "channels.ipynb"
-SECTIONS = ("drivers", "channels", "moderation", "salience", "barriers")
+SECTIONS = ("drivers", "channels", "moderation", "questionnaire", "salience", "barriers")
 # the table builders of the channels report, checked here as test_tables_locale checks the others
 CHANNEL_BUILDERS = ["ame_rows", "model_rows", "channel_rows", "gradient_rows", "moderation_rows", "salience_rows",
-                    "friedman_rows", "likert_rows", "consultation_rows", "consultation_figures"]
+                    "friedman_rows", "likert_rows", "consultation_rows", "consultation_figures", "awareness_rows",
+                    "cert_status_rows", "staff_rows"]
 
 
 def channel_survey(n: int, seed: int) -> pd.DataFrame:
@@ -87,7 +88,25 @@ def test_notebook_on_a_tiny_survey_records_numbers_or_reasons(tmp_path, monkeypa
     assert "Synthetic data" not in findings["en"]  # test ids are not the generator's
     keys = [c["key"] for c in scope["rep"].contents["en"]]
     assert {"adoption_models", "adoption_ame_csr", "adoption_by_channel_cert", "stakeholder_friedman",
-            "barriers_motivations", "consultation_published"} <= set(keys)
+            "barriers_motivations", "consultation_published", "questionnaire_awareness", "questionnaire_cert_status",
+            "questionnaire_staff", "questionnaire_awareness_figure", "questionnaire_cert_status_figure"} <= set(keys)
+    # the questionnaire's numbers read back against the survey itself
+    frame = scope["frame"]
+    for district in ("pooled", "santa_croce_tanning"):
+        firms = frame if district == "pooled" else frame[frame["district"] == district]
+        x = firms["aw_csr_concept"].astype("float64")
+        key = f"questionnaire.{district}.awareness.aw_csr_concept"
+        for code in range(1, 6):
+            assert values[f"{key}.{code}.k"] == int((x == code).sum()) and values[f"{key}.{code}.n"] == x.notna().sum()
+        planned = firms["cst_emas"].astype("float64")
+        assert values[f"questionnaire.{district}.cert_status.cst_emas.2.share"] == pytest.approx(
+            (planned == 2).sum() / planned.notna().sum())
+        trainees = firms["wf_trainees"].astype("float64").dropna()
+        assert values[f"questionnaire.{district}.workforce.wf_trainees.k"] == int((trainees > 0).sum())
+        assert values[f"questionnaire.{district}.workforce.wf_trainees.mean"] == pytest.approx(trainees.mean())
+        trained = firms["tr_staff_trained_share"].astype("float64").dropna()
+        assert values[f"questionnaire.{district}.training.tr_staff_trained_share.mean"] == pytest.approx(trained.mean())
+        assert f"questionnaire.{district}.training.tr_staff_trained_share.share" not in values  # a mean, no share
     for row in tables.consultation_figures(dataset.load_published()).itertuples():
         assert values[f"published.consultation.row{row.row}"] == pytest.approx(row.value)
 
@@ -100,11 +119,13 @@ def test_a_version_1_survey_builds_and_says_which_sections_its_data_cannot_suppo
     assert str(meta["survey_version"]) == "1" and values["survey_version"] == "1"
     for section in SECTIONS:
         assert values[section].startswith("not supported: This survey has no answers for"), section
-    assert not any(k.startswith(("drivers.", "channels.", "salience.", "likert.")) for k in values)
+    assert not any(k.startswith(("drivers.", "channels.", "salience.", "likert.", "questionnaire.")) for k in values)
     assert any(k.startswith("published.consultation.") for k in values)  # the published figures still show
     en, it = _text(scope["findings"].filled["en"]), _text(scope["findings"].filled["it"])
-    assert "cannot support the drivers of adoption, adoption by channel, the network moderation, stakeholder " \
-           "salience and barriers and motivations" in en
+    assert "cannot support the drivers of adoption, adoption by channel, the network moderation, the " \
+           "questionnaire's blocks, stakeholder salience and barriers and motivations" in en
+    assert "“CSR awareness”, “Certifications: held, planned or not of interest”, “Organisation and atypical " \
+           "workers”, “Staff training”" in en and "la sintesi dei blocchi del questionario" in it
     assert "non consentono l'analisi dei fattori dell'adozione" in it and "versione 2 del dizionario dei dati" in it
     shown = [c["key"] for c in scope["rep"].contents["en"]]
     assert shown == ["consultation_published"]
@@ -148,8 +169,10 @@ def analysis() -> dict:
     likert = {g: adoption.likert_summary(samples[g], items) for g in groups}
     published = dataset.load_published()
     meta = {"synthetic": True, "survey_version": "2", "absent_blocks": []}
+    questionnaire = adoption.questionnaire_by_group(samples, CB)
     return dict(frame=frame, drivers=drivers, by_channel=by_channel, gradients=gradients, moderation=moderation,
-                salience=salience, likert=likert, published=published, meta=meta, items=items)
+                salience=salience, likert=likert, published=published, meta=meta, items=items,
+                questionnaire=questionnaire)
 
 
 def _builders(a: dict, lang: str) -> dict[str, pd.DataFrame]:
@@ -165,6 +188,9 @@ def _builders(a: dict, lang: str) -> dict[str, pd.DataFrame]:
         "likert_rows": tables.likert_rows(a["likert"], a["items"], lang, CB),
         "consultation_rows": tables.consultation_rows(a["published"], lang),
         "consultation_figures": tables.consultation_figures(a["published"])[["measure", "value"]],
+        "awareness_rows": tables.awareness_rows(a["questionnaire"], lang, CB),
+        "cert_status_rows": tables.cert_status_rows(a["questionnaire"], lang, CB),
+        "staff_rows": tables.staff_rows(a["questionnaire"], lang, CB),
     }
 
 
@@ -363,3 +389,95 @@ def test_channels_figures_print_at_7_points_with_local_decimals(analysis, lang):
         if lang == "it":
             assert not [t for t, _ in sizes if re.search(r"\d\.\d", t)]
         plt.close(fig)
+
+
+# --- the questionnaire's own blocks -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def questionnaire(analysis) -> dict:
+    frame = analysis["frame"]
+    samples = {"pooled": frame, **{d: frame[frame["district"] == d] for d in CB.district_ids}}
+    return adoption.questionnaire_by_group(samples, CB)
+
+
+def _share_text(k, n, share, low, high, lang="en"):
+    return f"{fmt.integer(k, lang)}/{fmt.integer(n, lang)}: {fmt.percent(share, 0, lang)} " \
+           f"{fmt.interval(100 * low, 100 * high, 0, lang)}"
+
+
+def test_questionnaire_tables_show_the_survey_counts_with_wilson_intervals(analysis, questionnaire):
+    from statsmodels.stats.proportion import proportion_confint
+
+    frame = analysis["frame"]
+    firms = frame[frame["district"] == "capannori_paper"]
+    column = tables.sample_name("capannori_paper", "en", CB)
+    status = tables.cert_status_rows(questionnaire, "en", CB)
+    x = firms["cst_iso14001"].astype("float64").dropna()
+    for i, code in enumerate((1, 2, 3)):  # held, planned, not interested: the first three rows
+        k, n = int((x == code).sum()), len(x)
+        low, high = proportion_confint(k, n, method="wilson")
+        assert status.iloc[i][column] == _share_text(k, n, k / n, max(low, 0), min(high, 1))
+    assert list(status["Answer"][:3]) == ["held", "planned", "not interested"]
+    aware = tables.awareness_rows(questionnaire, "en", CB)
+    x = firms["aw_csr_tools"].astype("float64").dropna()
+    k = int((x >= 4).sum())
+    low, high = proportion_confint(k, len(x), method="wilson")
+    assert aware.iloc[2][column] == fmt.number(x.mean(), 2)
+    assert aware.iloc[3][column] == _share_text(k, len(x), k / len(x), max(low, 0), min(high, 1))
+    staff = tables.staff_rows(questionnaire, "en", CB).set_index("Measure")
+    home = firms["wf_home_workers"].astype("float64").dropna()
+    assert staff.loc["Home-workers per firm (mean)", column] == fmt.number(home.mean(), 1)
+    assert staff.loc["Firms with home-workers", column].startswith(f"{int((home > 0).sum())}/{len(home)}: ")
+    trained = firms["tr_staff_trained_share"].astype("float64").dropna()
+    assert staff.loc["Staff trained in the last year (mean %)", column] == fmt.number(trained.mean(), 1)
+
+
+def test_questionnaire_findings_sentence_matches_its_table(questionnaire):
+    parts = questionnaire["pooled"]
+    text = narrative.questionnaire_sentence(parts, "en", CB)
+    summary = parts["awareness_summary"].set_index("item")
+    for item in CB.awareness_items():
+        r = summary.loc[item]
+        assert f"{fmt.percent(r['share'])} {fmt.interval(100 * r['ci_low'], 100 * r['ci_high'], 1)}" in text
+    status = parts["cert_status"]
+    planned = status[status["answer"] == 2].sort_values("share", ascending=False).iloc[0]
+    assert f"most often planned is {tables.certification_name(planned['item'])}: {fmt.percent(planned['share'])}" in text
+    held = status[(status["item"] == planned["item"]) & (status["answer"] == 1)].iloc[0]
+    assert f"while {fmt.percent(held['share'])}" in text
+    it = narrative.questionnaire_sentence(parts, "it", CB)
+    assert re.search(r"\d,\d", it) and not re.search(r"\d\.\d", it) and "RSI" in it and "CSR" not in it
+    assert not english_words(it)
+    assert narrative.questionnaire_sentence({"awareness_summary": estimability.Check((estimability.Reason("no_firms"),))},
+                                            "en", CB) == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_questionnaire_figures_print_at_7_points_with_local_decimals(questionnaire, lang):
+    import matplotlib.pyplot as plt
+
+    figures.style()
+    for fig in (figures.awareness_distribution(questionnaire, lang, CB),
+                figures.cert_status_bars(questionnaire["pooled"], lang, CB)):
+        sizes = figures.print_sizes(fig)
+        assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
+        texts = [t for t, _ in sizes]
+        assert any(t.endswith("%") for t in texts)  # the segments carry their percentages
+        if lang == "it":
+            assert not [t for t in texts if re.search(r"\d\.\d", t)]
+            words = " ".join(" ".join(texts).split())  # legend labels are wrapped
+            assert "mai sentito nominare" in words or "posseduta" in words
+        plt.close(fig)
+
+
+def test_a_survey_without_one_block_shows_the_others_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    survey = channel_survey(60, seed=8).drop(columns=CB.block("workforce"))
+    scope = run_notebook(tmp_path, survey)
+    values = scope["values"]
+    assert "questionnaire" not in values  # the section is shown, with the parts the survey has
+    assert values["questionnaire.pooled.workforce"].startswith("not estimable: the survey has no \"Organisation")
+    assert "questionnaire.pooled.training.tr_csr_training.share" in values
+    note = narrative.questionnaire_notes(scope["questionnaire"], "it", CB)
+    assert note.startswith("«Organizzazione e lavoratori atipici» (Campione complessivo, ")
+    table = tables.staff_rows(scope["questionnaire"], "en", CB)
+    assert set(table.iloc[0, 1:]) == {fmt.MISSING} and table.iloc[-1, 1] != fmt.MISSING

@@ -517,3 +517,89 @@ def channels_gradient(gradients: dict, lang: str = "en", cb: Codebook | None = N
     if ax.get_legend_handles_labels()[0]:
         fig.legend(loc="outside right center", frameon=False, handletextpad=0.3)
     return _finish(fig, lang)
+
+
+# --- the questionnaire's own blocks (issue 16) ---------------------------------------------------------------
+KNOWLEDGE_COLORS = ["#deebf7", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]  # 1 never heard ... 5 know it very well
+STATUS_COLORS = ["#0072b2", "#e69f00", "#d9d9d9"]  # held, planned, not interested
+QUESTIONNAIRE_TEXT = {"en": {"axis": "Answering firms (%)"}, "it": {"axis": "Imprese rispondenti (%)"}}
+
+
+def _stacked_bars(ax, bars: list[tuple[str, list[float]]], colours: list[str], labels: list[str], lang: str,
+                  min_label: float = 0.1) -> None:
+    """Horizontal 100% bars, one per (name, shares in answer order), top to bottom; a segment of at least
+    `min_label` carries its whole percentage."""
+    for i, (_name, shares) in enumerate(bars):
+        left = 0.0
+        for j, share in enumerate(shares):
+            if not math.isfinite(share) or share <= 0:
+                continue
+            ax.barh(i, 100 * share, left=left, color=colours[j], edgecolor="white", linewidth=0.5, height=0.72,
+                    label=labels[j] if i == 0 or labels[j] not in ax.get_legend_handles_labels()[1] else None)
+            if share >= min_label:
+                dark = colours[j] in ("#3182bd", "#08519c", "#0072b2")
+                ax.text(left + 50 * share, i, number(100 * share, 0, lang) + "%", ha="center", va="center",
+                        fontsize=FONT["annotation"], color="white" if dark else "#222222")
+            left += 100 * share
+    ax.set_yticks(range(len(bars)), [name for name, _ in bars])
+    ax.set_ylim(len(bars) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.grid(axis="y", visible=False)
+
+
+def _answer_shares(table: pd.DataFrame | None, item: str, codes: list[int]) -> list[float]:
+    if table is None:
+        return [math.nan] * len(codes)
+    part = table[table["item"] == item].set_index("answer")
+    return [float(part.loc[c, "share"]) if c in part.index else math.nan for c in codes]
+
+
+def awareness_distribution(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """CSR awareness: the answers to each awareness item (1 never heard of it ... 5 know it very well) as 100%
+    bars of the answering firms, one panel per item, one bar per sample (`questionnaire`: {group:
+    `adoption.questionnaire_blocks`}); a sample without answers has no bar."""
+    from .tables import awareness_name
+
+    cb = cb or load_codebook()
+    items = cb.awareness_items()
+    codes = sorted(cb.answer_labels(items[0], lang))
+    answers = [textwrap.fill(cb.answer_labels(items[0], lang)[c], 18) for c in codes]
+    groups = list(questionnaire)
+    fig, axes = plt.subplots(1, len(items), figsize=(WIDTH, 0.38 * len(groups) + 1.7), sharey=True,
+                             layout="constrained", squeeze=False)
+    for ax, item in zip(axes[0], items):
+        bars = []
+        for group in groups:
+            table = questionnaire[group].get("awareness")
+            bars.append((_group_label(group, lang, cb), _answer_shares(table if isinstance(table, pd.DataFrame)
+                                                                       else None, item, codes)))
+        _stacked_bars(ax, bars, KNOWLEDGE_COLORS, answers, lang, min_label=0.12)
+        ax.set_title(textwrap.fill(awareness_name(item, lang), 36))
+        ax.set_xlabel(QUESTIONNAIRE_TEXT[lang]["axis"])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KNOWLEDGE_COLORS]
+    fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
+               handletextpad=0.3, columnspacing=1.0)
+    return _finish(fig, lang)
+
+
+def cert_status_bars(parts: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+    """Certification status of one sample (`parts`: `adoption.questionnaire_blocks`, usually the pooled
+    sample): for each certification the answering firms holding it, planning it and not interested, as 100%
+    bars."""
+    from .tables import certification_name
+
+    cb = cb or load_codebook()
+    items = list(cb.cert_status_items())
+    codes = sorted(cb.answer_labels(items[0], lang))
+    answers = [cb.answer_labels(items[0], lang)[c] for c in codes]
+    table = parts.get("cert_status")
+    table = table if isinstance(table, pd.DataFrame) else None
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 0.36 * len(items) + 1.1), layout="constrained")
+    _stacked_bars(ax, [(certification_name(i, lang, cb), _answer_shares(table, i, codes)) for i in items],
+                  STATUS_COLORS, answers, lang)
+    ax.set_xlabel(QUESTIONNAIRE_TEXT[lang]["axis"])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLORS]
+    fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
+               handletextpad=0.3, columnspacing=1.2)
+    return _finish(fig, lang)

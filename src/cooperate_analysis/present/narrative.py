@@ -1432,7 +1432,11 @@ REGRESSOR_PROSE = {"en": {"log_employees": "firm size", "export_share": "export 
 SAMPLE_PROSE = {"en": "All three districts", "it": "Tre distretti insieme"}
 CHANNEL_TERMS = ("association_member", "intermediary_support", "network_member", "informal_exchange")
 SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
+                  "questionnaire": ("awareness", "cert_status", "workforce", "training"),
                   "salience": ("stakeholders",), "barriers": ("barriers", "motivations")}
+# sections made of parts, one per block: unsupported only when every block is absent (a part whose block is
+# absent says so in its place)
+SECTIONS_OF_PARTS = ("questionnaire",)
 CHANNELS_TEXT = {
     "en": {
         "drivers": "CSR index, all three districts (fractional logit with district fixed effects, n = {n}): average "
@@ -1472,8 +1476,13 @@ CHANNELS_TEXT = {
         "unsupported": "This survey has no answers for {blocks} (codebook version 2), so its data cannot support "
                        "{sections}.",
         "sections": {"drivers": "the drivers of adoption", "channels": "adoption by channel",
-                     "moderation": "the network moderation", "salience": "stakeholder salience",
-                     "barriers": "barriers and motivations"},
+                     "moderation": "the network moderation", "questionnaire": "the questionnaire's blocks",
+                     "salience": "stakeholder salience", "barriers": "barriers and motivations"},
+        "questionnaire": "What the firms said, all three districts (Wilson 95% intervals): {concept} know the "
+                         "concept of CSR well or very well and {tools} know its tools as well; {training} gave "
+                         "training on safety, environment or social responsibility.",
+        "planned": " The certification most often planned is {cert}: {planned} of the firms plan it, while "
+                   "{held} hold it.",
         "synthetic": "Synthetic data: the survey numbers are illustrative, not findings about the real districts; "
                      "the published consultation shares are real.",
         "limits": "These are associations in one cross-section of self-reported answers, not effects of the channels.",
@@ -1521,8 +1530,15 @@ CHANNELS_TEXT = {
                        "suoi dati non consentono {sections}.",
         "sections": {"drivers": "l'analisi dei fattori dell'adozione", "channels": "l'adozione per canale",
                      "moderation": "l'analisi della moderazione delle reti",
+                     "questionnaire": "la sintesi dei blocchi del questionario",
                      "salience": "la rilevanza dei portatori di interesse",
                      "barriers": "l'analisi di ostacoli e motivazioni"},
+        "questionnaire": "Le risposte delle imprese, tre distretti insieme (intervalli di Wilson al 95%): {concept} "
+                         "delle imprese conosce bene o molto bene il concetto di RSI e {tools} ne conosce altrettanto "
+                         "bene gli strumenti; {training} ha svolto formazione su sicurezza, ambiente o "
+                         "responsabilità sociale.",
+        "planned": " La certificazione più spesso in programma è {cert}: è in programma per {planned} delle "
+                   "imprese, mentre {held} la possiede.",
         "synthetic": "Dati sintetici: i numeri dell'indagine sono illustrativi, non risultati sui distretti reali; le "
                      "quote pubblicate della consultazione sono reali.",
         "limits": "Sono associazioni in un'unica rilevazione di risposte auto-dichiarate, non effetti dei canali.",
@@ -1533,7 +1549,8 @@ CHANNELS_TEXT = {
 def unsupported_sections(meta: dict) -> list[str]:
     """The sections of the channels report whose blocks the survey lacks entirely (metadata `absent_blocks`)."""
     absent = set(meta.get("absent_blocks") or [])
-    return [s for s, blocks in SECTION_BLOCKS.items() if set(blocks) & absent]
+    return [s for s, blocks in SECTION_BLOCKS.items()
+            if (set(blocks) <= absent if s in SECTIONS_OF_PARTS else set(blocks) & absent)]
 
 
 def unsupported_sentence(section: str, meta: dict, lang: str = "en", cb=None) -> str:
@@ -1580,16 +1597,79 @@ def _dir_text(pos, neg, t, lang) -> str:
     return "; ".join(parts)
 
 
+def questionnaire_sentence(parts: dict | None, lang: str = "en", cb=None) -> str:
+    """One findings sentence on the questionnaire's blocks of a sample (`adoption.questionnaire_blocks`):
+    the shares knowing the concept of CSR and its tools well or very well (answers 4-5) and the share
+    with training on safety, environment or social responsibility, with Wilson intervals; then the
+    certification with the largest share of firms planning it (answer 2), that share and the share
+    holding it. '' when the awareness or training part is missing or not computable."""
+    from .tables import _percent_interval, certification_name
+
+    cb = cb or load_codebook()
+    parts = parts or {}
+    t = CHANNELS_TEXT[lang]
+    summary, training = parts.get("awareness_summary"), parts.get("training")
+    if not (hasattr(summary, "columns") and hasattr(training, "columns")):
+        return ""
+    aw = summary.set_index("item")
+    trained = training[training["item"] == "tr_csr_training"]
+    items = cb.awareness_items()
+    if not (set(items) <= set(aw.index)) or not len(trained) or (aw.loc[items, "n"] == 0).any() \
+            or trained.iloc[0]["n"] == 0:
+        return ""
+
+    def share(row) -> str:
+        text = _percent_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+        return _it_article(text) + text if lang == "it" else text
+
+    text = t["questionnaire"].format(concept=share(aw.loc[items[0]]), tools=share(aw.loc[items[1]]),
+                                     training=share(trained.iloc[0]))
+    status = parts.get("cert_status")
+    if hasattr(status, "columns"):
+        planned = status[(status["answer"] == 2) & (status["n"] > 0)]
+        if len(planned):
+            top = planned.sort_values("share", ascending=False, kind="stable").iloc[0]
+            held = status[(status["item"] == top["item"]) & (status["answer"] == 1)].iloc[0]
+            text += t["planned"].format(cert=certification_name(top["item"], lang, cb), planned=share(top),
+                                        held=share(held))
+    return text
+
+
+QUESTIONNAIRE_NOTE = {"en": "{block} ({samples}): {reason}", "it": "{block} ({samples}): {reason}"}
+
+
+def questionnaire_notes(questionnaire: dict, lang: str = "en", cb=None) -> str:
+    """Why a part of the questionnaire's blocks shows dashes: for each block part that is a `Check` in some
+    sample (a block the survey lacks, or one no firm answered), "<block> (<samples>): <reason>"; '' when every
+    part was computed."""
+    from .methods import _quoted, block_label
+    from .tables import sample_name
+    from ..stats.adoption import QUESTIONNAIRE_PARTS
+
+    cb = cb or load_codebook()
+    found: dict[tuple[str, str], list[str]] = {}
+    for group, parts in questionnaire.items():
+        for part, result in parts.items():
+            if part == "awareness_summary" or hasattr(result, "columns") or not hasattr(result, "text"):
+                continue
+            found.setdefault((QUESTIONNAIRE_PARTS[part], result.text(lang)), []).append(sample_name(group, lang, cb))
+    return " ".join(QUESTIONNAIRE_NOTE[lang].format(block=_quoted([block_label(b, lang, cb)], lang)[0],
+                                                    samples=_join(samples, lang), reason=reason)
+                    for (b, reason), samples in found.items())
+
+
 def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderation: dict, salience: dict,
                       likert: dict, published, meta: dict, lang: str = "en", cb=None,
-                      cert: str = "cert_iso14001") -> list[str]:
+                      cert: str = "cert_iso14001", questionnaire: dict | None = None) -> list[str]:
     """The key findings of the channels report, from its results: the pooled CSR-index AMEs of the channels
     (with the intervals that exclude zero), the OLS sensitivity, the pooled logit of `cert` and how many
     certification models used Firth, where the district models could be estimated, certification among
     users and non-users of intermediary support, the channels gradient, the exploratory moderation count,
-    stakeholder salience per sample, the barrier most firms rate important beside the published
-    consultation shares, the sections the survey cannot support, and the caveats. Inputs are the notebook's
-    dicts ({group: result}); a missing or not-estimable result gives no sentence."""
+    the questionnaire's blocks of the pooled sample (`questionnaire_sentence`; `questionnaire`: {group:
+    `adoption.questionnaire_blocks`}), stakeholder salience per sample, the barrier most firms rate
+    important beside the published consultation shares, the sections the survey cannot support, and the
+    caveats. Inputs are the notebook's dicts ({group: result}); a missing or not-estimable result gives no
+    sentence."""
     from . import bibliography
     from .tables import (ADOPTION_REGRESSORS, _percent_interval, channel_name, consultation_figures, is_fit,
                          outcome_name, sample_name, short_item)
@@ -1659,6 +1739,9 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
 
         adjusted = _bh([r["p_value"] for r in tests])
         out.append(t["moderation"].format(k=int((adjusted < ALPHA).sum()), m=len(tests)))
+    said = questionnaire_sentence((questionnaire or {}).get("pooled"), lang, cb)
+    if said:
+        out.append(said)
     fitted = {g: s for g, s in salience.items() if hasattr(s, "items") and _finite(s.p_value)}
     for group, s in fitted.items():
         top = s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"]

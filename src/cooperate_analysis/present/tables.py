@@ -1449,3 +1449,116 @@ def consultation_rows(published: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     if len(table):
         table.loc[table[h["question"]].duplicated(), h["question"]] = ""
     return table
+
+
+# --- the questionnaire's own blocks (awareness, certification status, workforce, training) -------------------
+CERTIFICATION_NAMES = {"iso14001": "ISO 14001", "emas": "EMAS", "sa8000": "SA8000",
+                       "ohsas18001": "OHSAS 18001 / ISO 45001", "iso9001": "ISO 9001"}  # the same in both languages
+QUESTIONNAIRE_HEADERS = {
+    "en": {"item": "Question", "measure": "Measure", "certification": "Certification", "status": "Answer",
+           "mean": "Mean (1-5)", "well": "Know it well or very well (4-5)",
+           "concept": "The concept of CSR", "tools": "CSR tools (certifications, reports, codes)",
+           "trainees_share": "Firms with trainees or interns", "trainees_mean": "Trainees and interns per firm (mean)",
+           "home_share": "Firms with home-workers", "home_mean": "Home-workers per firm (mean)",
+           "trained_mean": "Staff trained in the last year (mean %)",
+           "csr_training": "Firms with training on safety, environment or social responsibility"},
+    "it": {"item": "Domanda", "measure": "Misura", "certification": "Certificazione", "status": "Risposta",
+           "mean": "Media (1-5)", "well": "Conosciuto bene o molto bene (4-5)",
+           "concept": "Il concetto di RSI", "tools": "Strumenti di RSI (certificazioni, bilanci, codici)",
+           "trainees_share": "Imprese con stagisti o tirocinanti",
+           "trainees_mean": "Stagisti e tirocinanti per impresa (media)",
+           "home_share": "Imprese con lavoranti a domicilio", "home_mean": "Lavoranti a domicilio per impresa (media)",
+           "trained_mean": "Personale formato nell'ultimo anno (media, %)",
+           "csr_training": "Imprese con formazione su sicurezza, ambiente o responsabilità sociale"},
+}
+AWARENESS_NAMES = {"aw_csr_concept": "concept", "aw_csr_tools": "tools"}
+
+
+def certification_name(item: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """A certification's name ("ISO 14001") from its cert_* or cst_* variable."""
+    key = item.removeprefix("cst_").removeprefix("cert_")
+    return CERTIFICATION_NAMES.get(key) or outcome_name(f"cert_{key}", lang, cb)
+
+
+def awareness_name(item: str, lang: str = "en") -> str:
+    """What an awareness item asks about ("The concept of CSR")."""
+    return QUESTIONNAIRE_HEADERS[lang][AWARENESS_NAMES[item]] if item in AWARENESS_NAMES else item
+
+
+def _part(parts: dict, name: str):
+    """A part of `adoption.questionnaire_blocks` if it was computed (a table), else None."""
+    table = parts.get(name)
+    return table if isinstance(table, pd.DataFrame) else None
+
+
+def _row_of(table, **where):
+    if table is None:
+        return None
+    hit = table
+    for column, value in where.items():
+        hit = hit[hit[column] == value]
+    return hit.iloc[0] if len(hit) else None
+
+
+def _share_of(row, lang: str) -> str:
+    return fmt.MISSING if row is None else _share_cell(row["k"], row["n"], row["share"], row["ci_low"], row["ci_high"],
+                                                       lang)
+
+
+def _mean_of(row, lang: str, digits: int) -> str:
+    return fmt.MISSING if row is None or not row["n"] or pd.isna(row["mean"]) else _number(row["mean"], lang, digits)
+
+
+def awareness_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """CSR awareness, one column per sample (`questionnaire`: {group: `adoption.questionnaire_blocks`}): for
+    each awareness item the mean answer (1 never heard of it ... 5 know it very well) and the firms knowing
+    it well or very well, "firms/answering: share [Wilson 95% CI]"; a dash where the block was not answered."""
+    cb = cb or load_codebook()
+    h = QUESTIONNAIRE_HEADERS[lang]
+    rows = []
+    for item in cb.awareness_items():
+        for i, measure in enumerate(("mean", "well")):
+            row = {h["item"]: awareness_name(item, lang) if i == 0 else "", h["measure"]: h[measure]}
+            for group, parts in questionnaire.items():
+                hit = _row_of(_part(parts, "awareness_summary"), item=item)
+                row[sample_name(group, lang, cb)] = _mean_of(hit, lang, 2) if measure == "mean" else _share_of(hit, lang)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cert_status_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Certification status, one column per sample: for each certification the firms holding it, planning
+    it and not interested (answers of scale `cert_status`), "firms/answering: share [Wilson 95% CI]"."""
+    cb = cb or load_codebook()
+    h = QUESTIONNAIRE_HEADERS[lang]
+    rows = []
+    for item in cb.cert_status_items():
+        for i, (code, answer) in enumerate(cb.answer_labels(item, lang).items()):
+            row = {h["certification"]: certification_name(item, lang, cb) if i == 0 else "", h["status"]: answer}
+            for group, parts in questionnaire.items():
+                row[sample_name(group, lang, cb)] = _share_of(_row_of(_part(parts, "cert_status"), item=item,
+                                                                      answer=code), lang)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+STAFF_ROWS = (("workforce", "wf_trainees", "trainees_share", "share"), ("workforce", "wf_trainees", "trainees_mean", "mean"),
+              ("workforce", "wf_home_workers", "home_share", "share"), ("workforce", "wf_home_workers", "home_mean", "mean"),
+              ("training", "tr_staff_trained_share", "trained_mean", "mean"),
+              ("training", "tr_csr_training", "csr_training", "share"))
+
+
+def staff_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Atypical workers and staff training, one column per sample: firms with trainees / home-workers and
+    with training on safety, environment or social responsibility ("firms/answering: share [Wilson 95% CI]"),
+    and the means over the answering firms (workers per firm, % of staff trained)."""
+    cb = cb or load_codebook()
+    h = QUESTIONNAIRE_HEADERS[lang]
+    rows = []
+    for part, item, name, kind in STAFF_ROWS:
+        row = {h["measure"]: h[name]}
+        for group, parts in questionnaire.items():
+            hit = _row_of(_part(parts, part), item=item)
+            row[sample_name(group, lang, cb)] = _share_of(hit, lang) if kind == "share" else _mean_of(hit, lang, 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
