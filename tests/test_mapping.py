@@ -235,20 +235,33 @@ def test_from_env_takes_the_mapping(monkeypatch):
 
 @pytest.mark.slow
 def test_an_export_with_its_drafted_mapping_builds_complete_reports(project, capsys):
-    """From a real-looking export to reports: map, build with the mapping (a district report and the
-    comparison across districts, in both languages); the other exports validate to the same survey."""
+    """From a real-looking export to reports: map, build with the mapping (a district report, the
+    comparison across districts and the channels report, in both languages); the other exports validate
+    to the same survey. The export is a version-1 survey (issue 16): it builds, the reports name the
+    codebook version it follows, and the channels report says which sections its data cannot support."""
     import yaml
 
     source = EXPORTS / "italian_names_labels.sav"
     assert main(["map", str(source), "--out", "mapping.yml"]) == 0
     Path("two.yml").write_text(yaml.safe_dump({"languages": ["en", "it"], "runs": [
         {"name": "district", "notebook": "notebooks/district.ipynb", "parameters": {"district": "capannori_paper"}},
-        {"name": "cross", "notebook": "notebooks/cross_district.ipynb"}]}))
+        {"name": "cross", "notebook": "notebooks/cross_district.ipynb"},
+        {"name": "channels", "notebook": "notebooks/channels.ipynb", "min_districts": 1}]}))
     assert pipeline.build(data=source, mapping=Path("mapping.yml"), jobs=2, config=Path("two.yml")) == 0
-    for name in ("district", "district-it", "cross", "cross-it"):
+    for name in ("district", "district-it", "cross", "cross-it", "channels", "channels-it"):
         assert Path(f"reports/{name}.html").is_file()
         assert json.loads(Path(f"reports/results/{name}.json").read_text())["values"]["n_firms"] > 0
     assert "validated 92 firms" in capsys.readouterr().out
+    meta = json.loads(Path("data/processed/survey.json").read_text())
+    assert meta["survey_version"] == "1" and "channels" in meta["absent_blocks"]
+    for name, version in (("district", "follows version 1 of the codebook"), ("cross", "follows version 1 of the codebook"),
+                          ("district-it", "segue la versione 1 del dizionario"), ("cross-it", "segue la versione 1 del dizionario")):
+        assert version in " ".join(Path(f"reports/{name}.html").read_text().split()), name
+    english = " ".join(Path("reports/channels.html").read_text().split())
+    italian = " ".join(Path("reports/channels-it.html").read_text().split())
+    assert english.count("so its data cannot support") >= 4 and italian.count("perciò i") >= 4
+    values = json.loads(Path("reports/results/channels.json").read_text())["values"]
+    assert any(isinstance(v, str) and v.startswith("not supported") for v in values.values())
 
 
 def test_version_2_coded_answers_are_matched_by_their_answer_scale_labels():
