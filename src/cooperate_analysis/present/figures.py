@@ -575,7 +575,7 @@ def awareness_distribution(questionnaire: dict, lang: str = "en", cb: Codebook |
             bars.append((_group_label(group, lang, cb), _answer_shares(table if isinstance(table, pd.DataFrame)
                                                                        else None, item, codes)))
         _stacked_bars(ax, bars, KNOWLEDGE_COLORS, answers, lang, min_label=0.12)
-        ax.set_title(textwrap.fill(awareness_name(item, lang), 36))
+        ax.set_title(textwrap.fill(awareness_name(item, lang, detail=True), 36))
         ax.set_xlabel(QUESTIONNAIRE_TEXT[lang]["axis"])
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KNOWLEDGE_COLORS]
     fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,

@@ -1103,7 +1103,7 @@ REGRESSOR_NAMES = {
            "informal_exchange": "Informal exchange"},
     "it": {"log_employees": "Dimensione, log(1 + addetti)", "export_share": "Export, +10 punti",
            "firm_age": "Età, +10 anni", "association_member": "Iscritta ad associazione",
-           "intermediary_support": "Supporto di intermediari", "network_member": "Rete formale",
+           "intermediary_support": "Supporto di istituzioni intermedie", "network_member": "Rete formale",
            "informal_exchange": "Scambio informale"},
 }
 CHANNEL_NAMES = {
@@ -1457,14 +1457,16 @@ CERTIFICATION_NAMES = {"iso14001": "ISO 14001", "emas": "EMAS", "sa8000": "SA800
 QUESTIONNAIRE_HEADERS = {
     "en": {"item": "Question", "measure": "Measure", "certification": "Certification", "status": "Answer",
            "mean": "Mean (1-5)", "well": "Know it well or very well (4-5)",
-           "concept": "The concept of CSR", "tools": "CSR tools (certifications, reports, codes)",
+           "concept": "The concept of CSR", "tools": "CSR tools",
+           "tools_detail": "CSR tools (certifications, reports, codes)",
            "trainees_share": "Firms with trainees or interns", "trainees_mean": "Trainees and interns per firm (mean)",
            "home_share": "Firms with home-workers", "home_mean": "Home-workers per firm (mean)",
            "trained_mean": "Staff trained in the last year (mean %)",
            "csr_training": "Firms with training on safety, environment or social responsibility"},
     "it": {"item": "Domanda", "measure": "Misura", "certification": "Certificazione", "status": "Risposta",
            "mean": "Media (1-5)", "well": "Conosciuto bene o molto bene (4-5)",
-           "concept": "Il concetto di RSI", "tools": "Strumenti di RSI (certificazioni, bilanci, codici)",
+           "concept": "Il concetto di RSI", "tools": "Strumenti di RSI",
+           "tools_detail": "Strumenti di RSI (certificazioni, bilanci, codici)",
            "trainees_share": "Imprese con stagisti o tirocinanti",
            "trainees_mean": "Stagisti e tirocinanti per impresa (media)",
            "home_share": "Imprese con lavoranti a domicilio", "home_mean": "Lavoranti a domicilio per impresa (media)",
@@ -1480,9 +1482,14 @@ def certification_name(item: str, lang: str = "en", cb: Codebook | None = None) 
     return CERTIFICATION_NAMES.get(key) or outcome_name(f"cert_{key}", lang, cb)
 
 
-def awareness_name(item: str, lang: str = "en") -> str:
-    """What an awareness item asks about ("The concept of CSR")."""
-    return QUESTIONNAIRE_HEADERS[lang][AWARENESS_NAMES[item]] if item in AWARENESS_NAMES else item
+def awareness_name(item: str, lang: str = "en", detail: bool = False) -> str:
+    """What an awareness item asks about ("The concept of CSR", "CSR tools"; with `detail` the tools are named:
+    "CSR tools (certifications, reports, codes)")."""
+    if item not in AWARENESS_NAMES:
+        return item
+    names = QUESTIONNAIRE_HEADERS[lang]
+    key = AWARENESS_NAMES[item]
+    return names.get(f"{key}_detail", names[key]) if detail else names[key]
 
 
 def _part(parts: dict, name: str):

@@ -670,7 +670,8 @@ def staff_summary(frame: pd.DataFrame, items: Sequence[str], cb=None) -> pd.Data
     low, high = share.copy(), share.copy()
     mask = out["counted"].to_numpy(bool)
     if mask.any():
-        share[mask], low[mask], high[mask] = wilson_interval(out.loc[mask, "k"].to_numpy(), out.loc[mask, "n"].to_numpy())
+        share[mask], low[mask], high[mask] = wilson_interval(out.loc[mask, "k"].to_numpy(),
+                                                             out.loc[mask, "n"].to_numpy())
     return out.drop(columns="counted").assign(share=share, ci_low=low, ci_high=high)
 
 
