@@ -303,7 +303,7 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     assert f"Spearman ρ {fmt.number(g.spearman_rho, 2, sign=True)}" in text
     tests = [r["p_value"] for r in a["moderation"].values() if not hasattr(r, "text")]
     k = int((multipletests(tests, method="fdr_bh")[1] < 0.05).sum())
-    assert f"below 0.05 in {k} of {len(tests)} tests" in text and "Exploratory" in text
+    assert f"with a Benjamini-Hochberg p below 0.05: {k} of {len(tests)}." in text and "Exploratory" in text
     s = a["salience"]["pooled"]
     verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
     line = next(x for x in sentences if x.startswith(narrative.SAMPLE_PROSE["en"] + ":"))

@@ -1428,7 +1428,8 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
 METHOD_PROSE = {"en": {"logit (ML)": "maximum-likelihood logit", "logit (Firth)": "Firth's penalised logit"},
                 "it": {"logit (ML)": "logit di massima verosimiglianza", "logit (Firth)": "logit penalizzato di Firth"}}
 REGRESSOR_PROSE = {"en": {"log_employees": "firm size", "export_share": "export share", "firm_age": "firm age"},
-                   "it": {"log_employees": "dimensione", "export_share": "quota di export", "firm_age": "età dell'impresa"}}
+                   "it": {"log_employees": "dimensione dell'impresa", "export_share": "quota di export",
+                          "firm_age": "età dell'impresa"}}
 SAMPLE_PROSE = {"en": "All three districts", "it": "Tre distretti insieme"}
 CHANNEL_TERMS = ("association_member", "intermediary_support", "network_member", "informal_exchange")
 SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
@@ -1460,9 +1461,10 @@ CHANNELS_TEXT = {
         "gradient": "The CSR index {verb} with the number of channels a firm uses (all districts: Spearman ρ {rho}, "
                     "p {p}; OLS slope {slope} per channel, 95% CI {ci}; n = {n}).",
         "verbs": {"up": "rises", "down": "falls", "flat": "shows no clear trend"},
-        "moderation": "Exploratory: the CSR index × formal network interaction on the competitiveness scores has a "
-                      "Benjamini-Hochberg p below 0.05 in {k} of {m} tests; the synthetic generator has no such "
-                      "interaction, so any found is a false positive of the exploration.",
+        "moderation": "Exploratory: tests of the CSR index × formal network interaction on the competitiveness "
+                      "scores with a Benjamini-Hochberg p below 0.05: {k} of {m}.",
+        "moderation_synthetic": " The synthetic generator has no such interaction, so any found is a false positive "
+                                "of the exploration.",
         "salience": "{sample}: {verdict} (Friedman χ² = {chi2}, df = {df}, p {p}; Kendall's W = {w}; n = {n}); "
                     "highest mean rank: {top}.",
         "salience_districts": "Per district, the stakeholders differ in importance (Friedman p < 0.05) in {k} of {m} "
@@ -1508,13 +1510,13 @@ CHANNELS_TEXT = {
         "share": "{channel}: {own} delle imprese che usano il canale hanno una certificazione di RSI, contro {other} "
                  "di quelle che non lo usano (intervalli di Wilson al 95%).",
         "gradient": "L'indice di RSI {verb} con il numero di canali usati dall'impresa (tre distretti: ρ di Spearman "
-                    "{rho}, p {p}; pendenza OLS {slope} per canale, IC 95% {ci}; n = {n}).",
+                    "{rho}; p {p}; pendenza OLS {slope} per canale, IC 95% {ci}; n = {n}).",
         "verbs": {"up": "cresce", "down": "diminuisce", "flat": "non mostra un andamento chiaro"},
-        "moderation": "Analisi esplorativa: l'interazione indice di RSI × rete formale sui punteggi di competitività "
-                      "ha un p corretto con Benjamini-Hochberg inferiore a 0,05 in {k} test su {m}; il generatore "
-                      "sintetico non contiene questa interazione, quindi ogni interazione trovata è un falso positivo "
-                      "dell'esplorazione.",
-        "salience": "{sample}: {verdict} (χ² di Friedman = {chi2}, gl = {df}, p {p}; W di Kendall = {w}; n = {n}); "
+        "moderation": "Analisi esplorativa: test dell'interazione indice di RSI × rete formale sui punteggi di "
+                      "competitività con p corretto (Benjamini-Hochberg) inferiore a 0,05: {k} su {m}.",
+        "moderation_synthetic": " Il generatore sintetico non contiene questa interazione, quindi ogni interazione "
+                                "trovata è un falso positivo dell'esplorazione.",
+        "salience": "{sample}: {verdict} (χ² di Friedman = {chi2}; gl = {df}; p {p}; W di Kendall = {w}; n = {n}); "
                     "rango medio più alto: {top}.",
         "salience_districts": "Per distretto, i portatori di interesse differiscono per importanza (p di Friedman < "
                               "0,05) in {k} distretti su {m}, con W di Kendall da {low} a {high}; rango medio più "
@@ -1738,7 +1740,9 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
         from .tables import _bh
 
         adjusted = _bh([r["p_value"] for r in tests])
-        out.append(t["moderation"].format(k=int((adjusted < ALPHA).sum()), m=len(tests)))
+        out.append(t["moderation"].format(k=fmt.integer(int((adjusted < ALPHA).sum()), lang),
+                                          m=fmt.integer(len(tests), lang))
+                   + (t["moderation_synthetic"] if meta.get("synthetic") else ""))
     said = questionnaire_sentence((questionnaire or {}).get("pooled"), lang, cb)
     if said:
         out.append(said)
