@@ -56,7 +56,7 @@ SURVEY = {
            "interviewed in each district, the response rate, how the interviews were conducted, who answered in "
            "each firm, or the wording and answer scales of the items; the project's microdata are not public."),
     "it": ("Come sono state intervistate le imprese. Il progetto ha intervistato in tutto 92 imprese dei tre "
-           "distretti, con un questionario in cinque sezioni (conoscenza della RSI; certificazioni etiche e "
+           "distretti, con un questionario in cinque blocchi (conoscenza della RSI; certificazioni etiche e "
            "ambientali possedute e interesse a ottenerle; portatori di interesse principali; organizzazione e "
            "lavoratori \u00abatipici\u00bb come tirocinanti e lavoranti a domicilio; formazione del personale), "
            "e ha inoltre consultato i portatori di interesse locali e tenuto gruppi di discussione [@vaasa_cooperate]. "
@@ -75,7 +75,7 @@ QUESTIONNAIRE = {
            "three years compared with competitors, on a five-point scale from \u201c{low}\u201d to "
            "\u201c{high}\u201d, averaged into {n_scales} scores ({scales}) after @battaglia2014."),
     "it": ("Il questionario di questo compendio. Le analisi seguono il dizionario dei dati di questo "
-           "compendio, ricostruito da quelle sezioni, dal questionario della successiva indagine COSMIC del 2009 "
+           "compendio, ricostruito da quei blocchi, dal questionario della successiva indagine COSMIC del 2009 "
            "[@cosmic_website] e dall'elenco di pratiche di @battaglia2014; non è il questionario di COOPERATE. "
            "Profilo dell'impresa: addetti, classe di fatturato, quota di fatturato esportata, età. RSI: "
            "{n_practices} pratiche con risposta sì o no in {n_dims} dimensioni ({dims}), le cui quote di "
@@ -274,7 +274,9 @@ ESTIMATORS["channels"] = {
            "of agreement between the firms [@kendall1939]. Barriers and motivations: means and the shares of "
            "firms rating each important (4 or 5), with Wilson intervals. The published shares of the project's "
            "stakeholder consultation are real data, shown with their source; they come from other respondents "
-           "and other questions, and are not compared with the survey.", "software"],
+           "and other questions, and are not compared with the survey. The questionnaire's own blocks (awareness, "
+           "certification status, atypical workers, training): shares of answering firms with Wilson intervals, "
+           "and means.", "software"],
     "it": ["Stimatori. Fattori dell'adozione: l'indice di RSI, una quota tra 0 e 1, con il logit frazionario di "
            "@papke1996, una quasi-verosimiglianza binomiale con funzione di collegamento logit, con errori "
            "standard HC3 [@mackinnon1985; @long2000], e i minimi quadrati ordinari con errori HC3 come analisi di "
@@ -299,7 +301,9 @@ ESTIMATORS["channels"] = {
            "dell'accordo tra le imprese [@kendall1939]. Ostacoli e motivazioni: medie e quote di imprese che li "
            "giudicano importanti (4 o 5), con intervalli di Wilson. Le quote pubblicate della consultazione dei "
            "portatori di interesse del progetto sono dati reali, riportati con la loro fonte; vengono da altri "
-           "rispondenti e da altre domande, e non sono confrontate con l'indagine.", "software"],
+           "rispondenti e da altre domande, e non sono confrontate con l'indagine. Blocchi propri del questionario "
+           "(conoscenza, stato delle certificazioni, lavoratori atipici, formazione): quote di imprese rispondenti "
+           "con intervalli di Wilson, e medie.", "software"],
 }
 BLOCKS_TEXT = {
     "en": ("Questionnaire blocks and added variables. Of the codebook's blocks, {n_q} follow the blocks of the "
@@ -307,9 +311,9 @@ BLOCKS_TEXT = {
            "were added by this compendium to measure the project's stated objectives [@cooperate_website], with "
            "wording and answer scales of our own: {objective}. The sources give neither the questionnaire's items "
            "nor its scales, so every item of this report is a reconstruction."),
-    "it": ("Sezioni del questionario e variabili aggiunte. Delle sezioni del dizionario dei dati, {n_q} seguono le "
-           "sezioni del questionario di COOPERATE alle imprese come le descrivono le fonti [@vaasa_cooperate]: "
-           "{questionnaire}. {n_o} sono state aggiunte da questo compendio per misurare gli obiettivi dichiarati "
+    "it": ("Blocchi del questionario e variabili aggiunte. Dei blocchi del dizionario dei dati, {n_q} seguono i "
+           "blocchi del questionario di COOPERATE alle imprese come li descrivono le fonti [@vaasa_cooperate]: "
+           "{questionnaire}. {n_o} sono stati aggiunti da questo compendio per misurare gli obiettivi dichiarati "
            "del progetto [@cooperate_website], con formulazione e scale di risposta nostre: {objective}. Le fonti "
            "non riportano né le domande del questionario né le loro scale, perciò ogni voce di questo rapporto è "
            "una ricostruzione."),
@@ -317,18 +321,19 @@ BLOCKS_TEXT = {
 VERSION_TEXT = {
     "en": {"full": "Codebook version. The survey analysed here follows version {v} of the codebook, with every block.",
            "v1": ("Codebook version. The survey analysed here follows version 1 of the codebook: it has no answers "
-                  "for the blocks added in version 2 ({blocks}), so the analyses that need them, the channels of "
-                  "adoption, stakeholder salience, barriers and motivations, cannot be supported by its data.{own}"),
+                  "for the blocks added in version 2 ({blocks}), so the analyses that need them, the questionnaire's "
+                  "own blocks, the channels of adoption, stakeholder salience, barriers and motivations, cannot be supported by its data.{own}"),
            "partial": ("Codebook version. The survey analysed here follows version 2 of the codebook only in part: "
                        "it has no answers for {blocks}; the analyses that need them say so where they would appear."),
            "partial_columns": ("Codebook version. The survey analysed here follows version 2 of the codebook, but "
                                "{n} of its items have no answers; the analyses that need them say so where they "
                                "would appear.")},
     "it": {"full": "Versione del dizionario dei dati. L'indagine analizzata qui segue la versione {v} del dizionario "
-                   "dei dati, con tutte le sezioni.",
+                   "dei dati, con tutti i blocchi.",
            "v1": ("Versione del dizionario dei dati. L'indagine analizzata qui segue la versione 1 del dizionario "
-                  "dei dati: non ha risposte per le sezioni aggiunte nella versione 2 ({blocks}), perciò i suoi dati "
-                  "non consentono le analisi che ne hanno bisogno: i canali dell'adozione, la rilevanza dei "
+                  "dei dati: non ha risposte per i blocchi aggiunti nella versione 2 ({blocks}), perciò i suoi dati "
+                  "non consentono le analisi che ne hanno bisogno: i blocchi propri del questionario, i canali "
+                  "dell'adozione, la rilevanza dei "
                   "portatori di interesse, gli ostacoli e le motivazioni.{own}"),
            "partial": ("Versione del dizionario dei dati. L'indagine analizzata qui segue solo in parte la versione 2 "
                        "del dizionario dei dati: non ha risposte per {blocks}; le analisi che ne hanno bisogno lo "
