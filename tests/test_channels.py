@@ -243,8 +243,10 @@ def test_channel_cells_are_the_wilson_shares(analysis):
     source = analysis["by_channel"]["pooled"]
     hit = source[(source["outcome"] == "csr_half") & (source["channel"] == "network_member") & (source["used"] == 1)].iloc[0]
     row = table[table["Channel"] == tables.channel_name("network_member", "en")].iloc[0]
-    assert row["Pooled"] == (f"{hit['k']}/{hit['n']}: {fmt.percent(hit['share'], 0)} "
-                             f"{fmt.interval(100 * hit['ci_low'], 100 * hit['ci_high'], 0)}")
+    assert row["Pooled"].replace("\xa0", " ") == (f"{hit['k']}/{hit['n']}: {fmt.percent(hit['share'], 0)} "
+                                                 f"{fmt.interval(100 * hit['ci_low'], 100 * hit['ci_high'], 0)}")
+    # the share and its interval are one unbreakable piece: a narrow column never wraps inside "[51, 67]"
+    assert row["Pooled"].split(": ", 1)[1].count(" ") == 0 and "\xa0[" in row["Pooled"]
 
 
 def test_channel_gap_sentence_names_the_largest_difference_and_reads_the_intervals(analysis):
@@ -416,14 +418,14 @@ def test_questionnaire_tables_show_the_survey_counts_with_wilson_intervals(analy
     for i, code in enumerate((1, 2, 3)):  # held, planned, not interested: the first three rows
         k, n = int((x == code).sum()), len(x)
         low, high = proportion_confint(k, n, method="wilson")
-        assert status.iloc[i][column] == _share_text(k, n, k / n, max(low, 0), min(high, 1))
+        assert status.iloc[i][column].replace("\xa0", " ") == _share_text(k, n, k / n, max(low, 0), min(high, 1))
     assert list(status["Answer"][:3]) == ["held", "planned", "not interested"]
     aware = tables.awareness_rows(questionnaire, "en", CB)
     x = firms["aw_csr_tools"].astype("float64").dropna()
     k = int((x >= 4).sum())
     low, high = proportion_confint(k, len(x), method="wilson")
     assert aware.iloc[2][column] == fmt.number(x.mean(), 2)
-    assert aware.iloc[3][column] == _share_text(k, len(x), k / len(x), max(low, 0), min(high, 1))
+    assert aware.iloc[3][column].replace("\xa0", " ") == _share_text(k, len(x), k / len(x), max(low, 0), min(high, 1))
     staff = tables.staff_rows(questionnaire, "en", CB).set_index("Measure")
     home = firms["wf_home_workers"].astype("float64").dropna()
     assert staff.loc["Home-workers per firm (mean)", column] == fmt.number(home.mean(), 1)

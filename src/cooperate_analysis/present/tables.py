@@ -70,6 +70,7 @@ def district_short(district: str, lang: str = "en", cb: Codebook | None = None) 
     spec = cb.districts.get(district, {})
     return spec["short"][lang] if "short" in spec else cb.label(district, lang)
 
+NBSP = "\u00a0"  # no-break space: keeps a share and its interval on one line
 HEADERS = {
     "en": {"variable": "Variable", "dimension": "Dimension", "adopted": "Adopted (%)", "n": "Answered",
            "size_class": "Size class", "firms": "Firms", "share": "Share (%)", "mean": "Mean",
@@ -1253,11 +1254,12 @@ def model_rows(drivers: dict, models: list[str], lang: str = "en", cb: Codebook 
 
 def _share_cell(k, n, share, low, high, lang: str) -> str:
     """"12/29: 41% [26, 59]" (Italian "41% [26; 59]"): adopters over firms, then the share and its Wilson
-    interval in whole percentages; a dash when no firm is in the cell."""
+    interval in whole percentages; a dash when no firm is in the cell. The share and its interval are held
+    together by no-break spaces, so a narrow column wraps only after the count, never inside the interval."""
     if pd.isna(n) or int(n) == 0 or pd.isna(share):
         return fmt.MISSING
-    return (f"{fmt.integer(k, lang)}/{fmt.integer(n, lang)}: {fmt.percent(share, 0, lang)} "
-            f"{fmt.interval(100 * low, 100 * high, 0, lang)}")
+    together = f"{fmt.percent(share, 0, lang)} {fmt.interval(100 * low, 100 * high, 0, lang)}".replace(" ", NBSP)
+    return f"{fmt.integer(k, lang)}/{fmt.integer(n, lang)}: {together}"
 
 
 def channel_rows(by_group: dict, outcome: str, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
