@@ -49,14 +49,18 @@ def floor_seconds(project: Path) -> float:
     analysis computed once and each table and figure made in every language of the run."""
     from cooperate_analysis.build.runs import load_runs
 
+    before = Path.cwd()
     os.chdir(project)
-    runs = load_runs()
-    start = time.perf_counter()
-    for run in runs:
-        run_cells(project / run.notebook, {**run.parameters, "langs": list(run.languages),
-                                           "data_path": "data/processed/survey.parquet",
-                                           "results_path": str(project / "floor" / f"{run.name}.json")})
-    return time.perf_counter() - start
+    try:
+        runs = load_runs()
+        start = time.perf_counter()
+        for run in runs:
+            run_cells(project / run.notebook, {**run.parameters, "langs": list(run.languages),
+                                               "data_path": "data/processed/survey.parquet",
+                                               "results_path": str(project / "floor" / f"{run.name}.json")})
+        return time.perf_counter() - start
+    finally:
+        os.chdir(before)  # the scratch project is deleted next; the README update reads pipeline.yml here
 
 
 ROWS = [("env", "fresh environment from the lock (venv + uv, bytecode compiled)"),
