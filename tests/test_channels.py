@@ -317,8 +317,12 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     assert f"in {sum(r.p_value < 0.05 for r in districts.values())} of {len(districts)} districts" in line
     ws = [r.kendall_w for r in districts.values()]
     assert f"from {fmt.number(min(ws), 2)} to {fmt.number(max(ws), 2)}" in line
-    for g, r in districts.items():
-        assert f"{tables.short_item(r.items.iloc[0]['item'], 'en', CB).lower()} in {tables.sample_name(g, 'en', CB)}" in line
+    first = {g: r.items.sort_values("mean_rank", ascending=False).iloc[0]["item"] for g, r in districts.items()}
+    if len(set(first.values())) == 1:  # one stakeholder first everywhere: named once
+        assert f"{tables.short_item(next(iter(first.values())), 'en', CB).lower()} in every district" in line
+    else:
+        for g, item in first.items():
+            assert f"{tables.short_item(item, 'en', CB).lower()} in {tables.sample_name(g, 'en', CB)}" in line
     pooled = a["likert"]["pooled"]
     top = pooled[pooled["item"].str.startswith("bar_")].sort_values("share", ascending=False).iloc[0]
     assert tables.short_item(top["item"], "en", CB).lower() in text
@@ -483,3 +487,23 @@ def test_a_survey_without_one_block_shows_the_others_and_says_why(tmp_path, monk
     assert note.startswith("«Organizzazione e lavoratori atipici» (Campione complessivo, ")
     table = tables.staff_rows(scope["questionnaire"], "en", CB)
     assert set(table.iloc[0, 1:]) == {fmt.MISSING} and table.iloc[-1, 1] != fmt.MISSING
+
+
+def test_district_salience_names_each_top_stakeholder_or_one_for_all():
+    """The per-district salience sentence names the first stakeholder of each district, or once when it is
+    the same everywhere."""
+    from types import SimpleNamespace
+
+    def result(top):
+        items = pd.DataFrame({"item": [top, "sh_unions"], "mean": [4.0, 2.0], "mean_rank": [6.0, 2.0]})
+        return SimpleNamespace(items=items, p_value=0.01, statistic=20.0, df=7, kendall_w=0.4, n=20)
+
+    def line(tops, lang):
+        salience = {d: result(top) for d, top in zip(["capannori_paper", "santa_croce_tanning"], tops)}
+        out = narrative.findings_channels({}, {}, {}, {}, salience, {}, None, {}, lang, CB)
+        return next(x for x in out if x.startswith(("Per district", "Per distretto")))
+
+    assert "customers in Capannori (paper); employees in Santa Croce (tanning)." in line(
+        ["sh_customers", "sh_employees"], "en")
+    assert "highest mean rank: customers in every district." in line(["sh_customers", "sh_customers"], "en")
+    assert "rango medio più alto: clienti in tutti i distretti." in line(["sh_customers", "sh_customers"], "it")

@@ -1470,6 +1470,7 @@ CHANNELS_TEXT = {
         "salience_districts": "Per district, the stakeholders differ in importance (Friedman p < 0.05) in {k} of {m} "
                               "districts, with Kendall's W from {low} to {high}; highest mean rank: {tops}.",
         "top_in": "{item} in {district}",
+        "top_all": "{item} in every district",
         "differ": "the stakeholders differ in importance to the firms",
         "same": "the stakeholders cannot be told apart in importance",
         "barrier": "The barrier rated important by the largest share of firms (all districts): {item}, {share}. The project's stakeholder "
@@ -1522,6 +1523,7 @@ CHANNELS_TEXT = {
                               "0,05) in {k} distretti su {m}, con W di Kendall da {low} a {high}; rango medio più "
                               "alto: {tops}.",
         "top_in": "{item} a {district}",
+        "top_all": "{item} in tutti i distretti",
         "differ": "i portatori di interesse differiscono per importanza per le imprese",
         "same": "i portatori di interesse non sono distinguibili per importanza",
         "barrier": "L'ostacolo giudicato importante dalla quota più alta di imprese (tre distretti): {item}, {share}. "
@@ -1757,9 +1759,12 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
                                         top=_lower(short_item(top, lang, cb))))
     districts = {g: s for g, s in fitted.items() if g != "pooled"}
     if districts:
-        tops = [t["top_in"].format(item=_lower(short_item(s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"],
-                                                           lang, cb)), district=sample_name(g, lang, cb))
-                for g, s in districts.items()]
+        first = {g: s.items.sort_values("mean_rank", ascending=False).iloc[0]["item"] for g, s in districts.items()}
+        if len(districts) > 1 and len(set(first.values())) == 1:  # the same stakeholder first everywhere
+            tops = [t["top_all"].format(item=_lower(short_item(next(iter(first.values())), lang, cb)))]
+        else:
+            tops = [t["top_in"].format(item=_lower(short_item(item, lang, cb)), district=sample_name(g, lang, cb))
+                    for g, item in first.items()]
         ws = [s.kendall_w for s in districts.values()]
         out.append(t["salience_districts"].format(k=sum(s.p_value < ALPHA for s in districts.values()), m=len(districts),
                                                   low=fmt.number(min(ws), 2, lang), high=fmt.number(max(ws), 2, lang),
