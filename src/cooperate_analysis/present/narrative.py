@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+from ..data import derived
 from ..data.codebook import load_codebook
 from . import formatting as fmt
 from .tables import balance_label, curve_summary
@@ -1431,7 +1432,8 @@ REGRESSOR_PROSE = {"en": {"log_employees": "firm size", "export_share": "export 
                    "it": {"log_employees": "dimensione dell'impresa", "export_share": "quota di export",
                           "firm_age": "età dell'impresa"}}
 SAMPLE_PROSE = {"en": "All three districts", "it": "Tre distretti insieme"}
-CHANNEL_TERMS = ("association_member", "intermediary_support", "network_member", "informal_exchange")
+# the channel regressors of the adoption models, in their order
+CHANNEL_TERMS = tuple(r for r in derived.ADOPTION_REGRESSORS if r in derived.CHANNEL_KINDS)
 SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
                   "questionnaire": ("awareness", "cert_status", "workforce", "training"),
                   "salience": ("stakeholders",), "barriers": ("barriers", "motivations")}

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.codebook import Codebook, load_codebook
-from ..data.derived import label
+from ..data.derived import ADOPTION_REGRESSORS, CHANNEL_KINDS, label
 from ..stats.inference import fdr_by_family
 from . import formatting as fmt
 
@@ -1090,10 +1090,7 @@ def milestones_table(milestones: pd.DataFrame, district: str, lang: str = "en", 
 
 
 # --- CSR adoption and its channels (issue 16) ---------------------------------------------------------------
-ADOPTION_REGRESSORS = ("log_employees", "export_share", "firm_age", "association_member", "intermediary_support",
-                       "network_member", "informal_exchange")
-CHANNEL_VARIABLES = ("association_member", "intermediary_support", "informal_exchange", "network_member",
-                     "joint_initiatives", "district_activities")
+CHANNEL_VARIABLES = tuple(CHANNEL_KINDS)  # the channels of the adoption tables, in data.derived's order
 # AMEs of export share and firm age are per unit (a percentage point, a year); the tables show them per
 # 10 units, where a difference is readable
 REGRESSOR_SCALE = {"export_share": 10.0, "firm_age": 10.0}

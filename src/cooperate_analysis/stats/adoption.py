@@ -56,21 +56,17 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 from . import estimability
 from .estimability import Check
 from .measures import answer_shares, wilson_interval
-from .models import TIDY_COLUMNS, _normal_table, ols_hc3
+from ..data.derived import ADOPTION_REGRESSORS, CHANNEL_KINDS
+from .models import TIDY_COLUMNS, _as_list, _normal_table, ols_hc3
 
 AME_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
-CHANNELS = ("association_member", "intermediary_support", "informal_exchange", "network_member",
-            "joint_initiatives", "district_activities")  # the six channel kinds of `channels_used`
+CHANNELS = tuple(CHANNEL_KINDS)  # the six channel kinds of `channels_used` (data.derived)
 FIRTH_RULE = ("Firth's penalised likelihood is used instead of maximum likelihood when (a) the data "
               "are separated or quasi-separated, so that the ML estimate does not exist (a linear "
               "program finds b != 0 with x_i'b >= 0 for every firm with the outcome and <= 0 for every "
               "firm without it, Albert & Anderson 1984), (b) the ML fit does not converge, or (c) the "
               "rarer outcome class has fewer firms than the model has coefficients [ours].")
 EXPLORATORY = "exploratory: one of many possible interactions, not a confirmatory test"
-
-
-def _as_list(x: str | Sequence[str] | None) -> list[str]:
-    return [x] if isinstance(x, str) else list(x or [])
 
 
 # --- design --------------------------------------------------------------------------------------
@@ -460,15 +456,12 @@ def adoption_drivers(frame: pd.DataFrame, group: str, cb=None, regressors: Seque
     of the codebook, the CSR ones and ISO 9001; logit, Firth when FIRTH_RULE applies). Regressors:
     `data.derived.ADOPTION_REGRESSORS` unless given. Each value is an `AdoptionFit`, or the `Check`
     that says why the model is not estimable (`estimability.adoption`) or why its estimation failed."""
-    from ..data import derived
     from ..data.codebook import load_codebook
 
     if certifications is None:
         certifications = (cb or load_codebook()).certifications(None)
 
-    regressors = list(regressors or getattr(derived, "ADOPTION_REGRESSORS", ()))
-    if not regressors:
-        raise ValueError("adoption_drivers: no regressors (data.derived.ADOPTION_REGRESSORS is missing)")
+    regressors = list(regressors or ADOPTION_REGRESSORS)
     data = frame if group == "pooled" else frame[frame[fixed_effect].astype(str) == group]
     fe = fixed_effect if group == "pooled" else None
     out: dict[str, AdoptionFit | Check] = {}
