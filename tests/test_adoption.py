@@ -463,3 +463,23 @@ def test_by_group_runners_equal_the_single_sample_calls(small):
     likert = adoption.likert_by_group({"pooled": small, "none": small.assign(**{s: np.nan for s in STAKEHOLDERS})},
                                       STAKEHOLDERS)
     assert list(likert) == ["pooled"]  # a sample with no answers is left out
+
+
+@pytest.mark.parametrize("outcome, fractional", [("csr_overall", True), ("cert_iso14001", False)])
+def test_the_truth_files_ames_are_the_estimators_ames(outcome, fractional):
+    """The generator computes its pseudo-true AMEs in the data layer (which may not import stats):
+    on the same survey its point estimates equal `adoption`'s, so the recovery test compares like
+    with like."""
+    from cooperate_analysis.data import derived, synthetic
+
+    frame = derived.analysis_frame(synthetic.generate({d: 300 for d in synthetic.DEFAULT_N}, seed=3))
+    fixed = pd.get_dummies(frame["district"].astype(str), dtype=float).iloc[:, 1:]
+    data = pd.concat([frame, fixed.add_prefix("fe_")], axis=1)
+    ours, _ = synthetic._logit_ames(data, outcome, list(derived.ADOPTION_REGRESSORS),
+                                    list(fixed.add_prefix("fe_").columns), fractional)
+    model = adoption.fractional_logit if fractional else adoption.logit
+    fit = model(frame, outcome, list(derived.ADOPTION_REGRESSORS), fixed_effects="district")
+    assert fit.method != "logit (Firth)"
+    estimates = fit.ame.set_index("term")["estimate"]
+    for term, value in ours.items():
+        assert estimates[term] == pytest.approx(value, rel=1e-6, abs=1e-9), term
