@@ -22,7 +22,7 @@ from pathlib import Path
 
 from notebook_code import run_cells
 
-from cooperate_analysis.build.runs import copy_inputs
+from cooperate_analysis.runner.runs import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +47,7 @@ def fresh_env_seconds(scratch: Path) -> float:
 def floor_seconds(project: Path) -> float:
     """Execute every run's notebook code once, in this process (`notebook_code.run_cells`): each
     analysis computed once and each table and figure made in every language of the run."""
-    from cooperate_analysis.build.runs import load_runs
+    from cooperate_analysis.runner.runs import load_runs
 
     before = Path.cwd()
     os.chdir(project)
@@ -73,7 +73,7 @@ TARGETS = {"cold": 90.0, "noop": 1.0}  # seconds; and warm / floor <= 1.5 (issue
 
 def table(figures: dict[str, float]) -> str:
     """The README's runtime table (between its bench markers)."""
-    from cooperate_analysis.build.runs import load_runs
+    from cooperate_analysis.runner.runs import load_runs
 
     configured = load_runs(ROOT / "pipeline.yml")
     counts = {"runs": len(configured), "reports": sum(len(run.languages) for run in configured)}

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis.build.runs import copy_inputs
+from cooperate_analysis.runner.runs import copy_inputs
 from cooperate_analysis.data.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def default_build(tmp_path_factory, worker_id) -> Path:
     others wait on a file lock, so the build is made once per test session."""
     import fcntl
 
-    from cooperate_analysis.build import pipeline
+    from cooperate_analysis.runner import pipeline
 
     root = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     project = root / "default_build"

@@ -1,4 +1,4 @@
-"""The package's folders show the data flow: build -> present -> stats -> data, and no import cycles.
+"""The package's folders show the data flow: runner -> present -> stats -> data, and no import cycles.
 
 Every import of the package's own modules is read from the source (also the imports inside
 functions, which the build uses to stay fast), so a lazy import cannot hide a wrong direction.
@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "cooperate_analysis"
-LAYERS = ["data", "stats", "present", "build"]  # each may import only itself and the layers before it
+LAYERS = ["data", "stats", "present", "runner"]  # each may import only itself and the layers before it
 
 
 def _module_name(path: Path) -> str:
@@ -61,10 +61,10 @@ def _layer(module: str) -> str | None:
 
 def test_every_module_lives_in_a_layer():
     loose = sorted(m for m in _graph() if _layer(m) is None and m not in ("cooperate_analysis", "cooperate_analysis.__main__"))
-    assert loose == [], f"modules outside data/ stats/ present/ build/: {loose}"
+    assert loose == [], f"modules outside data/ stats/ present/ runner/: {loose}"
 
 
-def test_imports_point_from_build_to_present_to_stats_to_data():
+def test_imports_point_from_runner_to_present_to_stats_to_data():
     wrong = []
     for module, targets in _graph().items():
         here = _layer(module)
@@ -74,7 +74,7 @@ def test_imports_point_from_build_to_present_to_stats_to_data():
             there = _layer(target)
             if there is not None and LAYERS.index(there) > LAYERS.index(here):
                 wrong.append(f"{module} imports {target}")
-    assert wrong == [], "imports against the direction build -> present -> stats -> data:\n" + "\n".join(wrong)
+    assert wrong == [], "imports against the direction runner -> present -> stats -> data:\n" + "\n".join(wrong)
 
 
 def test_no_import_cycles():
@@ -110,7 +110,7 @@ def test_the_checks_see_a_wrong_direction_and_a_cycle(tmp_path, monkeypatch):
     (fake / "present" / "b.py").write_text("from ..data.a import f\n")
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     with pytest.raises(AssertionError, match="cooperate_analysis.data.a imports cooperate_analysis.present.b"):
-        test_imports_point_from_build_to_present_to_stats_to_data()
+        test_imports_point_from_runner_to_present_to_stats_to_data()
     with pytest.raises(AssertionError, match="import cycles"):
         test_no_import_cycles()
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cooperate_analysis.build.cli import main
+from cooperate_analysis.runner.cli import main
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.data.io import read_survey, sha256_file
 from cooperate_analysis.data.validate import validate_survey

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import yaml
 
-from cooperate_analysis.build.lockfile import environment_yml, pins
+from cooperate_analysis.runner.lockfile import environment_yml, pins
 
 ROOT = Path(__file__).resolve().parents[1]
 

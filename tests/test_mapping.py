@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cooperate_analysis.build import pipeline
-from cooperate_analysis.build.cli import main
+from cooperate_analysis.runner import pipeline
+from cooperate_analysis.runner.cli import main
 from cooperate_analysis.data import dataset
 from cooperate_analysis.data.io import sha256_file
 from cooperate_analysis.data.mapping import MappingError, draft_mapping, load_mapping, read_mapped

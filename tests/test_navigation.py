@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from cooperate_analysis.build import replication
-from cooperate_analysis.build.runs import Run
+from cooperate_analysis.runner import replication
+from cooperate_analysis.runner.runs import Run
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import index, navigation, render
 
@@ -388,7 +388,7 @@ def test_every_link_of_the_built_reports_indexes_and_replication_pages_resolves(
     names = {p.name for p in pages}
     assert {"index.html", "index-it.html", "replication.html", "replication-it.html"} <= names
     assert not broken_links(pages)
-    from cooperate_analysis.build.runs import load_runs
+    from cooperate_analysis.runner.runs import load_runs
 
     runs = load_runs(default_build / "pipeline.yml")
     for run in runs:

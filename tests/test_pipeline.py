@@ -11,8 +11,8 @@ import nbformat
 import pytest
 import yaml
 
-from cooperate_analysis.build import pipeline, runs
-from cooperate_analysis.build.cli import main
+from cooperate_analysis.runner import pipeline, runs
+from cooperate_analysis.runner.cli import main
 from cooperate_analysis.data.io import sha256_file
 
 from .conftest import make_survey
@@ -181,7 +181,7 @@ def test_killed_build_is_completed_by_the_next_one(project, user_survey):
     import time
 
     config = _single_run_config(project, "slow", "import time\ntime.sleep(4)")
-    cmd = [sys.executable, "-c", "import sys; from cooperate_analysis.build.pipeline import build; "
+    cmd = [sys.executable, "-c", "import sys; from cooperate_analysis.runner.pipeline import build; "
            f"sys.exit(build(data='{user_survey}', jobs=1, config=__import__('pathlib').Path('{config}')))"]
     proc = subprocess.Popen(cmd, start_new_session=True)
     deadline = time.time() + 60

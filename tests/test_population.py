@@ -90,7 +90,7 @@ def test_sampled_classes_without_a_count_are_named_at_validation():
 
 
 def test_the_data_step_records_the_uncounted_classes(project, capsys):
-    from cooperate_analysis.build import pipeline
+    from cooperate_analysis.runner import pipeline
     from cooperate_analysis.data import dataset
 
     raw = synthetic.generate(seed=3)

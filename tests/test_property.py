@@ -91,7 +91,7 @@ def test_degenerate_survey_report_has_reasons_and_no_raw_warnings_or_paths(proje
 
     import yaml
 
-    from cooperate_analysis.build import pipeline
+    from cooperate_analysis.runner import pipeline
 
     cb = load_codebook()
     survey = synthetic.generate({"capannori_paper": 9, "santa_croce_tanning": 12}, seed=5)

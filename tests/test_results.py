@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooperate_analysis.build.results import Recorder, read_results
+from cooperate_analysis.runner.results import Recorder, read_results
 
 
 def test_results_file_is_deterministic_and_clean(tmp_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cooperate_analysis.build import pipeline, runs
-from cooperate_analysis.build.cli import main
+from cooperate_analysis.runner import pipeline, runs
+from cooperate_analysis.runner.cli import main
 from cooperate_analysis.present.index import PageState, write_index
 
 from .conftest import make_survey
@@ -298,7 +298,7 @@ def _tiny_config(project: Path, body: str, districts: list[str]) -> Path:
 
 
 def _build_process(survey: Path, config: Path, jobs: int) -> subprocess.Popen:
-    code = ("import sys; from pathlib import Path; from cooperate_analysis.build.cli import main; "
+    code = ("import sys; from pathlib import Path; from cooperate_analysis.runner.cli import main; "
             f"sys.exit(main(['build', '--data', {str(survey)!r}, '--jobs', '{jobs}', '--config', {config.name!r}]))")
     return subprocess.Popen([sys.executable, "-c", code], cwd=config.parent, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

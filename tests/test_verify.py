@@ -2,13 +2,13 @@
 import json
 from pathlib import Path
 
-from cooperate_analysis.build.replication import (
+from cooperate_analysis.runner.replication import (
     README_BEGIN,
     README_END,
     key_results_markdown,
 )
-from cooperate_analysis.build.results import Recorder
-from cooperate_analysis.build.verify import compare
+from cooperate_analysis.runner.results import Recorder
+from cooperate_analysis.runner.verify import compare
 
 
 def write(directory, values):

@@ -1,3 +1,3 @@
-from .build.cli import main
+from .runner.cli import main
 
 raise SystemExit(main())

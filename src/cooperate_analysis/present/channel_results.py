@@ -1,6 +1,6 @@
 """The channels report's key numbers, recorded for `make verify` (issue 16).
 
-Each function takes the run's recorder (`build.results.Recorder`, passed in: this layer does not import
+Each function takes the run's recorder (`runner.results.Recorder`, passed in: this layer does not import
 the build) and the per-sample results of `stats.adoption` (`drivers_by_group`, `channels_by_group`, ...),
 and records every number under a stable key, or, where an analysis is not estimable, the reason as a
 string (`estimability.Check.record_value`), never NaN. The channels notebook calls one function per

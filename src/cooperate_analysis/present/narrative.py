@@ -1079,7 +1079,7 @@ INDEX = {
 
 
 def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = None) -> str:
-    """One findings sentence for the index page from a results file (`build.results`: a dict with run,
+    """One findings sentence for the index page from a results file (`runner.results`: a dict with run,
     parameters and values) or from its `values` alone. District and cross-district runs: the CSR
     coefficient on each score with its 95% CI ('ols.<score>.csr_overall.*' or 'ols_pooled.<score>...'),
     n when recorded, how many survive Holm ('holm.<score>.p_adj'). Specification curves ('n_specs'):
