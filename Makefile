@@ -6,6 +6,7 @@
 #   make test-slow          the tests make test leaves out: end-to-end builds, property and Monte Carlo tests
 #   make test-all           both
 #   make lab                JupyterLab on the notebooks, with the project environment
+#   make catalogs           extract new report messages into the .po catalogs (locale/), check them
 #   make verify             rebuild in a scratch copy, compare every number with expected/
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -24,7 +25,7 @@ export COOPERATE_MAPPING := $(value MAPPING)
 export COOPERATE_JOBS := $(value JOBS)
 unexport DATA MAPPING JOBS
 
-.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic
+.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs
 
 env: $(STAMP)
 
@@ -59,6 +60,9 @@ verify: $(STAMP)
 
 expected: reports
 	@$(PY) -m cooperate_analysis expected
+
+catalogs: $(STAMP)
+	@$(PY) -m cooperate_analysis catalogs
 
 synthetic: $(STAMP)
 	@$(PY) -m cooperate_analysis synthetic

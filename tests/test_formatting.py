@@ -7,9 +7,9 @@ from cooperate_analysis.present import formatting as fmt
 
 
 @pytest.mark.parametrize("value, digits, en, it", [
-    (1234.5, 1, "1,234.5", "1234,5"),
+    (1234.5, 1, "1,234.5", "1.234,5"),  # CLDR groups Italian four-digit numbers too (one rule for all counts)
     (12345.678, 2, "12,345.68", "12.345,68"),
-    (-0.82, 2, "-0.82", "-0,82"),
+    (-0.82, 2, "\N{MINUS SIGN}0.82", "\N{MINUS SIGN}0,82"),  # a true minus sign in both languages
     (-0.0001, 2, "0.00", "0,00"),
     (0.25, 2, "0.25", "0,25"),
     (1_000_000, 0, "1,000,000", "1.000.000"),
@@ -30,8 +30,8 @@ def test_pvalue_never_prints_zero():
 
 
 def test_interval_and_percent():
-    assert fmt.interval(-0.123, 0.5, 2, "en") == "[-0.12, 0.50]"
-    assert fmt.interval(-0.123, 0.5, 2, "it") == "[-0,12; 0,50]"
+    assert fmt.interval(-0.123, 0.5, 2, "en") == "[\N{MINUS SIGN}0.12, 0.50]"
+    assert fmt.interval(-0.123, 0.5, 2, "it") == "[\N{MINUS SIGN}0,12; 0,50]"
     assert fmt.percent(0.4949, 2, "it") == "49,49%"
     assert fmt.number(0.82, 2, "en", sign=True) == "+0.82"
 

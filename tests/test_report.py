@@ -77,7 +77,7 @@ def test_table_html_prints_numbers_in_the_report_language():
     df = pd.DataFrame({"item": ["x"], "n": [12500], "share": [1234.5678], "p": ["< 0,001"], "est": ["+0,12"],
                        "flag": [True]})
     it, en = report.table_html(df, digits=2, lang="it"), report.table_html(df, digits=2, lang="en")
-    assert '<td class="num">12.500</td><td class="num">1234,57</td>' in it
+    assert '<td class="num">12.500</td><td class="num">1.234,57</td>' in it
     assert '<td class="num">12,500</td><td class="num">1,234.57</td>' in en
     # numbers written as text by the table builders stay right-aligned, under a right-aligned header
     assert '<td class="num">&lt; 0,001</td><td class="num">+0,12</td><td class="text">True</td>' in it

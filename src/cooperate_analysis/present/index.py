@@ -20,6 +20,7 @@ from pathlib import Path
 from ..data.io import atomic_write_text
 from . import formatting as fmt
 from .navigation import NAV_TEXT, index_name, page_name
+from .i18n import messages
 from .report import BANNER_MIXED
 
 LANG_NAMES = {"en": "English", "it": "Italiano"}
@@ -353,7 +354,7 @@ def index_banner(meta: dict, lang: str) -> str:
     title, body = BANNER[lang]
     synthetic, rows = meta.get("synthetic_rows", 0), meta.get("rows", 0)
     if 0 < synthetic < rows:
-        body += BANNER_MIXED[lang].format(synthetic=synthetic, rows=rows)
+        body += " " + messages(lang)(BANNER_MIXED, synthetic=synthetic, rows=rows)
     return (f'<div class="synthetic-banner" role="alert"><strong>{title}.</strong> '
             f'{html.escape(body.format(source=meta.get("source_name", "")))}</div>')
 

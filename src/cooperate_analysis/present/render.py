@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 from . import bibliography
+from .i18n import N_, messages
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-FOOTER_TITLE = {"en": "Provenance", "it": "Provenienza"}
-TOC_TITLE = {"en": "Contents", "it": "Indice"}
+FOOTER_TITLE = N_("Provenance")
+TOC_TITLE = N_("Contents")
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 
 
@@ -22,51 +23,41 @@ def add_toc(page: str, lang: str = "en") -> str:
     if not sections:
         return page
     items = "".join(f'<li><a href="#{anchor}">{title.strip()}</a></li>' for anchor, title in sections)
-    nav = f'<nav class="toc" aria-label="{TOC_TITLE[lang]}"><strong>{TOC_TITLE[lang]}</strong><ol>{items}</ol></nav>'
+    title = messages(lang)(TOC_TITLE)
+    nav = f'<nav class="toc" aria-label="{title}"><strong>{title}</strong><ol>{items}</ol></nav>'
     first = page.index(f'<h2 id="{sections[0][0]}"')
     cell_start = page.rfind('<div class="jp-Cell', 0, first)
     return page[:cell_start] + nav + page[cell_start:]
 
 
-PROVENANCE_TEXT = {
-    "en": {"commit": "Git commit", "dirty": " (uncommitted changes)", "notebook": "Notebook",
-           "parameters": "Parameters", "seed": "Seed", "data": "Data", "firms": "firms",
-           "synthetic": "synthetic", "supplied": "user-supplied", "data_sha": "Data SHA-256",
-           "lock_sha": "Lock file SHA-256 (requirements.lock)", "python": "Python", "on": "on",
-           "packages": "Packages", "wall": "Run wall time", "none": "none"},
-    "it": {"commit": "Commit git", "dirty": " (modifiche non registrate)", "notebook": "Notebook",
-           "parameters": "Parametri", "seed": "Seme", "data": "Dati", "firms": "imprese",
-           "synthetic": "sintetici", "supplied": "forniti dall'utente", "data_sha": "SHA-256 dei dati",
-           "lock_sha": "SHA-256 del file delle versioni (requirements.lock)", "python": "Python", "on": "su",
-           "packages": "Pacchetti", "wall": "Tempo di esecuzione", "none": "nessuno"},
-}
-
-
 def provenance_markup(prov: dict, lang: str = "en") -> str:
     """The provenance footer as one escaped HTML section (kept whole in print), its row names and
     numbers in the report's language; values (commit, parameters, hashes) as recorded."""
-    from .formatting import integer, number
+    from .formatting import number
 
-    t = PROVENANCE_TEXT[lang]
+    _ = messages(lang)
     git = prov["git"]
-    dirty = t["dirty"] if git["dirty"] else ""
     data = prov["data"]
     wall = prov.get("wall_time_seconds")
+    none = _.pgettext("provenance", "none")
+    data_text = (_.ngettext("{source} ({n} firm, synthetic)", "{source} ({n} firms, synthetic)", data["rows"],
+                            source=data["source_name"]) if data["synthetic"] else
+                 _.ngettext("{source} ({n} firm, user-supplied)", "{source} ({n} firms, user-supplied)",
+                            data["rows"], source=data["source_name"]))
     rows = [
-        (t["commit"], f"{git['commit']}{dirty}"),
-        (t["notebook"], prov["notebook"]),
-        (t["parameters"], ", ".join(f"{k}={v!r}" for k, v in sorted(prov["parameters"].items())) or t["none"]),
-        (t["seed"], "–" if prov.get("seed") is None else str(prov["seed"])),  # an identifier: not grouped
-        (t["data"], f"{data['source_name']} ({integer(data['rows'], lang)} {t['firms']}, "
-                    f"{t['synthetic'] if data['synthetic'] else t['supplied']})"),
-        (t["data_sha"], data["source_sha256"]),
-        (t["lock_sha"], prov["lock_sha256"]),
-        (t["python"], f"{prov['python']} {t['on']} {prov['platform']}"),
-        (t["packages"], ", ".join(f"{k} {v}" for k, v in prov["packages"].items()) or t["none"]),
-        (t["wall"], "–" if wall is None else f"{number(wall, 1, lang)} s"),
+        (_("Git commit"), _("{commit} (uncommitted changes)", commit=git["commit"]) if git["dirty"] else git["commit"]),
+        (_("Notebook"), prov["notebook"]),
+        (_("Parameters"), ", ".join(f"{k}={v!r}" for k, v in sorted(prov["parameters"].items())) or none),
+        (_("Seed"), "–" if prov.get("seed") is None else str(prov["seed"])),  # an identifier: not grouped
+        (_("Data"), data_text),
+        (_("Data SHA-256"), data["source_sha256"]),
+        (_("Lock file SHA-256 (requirements.lock)"), prov["lock_sha256"]),
+        (_("Python"), _("{python} on {platform}", python=prov["python"], platform=prov["platform"])),
+        (_("Packages"), ", ".join(f"{k} {v}" for k, v in prov["packages"].items()) or none),
+        (_("Run wall time"), "–" if wall is None else _("{seconds} s", seconds=number(wall, 1, lang))),
     ]
     body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return (f'<section class="provenance"><h2 id="provenance">{FOOTER_TITLE[lang]}<a class="anchor-link" href="#provenance"></a></h2>'
+    return (f'<section class="provenance"><h2 id="provenance">{_(FOOTER_TITLE)}<a class="anchor-link" href="#provenance"></a></h2>'
             f'<table class="provenance-table">{body}</table></section>')
 
 

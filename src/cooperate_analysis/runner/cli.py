@@ -112,6 +112,22 @@ def _environment_yml(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogs(args: argparse.Namespace) -> int:
+    from .catalogs import check, update
+
+    if not args.check:
+        for path in update(args.only):
+            print(f"updated {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    problems = check(args.only)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in the message catalogs", file=sys.stderr)
+        return 1
+    print("message catalogs complete: every message translated, in step with the code")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cooperate_analysis", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -147,6 +163,10 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_verify)
     x = sub.add_parser("expected", help="record the current build's results as the reference in expected/")
     x.set_defaults(func=_expected)
+    c = sub.add_parser("catalogs", help="extract the reports' messages into the .po catalogs and check them")
+    c.add_argument("--check", action="store_true", help="only check: change no catalog")
+    c.add_argument("--only", metavar="CATALOG", help="one catalog (e.g. channels, common) instead of all")
+    c.set_defaults(func=_catalogs)
     e = sub.add_parser("environment-yml", help="write environment.yml with the lock file's pins")
     e.set_defaults(func=_environment_yml)
     return p

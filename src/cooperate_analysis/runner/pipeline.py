@@ -42,7 +42,7 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- hashing
-def tree_hash(root: Path, patterns: tuple[str, ...] = ("*.py", "*.yaml", "*.j2", "*.css", "*.json")) -> str:
+def tree_hash(root: Path, patterns: tuple[str, ...] = ("*.py", "*.yaml", "*.j2", "*.css", "*.json", "*.po")) -> str:
     """Hash of the files under `root` matching the patterns (names and contents)."""
     h = hashlib.sha256()
     files = sorted({p for pat in patterns for p in root.rglob(pat) if "__pycache__" not in p.parts})
