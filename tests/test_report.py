@@ -95,7 +95,7 @@ def test_table_html_prints_numbers_in_the_report_language():
     shares.attrs["digits"] = {"missing (%)": 1}
     assert '<td class="num">3,142</td><td class="num">0,0</td>' in report.table_html(shares, digits=3, lang="it")
     table = report.Report(["en", "it"]).table(df, "firm_profile", digits=1)
-    assert "1234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
+    assert "1.234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
 
 
 def test_equation_is_typeset_offline_as_embedded_svg():
