@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from . import formatting as fmt
-from .i18n import messages
+from .i18n import N_, messages
 
 ALPHA = 0.05
 
@@ -124,3 +124,15 @@ def share_phrase(percent_value, lang: str) -> str:
         return _.pgettext("share read from a vowel", "{share}", share=text)
     # Translators: a percentage read from a consonant sound ("17%", "25%"): with its article in Italian ("il {share}")
     return _.pgettext("share read from a consonant", "{share}", share=text)
+
+
+FINDINGS_HEADING = N_("Key findings")
+
+
+def findings_html(sentences: list[str], lang: str = "en", level: int = 2) -> str:
+    """The findings as an escaped HTML block: heading ("Key findings" / "Sintesi") and a list."""
+    import html
+
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    heading = html.escape(messages(lang)(FINDINGS_HEADING))
+    return f'<section class="key-findings"><h{level}>{heading}</h{level}><ul>{items}</ul></section>'
