@@ -23,6 +23,7 @@ from ..data import derived
 from ..data.codebook import load_codebook
 from . import formatting as fmt
 from .tables import balance_label, curve_summary
+from .regression import notes  # noqa: F401  (moved to present.regression; kept importable for notebooks not yet converted)
 
 ALPHA = 0.05
 METHODS = ("complete", "weighted", "mice")
@@ -817,26 +818,6 @@ def district_vs_pooled(fits: dict, het: dict, district: str, lang: str = "en", t
             pairs.append(t["pair"].format(scale=_scale(outcome, lang, cb), own=_est(own, lang),
                                           pooled=_est(pooled, lang)))
     return t["text"].format(pairs="; ".join(pairs)) if pairs else ""
-
-
-def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str:
-    """Why some analyses of a section could not be run, and their cautions: one sentence per
-    analysis, named by its variable's label ('Score: Innovation performance: not estimable with these
-    data: ...'), then `diagnostics` (`estimability.Diagnostics.note`). '' when there is nothing to say."""
-    from ..data.derived import label
-
-    cb = cb or load_codebook()
-    parts = []
-    for name, check in checks.items():
-        head = label(name, lang, cb) if name else ""
-        if not check.ok:
-            text = check.text(lang)
-            parts.append(f"{head}: {text[0].lower()}{text[1:]}" if head else text)
-        for reason in check.caution:
-            parts.append(f"{head}: {reason.text(lang)}." if head else f"{reason.text(lang)}.")
-    if diagnostics:
-        parts.append(diagnostics)
-    return " ".join(parts)
 
 
 MEASUREMENT = {
