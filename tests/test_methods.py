@@ -12,6 +12,7 @@ from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.data.population import population_frame
 from cooperate_analysis.present import bibliography as bib
 from cooperate_analysis.present import methods
+from cooperate_analysis.present.i18n import messages
 
 CB = load_codebook()
 META = {"synthetic": True, "synthetic_rows": 92, "rows": 92, "source_name": "survey_synthetic.csv",
@@ -45,7 +46,7 @@ def _section(kind, district, lang, **kw):
 def test_section_links_every_citation_to_a_listed_work(kind, district, lang):
     markup = _section(kind, district, lang, n_specs=4704 if kind == "speccurve" else None)
     assert markup.startswith('<section class="data-methods"><h2 id="data-and-methods">')
-    assert methods.TITLE[lang] in markup
+    assert messages(lang)(methods.TITLE) in markup
     text = _text(markup)
     assert "@" not in text and "[" not in text and "{" not in text and "}" not in text  # no marker or slot left
     keys = bib.cited_keys(markup)  # raises on a key the bibliography lacks
@@ -90,7 +91,7 @@ def test_numbers_use_the_language_separators(lang):
     text = _text(_section("speccurve", None, lang, n_specs=12345))
     assert ("12,345 specifications" if lang == "en" else "12.345 specificazioni") in text
     frame = _text(_section("cross-district", None, lang))
-    assert ("2,500 firms" if lang == "en" else "2500 imprese") in frame  # Italian: four digits ungrouped
+    assert ("2,500 firms" if lang == "en" else "2.500 imprese") in frame  # CLDR groups Italian four-digit numbers
 
 
 def test_sample_paragraph_follows_the_metadata():
@@ -124,7 +125,7 @@ def test_population_paragraph_is_read_from_the_frame():
     assert "250 or more employees" not in text and "assumption of the synthetic generator" not in text
     assumed = frame.copy()
     text = _text(methods.section("district", "it", META, district="empolese_valdelsa_clothing", cb=CB, frame=assumed))
-    assert "2500 imprese, valore ipotizzato a partire da Il Sole 24 Ore (2012a)" in text
+    assert "2.500 imprese, valore ipotizzato a partire da Il Sole 24 Ore (2012a)" in text
 
 
 def test_questionnaire_paragraph_counts_the_codebook():

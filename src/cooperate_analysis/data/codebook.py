@@ -73,6 +73,12 @@ class Codebook:
     def district_ids(self) -> list[str]:
         return list(self.districts)
 
+    @property
+    def cooperate_districts(self) -> list[str]:
+        """The districts the COOPERATE project worked in (`cooperate: true` in the codebook); a district
+        a researcher adds for another survey is not one of them."""
+        return [d for d, spec in self.districts.items() if isinstance(spec, dict) and spec.get("cooperate")]
+
     def practices(self, dimension: str | None = None) -> list[str]:
         """CSR practice items, all or of one dimension."""
         return [v.name for v in self.variables
