@@ -347,10 +347,14 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
 
 
 def short_label(district: str, lang: str, cb: Codebook) -> str:
-    """A district's codebook label for use inside a sentence: without the parenthesis ("(Lucca)") and, in
-    Italian, with a lower-case "distretto" ("il distretto cartario di Capannori")."""
-    label = re.sub(r"\s*\([^)]*\)", "", cb.label(district, lang)).strip()
-    return label[0].lower() + label[1:] if lang == "it" and label.startswith("Distretto") else label
+    """A district's name for use inside a sentence: the codebook's `in_sentence` name ("il distretto
+    cartario di Capannori" reads "distretto" in lower case), else its label without the parenthesis
+    ("(Lucca)")."""
+    spec = cb.districts.get(district, {}) if isinstance(getattr(cb, "districts", None), dict) else {}
+    inside = spec.get("in_sentence", {}) if isinstance(spec, dict) else {}
+    if isinstance(inside, dict) and inside.get(lang):
+        return inside[lang]
+    return re.sub(r"\s*\([^)]*\)", "", cb.label(district, lang)).strip()
 
 
 def section(kind: str, lang: str, meta: dict, *, district: str | None = None, frame: pd.DataFrame | None = None,
