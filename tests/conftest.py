@@ -1,6 +1,7 @@
 """Shared fixtures: a valid survey built from the codebook, and an isolated project copy."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from cooperate_analysis.runner.runs import copy_inputs
 from cooperate_analysis.data.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every Italian message the tests (and the builds they start) ask for must be in the catalogs.
+os.environ.setdefault("COOPERATE_STRICT_I18N", "1")
 
 
 def make_survey(n: int = 30, seed: int = 0) -> pd.DataFrame:

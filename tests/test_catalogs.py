@@ -59,6 +59,17 @@ def test_plural_forms_agree_with_the_count():
                        source="f.csv") == "f.csv (2 firms, synthetic)"
 
 
+def test_strict_mode_refuses_a_message_missing_from_the_catalog(monkeypatch):
+    """Text Babel could not extract (built at run time) fails in the tests and CI instead of reaching an
+    Italian report in English."""
+    monkeypatch.setenv(i18n.STRICT_VARIABLE, "1")
+    with pytest.raises(i18n.UntranslatedMessage, match="not a message of the catalogs"):
+        i18n.Messages("it")("not a message of the catalogs")
+    assert i18n.Messages("en")("not a message of the catalogs") == "not a message of the catalogs"
+    monkeypatch.setenv(i18n.STRICT_VARIABLE, "0")
+    assert i18n.Messages("it")("not a message of the catalogs") == "not a message of the catalogs"
+
+
 def test_context_separates_words_that_translate_differently():
     assert i18n.messages("it").pgettext("caption", "Table") == "Tabella"
     assert i18n.messages("en").pgettext("caption", "Table") == "Table"

@@ -17,6 +17,7 @@ from cooperate_analysis.data import dataset, derived, population
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import bibliography, report, tables
+from cooperate_analysis.present import published as published_mod
 from cooperate_analysis.stats import inference, measures, models
 
 from .conftest import make_survey
@@ -140,7 +141,7 @@ def built() -> dict[str, dict]:
         "sample_by_size": (lambda lang: tables.sample_vs_population(cells[cells["district"] == "capannori_paper"],
                                                                     "size_class", lang, CB), 1),
         "sample_by_district": (lambda lang: tables.sample_vs_population(cells, "district", lang, CB), 1),
-        "published_figures": (lambda lang: pd.concat([tables.published_figures(published, d, lang) for d in districts]), 0),
+        "published_figures": (lambda lang: pd.concat([published_mod.published_figures(published, d, lang) for d in districts]), 0),
         "missingness": (lambda lang: tables.missingness(firms, lang, CB), 1),
         "coefficient_rows": (lambda lang: tables.coefficient_rows(fits, "csr_overall", lang, CB, p_holm=holm), 3),
         "power_rows": (lambda lang: tables.power_rows(power, lang, CB), 2),
@@ -315,23 +316,6 @@ def test_percentages_print_with_one_decimal_in_any_table(survey):
     markup = report.table_html(tables.describe(frame, ["csr_overall"], "it", CB), digits=3, lang="it")
     assert re.search(r'<td class="num">\d+,\d</td></tr>', markup)  # Mancanti (%): one decimal, last column
     assert '<td class="num">0,000</td>' not in markup
-
-
-def test_every_published_measure_has_an_italian_name():
-    published = dataset.load_published(ROOT / "data/raw/published_figures.csv")
-    shown = published[published["measure"].str.contains(tables.PUBLISHED_MEASURES)]
-    assert set(shown["measure"]) <= set(tables.PUBLISHED_IT), set(shown["measure"]) - set(tables.PUBLISHED_IT)
-    assert tables.published_unit("employees (more than)", "it") == "addetti (più di)"
-    table = tables.published_figures(published, "capannori_paper", "it", sources="citation")
-    assert table["Fonte"].iloc[0] == "Ecodistretti (2009)"  # D1, cited by author and year
-    marked = tables.published_figures(published, "capannori_paper", "it")  # markers by default ...
-    assert marked["Fonte"].iloc[0] == "@ecodistretti2009"
-    page = bibliography.add_references(f"<body>{report.table_html(marked, 0, lang='it')}</body>", "it")
-    assert '<a class="citation" href="#ref-ecodistretti2009">Ecodistretti (2009)</a></td>' in page  # ... linked
-    assert 'id="ref-ecodistretti2009"' in page and "@" not in re.sub(r"<[^>]+>", "", page.split("<section")[0])
-    assert tables.published_figures(published, "capannori_paper", "en", sources="id")["Source"].iloc[0] == "D1"
-    assert tables.published_source("X99", "en") == "X99"  # a source without a bibliography entry keeps its id
-    assert tables.published_year("past (c.1990s)", "it") == "in passato (anni '90 circa)"
 
 
 @pytest.mark.parametrize("name", BUILDERS)

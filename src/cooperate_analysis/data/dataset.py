@@ -318,6 +318,26 @@ def load_actors(path: str | Path = ACTORS, readme: str | Path | None = None) -> 
     return table
 
 
+PUBLISHED_LABELS = RAW_DIR / "published_measures.csv"
+PUBLISHED_LABEL_COLUMNS = ["field", "text", "label_en", "label_it"]
+
+
+def load_published_labels(path: str | Path = PUBLISHED_LABELS) -> pd.DataFrame:
+    """The English and Italian names of the measures and perimeters of published_figures.csv
+    (data/raw/published_measures.csv: field 'measure' or 'perimeter', the text as published_figures.csv
+    gives it, label_en, label_it). The names are data, so a new published figure is named in every
+    language by a row here, not by code."""
+    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(labels.columns) != PUBLISHED_LABEL_COLUMNS:
+        raise FactsError(f"{path}: columns must be {', '.join(PUBLISHED_LABEL_COLUMNS)}; "
+                         f"found {', '.join(map(str, labels.columns))}")
+    bad = labels.index[~labels["field"].isin(["measure", "perimeter"]) | (labels["text"].str.strip() == "")]
+    if len(bad):
+        raise FactsError(f"{path}: rows {', '.join(str(i + 1) for i in bad)}: field must be measure or perimeter "
+                         "and text must not be empty")
+    return labels
+
+
 def present_districts(frame: pd.DataFrame) -> list[str]:
     """The codebook's districts that have firms in `frame`, in codebook order."""
     from .codebook import load_codebook

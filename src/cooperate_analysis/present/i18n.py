@@ -24,11 +24,13 @@ Placeholders use Python's brace syntax and are filled after translation; numbers
 from __future__ import annotations
 
 import io
+import os
 import string
 from functools import lru_cache
 from pathlib import Path
 
 LANGS = ("en", "it")
+STRICT_VARIABLE = "COOPERATE_STRICT_I18N"  # "1": a message missing from a catalog is an error (tests, CI)
 SOURCE_LANG = "en"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN_DIR = "LC_MESSAGES"
@@ -77,21 +79,40 @@ def _fill(text: str, values: dict) -> str:
     return text.format(**values) if values else text
 
 
+class UntranslatedMessage(KeyError):
+    """A message the code asks for is not in the language's catalogs (strict mode only)."""
+
+
 class Messages:
     """The messages of one language: call it for a message, `ngettext` for a count, `pgettext` for a
-    message with a context (a short word whose translation depends on where it stands)."""
+    message with a context (a short word whose translation depends on where it stands).
+
+    With COOPERATE_STRICT_I18N=1 (the tests and CI set it) a message that is not in the catalogs of a
+    translated language raises `UntranslatedMessage`, so text that Babel could not extract (a message
+    built at run time, or asked for other than through `_`, `ngettext`, `pgettext` or `N_`) cannot
+    slip into an Italian report in English."""
 
     def __init__(self, lang: str):
         self.lang = lang
         self._t = translations(lang)
+        self._catalog = getattr(self._t, "_catalog", None)
+
+    def _require(self, key) -> None:
+        if self.lang == SOURCE_LANG or os.environ.get(STRICT_VARIABLE) != "1" or self._catalog is None:
+            return
+        if key not in self._catalog:
+            raise UntranslatedMessage(f"no {self.lang} translation of {key!r}: mark it for extraction and run "
+                                      "`make catalogs`")
 
     def __call__(self, message: str, **values) -> str:
+        self._require(message)
         return _fill(self._t.gettext(message), values)
 
     def gettext(self, message: str, **values) -> str:
         return self(message, **values)
 
     def ngettext(self, singular: str, plural: str, count, **values) -> str:
+        self._require((singular, 0))
         count_int = int(count)
         if "n" not in values:
             from .formatting import integer
@@ -100,9 +121,11 @@ class Messages:
         return _fill(self._t.ngettext(singular, plural, count_int), values)
 
     def pgettext(self, context: str, message: str, **values) -> str:
+        self._require(f"{context}\x04{message}")
         return _fill(self._t.pgettext(context, message), values)
 
     def npgettext(self, context: str, singular: str, plural: str, count, **values) -> str:
+        self._require((f"{context}\x04{singular}", 0))
         count_int = int(count)
         if "n" not in values:
             from .formatting import integer

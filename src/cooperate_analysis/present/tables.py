@@ -24,6 +24,8 @@ from ..data.codebook import Codebook, load_codebook
 from ..data.derived import ADOPTION_REGRESSORS, CHANNEL_KINDS, label
 from ..stats.inference import fdr_by_family
 from . import formatting as fmt
+from .published import (PUBLISHED_MEASURES, published_figures, published_it, published_source,  # noqa: F401
+                        published_unit, published_year, qualifier_words, unit_words)
 
 Z95 = 1.959963984540054  # normal 97.5% quantile: intervals of likelihood models
 
@@ -229,92 +231,6 @@ def sample_vs_population(cells: pd.DataFrame, by: str = "size_class", lang: str 
     if by == "size_class" and cells["district"].nunique() == 1:
         out[s["weight"]] = cells.set_index(by)["weight"].reindex(sums.index).to_numpy()
     return _digits(out, {s["sample_share"]: 1, s["population_share"]: 1})
-
-
-PUBLISHED_MEASURES = r"^(?:Number of firms|Clothing firms|Number of tanneries|Number of employees|Employees|Export share)"
-# The published measures of that selection in Italian (data/raw/published_figures.csv names them in
-# English, as published); a test holds that every selected row has its translation.
-PUBLISHED_IT = {
-    "Number of firms": "Numero di imprese",
-    "Number of employees": "Numero di addetti",
-    "Export share of sales": "Quota delle vendite esportata",
-    "Employees in paper machinery & allied firms": "Addetti delle imprese di macchine per la carta e collegate",
-    "Employees in paper-machinery (mechanical) sector": "Addetti del settore meccanico delle macchine per la carta",
-    "Number of firms (paper + paper machinery)": "Numero di imprese (carta e macchine per la carta)",
-    "Number of employees (paper + paper machinery)": "Numero di addetti (carta e macchine per la carta)",
-    "Number of firms (paper & converting only)": "Numero di imprese (solo carta e trasformazione)",
-    "Employees (paper & converting only)": "Addetti (solo carta e trasformazione)",
-    "Clothing firms (past)": "Imprese dell'abbigliamento (in passato)",
-    "Clothing firms (2012)": "Imprese dell'abbigliamento (2012)",
-    "Number of firms (leather)": "Numero di imprese (filiera della pelle)",
-    "Number of tanneries": "Numero di concerie",
-    "Employees (leather)": "Addetti (filiera della pelle)",
-    "Employees": "Addetti",
-    "Export share of tanning turnover": "Quota esportata del fatturato conciario",
-    "Export share of footwear turnover": "Quota esportata del fatturato calzaturiero",
-    "Number of firms (tanneries + subcontractors)": "Numero di imprese (concerie e terzisti)",
-    "Export share of turnover": "Quota di fatturato esportata",
-    "Export share of production": "Quota di produzione esportata",
-}
-UNITS = {"en": {"firms": "firms", "employees": "employees", "%": "%"},
-         "it": {"firms": "imprese", "employees": "addetti", "%": "%"}}
-QUALIFIERS = {"en": {"more than": "more than", "fewer than": "fewer than", "approx.": "approx."},
-              "it": {"more than": "più di", "fewer than": "meno di", "approx.": "circa"}}
-
-
-def published_unit(unit: str, lang: str = "en") -> str:
-    """A unit of published_figures.csv ("firms (more than)") in `lang` ("imprese (più di)")."""
-    if not isinstance(unit, str):
-        return fmt.MISSING
-    base, _, qualifier = unit.partition(" (")
-    qualifier = qualifier.removesuffix(")")
-    text = UNITS[lang].get(base, base)
-    return f"{text} ({QUALIFIERS[lang].get(qualifier, qualifier)})" if qualifier else text
-
-
-def published_year(year, lang: str = "en") -> str:
-    """A year of published_figures.csv ("c.2009", "c.2010s", "past (c.1990s)") in `lang`."""
-    if not isinstance(year, str):
-        return fmt.MISSING if pd.isna(year) else str(year)
-    if lang == "en":
-        return year.replace("c.", "c. ")
-
-    def decade(match: re.Match) -> str:
-        start = int(match.group(1))
-        return f"anni '{start % 100:02d}" if start < 2000 else f"anni {start}"
-
-    text = re.sub(r"(\d{4})s", decade, year.replace("past", "in passato"))
-    return re.sub(r"c\.\s*(.+?)(\)|$)", r"\1 circa\2", text)
-
-
-def published_source(source_id: str, lang: str = "en", sources: str = "marker") -> str:
-    """How a table names a published-figure source: the citation marker "@key" (`sources="marker"`),
-    which the renderer (`bibliography.add_references`) turns into a linked "Ecodistretti (2009)" and
-    an entry of the report's references; its plain short citation (`"citation"`); or the id of
-    published_figures.csv (`"id"`, also for a source the bibliography lacks)."""
-    from . import bibliography
-
-    if sources == "id" or source_id not in bibliography.source_keys():
-        return source_id
-    if sources == "marker":
-        return bibliography.source_marker(source_id)
-    return bibliography.source_citation(source_id, lang, link=False)
-
-
-def published_figures(figures: pd.DataFrame, district: str, lang: str = "en", sources: str = "marker") -> pd.DataFrame:
-    """The published size and export figures of a district (rows of data/raw/published_figures.csv)
-    with year, perimeter (what the figure covers, as published: a figure about all Tuscan tanning is
-    not the district's) and source (`published_source`: a citation marker the rendered report links to
-    its references, by default); measure names as published in English, translated in Italian."""
-    s = SAMPLE_HEADERS[lang]
-    rows = figures[(figures["district"] == district) & figures["measure"].str.contains(PUBLISHED_MEASURES)]
-    measures = rows["measure"] if lang == "en" else rows["measure"].map(lambda m: PUBLISHED_IT.get(m, m))
-    perimeters = rows["perimeter"] if "perimeter" in rows else pd.Series("", index=rows.index)
-    return pd.DataFrame({s["measure"]: measures, s["value"]: rows["value"],
-                         s["unit"]: [published_unit(u, lang) for u in rows["unit"]],
-                         s["year"]: [published_year(y, lang) for y in rows["year"]],
-                         INDICATOR_HEADERS[lang]["perimeter"]: [translated(x, lang) for x in perimeters],
-                         s["source"]: [published_source(i, lang, sources) for i in rows["source_id"]]}).reset_index(drop=True)
 
 
 def missingness(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -836,7 +752,7 @@ def translated(text, lang: str = "en") -> str:
         return fmt.MISSING
     if lang == "en":
         return text
-    return SUSTAINABILITY_IT.get(text, PUBLISHED_IT.get(text, text))
+    return SUSTAINABILITY_IT.get(text, published_it().get(text, text))
 
 
 def _unit_text(unit, lang: str) -> str:
@@ -845,9 +761,9 @@ def _unit_text(unit, lang: str) -> str:
         return ""
     base, _, qualifier = unit.partition(" (")
     qualifier = qualifier.removesuffix(")")
-    text = SUSTAINABILITY_UNITS[lang].get(base, UNITS[lang].get(base, SUSTAINABILITY_UNITS[lang].get(unit, base)))
+    text = SUSTAINABILITY_UNITS[lang].get(base, unit_words(lang).get(base, SUSTAINABILITY_UNITS[lang].get(unit, base)))
     if qualifier:
-        words = {**QUALIFIERS[lang], **SUSTAINABILITY_UNITS["qualifiers"][lang]}
+        words = {**qualifier_words(lang), **SUSTAINABILITY_UNITS["qualifiers"][lang]}
         text = f"{text} ({words.get(qualifier, qualifier)})"
     return text
 

@@ -90,15 +90,16 @@ def data_step(source: Path, env_key: str, before_write=None, mapping: Path | Non
 # --------------------------------------------------------------------------- notebook runs
 def run_key(run: Run, data_key: str, env_key: str) -> str:
     """What a run's outputs depend on: notebook, parameters, data, package and lock, templates, the
-    published facts (figures, milestones, actors) and population frame it reads, and whether a PDF
-    engine is there."""
+    published facts (figures, the names of their measures, milestones, actors) and population frame it
+    reads, and whether a PDF engine is there."""
     from ..data.population import FRAME
     from ..present.pdf import pdf_engine
     from ..present.render import TEMPLATES
 
     return digest("run", sha256_file(run.notebook), run.parameters, run.languages, data_key, env_key,
                   tree_hash(TEMPLATES), sha256_file(dataset.PUBLISHED), sha256_file(dataset.MILESTONES),
-                  sha256_file(dataset.ACTORS), sha256_file(FRAME), pdf_engine() is not None)
+                  sha256_file(dataset.ACTORS), sha256_file(dataset.PUBLISHED_LABELS), sha256_file(FRAME),
+                  pdf_engine() is not None)
 
 
 def is_current(run: Run, key: str) -> bool:
