@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data/raw"
 README = RAW / "README.md"
 FILES = {"published_figures.csv": dataset.load_published, "district_milestones.csv": dataset.load_milestones,
-         "district_actors.csv": dataset.load_actors}
+         "district_actors.csv": dataset.load_actors, "district_indicators.csv": dataset.load_indicators,
+         "district_relations.csv": dataset.load_relations}
 DISTRICTS = load_codebook().district_ids
 
 
@@ -28,7 +30,7 @@ def _load(name: str) -> pd.DataFrame:
 def test_every_row_names_a_source_documented_in_the_readme_and_the_bibliography(name):
     table = _load(name)
     assert len(table) > 0
-    ids = set(table["source_id"])
+    ids = set(table["source_id"]) - {""}  # an absent indicator row has no source
     assert ids <= dataset.documented_sources(README), ids - dataset.documented_sources(README)
     assert ids <= set(bib.source_keys()), ids - set(bib.source_keys())
     for source in ids:  # and each resolves to a full citation in both languages
@@ -96,8 +98,10 @@ def test_existing_published_rows_keep_the_values_the_reports_cite():
     assert figures.loc[("D1", "capannori_paper", "Number of firms"), "value"] == 133
     assert figures.loc[("D18", "santa_croce_tanning", "Number of firms"), "value"] == 935
     assert figures.loc[("D18", "santa_croce_tanning", "Employees"), "value"] == 7928
-    assert figures.loc[("D20", "santa_croce_tanning", "Tanneries in Associazione Conciatori adopting ethics code"),
-                       "indicator"] == "ethics_code"
+    members = ("D20", "santa_croce_tanning", "Member tanneries of the Associazione Conciatori, all bound by its ethics code")
+    total = ("D20", "santa_croce_tanning", "Tanneries in total (members and non-members of the Associazione Conciatori)")
+    assert figures.loc[members, "value"] == 180 and figures.loc[members, "indicator"] == "ethics_code"
+    assert figures.loc[total, "value"] == 200 and figures.loc[total, "unit"] == "firms (fewer than)"
 
 
 def test_manifest_lists_the_three_files_with_their_hashes():
@@ -118,7 +122,9 @@ def test_an_old_eight_column_published_file_reads_with_empty_new_columns(tmp_pat
     figures[dataset.PUBLISHED_COLUMNS[:8]].to_csv(old, index=False)
     read = dataset.load_published(old, readme=README)
     assert list(read.columns) == dataset.PUBLISHED_COLUMNS
-    assert (read["perimeter"] == "").all() and (read["indicator"] == "").all()
+    assert (read["perimeter"] == "").all() and (read["indicator"] == "").all() and (read["grade"] == "").all()
+    figures[dataset.PUBLISHED_COLUMNS[:10]].to_csv(old, index=False)  # the ten-column layout, before grades
+    assert (dataset.load_published(old, readme=README)["grade"] == "").all()
     assert read["n"].dtype == "Int64" and read["value"].notna().all()
 
 
@@ -145,6 +151,17 @@ BAD = [
     ("district_actors.csv", "working_group", "maybe", "must be one of yes, no, unknown"),
     ("district_actors.csv", "district", "", "must be one of capannori_paper"),
     ("district_actors.csv", "source_id", "S99", "must be a source id listed in"),
+    ("published_figures.csv", "grade", "XX", "must be one of OS, PB"),
+    ("published_figures.csv", "grade", "OS", "no stronger than the source's grade"),
+    ("district_indicators.csv", "value", "inf", "must be a finite number"),
+    ("district_indicators.csv", "value", "about 20", "must be a finite number"),
+    ("district_indicators.csv", "indicator", "jobs", "must be an indicator of indicator_definitions.csv"),
+    ("district_indicators.csv", "theme", "social", "must be the indicator's theme"),
+    ("district_indicators.csv", "unit", "furlongs", "must be a unit of indicator_units.csv"),
+    ("district_indicators.csv", "qualifier", "roughly", "must be one of approx."),
+    ("district_indicators.csv", "grade", "OS", "no stronger than the source's grade"),
+    ("district_indicators.csv", "searched", "Google", "must be empty on a value row"),
+    ("district_relations.csv", "relation", "likes", "must be one of runs"),
 ]
 
 
@@ -201,3 +218,113 @@ def test_the_readme_beside_a_file_documents_it_by_default(tmp_path):
     (tmp_path / "README.md").write_text("## Sources of the published figures\n\n| S9 | ASEV | `k` |\n", encoding="utf-8")
     with pytest.raises(dataset.FactsError, match=r"column 'source_id', rows .*README\.md"):
         dataset.load_actors(copy)
+
+
+# --- issue 26: grades, district indicators, relations --------------------------------------------------
+
+GRADE_RANK = {g: i for i, g in enumerate(dataset.GRADES)}
+
+
+def test_every_source_has_a_grade_and_every_graded_row_resolves_to_a_bibliography_key():
+    grades = dataset.source_grades(README)
+    assert set(grades) == dataset.documented_sources(README) == set(bib.source_keys())
+    assert set(grades.values()) <= set(dataset.GRADES)
+    for name in ("published_figures.csv", "district_indicators.csv"):
+        table = _load(name)
+        valued = table[table["source_id"] != ""]
+        assert (valued["grade"] != "").all(), name
+        for source, grade in zip(valued["source_id"], valued["grade"]):
+            assert bib.source_key(source) and GRADE_RANK[grade] >= GRADE_RANK[grades[source]], (name, source, grade)
+
+
+def test_the_secondary_copies_the_issue_names_are_graded_sc():
+    grades = dataset.source_grades(README)
+    for source in ("S1", "S3", "S7", "S9", "D1", "D4", "D6", "D10", "D16", "D32"):  # pdfslide, yumpu, 123dok, zazoom...
+        assert grades[source] == "SC", source
+    figures = _load("published_figures.csv")
+    wiki = figures[figures["note"].fillna("").str.contains("Wikipedia")]
+    assert len(wiki) and (wiki["grade"] == "SC").all()
+
+
+def _same_figure_keys(table: pd.DataFrame, value_column: str = "value") -> pd.Series:
+    unit = table["unit"].fillna("").str.replace(r" \(.*\)$", "", regex=True)
+    return table["district"] + "|" + table[value_column].astype(float).map(repr) + "|" + unit + "|" + \
+        table["year"].fillna("").astype(str)
+
+
+@pytest.mark.parametrize("name", ["published_figures.csv", "district_indicators.csv"])
+def test_no_secondary_copy_where_the_data_record_a_primary_for_the_same_figure(name):
+    """A figure (district, value, unit, year) given by a source graded above SC is not also cited from a copy."""
+    table = _load(name)
+    table = table[table["value"].notna()]
+    keys = _same_figure_keys(table)
+    primary = set(keys[table["grade"] != "SC"])
+    copies = table[(table["grade"] == "SC") & keys.isin(primary)]
+    assert copies.empty, copies[["source_id", "measure" if "measure" in table else "indicator", "value"]]
+
+
+def test_the_zazoom_copy_gave_way_to_its_primary_figures():
+    figures = _load("published_figures.csv")
+    cap = figures[(figures["district"] == "capannori_paper")]
+    for value in (332, 10857, 5900, 2012):
+        rows = cap[cap["value"] == value]
+        assert set(rows["source_id"]) == {"D50"}, value
+
+
+def test_every_indicator_value_is_finite_or_an_explicit_absent_row():
+    table = _load("district_indicators.csv")
+    absent = table["value"].isna()
+    assert np.isfinite(table.loc[~absent, "value"]).all()
+    assert (table.loc[absent, "searched"].str.len() > 20).all()
+    assert (table.loc[absent, "searched"].str.contains("searched|search", case=False)).all()
+    assert (table.loc[~absent, "source_id"] != "").all() and (table.loc[~absent, "unit"] != "").all()
+
+
+def test_each_district_reports_water_energy_waste_and_employment_as_values_or_searched_absences():
+    table = _load("district_indicators.csv")
+    groups = dict(zip(*[dataset.load_indicator_definitions(RAW / "indicator_definitions.csv")[c]
+                        for c in ("indicator", "group")]))
+    table = table.assign(group=table["indicator"].map(groups))
+    for district in DISTRICTS:
+        mine = table[table["district"] == district]
+        assert {"water", "energy", "waste", "employment"} <= set(mine["group"]), (district, set(mine["group"]))
+    # and the values the issue names are there, with their source
+    values = table.set_index(["district", "indicator", "source_id"])["value"]
+    assert values[("capannori_paper", "electricity_use", "D5")] == 1.6
+    assert values[("capannori_paper", "gas_use", "D5")] == 400
+    assert values[("capannori_paper", "emas_organisations", "D35")] == 18
+    sludge = table[(table["indicator"] == "sludge") & (table["source_id"] == "D36")].sort_values("year")
+    assert list(sludge["year"]) == ["1995", "2015"] and list(sludge["value"]) == [180000, 15000]
+
+
+def test_indicator_labels_and_units_are_data_in_both_languages():
+    definitions = dataset.load_indicator_definitions(RAW / "indicator_definitions.csv")
+    units = dataset.load_indicator_units(RAW / "indicator_units.csv")
+    table = _load("district_indicators.csv")
+    assert set(table["indicator"]) <= set(definitions["indicator"])
+    assert set(table.loc[table["unit"] != "", "unit"]) <= set(units["unit_en"])
+    assert (definitions["label_it"] != definitions["label_en"]).all()
+
+
+def test_current_emas_status_and_corrected_actor_names():
+    milestones = _load("district_milestones.csv")
+    status = milestones[milestones["kind"] == "status"]
+    assert set(status["district"]) == set(DISTRICTS) and set(status["source_id"]) == {"D28"}
+    assert status["event_en"].str.contains("Ravenna").all()
+    pioneer = milestones[(milestones["district"] == "capannori_paper") & (milestones["source_id"] == "D35")]
+    assert pioneer["event_en"].str.contains("18 of its 44").any()
+    actors = _load("district_actors.csv")
+    assert not actors["actor"].str.contains("Delicata").any() and actors["actor"].str.contains("Delicarta").any()
+    named = set(actors["actor"])
+    assert {"Consorzio Aquarno", "Consorzio Cuoio-Depur", "Consorzio Recupero Cromo", "UNIC - Concerie Italiane",
+            "Associazione Conciatori", "Lucense", "Assocarta", "Filctem-CGIL"} <= named
+
+
+def test_relations_name_actors_of_the_actor_map_or_the_sources():
+    relations = _load("district_relations.csv")
+    actors = _load("district_actors.csv")
+    runs = relations[relations["relation"] == "runs"]
+    assert {"Consorzio Aquarno", "Consorzio Cuoio-Depur", "Consorzio Recupero Cromo"} <= set(runs["actor"])
+    known = set(zip(actors["district"], actors["actor"]))
+    unknown = {(d, a) for d, a in zip(relations["district"], relations["actor"])} - known
+    assert unknown <= {("santa_croce_tanning", "Comune di Montopoli Val d'Arno")}, unknown

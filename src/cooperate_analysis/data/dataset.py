@@ -19,6 +19,10 @@ MANIFEST = RAW_DIR / "SHA256SUMS"
 PUBLISHED = RAW_DIR / "published_figures.csv"
 MILESTONES = RAW_DIR / "district_milestones.csv"
 ACTORS = RAW_DIR / "district_actors.csv"
+INDICATORS_FILE = RAW_DIR / "district_indicators.csv"
+DEFINITIONS = RAW_DIR / "indicator_definitions.csv"
+UNITS_FILE = RAW_DIR / "indicator_units.csv"
+RELATIONS = RAW_DIR / "district_relations.csv"
 RAW_README = RAW_DIR / "README.md"
 PROCESSED = Path("data/processed/survey.parquet")
 
@@ -151,11 +155,15 @@ def load_processed(processed: str | Path = PROCESSED):
 
 # --- published district facts (data/raw/README.md, "Published district facts: the three files") ---------
 
-PUBLISHED_COLUMNS = ["source_id", "district", "measure", "value", "unit", "n", "year", "note", "perimeter", "indicator"]
+PUBLISHED_COLUMNS = ["source_id", "district", "measure", "value", "unit", "n", "year", "note", "perimeter", "indicator",
+                     "grade"]
+# Source grades, strongest first (data/raw/README.md, "Source grades"): official statistics, public body,
+# academic publication, district body or association, press, secondary copy.
+GRADES = ("OS", "PB", "AC", "DB", "PR", "SC")
 INDICATORS = ("firms", "employees", "output", "exports", "size_structure", "employment", "workplace_safety",
               "stakeholder_relations", "certified_firms", "district_emas", "ethics_code")
 MILESTONE_COLUMNS = ["district", "start", "end", "event_en", "event_it", "kind", "source_id"]
-MILESTONE_KINDS = ("project", "certification", "renewal", "agreement", "report")
+MILESTONE_KINDS = ("project", "certification", "renewal", "agreement", "report", "status")
 ACTOR_COLUMNS = ["district", "actor", "kind", "role_en", "role_it", "working_group", "source_id"]
 ACTOR_KINDS = ("trade_association", "development_agency", "union", "local_authority", "consortium", "research_centre",
                "chamber_of_commerce", "district_committee", "firm")
@@ -262,13 +270,16 @@ def load_published(path: str | Path = PUBLISHED, readme: str | Path | None = Non
     figures = pd.read_csv(path, dtype={"year": str, "n": "Int64"})
     if list(figures.columns) == PUBLISHED_COLUMNS[:8]:
         figures["perimeter"], figures["indicator"] = "", ""
+    if list(figures.columns) == PUBLISHED_COLUMNS[:10]:
+        figures["grade"] = ""
     if list(figures.columns) != PUBLISHED_COLUMNS:
         raise FactsError(f"{path}: columns must be {', '.join(PUBLISHED_COLUMNS)}; "
                          f"found {', '.join(map(str, figures.columns))}")
-    for column in ("perimeter", "indicator"):
+    for column in ("perimeter", "indicator", "grade"):
         figures[column] = figures[column].fillna("").astype(str)
-    text = figures[["source_id", "district", "measure"]].fillna("").astype(str)
+    text = figures[["source_id", "district", "measure", "grade"]].fillna("").astype(str)
     _check_facts(path, figures, [
+        _grade_rule(text, _readme_for(path, readme), empty=True),
         *_required(text, ["source_id", "district", "measure"]),
         _district_rule(text, ("all", "other")),
         ("value", pd.to_numeric(figures["value"], errors="coerce").isna(), "must be a number"),
@@ -344,3 +355,121 @@ def present_districts(frame: pd.DataFrame) -> list[str]:
 
     present = set(frame["district"].dropna().astype(str))
     return [d for d in load_codebook().district_ids if d in present]
+
+
+# --- district indicators (data/raw/README.md, "District indicators") -------------------------------------
+
+INDICATOR_COLUMNS = ["indicator", "theme", "district", "year", "perimeter", "value", "unit", "qualifier", "source_id",
+                     "grade", "section", "note", "searched"]
+DEFINITION_COLUMNS = ["indicator", "theme", "group", "label_en", "label_it", "unit_en", "unit_it"]
+UNIT_COLUMNS = ["unit_en", "unit_it"]
+RELATION_COLUMNS = ["district", "actor", "relation", "target", "source_id"]
+THEMES = ("environment", "social", "economic")
+QUALIFIERS = ("approx.", "more than", "fewer than", "almost", "less than")
+RELATIONS_KINDS = ("runs", "member_of", "chairs", "vice_chairs", "advises", "founded", "signed", "partner_of",
+                   "discharges_to", "led", "coordinated", "promoted", "supports")
+
+
+def source_grades(readme: str | Path = RAW_README) -> dict[str, str]:
+    """{source id: grade} from the sources table of data/raw/README.md (its `grade` column)."""
+    text = Path(readme).read_text(encoding="utf-8")
+    _, _, sources = text.partition("## Sources of the published figures")
+    codes = "|".join(GRADES)
+    return dict(re.findall(rf"^\| ([DS]\d{{1,3}}) \| .+ \| ({codes}) \| `[^`]+` \|$", sources, re.M))
+
+
+def _grade_rule(table: pd.DataFrame, readme: Path, empty: bool = False) -> tuple[str, pd.Series, str]:
+    """A row's grade is a GRADES code no stronger than its source's grade in the README (a row may be weaker:
+    a press source relaying an encyclopaedia); `empty` allows a file without grades (the earlier layouts)."""
+    ungraded = empty and not (table["grade"] != "").any()
+    bad = pd.Series([not ok for ok in _grades_ok(table, readme)], index=table.index) & (not ungraded)
+    return "grade", bad, f"must be one of {', '.join(GRADES)}, no stronger than the source's grade in {readme}"
+
+
+def load_indicator_definitions(path: str | Path = DEFINITIONS) -> pd.DataFrame:
+    """The indicators of the district reports (data/raw/indicator_definitions.csv): id, theme, group, labels and
+    usual unit in English and Italian; ids unique, themes of `THEMES`, every text given. All columns text."""
+    table = _facts_table(path, DEFINITION_COLUMNS)
+    _check_facts(path, table, [
+        *_required(table, DEFINITION_COLUMNS),
+        _allowed(table, "theme", THEMES),
+        ("indicator", table["indicator"].duplicated(), "repeats an earlier indicator"),
+    ])
+    return table
+
+
+def load_indicator_units(path: str | Path = UNITS_FILE) -> pd.DataFrame:
+    """The units of district_indicators.csv with their Italian names (data/raw/indicator_units.csv)."""
+    table = _facts_table(path, UNIT_COLUMNS)
+    _check_facts(path, table, [*_required(table, UNIT_COLUMNS),
+                               ("unit_en", table["unit_en"].duplicated(), "repeats an earlier unit")])
+    return table
+
+
+def load_indicators(path: str | Path = INDICATORS_FILE, readme: str | Path | None = None,
+                    definitions: str | Path | None = None, units: str | Path | None = None) -> pd.DataFrame:
+    """The district indicators (data/raw/district_indicators.csv; real data, one row per published value or
+    per indicator searched and not found), checked: the columns of `INDICATOR_COLUMNS`; an indicator of the
+    definitions file (by default indicator_definitions.csv beside the file, else data/raw's; the same for
+    indicator_units.csv) with its theme; a codebook district.
+    A value row has a finite number as value, a unit of the units file, a qualifier of `QUALIFIERS` or
+    none (the year may be empty: undated), a source id listed in `readme` and a grade no stronger than its source's, and no
+    `searched` note. An absent row has no value, unit, qualifier, source or grade, and a `searched` note
+    saying what was searched. Returns the table with text columns ("" when empty) and `value` a float
+    (NaN on absent rows)."""
+    path = Path(path)
+    table = _facts_table(path, INDICATOR_COLUMNS)
+    def beside(default: Path) -> Path:  # the file beside the indicators file, else data/raw's
+        return path.parent / default.name if (path.parent / default.name).is_file() else default
+    defs = load_indicator_definitions(definitions or beside(DEFINITIONS))
+    unit_names = set(load_indicator_units(units or beside(UNITS_FILE))["unit_en"])
+    theme_of = dict(zip(defs["indicator"], defs["theme"]))
+    value = pd.to_numeric(table["value"].where(table["value"].str.strip() != ""), errors="coerce")
+    absent = table["value"].str.strip() == ""
+    finite = value.map(lambda v: v == v and abs(v) != float("inf"))
+    has = table[["unit", "qualifier", "source_id", "grade"]] != ""
+    readme = _readme_for(path, readme)
+    known = documented_sources(readme)
+    _check_facts(path, table, [
+        ("indicator", ~table["indicator"].isin(list(theme_of)), f"must be an indicator of {DEFINITIONS.name}"),
+        ("theme", table["indicator"].isin(list(theme_of)) & (table["theme"] != table["indicator"].map(theme_of)),
+         "must be the indicator's theme"),
+        _district_rule(table, ()),
+        ("value", ~absent & ~finite, "must be a finite number, or empty on an absent row"),
+        ("unit", ~absent & ~table["unit"].isin(unit_names), f"must be a unit of {UNITS_FILE.name}"),
+        ("qualifier", ~(table["qualifier"].isin(QUALIFIERS) | (table["qualifier"] == "")),
+         f"must be one of {', '.join(QUALIFIERS)} or empty"),
+        ("source_id", ~absent & ~table["source_id"].isin(known), f"must be a source id listed in {readme}"),
+        ("grade", ~absent & ~pd.Series(_grades_ok(table, readme), index=table.index),
+         f"must be one of {', '.join(GRADES)}, no stronger than the source's grade in {readme}"),
+        ("searched", absent & (table["searched"].str.strip() == ""), "an absent row must say what was searched"),
+        ("searched", ~absent & (table["searched"] != ""), "must be empty on a value row"),
+        ("(absent)", absent & has[["unit", "qualifier", "source_id", "grade"]].any(axis=1),
+         "an absent row has no unit, qualifier, source or grade"),
+        ("(all)", table.duplicated(), "repeats an earlier row"),
+    ])
+    table["value"] = value
+    return table
+
+
+def _grades_ok(table: pd.DataFrame, readme: Path) -> list[bool]:
+    graded = source_grades(readme)
+    rank = {g: i for i, g in enumerate(GRADES)}
+    # an unknown source is the source rule's to report, once
+    return [g in rank and (s not in graded or rank[g] >= rank[graded[s]])
+            for s, g in zip(table["source_id"], table["grade"])]
+
+
+def load_relations(path: str | Path = RELATIONS, readme: str | Path | None = None) -> pd.DataFrame:
+    """Who runs which plant, sits on which committee, signed which agreement (data/raw/district_relations.csv;
+    real data, each row with its source), checked: the columns of `RELATION_COLUMNS`; a codebook district or
+    ``all``; actor and target given; a relation of `RELATIONS_KINDS`; a documented source id. All text."""
+    table = _facts_table(path, RELATION_COLUMNS)
+    _check_facts(path, table, [
+        _district_rule(table, ("all",)),
+        *_required(table, ["actor", "target"]),
+        _allowed(table, "relation", RELATIONS_KINDS),
+        _source_rule(table, _readme_for(path, readme)),
+        ("(all)", table.duplicated(), "repeats an earlier row"),
+    ])
+    return table
