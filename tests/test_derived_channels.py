@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cooperate_analysis.data.codebook import load_codebook
-from cooperate_analysis.data.derived import (ADOPTION_REGRESSORS, CHANNEL_KINDS, DERIVED_LABELS, analysis_frame,
+from cooperate_analysis.data.derived import (ADOPTION_REGRESSORS, CHANNEL_KINDS, analysis_frame,
                                               any_of, label)
 from cooperate_analysis.data.validate import validate_survey
 
@@ -87,9 +87,10 @@ def test_adoption_regressors_and_labels():
     assert ADOPTION_REGRESSORS == ["log_employees", "export_share", "firm_age", "association_member",
                                    "intermediary_support", "network_member", "informal_exchange"]
     for col in NEW:
-        assert DERIVED_LABELS[col]["en"] and DERIVED_LABELS[col]["it"], col
+        assert label(col, "en") != col and label(col, "it") != col, col
         assert label(col, "it") != label(col, "en"), col
     assert "associazione di categoria" in label("association_member", "it")
+    assert label("csr_environment", "it").startswith("Indice di RSI: ") and label("score_market", "en").startswith("Score: ")
 
 
 @pytest.mark.parametrize("col", ADOPTION_REGRESSORS)

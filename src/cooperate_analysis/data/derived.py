@@ -1,5 +1,5 @@
 """Derived variables: the one place where the analyses' variables beyond the codebook are defined,
-with their labels in each report language.
+with their labels in each report language (data/derived.yaml).
 
 - `csr_<dimension>`: share of the dimension's practices adopted, among those answered (0-1);
 - `csr_overall`: mean of the five dimension indices (0-1);
@@ -29,8 +29,12 @@ here, so analysis code never imports presentation.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
 import numpy as np
 import pandas as pd
+import yaml
 
 from .codebook import Codebook, load_codebook
 
@@ -113,37 +117,20 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
     return pd.concat([df, derived], axis=1)
 
 
-DERIVED_LABELS = {
-    "csr_overall": {"en": "CSR index, overall (0-1)", "it": "Indice complessivo di RSI (0-1)"},
-    "csr_cert_count": {"en": "CSR certifications held", "it": "Certificazioni di RSI possedute"},
-    "cert_any": {"en": "At least one CSR certification", "it": "Almeno una certificazione di RSI"},
-    "log_employees": {"en": "log(1 + employees)", "it": "log(1 + addetti)"},
-    "csr_half": {"en": "Adopts at least half of the practices", "it": "Adotta almeno metà delle pratiche"},
-    "association_member": {"en": "Trade-association member", "it": "Iscritta a un'associazione di categoria"},
-    "intermediary_support": {"en": "CSR support from an intermediary",
-                             "it": "Supporto sulla RSI da un'istituzione intermedia"},
-    "support_count": {"en": "Intermediaries that gave CSR support (number)",
-                      "it": "Istituzioni intermedie che hanno dato supporto sulla RSI (numero)"},
-    "network_member": {"en": "Member of a formal network", "it": "Aderente a una rete formale"},
-    "informal_exchange": {"en": "Informal CSR exchange with district firms (sometimes or often)",
-                          "it": "Scambio informale sulla RSI con imprese del distretto (a volte o spesso)"},
-    "joint_initiatives": {"en": "Joint initiatives with local bodies", "it": "Iniziative congiunte con enti locali"},
-    "district_activities": {"en": "Took part in district CSR activities",
-                            "it": "Partecipazione ad attività di RSI del distretto"},
-    "channels_used": {"en": "Channels used (0-6)", "it": "Canali utilizzati (0-6)"},
-    "csr_awareness": {"en": "CSR awareness (1-5)", "it": "Conoscenza della RSI (1-5)"},
-}
+@lru_cache(maxsize=1)
+def _labels() -> dict:
+    """derived.yaml: the derived variables' labels and the label patterns of csr_* and score_*."""
+    text = resources.files(__package__).joinpath("derived.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 def label(col: str, lang: str = "en", cb: Codebook | None = None) -> str:
     """Label of a codebook or derived variable."""
     cb = cb or load_codebook()
-    if col in DERIVED_LABELS:
-        return DERIVED_LABELS[col][lang]
-    for prefix in ("csr_", "score_"):
+    spec = _labels()
+    if col in spec["labels"]:
+        return spec["labels"][col][lang]
+    for prefix, pattern in spec["patterns"].items():
         if col.startswith(prefix):
-            name = col[len(prefix):]
-            suffix = {"csr_": {"en": "CSR index: ", "it": "Indice di RSI: "},
-                      "score_": {"en": "Score: ", "it": "Punteggio: "}}[prefix][lang]
-            return suffix + cb.label(name, lang)
+            return pattern[lang].format(name=cb.label(col[len(prefix):], lang))
     return cb.label(col, lang)
