@@ -22,7 +22,8 @@ import math
 from ..data import derived
 from ..data.codebook import load_codebook
 from . import formatting as fmt
-from .tables import balance_label, curve_summary
+from .regression import balance_label
+from .tables import curve_summary
 from .regression import notes  # noqa: F401  (moved to present.regression; kept importable for notebooks not yet converted)
 
 ALPHA = 0.05

@@ -6,15 +6,23 @@ Shared by the report kinds, so its messages are in ``common.po``; it never impor
 """
 from __future__ import annotations
 
-from ..data.codebook import load_codebook
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..data.codebook import Codebook, load_codebook
+from ..data.derived import label
+from ..stats.inference import fdr_by_family
+from . import formatting as fmt
+from . import phrases
+from .i18n import N_, messages
 
 
 def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str:
     """Why some analyses of a section could not be run, and their cautions: one sentence per
     analysis, named by its variable's label ('Score: Innovation performance: not estimable with these
     data: ...'), then `diagnostics` (`estimability.Diagnostics.note`). '' when there is nothing to say."""
-    from ..data.derived import label
-
     cb = cb or load_codebook()
     parts = []
     for name, check in checks.items():
@@ -27,3 +35,366 @@ def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str
     if diagnostics:
         parts.append(diagnostics)
     return " ".join(parts)
+
+
+# --- tables ----------------------------------------------------------------------------------------------
+
+Z95 = 1.959963984540054  # normal 97.5% quantile: intervals of likelihood models
+
+
+def _bh(values) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values of one family (missing ones stay missing)."""
+    p = np.asarray(list(values), dtype="float64")
+    return fdr_by_family(p, ["family"] * len(p)) if len(p) else p
+
+
+def _p(values, lang: str) -> list[str]:
+    return [fmt.pvalue(v, lang) for v in values]
+
+
+def digits(df: pd.DataFrame, places: dict[str, int]) -> pd.DataFrame:
+    """`df` with the decimals of some columns fixed (read by `report.table_html` over its `digits`)."""
+    df.attrs["digits"] = {column: d for column, d in places.items() if column in df.columns}
+    return df
+
+
+def ci(low, high, lang: str = "en", places: int = 2) -> str:
+    """'[low, high]' ('[low; high]' in Italian), or '–' when the interval is missing."""
+    return fmt.interval(low, high, places, lang)
+
+
+def with_interval(estimate, low, high, lang: str = "en", places: int = 2) -> str:
+    """'b [low, high]' in the separators of `lang`, or '–' when the estimate is missing."""
+    return fmt.MISSING if pd.isna(estimate) else f"{fmt.number(estimate, places, lang)} {ci(low, high, lang, places)}"
+
+
+def outcome_label(outcome: str, lang: str, cb: Codebook) -> str:
+    """Row label of a modelled outcome: the scale name for a score (the header says it is the
+    outcome), else its label."""
+    return cb.label(outcome.removeprefix("score_"), lang) if outcome.startswith("score_") and \
+        outcome.removeprefix("score_") in cb.outcome_scales else label(outcome, lang, cb)
+
+
+def district_short(district: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """Short name of a district for a table column ("Capannori (paper)"), its full label otherwise."""
+    cb = cb or load_codebook()
+    spec = cb.districts.get(district, {})
+    return spec["short"][lang] if "short" in spec else cb.label(district, lang)
+
+
+def _short_number(text: str, lang: str) -> str:
+    """A number written in code ("0.1", "0.25") with the separators of `lang`."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return fmt.number(float(text), decimals, lang)
+
+
+def answer(value: bool, lang: str) -> str:
+    _ = messages(lang)
+    return _.pgettext("table cell", "yes") if value else _.pgettext("table cell", "no")
+
+
+def coefficient_rows(fits: dict, term: str, lang: str = "en", cb: Codebook | None = None,
+                     p_holm: pd.Series | None = None) -> pd.DataFrame:
+    """One row per outcome: the coefficient of `term` with SE, its 95% interval (the model's own,
+    t(n - k) for OLS / WLS), p, n and R²; with `p_holm` (Holm-adjusted p-values by outcome) a column
+    for the confirmatory family."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    rows = []
+    for outcome, fit in fits.items():
+        row = fit.term(term)
+        rows.append({h.pgettext("table header", "Outcome"): outcome_label(outcome, lang, cb), h.pgettext("table header", "Coefficient"): row["estimate"],
+                     h.pgettext("table header", "SE (HC3)"): row["std_error"], h.pgettext("table header", "95% CI"): ci(row["ci_low"], row["ci_high"], lang),
+                     "p": fmt.pvalue(row["p_value"], lang)}
+                    | ({} if p_holm is None else {h.pgettext("table header", "p (Holm)"): fmt.pvalue(p_holm[outcome], lang)})
+                    | {"n": int(fit.n), "R²": fit.r2})
+    return pd.DataFrame(rows)
+
+
+def group_label(group: str, lang: str, cb: Codebook) -> str:
+    """A district's name, "Pooled" for the pooled sample."""
+    if group in cb.districts:
+        return cb.label(group, lang)
+    return messages(lang).pgettext("table header", "Pooled") if group == "pooled" else group
+
+
+def power_rows(power: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Power table with labelled groups (districts and the pooled sample in the report language)."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    out = pd.DataFrame({h.pgettext("table header", "Sample"): [group_label(g, lang, cb) for g in power["group"]],
+                        "n": power["n"].astype("int64")})
+    for col in [c for c in power.columns if c.startswith("power_r")]:
+        out[h.pgettext("table header", "Power at r = {r}", r=_short_number(col.removeprefix("power_r"), lang))] = power[col]
+    out[h.pgettext("table header", "Minimum detectable r (80%)")] = power["mde_r"]
+    return out
+
+
+def weighted_rows(weighted: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Unweighted and post-stratified means side by side, with the weighted SE and 95% interval."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    out = pd.DataFrame({h.pgettext("table header", "Variable"): [label(v, lang, cb) for v in weighted["variable"]],
+                        h.pgettext("table header", "Unweighted"): weighted["unweighted_mean"].to_numpy(),
+                        h.pgettext("table header", "Weighted"): weighted["mean"].to_numpy(), h.pgettext("table header", "SE"): weighted["se"].to_numpy()})
+    if {"ci_low", "ci_high"} <= set(weighted.columns):
+        out[h.pgettext("table header", "95% CI")] = [ci(lo, hi, lang) for lo, hi in zip(weighted["ci_low"], weighted["ci_high"])]
+    return out
+
+
+def heterogeneity_rows(het: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Per-district slopes of each score with their 95% intervals (t(n - k), from the pooled model),
+    one row per district, and on the first row of each score the Wald p-value of equal slopes and
+    its Benjamini-Hochberg adjustment over the scores (a secondary family)."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    adjusted = dict(zip(het, _bh(result.wald_p_value for result in het.values())))
+    rows = []
+    for outcome, result in het.items():
+        for i, (_, s) in enumerate(result.slopes.iterrows()):
+            rows.append({h.pgettext("table header", "Outcome"): outcome_label(outcome, lang, cb) if i == 0 else "",
+                         h.pgettext("table header", "District"): district_short(s["district"], lang, cb),
+                         h.pgettext("table header", "Slope"): s["estimate"], h.pgettext("table header", "95% CI"): ci(s["ci_low"], s["ci_high"], lang),
+                         h.pgettext("table header", "Equal slopes: Wald p"): fmt.pvalue(result.wald_p_value, lang) if i == 0 else "",
+                         h.pgettext("table header", "Wald p (BH)"): fmt.pvalue(adjusted[outcome], lang) if i == 0 else ""})
+    return pd.DataFrame(rows)
+
+
+def sample_vs_population(cells: pd.DataFrame, by: str = "size_class", lang: str = "en",
+                         cb: Codebook | None = None) -> pd.DataFrame:
+    """Firms in the sample (n) and in the population (N) by size class or by district, from the
+    `cells` of `inference.poststrat_weights`; by size class within one district, also the
+    post-stratification weight of each class (after merging sparse classes)."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    order = list(cb.size_classes) if by == "size_class" else list(cb.district_ids)
+    sums = cells.groupby(by)[["n", "N"]].sum()
+    sums = sums.loc[[k for k in order if k in sums.index]]
+    if "uncounted" in cells:  # a class no source counts (firms of 250+ employees): absent, not 0
+        uncounted = cells.groupby(by)["uncounted"].all().reindex(sums.index)
+        sums["N"] = sums["N"].astype("float64").mask(uncounted.to_numpy())
+    group = h.pgettext("table header", "Size class") if by == "size_class" else h.pgettext("table header", "District") if by == "district" else by
+    share_n, share_N = h.pgettext("table header", "Sample (%)"), h.pgettext("table header", "Population (%)")
+    out = pd.DataFrame({group: [cb.label(k, lang) for k in sums.index],
+                        h.pgettext("table header", "Sample firms"): sums["n"].to_numpy(), share_n: 100 * sums["n"].to_numpy() / sums["n"].sum(),
+                        h.pgettext("table header", "Population firms"): pd.array(sums["N"].round(), dtype="Int64"),  # a count: no decimals
+                        share_N: 100 * sums["N"].to_numpy() / sums["N"].sum()})
+    if by == "size_class" and cells["district"].nunique() == 1:
+        out[h.pgettext("table header", "Weight per firm")] = cells.set_index(by)["weight"].reindex(sums.index).to_numpy()
+    return digits(out, {share_n: 1, share_N: 1})
+
+
+def missingness(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Item non-response by block of the questionnaire: share of missing answers and of firms with
+    at least one missing answer in the block."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    _ = messages(lang)
+    blocks = {_.pgettext("questionnaire block", "Firm profile"): ["employees", "export_share", "firm_age"]}
+    blocks |= {cb.label(d, lang): items for d, items in cb.practices_by_dimension().items()}
+    blocks[_.pgettext("questionnaire block", "Certifications")] = cb.certifications(None)
+    blocks |= {cb.label(k, lang): items for k, items in cb.items_by_scale().items()}
+    cells, firms = h.pgettext("table header", "Missing answers (%)"), h.pgettext("table header", "Firms with a gap (%)")
+    rows = [{h.pgettext("table header", "Variables"): name, h.pgettext("table header", "Columns"): len(cols), cells: 100 * df[cols].isna().to_numpy().mean(),
+             firms: 100 * df[cols].isna().any(axis=1).mean()} for name, cols in blocks.items()]
+    return digits(pd.DataFrame(rows), {cells: 1, firms: 1})
+
+
+def describe(df: pd.DataFrame, columns: list[str], lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """Mean, SD, median and missing share of numeric variables, labelled."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    missing = h.pgettext("table header", "Missing (%)")
+    rows = []
+    for col in columns:
+        x = df[col].astype("float64")
+        rows.append({h.pgettext("table header", "Variable"): label(col, lang, cb), h.pgettext("table header", "Answered"): int(x.notna().sum()), h.pgettext("table header", "Mean"): x.mean(),
+                     h.pgettext("table header", "SD"): x.std(), h.pgettext("table header", "Median"): x.median(), missing: 100 * x.isna().mean()})
+    return digits(pd.DataFrame(rows), {missing: 1})
+
+
+def exposure_label(exposure: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """Short column name of an exposure of the association grid: the CSR dimension's name for its
+    index ("Workplace"), "Any certification" for `cert_any`, the variable's label otherwise."""
+    cb = cb or load_codebook()
+    if exposure.startswith("csr_") and exposure.removeprefix("csr_") in cb.csr_dimensions:
+        return cb.label(exposure.removeprefix("csr_"), lang)
+    if exposure == "cert_any":
+        return messages(lang).pgettext("table header", "Any certification")
+    return label(exposure, lang, cb)
+
+
+def grid_rows(grid: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """The association grid as a table: outcome items by exposure, 'effect (BH-adjusted p)', with
+    short exposure names so that its seven columns fit a portrait page."""
+    cb = cb or load_codebook()
+    cells = grid.assign(cell=[fmt.MISSING if pd.isna(e) else f"{fmt.number(e, 2, lang)} ({fmt.pvalue(p, lang)})"
+                              for e, p in zip(grid["effect"], grid["p_adj"])])
+    wide = cells.pivot(index="outcome", columns="exposure", values="cell")
+    wide = wide.loc[list(grid["outcome"].drop_duplicates()), list(grid["exposure"].drop_duplicates())]
+    out = pd.DataFrame({messages(lang).pgettext("table header", "Competitiveness item"): [cb.label(o, lang) for o in wide.index]})
+    for exposure in wide.columns:
+        out[exposure_label(exposure, lang, cb)] = wide[exposure].to_numpy()
+    return out
+
+
+def _likert3(category: str, lang: str) -> str:
+    _ = messages(lang)
+    names = {"worse": _.pgettext("answer: compared with competitors", "worse"),
+             "same": _.pgettext("answer: compared with competitors", "same"),
+             "better": _.pgettext("answer: compared with competitors", "better")}
+    return names.get(category, category)
+
+
+def ordered_rows(items: pd.DataFrame, lang: str = "en", cb: Codebook | None = None, step: float = 0.1) -> pd.DataFrame:
+    """`models.ordered_items` as a table: log-odds slope with its 95% interval, p and its
+    Benjamini-Hochberg adjustment over the items (a secondary family), AMEs on the end categories
+    in percentage points per `step` of the exposure (a tenth of the CSR index by default) with their
+    intervals, Brant p. Intervals use the normal reference, as the likelihood model's tests."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    scale = 100 * step
+    ends = items[["lowest", "highest"]].dropna()
+    low, high = ends.iloc[0] if len(ends) else ("worse", "better")
+    ame = {end: [with_interval(scale * e, scale * (e - Z95 * se), scale * (e + Z95 * se), lang, 1)
+                 for e, se in zip(items[f"ame_{end}"], items[f"ame_{end}_se"])] for end in ("lowest", "highest")}
+    return pd.DataFrame({
+        h.pgettext("table header", "Item"): [cb.label(i, lang) for i in items["outcome"]],
+        h.pgettext("table header", "Log-odds [95% CI]"): [with_interval(b, b - Z95 * se, b + Z95 * se, lang)
+                                 for b, se in zip(items["estimate"], items["std_error"])],
+        "p": _p(items["p_value"], lang),
+        h.pgettext("table header", "p (BH)"): _p(_bh(items["p_value"]), lang),
+        h.pgettext("table header", "AME on P({cat}) [95% CI]", cat=_likert3(high, lang)): ame["highest"],
+        h.pgettext("table header", "AME on P({cat}) [95% CI]", cat=_likert3(low, lang)): ame["lowest"],
+        h.pgettext("table header", "Brant p"): _p(items["brant_p_value"], lang), "n": pd.array(items["n"], dtype="Int64")})
+
+
+def method_header(method: str, m: int, lang: str) -> str:
+    """The column of an estimator in the robustness table."""
+    h = messages(lang)
+    if method == "complete":
+        return h.pgettext("table header", "Complete cases (OLS)")
+    if method == "weighted":
+        return h.pgettext("table header", "Post-stratified (WLS, HC1)")
+    return h.pgettext("table header", "Multiple imputation (m = {m})", m=fmt.integer(m, lang))
+
+
+def robustness_rows(estimates: dict[str, dict[str, pd.Series]], m: int, lang: str = "en",
+                    cb: Codebook | None = None) -> pd.DataFrame:
+    """One row per outcome, 'b [95% CI]' of the same coefficient under each estimator, each with
+    the interval of its model (t(n - k) for OLS and WLS, Barnard-Rubin t for multiple imputation).
+
+    `estimates[outcome][method]` is a row with estimate, ci_low, ci_high; methods 'complete',
+    'weighted', 'mice'."""
+    cb = cb or load_codebook()
+    rows = []
+    for outcome, by_method in estimates.items():
+        row = {messages(lang).pgettext("table header", "Outcome"): outcome_label(outcome, lang, cb)}
+        for method, est in by_method.items():
+            row[method_header(method, m, lang)] = with_interval(est["estimate"], est["ci_low"], est["ci_high"], lang)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def certification_rows(effects: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
+    """`models.certification_effect` tables stacked: IPW and AIPW differences per outcome with their
+    95% intervals (normal reference, GMM standard errors), p and its Benjamini-Hochberg adjustment
+    over the outcomes within each estimator (a secondary family), n and certified firms."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    adjusted = pd.Series(fdr_by_family(effects["p_value"].to_numpy(), effects["model"].to_numpy()), index=effects.index)
+    return pd.DataFrame({h.pgettext("table header", "Outcome"): [outcome_label(o, lang, cb) for o in effects["outcome"]],
+                         h.pgettext("table header", "Estimator"): effects["model"].to_numpy(),
+                         h.pgettext("table header", "Difference"): effects["estimate"].to_numpy(),
+                         h.pgettext("table header", "95% CI"): [ci(lo, hi, lang) for lo, hi in zip(effects["ci_low"], effects["ci_high"])],
+                         "p": _p(effects["p_value"], lang), h.pgettext("table header", "p (BH)"): _p(adjusted, lang),
+                         h.pgettext("table header", "n (certified)"): [f"{fmt.integer(n, lang)} ({fmt.integer(t, lang)})"
+                                              for n, t in zip(effects["n"], effects["n_treated"])]})
+
+
+def balance_label(covariate: str, lang: str = "en", cb: Codebook | None = None) -> str:
+    """Label of a covariate of the treatment model: a variable, a district, or a district dummy
+    written 'district=<id>' (`models.covariate_balance`) or 'district[T.<id>]' (patsy): the district's name."""
+    cb = cb or load_codebook()
+    dummy = re.fullmatch(r"(\w+)\[T\.(.+)\]", covariate) or re.fullmatch(r"(\w+)=(.+)", covariate)
+    name = dummy.group(2) if dummy else covariate
+    try:
+        return cb.label(name, lang) if name in cb.districts else label(name, lang, cb)
+    except KeyError:
+        return covariate
+
+
+def balance_rows(balance: pd.DataFrame, lang: str = "en", cb: Codebook | None = None,
+                 threshold: float = 0.1) -> pd.DataFrame:
+    """Covariate balance of the IPW / AIPW treatment model: standardized mean differences of each
+    covariate between certified and non-certified firms before and after inverse probability
+    weighting, and whether |SMD| is below `threshold` (0.1, Austin 2009) after weighting. `balance`
+    has columns covariate, smd_before, smd_after (and optionally outcome, shown first)."""
+    cb = cb or load_codebook()
+    h = messages(lang)
+    out = pd.DataFrame({h.pgettext("table header", "Covariate"): [balance_label(c, lang, cb) for c in balance["covariate"]],
+                        h.pgettext("table header", "SMD before weighting"): balance["smd_before"].astype("float64").to_numpy(),
+                        h.pgettext("table header", "SMD after weighting"): balance["smd_after"].astype("float64").to_numpy(),
+                        h.pgettext("table header", "|SMD| < {threshold} after weighting", threshold=fmt.number(threshold, 1, lang)):
+                            [None if pd.isna(a) else answer(bool(abs(a) < threshold), lang)
+                             for a in balance["smd_after"]]})
+    if "outcome" in balance.columns:
+        out.insert(0, h.pgettext("table header", "Outcome"), [outcome_label(o, lang, cb) for o in balance["outcome"]])
+    return out
+
+
+# --- the index page's sentence of a district or cross-district run ---------------------------------------
+
+INDEX_COEF = N_("CSR coefficient per full step of the index, points on the 1-5 scale with 95% CI: {list}; {holm}.")
+INDEX_COEF_N = N_("CSR coefficient per full step of the index, points on the 1-5 scale with 95% CI (n = {n}): "
+                  "{list}; {holm}.")
+INDEX_ITEM = N_("{scale} {estimate} {interval}")
+INDEX_NOT_ESTIMABLE = N_("{scale} not estimable")
+INDEX_ASSOCIATION = N_("associations, not effects")
+INDEX_HOLM_NONE_OF_ONE = N_("it does not survive Holm's adjustment")
+INDEX_HOLM_NONE = N_("none of the {m} survives Holm's adjustment")
+
+
+def confirmatory_index_sentence(values: dict, prefix: str, lang: str = "en", cb=None) -> str:
+    """One findings sentence for the index page from a run's recorded `values`: the CSR coefficient
+    on each score with its 95% CI ('<prefix>.<score>.csr_overall.*', prefix 'ols' or 'ols_pooled'),
+    n when recorded, how many survive Holm ('holm.<score>.p_adj'); '' when none is recorded."""
+    cb = cb or load_codebook()
+    _ = messages(lang)
+
+    def num(key):
+        value = values.get(key)
+        return float(value) if phrases.finite(value) and not isinstance(value, bool) else None
+
+    parts, ns, holm = [], [], []
+    for scale in cb.outcome_scales:
+        s = f"score_{scale}"
+        name = phrases.lower_first(cb.label(scale, lang))
+        est = num(f"{prefix}.{s}.csr_overall.estimate")
+        if est is None:
+            if f"{prefix}.{s}" in values or f"{prefix}.{s}.csr_overall.estimate" in values:
+                parts.append(_(INDEX_NOT_ESTIMABLE, scale=name))
+            continue
+        parts.append(_(INDEX_ITEM, scale=name, estimate=phrases.estimate(est, lang),
+                       interval=phrases.interval(num(f"{prefix}.{s}.csr_overall.ci_low"),
+                                                 num(f"{prefix}.{s}.csr_overall.ci_high"), lang)))
+        if num(f"{prefix}.{s}.n") is not None:
+            ns.append(int(num(f"{prefix}.{s}.n")))
+        if num(f"holm.{s}.p_adj") is not None:
+            holm.append(num(f"holm.{s}.p_adj"))
+    if not parts:
+        return ""
+    k, m = sum(p < phrases.ALPHA for p in holm), len(holm)
+    if not m:
+        holm_text = _(INDEX_ASSOCIATION)
+    elif k == 0 and m == 1:
+        holm_text = _(INDEX_HOLM_NONE_OF_ONE)
+    elif k == 0:  # two tests or more
+        holm_text = _(INDEX_HOLM_NONE, m=fmt.integer(m, lang))
+    else:
+        holm_text = _.ngettext("{k} of {n} survives Holm's adjustment", "{k} of {n} survive Holm's adjustment", k,
+                               k=fmt.integer(k, lang), n=fmt.integer(m, lang))
+    listed = "; ".join(parts)
+    if ns:
+        return _(INDEX_COEF_N, n=fmt.integer(max(ns), lang), list=listed, holm=holm_text)
+    return _(INDEX_COEF, list=listed, holm=holm_text)

@@ -27,36 +27,14 @@ from . import formatting as fmt
 from .published import (PUBLISHED_MEASURES, published_figures, published_it, published_source,  # noqa: F401
                         published_unit, published_year, qualifier_words, unit_words)
 
-Z95 = 1.959963984540054  # normal 97.5% quantile: intervals of likelihood models
-
-
-def _p(values, lang: str) -> list[str]:
-    """p-values as printed: three decimals, "< 0.001" below 0.001, "–" when missing."""
-    return [fmt.pvalue(v, lang) for v in values]
-
-
 def _bh(values) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values of one family (missing ones stay missing)."""
     p = np.asarray(list(values), dtype="float64")
     return fdr_by_family(p, ["family"] * len(p)) if len(p) else p
 
 
-def _digits(df: pd.DataFrame, places: dict[str, int]) -> pd.DataFrame:
-    """`df` with the decimals of some columns fixed (read by `report.table_html` over its `digits`):
-    a percentage prints with one decimal in any table."""
-    df.attrs["digits"] = {column: d for column, d in places.items() if column in df.columns}
-    return df
-
-
 def _number(value, lang: str, digits: int = 2, sign: bool = False) -> str:
     return fmt.number(value, digits, lang, sign=sign)
-
-
-def _short_number(text: str, lang: str) -> str:
-    """A number written in code ("0.1", "0.25") with the separators of `lang`."""
-    value = float(text)
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return fmt.number(value, decimals, lang)
 
 
 def _outcome(outcome: str, lang: str, cb: Codebook) -> str:
@@ -73,30 +51,6 @@ def district_short(district: str, lang: str = "en", cb: Codebook | None = None) 
     return spec["short"][lang] if "short" in spec else cb.label(district, lang)
 
 NBSP = "\u00a0"  # no-break space: keeps a share and its interval on one line
-HEADERS = {
-    "en": {"variable": "Variable", "dimension": "Dimension", "adopted": "Adopted (%)", "n": "Answered",
-           "size_class": "Size class", "firms": "Firms", "share": "Share (%)", "mean": "Mean",
-           "sd": "SD", "median": "Median", "missing": "Missing (%)", "scale": "Scale"},
-    "it": {"variable": "Variabile", "dimension": "Dimensione", "adopted": "Adottata (%)", "n": "Risposte",
-           "size_class": "Classe dimensionale", "firms": "Imprese", "share": "Quota (%)", "mean": "Media",
-           "sd": "DS", "median": "Mediana", "missing": "Mancanti (%)", "scale": "Scala"},
-}
-
-
-MODEL_HEADERS = {
-    "en": {"outcome": "Outcome", "estimate": "Coefficient", "std_error": "SE (HC3)", "ci": "95% CI",
-           "p_value": "p", "n": "n", "r2": "R²", "district": "District", "mde_r": "Minimum detectable r (80%)",
-           "power": "Power at r = {r}", "mean": "Mean", "unweighted": "Unweighted", "weighted": "Weighted",
-           "se": "SE", "slope": "Slope", "wald": "Equal slopes: Wald p", "wald_bh": "Wald p (BH)",
-           "group": "Sample"},
-    "it": {"outcome": "Variabile dipendente", "estimate": "Coefficiente", "std_error": "ES (HC3)", "ci": "IC 95%",
-           "p_value": "p", "n": "n", "r2": "R²", "district": "Distretto", "mde_r": "r minimo rilevabile (80%)",
-           "power": "Potenza con r = {r}", "mean": "Media", "unweighted": "Non ponderata", "weighted": "Ponderata",
-           "se": "ES", "slope": "Pendenza", "wald": "Pendenze uguali: p di Wald", "wald_bh": "p di Wald (BH)",
-           "group": "Campione"},
-}
-
-
 def _ci(low: float, high: float, lang: str = "en", digits: int = 2) -> str:
     """'[low, high]' ('[low; high]' in Italian), or '–' when the interval is missing."""
     return fmt.interval(low, high, digits, lang)
@@ -105,18 +59,6 @@ def _ci(low: float, high: float, lang: str = "en", digits: int = 2) -> str:
 def _interval(estimate: float, low: float, high: float, lang: str = "en", digits: int = 2) -> str:
     """'b [low, high]' in the separators of `lang`, or '–' when the estimate is missing."""
     return fmt.MISSING if pd.isna(estimate) else f"{_number(estimate, lang, digits)} {_ci(low, high, lang, digits)}"
-
-
-SAMPLE_HEADERS = {
-    "en": {"sample_n": "Sample firms", "sample_share": "Sample (%)", "population_n": "Population firms",
-           "population_share": "Population (%)", "weight": "Weight per firm", "block": "Variables",
-           "k": "Columns", "cells": "Missing answers (%)", "firms": "Firms with a gap (%)", "measure": "Measure",
-           "value": "Value", "unit": "Unit", "year": "Year", "source": "Source"},
-    "it": {"sample_n": "Imprese nel campione", "sample_share": "Campione (%)", "population_n": "Imprese nella popolazione",
-           "population_share": "Popolazione (%)", "weight": "Peso per impresa", "block": "Variabili",
-           "k": "Colonne", "cells": "Risposte mancanti (%)", "firms": "Imprese con lacune (%)", "measure": "Misura",
-           "value": "Valore", "unit": "Unità", "year": "Anno", "source": "Fonte"},
-}
 
 
 STAT_HEADERS = {
@@ -148,10 +90,6 @@ STAT_HEADERS = {
            "balanced": "|SMD| < 0,1 dopo la ponderazione"},
 }
 ANSWERS = {"en": {True: "yes", False: "no"}, "it": {True: "sì", False: "no"}}
-LIKERT3_LABELS = {"en": {"worse": "worse", "same": "same", "better": "better"},
-                  "it": {"worse": "peggiorata", "same": "invariata", "better": "migliorata"}}
-
-
 SPEC_HEADERS = {
     "en": {"choice": "Choice", "option": "Option", "specs": "Specifications", "estimable": "Estimable",
            "median": "Median estimate", "positive": "Significant, positive (%)", "negative": "Significant, negative (%)",

@@ -1,0 +1,28 @@
+"""Captions of the district report's tables and figures, by key (the notebook refers to them: rep.table(df, key)).
+
+English messages; the Italian is in ``district.po``."""
+from __future__ import annotations
+
+from ..i18n import N_
+
+CAPTIONS = {
+    'adoption_bars': N_('Share of firms adopting each CSR practice, by dimension.'),
+    'adoption_table': N_('Adoption of CSR practices and certifications (% of answering firms).'),
+    'association_heatmap': N_('Rank correlation of CSR dimension indices (Spearman rho) and certification (rank-biserial r) with competitiveness items; * = Benjamini-Hochberg adjusted p < 0.05 within its family.'),
+    'association_table': N_('Rank association of each CSR dimension index (Spearman rho) and of holding any CSR certification (rank-biserial r) with each competitiveness item, with the Benjamini-Hochberg adjusted p in parentheses; adjusted within each family: the five dimension indices against the ten items (50 tests), and certification against the ten items (10 tests).'),
+    'certification': N_('Certified minus non-certified firms, adjusted for size, export share, firm age and district by inverse probability weighting (IPW) and augmented IPW (AIPW), with 95% confidence intervals (normal reference, GMM standard errors); p (BH): Benjamini-Hochberg adjustment over the three scores within each estimator (a secondary family); n (certified): firms in the model and certified firms among them. An association, not a causal effect.'),
+    'csr_vs_scores': N_('Overall CSR index and competitiveness scores, with least-squares lines.'),
+    'firm_profile': N_('Firm profile.'),
+    'heterogeneity': N_("Slope of the overall CSR index in each district, from one pooled OLS model with district fixed effects and district × CSR interactions, with 95% confidence intervals (HC3, t with n − k degrees of freedom); Wald test (χ², HC3) that the slopes are equal, and its Benjamini-Hochberg adjustment over the three scores (a secondary family). The controls have one coefficient for all districts here, so a district's slope differs from the one in its own report, where every coefficient is the district's own."),
+    'likert_stacked': N_('Self-reported change over the last three years, compared with competitors.'),
+    'missingness': N_('Item non-response by block of the questionnaire.'),
+    'ols_scores': N_('OLS coefficient of the overall CSR index (0-1) on each competitiveness score, with controls: HC3 standard error, 95% confidence interval and p from t with n − k degrees of freedom; p (Holm): Holm adjustment over the three confirmatory tests.'),
+    'ordered_items': N_('Ordered logit of each competitiveness item (worse / same / better) on the overall CSR index, with controls: log-odds slope with its 95% confidence interval (normal reference), p and its Benjamini-Hochberg adjustment over the ten items (a secondary family); average marginal effects (AME) on the probabilities of the end categories, in percentage points per 0.1 of the CSR index, with 95% delta-method intervals; p of the Brant test of proportional odds.'),
+    'power': N_('Power of the two-sided test of one coefficient (α = 0.05) at three partial correlations r, and the smallest partial correlation detectable with 80% power.'),
+    'published_figures': N_('Published figures on the district (real data; measure names as published; sources cited by author and year).'),
+    'reliability': N_("Internal consistency of the CSR dimension indices (KR-20) and competitiveness scales (Cronbach's alpha), with Feldt 95% intervals; complete cases. Descriptive: no test is made."),
+    'robustness': N_("Coefficient of the overall CSR index on each score with its 95% confidence interval in square brackets: complete cases (OLS, HC3) and post-stratified weights (WLS, HC1) with t on n − k degrees of freedom, multiple imputation with Rubin's rules and Barnard-Rubin degrees of freedom."),
+    'sample_population': N_('Firms by EU size class in the sample and in the district population, with the post-stratification weight of each class.'),
+    'scores_table': N_('CSR index and competitiveness scores.'),
+    'weighted_means': N_('Unweighted and post-stratified means (weights by size class), with linearized standard errors and 95% confidence intervals of the weighted means.'),
+}
