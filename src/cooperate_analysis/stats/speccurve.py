@@ -31,7 +31,7 @@ from scipy import stats
 from ..data.codebook import Codebook, load_codebook
 from ..data.derived import label
 from ..data.population import population_frame
-from . import ordinal
+from . import batched
 from .estimability import MIN_RESIDUAL_DF
 from .inference import FastMICEData, poststrat_weights, rubin_pool
 
@@ -44,8 +44,7 @@ MODELS = ("ols", "logit")
 NEUTRAL = 3  # Likert "unchanged": "improved" = above it
 LEVEL, ALPHA = 0.95, 0.05
 M_IMPUTATIONS, K_PMM, N_BURNIN, N_SKIP = 20, 5, 10, 2
-FITS_PER_TASK = 400  # logit fits per parallel task
-DRAWS_PER_TASK = 50  # bootstrap draws of one block per parallel task
+DRAWS_PER_TASK = 100  # bootstrap draws of one block per task (a thread or a Dask task)
 CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized, bounds memory)
 SD_TOLERANCE = 1e-9  # an outcome or CSR measure with a smaller SD on a fit's sample is constant (rounding)
 BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
@@ -440,77 +439,156 @@ def _linear(block: _Block, counts: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _null_draws(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    out = _linear(block, counts)
-    return out["estimate"], out["p_value"]
+    """Estimate and p-value (K, B) of the block's specs in the draws `counts`: those of `_linear`
+    (the joint test needs no interval, so no t quantiles are computed)."""
+    b, var = _ols_cells(block, counts)
+    f = block.factor[:, None]
+    est, var = (b * f)[block.cells], (var * f ** 2)[block.cells]  # (K, r, B)
+    if block.cells.shape[1] > 1:
+        return batched.rubin_estimate_p(est.transpose(1, 0, 2), var.transpose(1, 0, 2), block.df_complete)
+    df_t = block.n[block.cells[:, 0]] - block.n_params
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return est[:, 0], batched.t_two_sided(np.abs(est[:, 0] / np.sqrt(var[:, 0])),
+                                              np.where(df_t >= 1, df_t, np.nan)[:, None])
 
 
-# --- 4. Logit specifications: ordered / binary logit by Newton-Raphson (`ordinal.fit`) ---------------
+# --- 4. Logit specifications: ordered / binary logit, batched Newton-Raphson (`batched.ordinal_fits`) --
 
-def _logit_fit(data: _Data, dataset: int, outcome: str, coding: str, csr: str, controls: str, weights: str,
-               fixed_effects: str, start: np.ndarray | None = None) -> tuple[tuple[float, float, float, int],
-                                                                            np.ndarray | None]:
-    """Raw CSR slope, its variance, the McKelvey-Zavoina factor and n of one logit fit, and the
-    fitted parameters (None if not estimable). `start`: parameters of a fit of the same
-    specification on another completed dataset, used as Newton's start when it has the right size
-    (a cold start is tried if the warm one fails)."""
-    y = _outcome(data, dataset, outcome, coding)
-    X = _regressors(data, dataset, csr, controls, fixed_effects)
-    keep = np.isfinite(y) & np.isfinite(X).all(axis=1)
-    levels, codes = np.unique(y[keep], return_inverse=True)
-    w = data.weights[keep] if weights == "poststrat" else np.ones(keep.sum())
-    fit = None
-    if levels.size > 1:
-        robust = weights == "poststrat"
-        if start is not None and start.size == X.shape[1] + levels.size - 1:
-            fit = ordinal.fit(codes, X[keep], w, robust=robust, start=start)
-        if fit is None:
-            fit = ordinal.fit(codes, X[keep], w, robust=robust)
-    if fit is None:
-        return (np.nan, np.nan, np.nan, int(keep.sum())), None
-    theta, cov = fit
-    eta = X[keep] @ theta[:X.shape[1]]
-    mean = w @ eta / w.sum()
-    sd_latent = np.sqrt(w @ (eta - mean) ** 2 / w.sum() + np.pi ** 2 / 3)
-    factor = _weighted_sd(X[keep, 0], w, 0) / sd_latent
-    if not (np.isfinite(factor) and factor > 0) or keep.sum() - theta.size < MIN_RESIDUAL_DF:
-        return (np.nan, np.nan, np.nan, int(keep.sum())), None
-    return (theta[0], cov[0, 0], factor, int(keep.sum())), theta
+LOGIT_ROWS_PER_BATCH = 2 ** 16  # fits x firms per batched Newton step (bounds memory for any survey size)
+PARALLEL_MIN_WORK = 2e9  # firm-level operations below which one thread beats a pool (default survey: 4e8)
 
 
-def _logit_task(data: _Data, fits: list[tuple]) -> np.ndarray:
-    """`_logit_fit` of each fit; a fit on a completed dataset starts from the previous fit of the same
-    specification (the m completed datasets differ only in their imputed values)."""
-    rows, previous = [], (None, None)
-    for dataset, *spec in fits:
-        row, theta = _logit_fit(data, dataset, *spec, start=previous[1] if previous[0] == spec else None)
-        rows.append(row)
-        previous = (spec, theta) if dataset > 0 else (None, None)
-    return np.array(rows, dtype="float64").reshape(-1, 4)
+def _logit_design(data: _Data, fits: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Outcome (F, n), regressors (F, n, k: CSR measure, controls, dummies), case weights (F, n) and
+    robust flag (F,) of fits sharing controls and fixed effects; NaN where missing."""
+    first = fits.iloc[0]
+    n = data.values.shape[1]
+    ds = fits["dataset"].to_numpy()
+    y = data.values[ds, :, fits["outcome"].map(data.columns).to_numpy()]
+    improved = (fits["coding"] == "improved").to_numpy()[:, None]
+    y = np.where(improved & np.isfinite(y), (y > NEUTRAL).astype("float64"), y)
+    cols = np.array([[data.columns[c] for c in (csr, *CONTROL_SETS[first["controls"]])] for csr in fits["csr"]])
+    X = data.values[ds[:, None, None], np.arange(n)[None, :, None], cols[:, None, :]]
+    fixed = data.fixed if first["fixed_effects"] == "district" else data.fixed[:, :0]
+    X = np.concatenate([X, np.broadcast_to(fixed, (len(fits),) + fixed.shape)], axis=2)
+    poststrat = (fits["weights"] == "poststrat").to_numpy()
+    w = np.where(poststrat[:, None], data.weights[None, :], 1.0)
+    return y, X, w, poststrat
+
+
+def _codes(y: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of y (F, n): codes 0..J-1 of the distinct kept values (as `np.unique(..., return_inverse)`)
+    and J, the number of distinct values."""
+    sort = np.where(keep, y, np.inf)
+    order = np.argsort(sort, axis=1, kind="stable")
+    ordered = np.take_along_axis(sort, order, axis=1)
+    rank = np.concatenate([np.zeros((len(y), 1), dtype=np.intp),
+                           np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1)], axis=1)
+    codes = np.empty_like(rank)
+    np.put_along_axis(codes, order, rank, axis=1)
+    J = keep.any(axis=1) + ((ordered[:, 1:] != ordered[:, :-1]) & np.isfinite(ordered[:, 1:])).sum(axis=1)
+    return np.where(keep, codes, 0), J
+
+
+def _logit_batch(y: np.ndarray, X: np.ndarray, w: np.ndarray, robust: np.ndarray,
+                 start: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+    """Raw CSR slope, its variance, the McKelvey-Zavoina factor and n of each fit, (F, 4), and
+    the fitted parameters of each (None if not estimable: no fit, outcome constant, factor not
+    positive, fewer than MIN_RESIDUAL_DF residual df). `start` (F,) parameters or None per fit."""
+    keep = np.isfinite(y) & np.isfinite(X).all(axis=2)
+    codes, J = _codes(y, keep)
+    F, n, k = X.shape
+    n_kept = keep.sum(axis=1)
+    out = np.full((F, 4), np.nan)
+    out[:, 3] = n_kept
+    thetas: list = [None] * F
+    Xz = np.where(keep[..., None], X, 0.0)
+    for levels in np.unique(J[J > 1]):
+        rows = np.flatnonzero(J == levels)
+        if start is not None:
+            rows = np.array([r for r in rows if start[r] is not None and start[r].size == k + levels - 1], dtype=int)
+            if rows.size == 0:
+                continue
+        for chunk in np.array_split(rows, max(1, -(-rows.size * n // LOGIT_ROWS_PER_BATCH))):
+            theta, cov, ok = batched.ordinal_fits(codes[chunk], Xz[chunk], w[chunk], keep[chunk], int(levels),
+                                                  robust[chunk],
+                                                  None if start is None else np.stack([start[r] for r in chunk]))
+            Wk = w[chunk] * keep[chunk]
+            total = Wk.sum(axis=1)
+            eta = np.einsum("fnk,fk->fn", Xz[chunk], np.nan_to_num(theta[:, :k]))
+            mean = (Wk * eta).sum(axis=1) / total
+            sd_latent = np.sqrt((Wk * (eta - mean[:, None]) ** 2).sum(axis=1) / total + np.pi ** 2 / 3)
+            x = Xz[chunk, :, 0]
+            x_mean = (Wk * x).sum(axis=1) / total
+            sd_x = np.sqrt((Wk * (x - x_mean[:, None]) ** 2).sum(axis=1) / total)
+            factor = sd_x / sd_latent
+            good = ok & np.isfinite(factor) & (factor > 0) & (n_kept[chunk] - theta.shape[1] >= MIN_RESIDUAL_DF)
+            out[chunk[good], 0] = theta[good, 0]
+            out[chunk[good], 1] = cov[good, 0, 0]
+            out[chunk[good], 2] = factor[good]
+            for r, t in zip(chunk[good], theta[good]):
+                thetas[r] = t
+    return out, thetas
+
+
+def _logit_task(data: _Data, fits: pd.DataFrame) -> np.ndarray:
+    """(F, 4) raw results of logit fits sharing controls and fixed effects (`_logit_batch`).
+
+    All fits start cold; then, as one fit per dataset in sequence would, a fit on a completed
+    dataset that failed is retried from the parameters of the same specification on the previous
+    dataset when that one was estimable and has as many parameters (the m completed datasets
+    differ only in their imputed values), repeated while retries succeed. Where both starts
+    converge they reach the same maximum."""
+    y, X, w, robust = _logit_design(data, fits)
+    out, thetas = _logit_batch(y, X, w, robust)
+    spec, dataset = fits["spec"].to_numpy(), fits["dataset"].to_numpy()
+    follows = np.zeros(len(fits), dtype=bool)  # the previous fit is the same spec on the previous dataset
+    follows[1:] = (spec[1:] == spec[:-1]) & (dataset[1:] > 1) & (dataset[:-1] > 0)
+    tried = np.zeros(len(fits), dtype=bool)
+    while True:
+        retry = np.flatnonzero(follows & np.isnan(out[:, 0]) & ~tried
+                               & np.array([False] + [t is not None for t in thetas[:-1]]))
+        if retry.size == 0:
+            return out
+        tried[retry] = True
+        starts = np.empty(retry.size, dtype=object)
+        starts[:] = [thetas[r - 1] for r in retry]
+        again, again_thetas = _logit_batch(y[retry], X[retry], w[retry], robust[retry], starts)
+        for i, r in enumerate(retry):
+            if again_thetas[i] is not None:
+                out[r], thetas[r] = again[i], again_thetas[i]
 
 
 # --- 5. Running the curve ---------------------------------------------------------------------------
 
-def _map(func, tasks: list[tuple], n_jobs: int, scheduler, prefer: str = "processes") -> list:
-    """`func(*task)` for every task, in order. Locally joblib with `prefer` workers: processes for
-    the Python-level logit fits, threads for the bootstrap (large numpy operations release the GIL,
-    and the blocks are shared, not copied). With `scheduler` (a Dask scheduler address or a
+def _map(func, tasks: list[tuple], n_jobs: int, scheduler, work: float = 0.0) -> list:
+    """`func(*task)` for every task, in order. Locally in this thread, or in joblib threads when
+    `n_jobs` allows and the `work` (firm-level operations) is worth it (large numpy operations
+    release the GIL, and the arrays are shared, not copied); no process pool, whose start-up costs
+    more than the default survey's whole curve. With `scheduler` (a Dask scheduler address or a
     `distributed.Client`), the same joblib calls run on the Dask cluster."""
-    calls = [delayed(func)(*task) for task in tasks]
     if scheduler is None:
-        return Parallel(n_jobs=n_jobs, prefer=prefer)(calls)
+        if len(tasks) < 2 or not _parallel(n_jobs, scheduler, work):
+            return [func(*task) for task in tasks]
+        return Parallel(n_jobs=n_jobs, prefer="threads")(delayed(func)(*task) for task in tasks)
     from distributed import Client  # only needed for a cluster
 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         with parallel_config(backend="dask", client=client):
-            return Parallel(n_jobs=-1)(calls)
+            return Parallel(n_jobs=-1)(delayed(func)(*task) for task in tasks)
     finally:
         if client is not scheduler:
             client.close()
 
 
-LOGIT_ARGS = ["dataset", "outcome", "coding", "csr", "controls", "weights", "fixed_effects"]
+def _parallel(n_jobs: int, scheduler, work: float) -> bool:
+    """Whether `_map` runs tasks in parallel: on a cluster, or locally when the work is large."""
+    return scheduler is not None or (n_jobs != 1 and work >= PARALLEL_MIN_WORK)
+
+
 RESULT_COLUMNS = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "n"]
+LOGIT_ITERATIONS = 8  # a typical Newton fit's iterations, for the work estimate of `_map`
 
 
 def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0, n_jobs: int = -1,
@@ -520,8 +598,9 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
     `frame`: one district's firms or the pooled frame (`derived.analysis_frame`). Estimates are
     standardized (module docstring), 95% CIs. Linear specs: OLS with HC3 (WLS with HC1 when
     weighted), t with n - p df on complete cases (as `models.ols_hc3`), batched in numpy; in the
-    joint test's bootstrap draws the df of the observed sample. Logit specs: Newton-Raphson ML, inverse-
-    information SEs (sandwich when weighted), in parallel chunks of FITS_PER_TASK fits. Imputed
+    joint test's bootstrap draws the df of the observed sample. Logit specs: Newton-Raphson ML,
+    inverse-information SEs (sandwich when weighted), batched over specifications and datasets
+    (`batched.ordinal_fits`, the algorithm of `ordinal.fit`). Imputed
     specs: `impute(frame, m=m, seed=seed)`, each completed dataset fitted, pooled by Rubin's rules
     with Barnard-Rubin df (n - p for linear fits, infinite for logit); n is then the frame's size.
     Post-stratification weights: `inference.poststrat_weights` to `population` (default
@@ -539,9 +618,13 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
             out.loc[positions, key] = values[:, 0]
         out.loc[positions, "n"] = block.n[block.cells[:, 0]]
     fits = _fits(specs[~linear], m)
-    rows = list(fits[LOGIT_ARGS].itertuples(index=False, name=None))
-    tasks = [(data, rows[i:i + FITS_PER_TASK]) for i in range(0, len(rows), FITS_PER_TASK)]
-    raw = np.concatenate(_map(_logit_task, tasks, n_jobs, scheduler)) if tasks else np.empty((0, 4))
+    raw = np.empty((len(fits), 4))
+    parts = list(fits.groupby(["controls", "fixed_effects"], sort=False).indices.values())
+    n_firms = data.values.shape[1]
+    work = len(fits) * n_firms * 8 * 8 * LOGIT_ITERATIONS
+    for rows, result in zip(parts, _map(_logit_task, [(data, fits.iloc[rows]) for rows in parts], n_jobs,
+                                        scheduler, work)):
+        raw[rows] = result
     positions = np.flatnonzero(~linear)
     for missing, r in (("complete", 1), ("imputed", m)):
         chosen = (fits["missing"] == missing).to_numpy()
@@ -668,14 +751,16 @@ def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, g
     if not np.allclose(est[:, 0], observed["estimate"], rtol=1e-9, atol=0, equal_nan=True):
         raise ValueError(f"curve does not match run(frame, specs, m={m}, seed={seed})")
     counts = _bootstrap_counts(data.strata, n_boot, seed)
+    work = sum(block.cells.size * n_boot * data.values.shape[1] * 4 * block.n_params for block in blocks)
+    per_task = DRAWS_PER_TASK if _parallel(n_jobs, scheduler, work) else n_boot  # one task per block in one thread
     tasks, slots = [], []
     for block in blocks:
         null_block = _under_null(block)
-        for i in range(0, n_boot, DRAWS_PER_TASK):
-            tasks.append((null_block, counts[i:i + DRAWS_PER_TASK]))
-            slots.append((block.specs, slice(i, i + DRAWS_PER_TASK)))
+        for i in range(0, n_boot, per_task):
+            tasks.append((null_block, counts[i:i + per_task]))
+            slots.append((block.specs, slice(i, i + per_task)))
     null_est, null_p = np.full((len(linear), n_boot), np.nan), np.full((len(linear), n_boot), np.nan)
-    for (rows, draws), (e, p) in zip(slots, _map(_null_draws, tasks, n_jobs, scheduler, prefer="threads")):
+    for (rows, draws), (e, p) in zip(slots, _map(_null_draws, tasks, n_jobs, scheduler, work)):
         null_est[rows, draws], null_p[rows, draws] = e, p
     label = groups.loc[linear.index].to_numpy()
     results = {}
