@@ -172,3 +172,56 @@ def test_percent_pvalue_interval_and_lists():
     assert fmt.interval(-0.12, 0.45, 2, "it") == "[\N{MINUS SIGN}0,12; 0,45]"
     assert fmt.join(["a", "b", "c"], "it") == "a, b e c"
     assert fmt.parse_number("\N{MINUS SIGN}1.234,5", "it") == pytest.approx(-1234.5)
+
+
+# --- prose from the data, and no template artefacts --------------------------------------------------------
+
+FIXED_COUNTS = re.compile(r"(?i)\b(?:three districts|all three|the three|tre distretti|tutti e tre|i tre)\b")
+
+
+def test_no_message_fixes_the_number_of_districts():
+    """Counts the data decide enter as placeholders: a survey with a fourth district must not read
+    "three districts" anywhere (issue 22, item 6)."""
+    from babel.messages.pofile import read_po
+
+    found = []
+    for path in i18n.catalog_files("it"):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="it"):
+                texts = [*(message.id if isinstance(message.id, (tuple, list)) else (message.id,)),
+                         *(message.string if isinstance(message.string, (tuple, list)) else (message.string,))]
+                found += [f"{path.name}: {t[:80]!r}" for t in texts if t and FIXED_COUNTS.search(t)]
+    assert found == []
+
+
+ARTEFACTS = re.compile(r"/e\)|\b\w+/[aeio]\b|\(anno\)|\(s\)\b|\bfirm\(s\)|\bdistrict\(s\)|"
+                       r"\b1 (?:imprese|distretti|voci|certificazioni|firms|districts|items)\b|troppe poche")
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees in an HTML page (tags, scripts, styles and data URIs removed)."""
+    markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    markup = re.sub(r"(?s)<[^>]+>", " ", markup)
+    import html as _html
+
+    return " ".join(_html.unescape(markup).split())
+
+
+def test_artefact_scan_finds_the_known_ones():
+    for bad in ("1 impresa/e con rete", "1 imprese nella risposta", "posseduto dal (anno) 2010", "2 firm(s) with",
+                "3 distretto/i con imprese", "troppe poche imprese"):
+        assert ARTEFACTS.search(bad), bad
+    for good in ("1 impresa con rete", "11 imprese", "2 firms with", "input/output"):
+        assert not ARTEFACTS.search(good), good
+
+
+@pytest.mark.slow
+def test_built_reports_have_no_template_artefacts(default_build):
+    """Every built report, in both languages: no glued plural, no "(anno)", no count of 1 beside a
+    plural noun, no fixed count of districts."""
+    problems = []
+    for page in sorted((default_build / "reports").glob("*.html")):
+        text = visible_text(page.read_text(encoding="utf-8"))
+        for pattern in (ARTEFACTS, FIXED_COUNTS):
+            problems += [f"{page.name}: …{text[max(0, m.start() - 40):m.end() + 40]}…" for m in pattern.finditer(text)]
+    assert problems == [], "\n".join(problems[:30])
