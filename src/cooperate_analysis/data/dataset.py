@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .io import atomic_path, atomic_write_text, sha256_file
@@ -183,9 +184,22 @@ def documented_sources(readme: str | Path = RAW_README) -> set[str]:
     return set(re.findall(r"^\| ([DS]\d{1,3}) \| .+ \| `[^`]+` \|$", sources, re.M))
 
 
+def _read_facts(path: Path, **kw) -> pd.DataFrame:
+    """pandas.read_csv of a facts file; FactsError (one line naming the file) when it cannot be read as CSV."""
+    try:
+        return pd.read_csv(path, encoding="utf-8", **kw)
+    except FileNotFoundError:
+        raise FactsError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise FactsError(f"{path}: not UTF-8 text: save it as UTF-8") from None
+    except (OSError, ValueError, TypeError) as exc:  # ParserError, EmptyDataError, a text in an integer column
+        text = " ".join(str(exc).split())
+        raise FactsError(f"{path}: cannot be read as CSV of the documented columns: {text[:200]}") from None
+
+
 def _facts_table(path: str | Path, columns: list[str]) -> pd.DataFrame:
     path = Path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = _read_facts(path, dtype=str, keep_default_na=False)
     if list(table.columns) != columns:
         raise FactsError(f"{path}: columns must be {', '.join(columns)}; found {', '.join(map(str, table.columns))}")
     return table
@@ -267,7 +281,7 @@ def load_published(path: str | Path = PUBLISHED, readme: str | Path | None = Non
     and ``indicator`` are empty strings where the file leaves them empty; the other columns as before
     (``year`` text, ``n`` nullable integer, empty text cells NaN)."""
     path = Path(path)
-    figures = pd.read_csv(path, dtype={"year": str, "n": "Int64"})
+    figures = _read_facts(path, dtype={"year": str, "n": "Int64"})
     if list(figures.columns) == PUBLISHED_COLUMNS[:8]:
         figures["perimeter"], figures["indicator"] = "", ""
     if list(figures.columns) == PUBLISHED_COLUMNS[:10]:
@@ -282,7 +296,8 @@ def load_published(path: str | Path = PUBLISHED, readme: str | Path | None = Non
         _grade_rule(text, _readme_for(path, readme), empty=True),
         *_required(text, ["source_id", "district", "measure"]),
         _district_rule(text, ("all", "other")),
-        ("value", pd.to_numeric(figures["value"], errors="coerce").isna(), "must be a number"),
+        ("value", ~np.isfinite(pd.to_numeric(figures["value"], errors="coerce").astype("float64")),
+         "must be a finite number (not empty, inf or nan)"),
         _allowed(figures, "indicator", INDICATORS, empty=True),
         _source_rule(text, _readme_for(path, readme)),
     ])
@@ -327,6 +342,21 @@ def load_actors(path: str | Path = ACTORS, readme: str | Path | None = None) -> 
         ("(all)", table.duplicated(), "repeats an earlier row"),
     ])
     return table
+
+
+def check_facts(published: str | Path = PUBLISHED, milestones: str | Path = MILESTONES,
+                actors: str | Path = ACTORS) -> None:
+    """Check the files of published district facts that the notebooks read (figures, milestones,
+    actors), as the data step does before any notebook runs, so that a bad row stops the build
+    before it removes or replaces any report; one FactsError naming every problem of every file."""
+    problems = []
+    for load, path in ((load_published, published), (load_milestones, milestones), (load_actors, actors)):
+        try:
+            load(path)
+        except FactsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise FactsError("\n".join(problems))
 
 
 PUBLISHED_LABELS = RAW_DIR / "published_measures.csv"
