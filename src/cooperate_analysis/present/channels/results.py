@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..stats import estimability
-from . import narrative
+from ...stats import estimability
+from .text import unsupported_sentence
 
 NO_ANSWERS = "not computable: no firm answered"
 NOT_COMPUTABLE = "not computable"
@@ -25,10 +25,10 @@ def _is_check(result) -> bool:
 
 def not_supported(rec, rep, section: str, meta: dict, cb=None):
     """Record (once) and show that the survey's data cannot support `section` (a survey without the
-    blocks it needs: `narrative.unsupported_sentence`). Returns the paragraph to display."""
+    blocks it needs: `text.unsupported_sentence`). Returns the paragraph to display."""
     if section not in rec.values:
-        rec.record(section, "not supported: " + narrative.unsupported_sentence(section, meta, "en", cb))
-    return rep.paragraph(lambda lang: narrative.unsupported_sentence(section, meta, lang, cb))
+        rec.record(section, "not supported: " + unsupported_sentence(section, meta, "en", cb))
+    return rep.paragraph(lambda lang: unsupported_sentence(section, meta, lang, cb))
 
 
 def record_drivers(rec, drivers: dict) -> None:
@@ -102,7 +102,7 @@ def record_likert(rec, likert: dict) -> None:
 
 
 def record_consultation(rec, consultation: pd.DataFrame) -> None:
-    """published.consultation.row<i>: the stakeholder consultation's published shares (`tables.consultation_figures`)."""
+    """published.consultation.row<i>: the stakeholder consultation's published shares (`channels.tables.consultation_figures`)."""
     for row in consultation.itertuples():
         rec.record(f"published.consultation.row{int(row.row)}", row.value)
 

@@ -1,0 +1,176 @@
+"""The channels report's sentences: key findings, the sentences under its figures and tables, what a
+survey without the needed blocks cannot support, and the index sentence. Every sentence is one message
+(English source, Italian in ``channels.po``); counts through ``ngettext``; numbers through `formatting`.
+
+Rules of the readings (tests/test_channels.py checks them against the numbers):
+- a channel's average marginal effect is called positive / negative when its 95% interval excludes zero;
+- the OLS sensitivity "reads the same way" for a regressor when its interval lies on the same side of zero
+  (above, below or across) as the fractional logit's;
+- stakeholders "differ in importance" when Friedman's p is below 0.05;
+- the CSR index "rises" / "falls" with the number of channels when Spearman's p is below 0.05;
+- an exploratory interaction is counted when its Benjamini-Hochberg p over the table is below 0.05.
+"""
+from __future__ import annotations
+
+from ...data.codebook import load_codebook
+from .. import formatting as fmt
+from .. import phrases
+from ..i18n import N_, messages
+from .names import (ALPHA, CHANNEL_TERMS, bh, certification_name, channel_name, is_fit, method_prose,
+                    outcome_name, percent_interval, regressor_name, regressor_prose, sample_name, scaled_ame,
+                    short_item)
+
+SECTION_BLOCKS = {"drivers": ("channels",), "channels": ("channels",), "moderation": ("channels",),
+                  "questionnaire": ("awareness", "cert_status", "workforce", "training"),
+                  "salience": ("stakeholders",), "barriers": ("barriers", "motivations")}
+# sections made of parts, one per block: unsupported only when every block is absent (a part whose block is
+# absent says so in its place)
+SECTIONS_OF_PARTS = ("questionnaire",)
+# Translators: a section of the channels report, as the object of "its data cannot support ..."
+SECTION_NAMES = {"drivers": N_("the drivers of adoption"), "channels": N_("adoption by channel"),
+                 "moderation": N_("the network moderation"), "questionnaire": N_("the questionnaire's blocks"),
+                 "salience": N_("stakeholder salience"), "barriers": N_("barriers and motivations")}
+# Translators: an outcome of the channel figure, as the lead of the sentence under it
+GAP_OUTCOMES = {"cert_any": N_("CSR certification (all districts)"),
+                "csr_half": N_("At least half of the CSR practices (all districts)")}
+# the context of each article form of a percentage (phrases.share_phrase; the translations are in common.po)
+_SHARE_CONTEXTS = {"zero": "share read from zero", "vowel": "share read from a vowel",
+                   "consonant": "share read from a consonant"}
+_SHARE = "{share}"
+
+
+def _quoted(names: list[str], lang: str) -> list[str]:
+    _ = messages(lang)
+    # Translators: a name quoted in a sentence (English curly quotes, Italian guillemets)
+    return [_("“{name}”", name=n) for n in names]
+
+
+def _block_names(blocks, lang: str, cb) -> str:
+    return phrases.join(_quoted([cb.label(b, lang) for b in blocks], lang), lang)
+
+
+def _with_article(text: str, lang: str) -> str:
+    """A share with its interval as the subject of a sentence: Italian "il 42,9% [26,5; 60,9]", "l'8,0% [...]"
+    (the article forms of `phrases.share_phrase`); English as it is."""
+    return messages(lang).pgettext(_SHARE_CONTEXTS[phrases._sound(text)], _SHARE, share=text)
+
+
+# --- reasons ----------------------------------------------------------------------------------------------
+def reason_text(result, lang: str = "en") -> str:
+    """Why an analysis was not computed, as a sentence: "Not estimable with these data: ...". The reasons
+    with a count of firms are whole sentences with plural forms here ("“Formal network member”: 1 firm
+    answered “yes”"); the others are the statistics layer's text (`estimability`)."""
+    if not hasattr(result, "reasons"):
+        return result.text(lang) if hasattr(result, "text") else str(result)
+    if result.ok:
+        return ""
+    _ = messages(lang)
+    return _("Not estimable with these data: {reasons}.",
+             reasons="; ".join(_reason(r, lang) for r in result.reasons))
+
+
+def _label(name: str, lang: str) -> str:
+    from ...data.derived import label
+
+    try:
+        return label(name, lang)
+    except (KeyError, ValueError):
+        return name
+
+
+def _reason(r, lang: str) -> str:
+    _ = messages(lang)
+    v = r.values
+    if r.code == "few_level" and {"count", "name", "value", "min"} <= set(v):
+        answer = _("yes") if str(v["value"]) in ("1", "1.0", "True") else _("no")
+        return _.ngettext("“{name}”: {n} firm answered “{answer}”; a yes/no regressor needs at least {min} firms "
+                          "with each answer",
+                          "“{name}”: {n} firms answered “{answer}”; a yes/no regressor needs at least {min} firms "
+                          "with each answer", int(v["count"]), name=_label(v["name"], lang), answer=answer,
+                          min=fmt.integer(v["min"], lang))
+    if r.code == "few_events" and {"count", "name", "min"} <= set(v):
+        return _.ngettext("“{name}”: {n} firm gave the rarer answer; each answer needs at least {min} firms",
+                          "“{name}”: {n} firms gave the rarer answer; each answer needs at least {min} firms",
+                          int(v["count"]), name=_label(v["name"], lang), min=fmt.integer(v["min"], lang))
+    return r.text(lang)
+
+
+# --- sections a survey cannot support ---------------------------------------------------------------------
+def unsupported_sections(meta: dict) -> list[str]:
+    """The sections of the channels report whose blocks the survey lacks entirely (metadata `absent_blocks`)."""
+    absent = set(meta.get("absent_blocks") or [])
+    return [s for s, blocks in SECTION_BLOCKS.items()
+            if (set(blocks) <= absent if s in SECTIONS_OF_PARTS else set(blocks) & absent)]
+
+
+def _unsupported(blocks, sections, lang: str, cb) -> str:
+    _ = messages(lang)
+    return _("This survey has no answers for {blocks} (codebook version 2), so its data cannot support {sections}.",
+             blocks=_block_names(blocks, lang, cb), sections=phrases.join([_(SECTION_NAMES[s]) for s in sections], lang))
+
+
+def unsupported_sentence(section: str, meta: dict, lang: str = "en", cb=None) -> str:
+    """What a section says on a survey without the blocks it needs ('' when the survey has them)."""
+    cb = cb or load_codebook()
+    absent = [b for b in SECTION_BLOCKS[section] if b in set(meta.get("absent_blocks") or [])]
+    return _unsupported(absent, [section], lang, cb) if absent else ""
+
+
+# --- the questionnaire's blocks ---------------------------------------------------------------------------
+def questionnaire_sentence(parts: dict | None, lang: str = "en", cb=None) -> str:
+    """One findings sentence on the questionnaire's blocks of a sample (`adoption.questionnaire_blocks`):
+    the shares knowing the concept of CSR and its tools well or very well (answers 4-5) and the share
+    with training on safety, environment or social responsibility, with Wilson intervals; then the
+    certification with the largest share of firms planning it (answer 2), that share and the share
+    holding it. '' when the awareness or training part is missing or not computable."""
+    cb = cb or load_codebook()
+    _ = messages(lang)
+    parts = parts or {}
+    summary, training = parts.get("awareness_summary"), parts.get("training")
+    if not (hasattr(summary, "columns") and hasattr(training, "columns")):
+        return ""
+    aw = summary.set_index("item")
+    trained = training[training["item"] == "tr_csr_training"]
+    items = cb.awareness_items()
+    if not (set(items) <= set(aw.index)) or not len(trained) or (aw.loc[items, "n"] == 0).any() \
+            or trained.iloc[0]["n"] == 0:
+        return ""
+
+    def share(row) -> str:
+        return _with_article(percent_interval(row["share"], row["ci_low"], row["ci_high"], lang), lang)
+
+    text = _("What the firms said, all districts (Wilson 95% intervals): {concept} know the concept of CSR well or "
+             "very well and {tools} know its tools as well; {training} gave training on safety, environment or "
+             "social responsibility.", concept=share(aw.loc[items[0]]), tools=share(aw.loc[items[1]]),
+             training=share(trained.iloc[0]))
+    status = parts.get("cert_status")
+    if hasattr(status, "columns"):
+        planned = status[(status["answer"] == 2) & (status["n"] > 0)]
+        if len(planned):
+            top = planned.sort_values("share", ascending=False, kind="stable").iloc[0]
+            held = status[(status["item"] == top["item"]) & (status["answer"] == 1)].iloc[0]
+            text += " " + _("The certification most often planned is {cert}: {planned} of the firms plan it, while "
+                            "{held} hold it.", cert=certification_name(top["item"], lang, cb), planned=share(top),
+                            held=share(held))
+    return text
+
+
+def questionnaire_notes(questionnaire: dict, lang: str = "en", cb=None) -> str:
+    """Why a part of the questionnaire's blocks shows dashes: for each block part that is a `Check` in some
+    sample (a block the survey lacks, or one no firm answered), "<block> (<samples>): <reason>"; '' when every
+    part was computed."""
+    from ...stats.adoption import QUESTIONNAIRE_PARTS
+
+    cb = cb or load_codebook()
+    _ = messages(lang)
+    found: dict[tuple[str, str], list[str]] = {}
+    for group, parts in questionnaire.items():
+        for part, result in parts.items():
+            if part == "awareness_summary" or hasattr(result, "columns") or not hasattr(result, "text"):
+                continue
+            found.setdefault((QUESTIONNAIRE_PARTS[part], reason_text(result, lang)), []).append(
+                sample_name(group, lang, cb))
+    # Translators: why a block of the questionnaire shows dashes: the block, the samples, the reason
+    return " ".join(_("{block} ({samples}): {reason}", block=_quoted([cb.label(b, lang)], lang)[0],
+                      samples=phrases.join(samples, lang), reason=reason)
+                    for (b, reason), samples in found.items())
