@@ -469,7 +469,9 @@ def adoption_drivers(frame: pd.DataFrame, group: str, cb=None, regressors: Seque
              ("csr_overall_ols", "csr_overall", ols_sensitivity, False)]
     specs += [(c, c, logit, True) for c in certifications]
     for key, outcome, fit, binary in specs:
-        check = estimability.adoption(data, outcome, regressors, fe, binary=binary, cb=cb)
+        # the fractional logit and its OLS sensitivity need MIN_SANDWICH_N firms (stats.policy, issue 23)
+        check = estimability.adoption(data, outcome, regressors, fe, binary=binary, cb=cb,
+                                      min_n=0 if binary else estimability.MIN_SANDWICH_N)
         if not check:
             out[key] = check
             continue

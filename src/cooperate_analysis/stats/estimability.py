@@ -30,6 +30,13 @@ Minimum-size rules (README, "What the reports contain"):
 - **Friedman test / Kendall's W**: the block present, at least `MIN_RANKING_N` = 5 firms answering
   every item [ours], and not every firm giving all items the same answer.
 - **Descriptive tables of version-2 blocks** (channel shares, Likert summaries): the block present.
+- **Issue 23** (the analysis policy, `stats.policy`, declares every rule with its source): a logit
+  needs `MIN_EPV` = 5 firms in the rarer class per coefficient other than the intercept
+  (`epv_rule`, reason "few_epv"); a moderation `MIN_PER_MODERATOR_LEVEL` = 10 firms at each value of
+  the moderator ("few_level"); the fractional logit `MIN_SANDWICH_N` = 25 firms ("small_n");
+  reliability `MIN_ALPHA_N` = 20 complete firms ("few_complete"); IPW / AIPW a Kish effective sample
+  size of `stats.policy.MIN_ESS` in each weighted group (`ess_rule`, "few_ess"). Reason codes
+  without an English template here are recorded as their code and values (`Check.record_value`).
 """
 from __future__ import annotations
 
@@ -49,6 +56,11 @@ MIN_GROUP = 10  # firms in each group of a treatment comparison [ours]
 GROUP_MARGIN = 5  # AIPW: firms beyond the outcome model's k in each group [ours]
 PER_ITEM = 5  # factor analysis: firms per item [ours]
 NOT_ESTIMABLE = "not estimable"
+# issue 23 (declared with their sources in stats.policy):
+MIN_EPV = 5  # logit (ML or Firth): rarer class per coefficient other than the intercept (Vittinghoff & McCulloch 2007)
+MIN_PER_MODERATOR_LEVEL = 10  # moderation: firms at each value of the 0/1 moderator [ours]
+MIN_SANDWICH_N = 25  # fractional logit (quasi-likelihood, sandwich covariance): firms [ours; Long & Ervin's HC3 floor]
+MIN_ALPHA_N = 20  # reliability (alpha): firms answering every item [ours]
 
 TEMPLATES = {
     "en": {
@@ -176,7 +188,14 @@ class Check:
         """The string a results file records in place of the analysis' numbers (English, with the
         error of a failed estimation)."""
         return f"{NOT_ESTIMABLE}: " + "; ".join(
-            r.text("en") + (f" ({r.values['detail']})" if "detail" in r.values else "") for r in self.reasons)
+            (r.text("en") if r.code in TEMPLATES["en"] else _coded(r))
+            + (f" ({r.values['detail']})" if "detail" in r.values else "") for r in self.reasons)
+
+
+def _coded(reason: Reason) -> str:
+    """A reason without an English template (the codes added in issue 23): its code and values."""
+    values = ", ".join(f"{k}={v}" for k, v in reason.values.items() if k != "detail")
+    return f"{reason.code} ({values})" if values else reason.code
 
 
 def _unique(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
@@ -308,8 +327,9 @@ def items(df: pd.DataFrame, columns: Sequence[str], per_item: int = PER_ITEM) ->
     return Check(tuple(reasons))
 
 
-def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = 3) -> Check:
-    """Reliability of a scale: at least `min_n` complete firms and a total score that varies."""
+def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = MIN_ALPHA_N) -> Check:
+    """Reliability of a scale: at least `min_n` complete firms (MIN_ALPHA_N = 20 by default, issue 23;
+    `stats.policy`) and a total score that varies."""
     data = _columns(df, columns).astype("float64").dropna()
     if len(data) < min_n:
         return Check((Reason("few_complete", {"n": len(data), "min": min_n}),))
@@ -321,6 +341,34 @@ def scale(df: pd.DataFrame, columns: Sequence[str], min_n: int = 3) -> Check:
 MIN_EVENTS = 5  # logit: firms in each outcome class [ours]
 MIN_BINARY_LEVEL = 3  # adoption models: firms at each value of a 0/1 regressor [ours]
 MIN_RANKING_N = 5  # Friedman test: firms answering every item [ours]
+
+
+def epv_rule(events: int, predictors: int, min_epv: float = MIN_EPV, name: str = "") -> Check:
+    """Events per variable of a logit: `events` (firms in the rarer outcome class) / `predictors`
+    (coefficients other than the intercept) >= `min_epv`. Reason code "few_epv" with count (events),
+    k (predictors), epv (rounded to 2 decimals), min (the EPV floor), need (the events needed) and
+    name (the outcome)."""
+    if predictors <= 0 or events >= min_epv * predictors:
+        return Check()
+    return Check((Reason("few_epv", {"count": int(events), "k": int(predictors), "epv": round(events / predictors, 2),
+                                     "min": min_epv, "need": int(math.ceil(min_epv * predictors)), "name": name}),))
+
+
+def ess_rule(ess: dict, min_ess: float) -> Check:
+    """Kish's effective sample size of each weighted group ({group: ess}) >= `min_ess`. Reason code
+    "few_ess" with group, ess (rounded to 1 decimal) and min."""
+    return Check(tuple(Reason("few_ess", {"group": group, "ess": round(float(value), 1), "min": min_ess})
+                       for group, value in ess.items() if not value >= min_ess))
+
+
+def level_counts(data: pd.DataFrame, names: Sequence[str]) -> dict[str, dict[int, int]]:
+    """{name: {1: firms, 0: firms}} for each 0/1 column of `names` that varies in `data`."""
+    out = {}
+    for v in names:
+        values = data[v].astype("float64")
+        if _varies(values) and set(values.unique()) <= {0.0, 1.0}:
+            out[v] = {level: int((values == level).sum()) for level in (1, 0)}
+    return out
 DERIVED_BLOCKS = {  # derived variables of data.derived -> the codebook block they come from
     "association_member": "channels", "intermediary_support": "channels", "support_count": "channels",
     "network_member": "channels", "informal_exchange": "channels", "joint_initiatives": "channels",
@@ -357,14 +405,17 @@ def absent_blocks(df: pd.DataFrame, names: Sequence[str], cb=None) -> Check:
 
 
 def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
-             fixed_effects: Sequence[str] | str | None = None, binary: bool = False, cb=None) -> Check:
+             fixed_effects: Sequence[str] | str | None = None, binary: bool = False, cb=None,
+             min_n: int = 0) -> Check:
     """An adoption model (`stats.adoption`: fractional logit or OLS of the CSR index, logit of a
     certification): no version-2 block of its variables absent; on complete cases the outcome and
     every regressor vary (a constant regressor makes the information matrix singular), and a 0/1
     regressor has at least MIN_BINARY_LEVEL firms at each value; the regression rule
     n - k >= MIN_RESIDUAL_DF; for a 0/1 outcome (`binary`) at least MIN_EVENTS firms in each class
-    (Firth's method handles separation, not a near-empty class). Caution below HC3_MIN_N firms for
-    the HC3 models.
+    (Firth's method handles separation, not a near-empty class) and at least MIN_EPV firms in the
+    rarer class per coefficient other than the intercept ("few_epv", issue 23; `stats.policy`);
+    `min_n`: the firms a model needs (MIN_SANDWICH_N for the fractional logit, reason "small_n").
+    Caution below HC3_MIN_N firms for the HC3 models.
 
     MIN_BINARY_LEVEL: a 0/1 regressor that one or two firms have gives them a leverage near 1, and
     HC3 (which divides their scores by (1 - h)^2) becomes erratic. In a Monte Carlo of the default
@@ -397,6 +448,9 @@ def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
         rarer = min(events, n - events)
         if rarer < MIN_EVENTS:
             reasons.append(Reason("few_events", {"count": rarer, "name": outcome, "min": MIN_EVENTS}))
+        reasons += epv_rule(rarer, k - 1, MIN_EPV, outcome).reasons
+    if n < min_n:
+        reasons.append(Reason("small_n", {"n": n, "min": min_n}))
     caution = (Reason("caution", {"n": n}),) if n < HC3_MIN_N and not reasons and not binary else ()
     return Check(tuple(reasons), caution)
 
@@ -404,8 +458,9 @@ def adoption(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
 def moderation(df: pd.DataFrame, outcome: str, exposure: str, moderator: str, controls: Sequence[str] = (),
                fixed_effects: Sequence[str] | str | None = None, cb=None) -> Check:
     """`stats.adoption.network_moderation` (OLS of outcome on exposure x moderator): the moderator's
-    block present, the regression rule with the moderator and the interaction counted, and the
-    moderator (0/1) varying."""
+    block present, the regression rule with the moderator and the interaction counted, the
+    moderator (0/1) varying, and at least MIN_PER_MODERATOR_LEVEL firms at each of its values
+    (reason "few_level"; issue 23)."""
     absent = absent_blocks(df, [outcome, exposure, moderator, *controls], cb)
     if not absent:
         return absent
@@ -415,7 +470,11 @@ def moderation(df: pd.DataFrame, outcome: str, exposure: str, moderator: str, co
     reasons = list(check.reasons)
     if len(data) and not _varies(data[moderator]):
         reasons.append(Reason("constant", {"name": moderator}))
-    return Check(_unique(tuple(reasons)), check.caution)
+    for value, count in level_counts(data, [moderator]).get(moderator, {}).items():
+        if count < MIN_PER_MODERATOR_LEVEL:  # the slope within a level rests on that level's firms (issue 23)
+            reasons.append(Reason("few_level", {"count": count, "name": moderator, "value": value,
+                                                "min": MIN_PER_MODERATOR_LEVEL}))
+    return Check(_unique(tuple(reasons)), check.caution if not reasons else ())
 
 
 def ranking(df: pd.DataFrame, items: Sequence[str], cb=None) -> Check:
