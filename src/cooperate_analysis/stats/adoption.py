@@ -55,7 +55,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from . import estimability
 from .estimability import Check
-from .measures import answer_shares, wilson_interval
+from .measures import answer_shares, certification_status, wilson_interval
 from ..data.derived import ADOPTION_REGRESSORS, CHANNEL_KINDS
 from .models import TIDY_COLUMNS, _as_list, _normal_table, ols_hc3
 
@@ -679,7 +679,11 @@ def questionnaire_blocks(frame: pd.DataFrame, cb=None) -> dict[str, pd.DataFrame
     - "awareness_summary": per awareness item the mean (1-5) and the share knowing it well or very well
       (answers 4-5, `likert_summary`, Wilson interval);
     - "cert_status": per certification the shares holding it, planning it and not interested (answers
-      1-3 of scale `cert_status`, Wilson intervals);
+      1-3 of scale `cert_status`, Wilson intervals), all over the firms that answered the held
+      question: held is `measures.certification_held` (the cert_* dummy, the one definition every
+      report uses), planned / not interested the status of the firms not holding it
+      (`measures.certification_status`; columns item, answer, status, k, n, share, ci_low, ci_high,
+      unstated);
     - "workforce": firms with trainees / home-workers (share, Wilson) and the mean count (`staff_summary`);
     - "training": mean percentage of staff trained in the last year and the share of firms with training
       on safety, environment or social responsibility (Wilson)."""
@@ -696,8 +700,8 @@ def questionnaire_blocks(frame: pd.DataFrame, cb=None) -> dict[str, pd.DataFrame
             out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])))
         elif part == "awareness_summary":
             out[part] = likert_summary(frame, items, high=KNOW_WELL)
-        elif part == "cert_status":
-            out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])))
+        elif part == "cert_status":  # one denominator per certification: the held question (issue 23)
+            out[part] = pd.concat([certification_status(frame, item) for item in items], ignore_index=True)
         else:
             out[part] = staff_summary(frame, items, cb)
     return out

@@ -181,7 +181,8 @@ class Problem(NamedTuple):
 class CFAFit:
     """One fitted CFA.
 
-    fit: one row with n, chi2, df, p, cfi, tli, rmsea, srmr, converged, admissible, problems
+    fit: one row with n, chi2, df, p, cfi (bounded, `bounded_cfi`), rni (unbounded), tli, rmsea, srmr,
+        converged, admissible, problems
         (`improper_solution`, "; "-joined);
     loadings: factor, item, estimate, std_loading (completely standardized), se, p;
     factor_correlations: factor_a, factor_b, r.
@@ -203,12 +204,28 @@ def srmr(sample_cov: np.ndarray, implied_cov: np.ndarray) -> float:
     return float(np.sqrt(np.mean(residual[np.triu_indices_from(residual)] ** 2)))
 
 
+def bounded_cfi(chi2: float, df: float, chi2_base: float, df_base: float) -> float:
+    """Bentler's (1990) comparative fit index, bounded to [0, 1] as lavaan computes it
+    (`lav_fit_cfi`): CFI = 1 - max(chi2 - df, 0) / max(chi2 - df, chi2_base - df_base, 0), and 1 when
+    both are 0. semopy's `calc_cfi` is the unbounded 1 - (chi2 - df) / (chi2_base - df_base) (the
+    relative noncentrality index, RNI), which exceeds 1 when chi2 < df. NaN if an input is not finite.
+    TLI is not bounded, in lavaan either (its `lav_fit_tli` leaves it above 1 when chi2 < df)."""
+    values = np.array([chi2, df, chi2_base, df_base], dtype="float64")
+    if not np.isfinite(values).all():
+        return float("nan")
+    t1 = max(chi2 - df, 0.0)
+    t2 = max(chi2 - df, chi2_base - df_base, 0.0)
+    return 1.0 if np.isclose(t1, 0.0) and np.isclose(t2, 0.0) else float(1 - t1 / t2)
+
+
 def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
     """Fit a CFA written in semopy/lavaan syntax by maximum likelihood (semopy 'MLW').
 
     Complete cases of the model's observed variables; items are treated as continuous.
     semopy's ``calc_stats`` has no SRMR, so it is computed by `srmr` from semopy's sample
-    covariance (divisor n, as lavaan) and model-implied covariance.
+    covariance (divisor n, as lavaan) and model-implied covariance. CFI is bounded to [0, 1] as
+    lavaan's (`bounded_cfi`); semopy's unbounded value is kept as ``rni`` (issue 23: a CFI of 1.017
+    was printed). RMSEA is semopy's, already floored at 0 when chi2 < df, as lavaan's.
     """
     model = semopy.Model(description)
     sample = _complete(data, model.vars["observed"])
@@ -220,7 +237,10 @@ def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
     latent = set(model.vars["latent"])
     problems = improper_solution(est, sample.var(ddof=0), latent, bool(result.success))
     fit = pd.DataFrame([{"n": len(sample), "chi2": indices["chi2"], "df": int(indices["DoF"]),
-                         "p": indices["chi2 p-value"], "cfi": indices["CFI"], "tli": indices["TLI"],
+                         "p": indices["chi2 p-value"],
+                         "cfi": bounded_cfi(indices["chi2"], indices["DoF"], indices["chi2 Baseline"],
+                                            indices["DoF Baseline"]),
+                         "rni": indices["CFI"], "tli": indices["TLI"],
                          "rmsea": indices["RMSEA"], "srmr": srmr(model.mx_cov, implied),
                          "converged": bool(result.success), "admissible": not problems,
                          "problems": "; ".join(map(str, problems))}])
@@ -463,3 +483,117 @@ def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95
     out = pd.concat(parts, ignore_index=True)
     out["answer"] = out["answer"].astype(int)
     return out[columns]
+
+
+# --- one definition per quantity (issue 23) ----------------------------------------------------------
+
+def certification_held(df: pd.DataFrame, cert: str) -> tuple[int, int]:
+    """The share of firms holding certification `cert` ("cert_iso14001" or its status item
+    "cst_iso14001"), as (k, n): k firms holding it among the n firms that answered the held/not-held
+    question `cert_<cert>`.
+
+    The one definition every report uses. It reads the `cert_*` dummy, not the `cst_*` status item:
+    the dummy is in every codebook version (version-1 surveys have no status block), it is the
+    variable of every model (cert_any, csr_cert_count, the certification logits, the rank grid), and
+    the validator holds the two items equal where both are answered (rule `consistent`), so the
+    status adds information only about firms that do not hold the certification (planned / not
+    interested: `certification_status`). Firms that left the dummy blank are not in n."""
+    held = cert if cert.startswith("cert_") else "cert_" + cert.removeprefix("cst_")
+    x = df[held].astype("float64")
+    return int((x == 1).sum()), int(x.notna().sum())
+
+
+CERT_STATUS_ANSWERS = {1: "held", 2: "planned", 3: "not_interested"}
+
+
+def certification_status(df: pd.DataFrame, cert: str, level: float = 0.95) -> pd.DataFrame:
+    """Held, planned and not interested for one certification over ONE denominator: the n firms that
+    answered the held question (`certification_held`). Held = the dummy is 1; planned / not interested
+    = the dummy is 0 and the status item says 2 / 3; firms with the dummy 0 and no status answer are
+    counted in n only (so the three shares sum to at most 1; `unstated` is their number). Columns:
+    item (the cst_ item), answer (1, 2, 3), status, k, n, share, ci_low, ci_high (Wilson), unstated."""
+    name = cert.removeprefix("cert_").removeprefix("cst_")
+    held, status = f"cert_{name}", f"cst_{name}"
+    x = df[held].astype("float64")
+    s = df[status].astype("float64") if status in df.columns else pd.Series(np.nan, index=df.index)
+    answered = x.notna()
+    k_held, n = certification_held(df, held)
+    counts = {1: k_held, 2: int((answered & (x == 0) & (s == 2)).sum()),
+              3: int((answered & (x == 0) & (s == 3)).sum())}
+    share, low, high = wilson_interval(list(counts.values()), [n] * 3, level)
+    return pd.DataFrame({"item": status, "answer": list(counts), "status": list(CERT_STATUS_ANSWERS.values()),
+                         "k": list(counts.values()), "n": n, "share": share, "ci_low": low, "ci_high": high,
+                         "unstated": n - sum(counts.values())})
+
+
+def certification_shares(df: pd.DataFrame, certs: list[str] | None = None, by: str | None = "district",
+                         level: float = 0.95) -> pd.DataFrame:
+    """`certification_held` of each certification (default: every one of the codebook), per value of
+    `by` and pooled ("pooled"), with Wilson intervals: group, item, k, n, share, ci_low, ci_high. The
+    table a report reads the held share from, so that every report prints the same k / n."""
+    certs = certs or load_codebook().certifications(None)
+    groups = [] if by is None else [(str(g), df[df[by] == g]) for g in sorted(df[by].dropna().unique(), key=str)]
+    groups.append(("pooled", df))
+    rows = [{"group": g, "item": c, **dict(zip(("k", "n"), certification_held(part, c)))}
+            for g, part in groups for c in certs]
+    out = pd.DataFrame(rows, columns=["group", "item", "k", "n"])
+    share, low, high = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level)
+    return out.assign(share=share, ci_low=low, ci_high=high)
+
+
+# --- finite-population correction (issue 23) ----------------------------------------------------------
+
+def population_sizes(frame: pd.DataFrame) -> dict[str, float]:
+    """{district: N firms} from the population frame (`data.population.population_frame`): the sum of
+    the size classes with a count (classes without one, e.g. 250+ employees, add nothing)."""
+    counts = frame.assign(N=frame["N"].astype("Float64")).groupby("district")["N"].sum(min_count=1)
+    return {str(d): float(v) for d, v in counts.items() if pd.notna(v)}
+
+
+def fpc_factor(n: int, N: float | None) -> float:
+    """The finite-population correction of a variance, 1 - n / N, when the sampling fraction n / N
+    exceeds `policy.FPC_FRACTION` (5%); 1 otherwise or when N is unknown. As R's `survey` with `fpc`
+    for a simple random sample without replacement: var(mean) = (1 - n/N) s^2 / n (Lumley 2010)."""
+    from .policy import needs_fpc
+
+    if N is not None and np.isfinite(N) and n > N:
+        raise ValueError(f"fpc: {n} sampled firms exceed the population of {N}")
+    return float(1 - n / N) if needs_fpc(n, N) else 1.0
+
+
+def mean_interval(values, N: float | None = None, level: float = 0.95) -> dict:
+    """Mean of `values` (NaN dropped) with its standard error and t(n - 1) interval, the variance
+    multiplied by `fpc_factor(n, N)` when the sampling fraction exceeds 5%. Returns n, N, fraction,
+    fpc (the factor applied; 1 = none), mean, sd, se, ci_low, ci_high (NaN where n < 2)."""
+    x = pd.Series(values, dtype="float64").dropna()
+    n = len(x)
+    factor = fpc_factor(n, N)
+    mean = float(x.mean()) if n else np.nan
+    sd = float(x.std(ddof=1)) if n > 1 else np.nan
+    se = float(np.sqrt(factor) * sd / np.sqrt(n)) if n > 1 else np.nan
+    q = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else np.nan
+    return {"n": n, "N": N, "fraction": n / N if N else np.nan, "fpc": factor, "mean": mean, "sd": sd, "se": se,
+            "ci_low": mean - q * se, "ci_high": mean + q * se}
+
+
+def wilson_interval_fpc(successes, n, N=None, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                            np.ndarray]:
+    """`wilson_interval` with the finite-population correction: the binomial variance p (1 - p) / n
+    multiplied by 1 - n / N (`fpc_factor`), i.e. the Wilson score interval at the effective sample
+    size n / (1 - n / N) [ours: Wilson's interval with the design's variance, the effective-sample-size
+    form]. Where n / N <= 5% or N is unknown (NaN) it is `wilson_interval`; at n = N (a census) the
+    interval is the share itself. Returns (share, low, high, fpc factor), arrays."""
+    k = np.atleast_1d(np.asarray(successes, dtype="float64"))
+    m = np.atleast_1d(np.asarray(n, dtype="float64"))
+    pop = np.atleast_1d(np.asarray(np.nan if N is None else N, dtype="float64"))
+    k, m, pop = np.broadcast_arrays(k, m, pop)
+    factor = np.array([fpc_factor(int(a), None if not np.isfinite(b) else float(b)) for a, b in zip(m, pop)])
+    share, low, high = wilson_interval(k, m, level)
+    corrected = (factor < 1) & (m > 0)
+    census = corrected & (factor <= 0)
+    scaled = corrected & ~census
+    if scaled.any():
+        n_eff = m[scaled] / factor[scaled]
+        _, low[scaled], high[scaled] = wilson_interval(share[scaled] * n_eff, n_eff, level)
+    low[census], high[census] = share[census], share[census]
+    return share, low, high, factor
