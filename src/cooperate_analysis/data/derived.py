@@ -1,8 +1,9 @@
 """Derived variables: the one place where the analyses' variables beyond the codebook are defined,
 with their labels in each report language (data/derived.yaml).
 
-- `csr_<dimension>`: share of the dimension's practices adopted, among those answered (0-1);
-- `csr_overall`: mean of the five dimension indices (0-1);
+- `csr_<dimension>`: share of the dimension's practices adopted, among those answered (0-1), missing
+  unless at least half of them were answered;
+- `csr_overall`: mean of the five dimension indices (0-1), missing unless all five exist;
 - `csr_cert_count`: number of CSR certifications held (ISO 14001, EMAS, SA8000, OHSAS 18001);
 - `cert_any`: 1 if at least one CSR certification is held;
 - `score_<scale>`: mean of the scale's Likert items, if at least half of them were answered;
@@ -39,17 +40,51 @@ import yaml
 from .codebook import Codebook, load_codebook
 
 
+MIN_ANSWERED_SHARE = 0.5  # a CSR dimension index needs at least half of its practices answered (issue 23)
+
+
 def csr_indices(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
-    """Per-dimension and overall CSR adoption indices, certification count and dummy."""
+    """Per-dimension and overall CSR adoption indices, certification count and dummy.
+
+    Missing items (issue 23): `csr_<dimension>` is the share of the dimension's practices adopted
+    among those the firm answered, and is missing unless the firm answered at least half of them
+    (`MIN_ANSWERED_SHARE`; the same rule as the outcome scores): a share over one or two answered
+    practices of a longer list measures something else. `csr_overall`, the mean of the dimension
+    indices, is missing unless every dimension index exists: the overall index weights the
+    dimensions equally, and averaging only the dimensions a firm has would change that weighting
+    from firm to firm. A firm with a few blank practices therefore keeps its indices; one that left
+    half of a dimension blank has no overall index, and the missing-data counts show it
+    (`index_missing`). Certifications: `csr_cert_count` the number of CSR certifications held
+    (missing when none was answered) and `cert_any` = 1 if it is above 0."""
     cb = cb or load_codebook()
     out = pd.DataFrame(index=df.index)
     for dim, items in cb.practices_by_dimension().items():
-        out[f"csr_{dim}"] = df[items].astype("float64").mean(axis=1, skipna=True)
-    out["csr_overall"] = out[[f"csr_{d}" for d in cb.csr_dimensions]].mean(axis=1, skipna=True)
+        values = df[items].astype("float64")
+        answered = values.notna().sum(axis=1)
+        out[f"csr_{dim}"] = values.mean(axis=1, skipna=True).where(answered >= MIN_ANSWERED_SHARE * len(items))
+    out["csr_overall"] = out[[f"csr_{d}" for d in cb.csr_dimensions]].mean(axis=1, skipna=False)
     certs = df[cb.certifications("csr")].astype("float64")
     out["csr_cert_count"] = certs.sum(axis=1, min_count=1)
     out["cert_any"] = (out["csr_cert_count"] > 0).astype("float64").where(out["csr_cert_count"].notna())
     return out
+
+
+def index_missing(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
+    """How the CSR indices and the outcome scores treat missing items, counted: per index, its items
+    (k), the firms (n), the firms with at least one of its items missing (with_gaps), the firms whose
+    index is missing under the minimum-answered rule (missing), and missing / n (share_missing).
+    `df` is the survey (or the analysis frame); the indices are recomputed from its items."""
+    cb = cb or load_codebook()
+    indices = pd.concat([csr_indices(df, cb), outcome_scores(df, cb)], axis=1)
+    dims = cb.practices_by_dimension()
+    sets = {f"csr_{d}": items for d, items in dims.items()}
+    sets["csr_overall"] = [i for items in dims.values() for i in items]
+    sets |= {f"score_{s}": items for s, items in cb.items_by_scale().items()}
+    n = len(df)
+    rows = [{"index": name, "k": len(items), "n": n, "with_gaps": int(df[items].isna().any(axis=1).sum()),
+             "missing": int(indices[name].isna().sum())} for name, items in sets.items()]
+    out = pd.DataFrame(rows, columns=["index", "k", "n", "with_gaps", "missing"])
+    return out.assign(share_missing=out["missing"] / n if n else np.nan)
 
 
 def outcome_scores(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
