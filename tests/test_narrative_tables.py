@@ -9,6 +9,8 @@ from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import narrative, tables
+from cooperate_analysis.present import regression
+from cooperate_analysis.present import measurement
 from cooperate_analysis.stats import measures
 from cooperate_analysis.stats.models import district_heterogeneity, ols
 
@@ -39,12 +41,12 @@ def test_reading_states_direction_from_the_confidence_interval():
 def test_coefficient_and_heterogeneity_tables_carry_the_fitted_values():
     df = frame(1.0)
     fit = ols(df, "score_innovation", "csr_overall")
-    table = tables.coefficient_rows({"score_innovation": fit}, "csr_overall", "en")
+    table = regression.coefficient_rows({"score_innovation": fit}, "csr_overall", "en")
     assert table.loc[0, "Coefficient"] == fit.term("csr_overall")["estimate"]
     assert table.loc[0, "n"] == 400
     assert table.loc[0, "95% CI"] == f"[{fit.term('csr_overall')['ci_low']:.2f}, {fit.term('csr_overall')['ci_high']:.2f}]"
     het = district_heterogeneity(df, "score_innovation", "csr_overall")
-    rows = tables.heterogeneity_rows({"score_innovation": het}, "it")
+    rows = regression.heterogeneity_rows({"score_innovation": het}, "it")
     assert rows.loc[0, "Pendenze uguali: p di Wald"] == fmt.pvalue(het.wald_p_value, "it")
     assert rows["Distretto"].tolist() == ["Capannori (carta)", "Santa Croce (concia)"]
     assert rows["Pendenza"].tolist() == pytest.approx(het.slopes["estimate"].tolist())
@@ -78,7 +80,7 @@ def test_reading_counts_holm_survivors_and_flags_sign_changes():
     halves = same | {"score_market": {"complete": row(0.96, 0.41, 1.5), "weighted": row(0.47, -0.16, 1.11),
                                       "mice": row(1.0, 0.45, 1.55)}}
     text = narrative.reading(fits, "csr_overall", False, "en", robust=halves)
-    assert "+0.96 [0.41, 1.50] on complete cases, becomes +0.47 [-0.16, 1.11] (about half) when weighted" in text
+    assert "+0.96 [0.41, 1.50] on complete cases, becomes +0.47 [\u22120.16, 1.11] (about half) when weighted" in text
 
 
 def test_reading_derives_what_the_sample_can_detect_from_the_minimum_detectable_effect():
@@ -129,7 +131,7 @@ def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
     assert "no admissible solution" in en and "cannot be interpreted" in en and "fits" not in en
     assert "variance of zero for the Innovation performance factor" in en and "more" not in en  # labels
     assert "non ha una soluzione ammissibile" in it and "fattore Performance di innovazione" in it
-    table = tables.cfa_rows(cfa, "it")
+    table = measurement.cfa_rows(cfa, "it")
     assert table["Soluzione ammissibile"].tolist() == ["no", "sì"]
     # beyond three reasons the rest are counted, not listed
     many = dataclasses.replace(cfa, problems=cfa.problems + tuple(
@@ -141,11 +143,11 @@ def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
 def test_sample_table_shows_collapsed_weights_and_population_shares():
     cells = pd.DataFrame({"district": "capannori_paper", "size_class": ["micro", "small", "medium"],
                           "N": [30, 60, 40], "n": [2, 8, 10], "weight": [9.0, 9.0, 4.0]})
-    got = tables.sample_vs_population(cells, "size_class", "en")
+    got = regression.sample_vs_population(cells, "size_class", "en")
     assert got["Weight per firm"].tolist() == [9.0, 9.0, 4.0]
     assert got["Population (%)"].sum() == pytest.approx(100) and got["Sample firms"].tolist() == [2, 8, 10]
     two = pd.concat([cells, cells.assign(district="santa_croce_tanning")])
-    by_district = tables.sample_vs_population(two, "district", "it")
+    by_district = regression.sample_vs_population(two, "district", "it")
     assert by_district["Imprese nella popolazione"].tolist() == [130, 130] and "Peso per impresa" not in by_district
 
 
@@ -153,7 +155,7 @@ def test_missingness_counts_cells_and_firms_per_block(survey):
     survey = survey.astype({"employees": "float64", "export_share": "float64"})
     survey.loc[[0, 1], "employees"] = np.nan
     survey.loc[1, "export_share"] = np.nan
-    got = tables.missingness(survey, "en").set_index("Variables").loc["Firm profile"]
+    got = regression.missingness(survey, "en").set_index("Variables").loc["Firm profile"]
     n = len(survey)
     assert got["Missing answers (%)"] == pytest.approx(100 * 3 / (3 * n))
     assert got["Firms with a gap (%)"] == pytest.approx(100 * 2 / n)
@@ -163,54 +165,17 @@ def test_ordered_table_shows_ames_in_points_per_tenth_of_the_index():
     items = pd.DataFrame({"outcome": ["out_reputation"], "estimate": [2.0], "std_error": [0.5], "p_value": [0.01],
                           "lowest": ["worse"], "ame_lowest": [-0.3], "ame_lowest_se": [0.1], "highest": ["better"],
                           "ame_highest": [0.45], "ame_highest_se": [0.0], "brant_p_value": [np.nan], "n": [80]})
-    row = tables.ordered_rows(items, "it").iloc[0]
+    row = regression.ordered_rows(items, "it").iloc[0]
     assert row["EMM su P(migliorata) [IC 95%]"] == "4,5 [4,5; 4,5]"
-    assert row["EMM su P(peggiorata) [IC 95%]"] == "-3,0 [-5,0; -1,0]"
+    assert row["EMM su P(peggiorata) [IC 95%]"] == "\u22123,0 [\u22125,0; \u22121,0]"
     assert row["Coefficiente logit [IC 95%]"] == "2,00 [1,02; 2,98]" and row["p di Brant"] == "–"
     assert row["p"] == "0,010" and row["p (BH)"] == "0,010"  # one item: BH leaves p unchanged
-
-
-def test_specification_curve_tables_and_reading_follow_the_curve():
-    from types import SimpleNamespace
-
-    curve = pd.DataFrame({"estimate": [0.3, 0.2, -0.1, np.nan], "p_value": [0.01, 0.2, 0.03, np.nan],
-                          "model": ["ols", "ols", "logit", "logit"], "coding": "level", "csr": "csr_overall",
-                          "controls": ["none", "full", "none", "full"], "weights": "none", "missing": "complete"})
-    summary = tables.spec_summary(curve, "en").set_index("Model family")
-    assert summary.loc["All", "Estimable"] == 3 and summary.loc["All", "Median estimate"] == pytest.approx(0.2)
-    assert summary.loc["Linear (OLS / LPM)", "Significant, positive (%)"] == pytest.approx(50)
-    assert summary.loc["Logit", "Significant, negative (%)"] == pytest.approx(50)
-    by_choice = tables.spec_by_choice(curve, "it").set_index(["Scelta", "Opzione"])
-    assert by_choice.loc[("Controlli", "Nessuno"), "Specificazioni"] == 2
-    joint = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
-                                                "observed": [0.2, 0.5, 3.0], "null_median": [0, 0.03, 0],
-                                                "p_value": [0.01, 0.2, 0.02]}), n_specs=2, n_boot=100)
-    assert tables.spec_joint_rows(joint, "en")["p"].tolist() == ["0.010", "0.200", "0.020"]
-    from cooperate_analysis.stats import estimability
-
-    curve = curve.assign(outcome=["score_innovation", "out_reputation", "score_innovation", "out_reputation"])
-    joints = {"innovation": joint, "intangible": estimability.joint(curve[curve["outcome"] == "out_reputation"]
-                                                                   .assign(estimate=np.nan))}
-    by_family = tables.spec_joint_rows(joints, "en")
-    assert by_family["Outcome family"].unique().tolist() == ["Innovation performance"]
-    assert by_family["Specifications tested"].tolist() == [2, 2, 2]
-    text = narrative.speccurve(curve, joints, 30, synthetic=True, lang="en")
-    assert "Of 4 specifications, 3 could be estimated" in text
-    assert "Innovation performance: across 2 estimable specifications the median standardized estimate is +0.10" in text
-    assert "differs from" in text and "for innovation performance only" not in text
-    assert "the joint test is not estimable" in text and "every outcome family" in text
-    joint.table["p_value"] = [0.4, 0.3, 0.5]
-    assert "cannot be told apart" in narrative.speccurve(curve, joints, 30, synthetic=False, lang="en")
-    assert "In no outcome family" in narrative.speccurve(curve, joints, 30, synthetic=False, lang="en")
-    none = curve.assign(estimate=np.nan, p_value=np.nan)
-    text = narrative.speccurve(none, {f: estimability.joint(none) for f in ("innovation", "intangible")}, 9, False)
-    assert "no specification could be estimated" in text and "p =" not in text and "nan" not in text
 
 
 def test_power_table_labels_districts_and_the_pooled_sample_in_the_report_language():
     from cooperate_analysis.stats.inference import power_table
 
     power = power_table({"pooled": 92, "capannori_paper": 28}, {"pooled": 6, "capannori_paper": 4})
-    assert tables.power_rows(power, "it").iloc[:, 0].tolist() == ["Campione complessivo", "Distretto cartario di Capannori (Lucca)"]
-    assert "Potenza con r = 0,10" in tables.power_rows(power, "it").columns
-    assert tables.power_rows(power, "en").iloc[:, 0].tolist()[0] == "Pooled"
+    assert regression.power_rows(power, "it").iloc[:, 0].tolist() == ["Campione complessivo", "Distretto cartario di Capannori (Lucca)"]
+    assert "Potenza con r = 0,10" in regression.power_rows(power, "it").columns
+    assert regression.power_rows(power, "en").iloc[:, 0].tolist()[0] == "Pooled"

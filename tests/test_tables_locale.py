@@ -17,7 +17,12 @@ from cooperate_analysis.data import dataset, derived, population
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import bibliography, report, tables
+from cooperate_analysis.present import regression
+from cooperate_analysis.present import measurement
+from cooperate_analysis.present import district
+from cooperate_analysis.present import cross_district
 from cooperate_analysis.present import published as published_mod
+from cooperate_analysis.present import speccurve as spec_report
 from cooperate_analysis.stats import inference, measures, models
 
 from .conftest import make_survey
@@ -136,32 +141,32 @@ def built() -> dict[str, dict]:
     districts = list(CB.district_ids)
     cells = ps.cells
     builders = {
-        "adoption_rates": (lambda lang: tables.adoption_rates(firms, lang, CB), 1),
-        "describe": (lambda lang: tables.describe(firms, ["employees", "export_share", "csr_overall", *SCORES], lang, CB), 1),
-        "sample_by_size": (lambda lang: tables.sample_vs_population(cells[cells["district"] == "capannori_paper"],
+        "adoption_rates": (lambda lang: district.adoption_rates(firms, lang, CB), 1),
+        "describe": (lambda lang: regression.describe(firms, ["employees", "export_share", "csr_overall", *SCORES], lang, CB), 1),
+        "sample_by_size": (lambda lang: regression.sample_vs_population(cells[cells["district"] == "capannori_paper"],
                                                                     "size_class", lang, CB), 1),
-        "sample_by_district": (lambda lang: tables.sample_vs_population(cells, "district", lang, CB), 1),
+        "sample_by_district": (lambda lang: regression.sample_vs_population(cells, "district", lang, CB), 1),
         "published_figures": (lambda lang: pd.concat([published_mod.published_figures(published, d, lang) for d in districts]), 0),
-        "missingness": (lambda lang: tables.missingness(firms, lang, CB), 1),
-        "coefficient_rows": (lambda lang: tables.coefficient_rows(fits, "csr_overall", lang, CB, p_holm=holm), 3),
-        "power_rows": (lambda lang: tables.power_rows(power, lang, CB), 2),
-        "weighted_rows": (lambda lang: tables.weighted_rows(weighted, lang, CB), 3),
-        "heterogeneity_rows": (lambda lang: tables.heterogeneity_rows(het, lang, CB), 3),
-        "reliability_rows": (lambda lang: tables.reliability_rows(rel[rel["group"] == "all"], lang, CB), 2),
-        "reliability_by_group": (lambda lang: tables.reliability_by_group(rel, lang, CB), 3),
-        "efa_rows": (lambda lang: tables.efa_rows(efa, lang, CB), 2),
-        "cfa_rows": (lambda lang: tables.cfa_rows(cfa, lang), 3),
-        "construct_rows": (lambda lang: tables.construct_rows(cfa, lang, CB), 3),
-        "harman_rows": (lambda lang: tables.harman_rows(harman, lang), 3),
-        "grid_rows": (lambda lang: tables.grid_rows(grid, lang, CB), 3),
-        "ordered_rows": (lambda lang: tables.ordered_rows(items, lang, CB), 3),
-        "robustness_rows": (lambda lang: tables.robustness_rows(robust, 2, lang, CB), 3),
-        "certification_rows": (lambda lang: tables.certification_rows(cert, lang, CB), 3),
-        "balance_rows": (lambda lang: tables.balance_rows(balance, lang, CB), 2),
-        "csr_by_district": (lambda lang: tables.csr_by_district(frame, districts, lang, CB), 2),
-        "spec_summary": (lambda lang: tables.spec_summary(_curve(), lang), 2),
-        "spec_by_choice": (lambda lang: tables.spec_by_choice(_curve(), lang, CB), 2),
-        "spec_joint_rows": (lambda lang: tables.spec_joint_rows({"innovation": joint}, lang, CB), 3),
+        "missingness": (lambda lang: regression.missingness(firms, lang, CB), 1),
+        "coefficient_rows": (lambda lang: regression.coefficient_rows(fits, "csr_overall", lang, CB, p_holm=holm), 3),
+        "power_rows": (lambda lang: regression.power_rows(power, lang, CB), 2),
+        "weighted_rows": (lambda lang: regression.weighted_rows(weighted, lang, CB), 3),
+        "heterogeneity_rows": (lambda lang: regression.heterogeneity_rows(het, lang, CB), 3),
+        "reliability_rows": (lambda lang: measurement.reliability_rows(rel[rel["group"] == "all"], lang, CB), 2),
+        "reliability_by_group": (lambda lang: measurement.reliability_by_group(rel, lang, CB), 3),
+        "efa_rows": (lambda lang: measurement.efa_rows(efa, lang, CB), 2),
+        "cfa_rows": (lambda lang: measurement.cfa_rows(cfa, lang), 3),
+        "construct_rows": (lambda lang: measurement.construct_rows(cfa, lang, CB), 3),
+        "harman_rows": (lambda lang: measurement.harman_rows(harman, lang), 3),
+        "grid_rows": (lambda lang: regression.grid_rows(grid, lang, CB), 3),
+        "ordered_rows": (lambda lang: regression.ordered_rows(items, lang, CB), 3),
+        "robustness_rows": (lambda lang: regression.robustness_rows(robust, 2, lang, CB), 3),
+        "certification_rows": (lambda lang: regression.certification_rows(cert, lang, CB), 3),
+        "balance_rows": (lambda lang: regression.balance_rows(balance, lang, CB), 2),
+        "csr_by_district": (lambda lang: cross_district.csr_by_district(frame, districts, lang, CB), 2),
+        "spec_summary": (lambda lang: spec_report.spec_summary(_curve(), lang), 2),
+        "spec_by_choice": (lambda lang: spec_report.spec_by_choice(_curve(), lang, CB), 2),
+        "spec_joint_rows": (lambda lang: spec_report.spec_joint_rows({"innovation": joint}, lang, CB), 3),
     }
     return {name: {"en": build("en"), "it": build("it"), "digits": digits} for name, (build, digits) in builders.items()}
 
@@ -244,21 +249,21 @@ def test_pvalues_below_the_print_floor_never_read_zero():
                           "std_error": [0.3, 0.2], "p_value": [1e-9, 0.6], "lowest": "worse", "ame_lowest": [-0.3, 0.0],
                           "ame_lowest_se": [0.1, 0.1], "highest": "better", "ame_highest": [0.4, 0.0],
                           "ame_highest_se": [0.1, 0.1], "brant_p_value": [1e-5, 0.3], "n": [90, 88]})
-    it = tables.ordered_rows(items, "it")
+    it = regression.ordered_rows(items, "it")
     assert it["p"].tolist() == ["< 0,001", "0,600"] and it["p (BH)"].tolist() == ["< 0,001", "0,600"]
     assert it["p di Brant"].tolist()[0] == "< 0,001"
     effects = pd.DataFrame({"model": ["IPW", "IPW", "AIPW", "AIPW"], "outcome": ["score_market", "score_innovation"] * 2,
                             "estimate": [0.5, 0.1, 0.4, 0.1], "ci_low": [0.3, -0.1, 0.2, -0.1], "ci_high": [0.7, 0.3, 0.6, 0.3],
                             "p_value": [1e-6, 0.04, 2e-6, 0.5], "n": [1200, 1200, 1200, 1200], "n_treated": [400] * 4})
-    en = tables.certification_rows(effects, "en")
+    en = regression.certification_rows(effects, "en")
     # BH within each estimator: IPW (1e-6, 0.04) -> (2e-6, 0.04); AIPW (2e-6, 0.5) -> (4e-6, 0.5)
     assert en["p (BH)"].tolist() == ["< 0.001", "0.040", "< 0.001", "0.500"]
     assert en["n (certified)"].tolist()[0] == "1,200 (400)"
-    assert tables.certification_rows(effects, "it")["n (certificate)"].tolist()[0] == "1200 (400)"
+    assert regression.certification_rows(effects, "it")["n (certificate)"].tolist()[0] == "1200 (400)"
     grid = pd.DataFrame({"exposure": ["csr_workplace", "cert_any"], "outcome": ["out_reputation"] * 2,
                          "effect": [0.76, -0.2], "p_adj": [0.00001, 0.3]})
-    assert tables.grid_rows(grid, "it").iloc[0].tolist() == ["Reputazione e immagine", "0,76 (< 0,001)", "-0,20 (0,300)"]
-    assert tables.grid_rows(grid, "en").columns.tolist() == ["Competitiveness item", "Workplace", "Any certification"]
+    assert regression.grid_rows(grid, "it").iloc[0].tolist() == ["Reputazione e immagine", "0,76 (< 0,001)", "-0,20 (0,300)"]
+    assert regression.grid_rows(grid, "en").columns.tolist() == ["Competitiveness item", "Workplace", "Any certification"]
 
 
 def test_ordered_logit_family_is_adjusted_by_benjamini_hochberg():
@@ -267,7 +272,7 @@ def test_ordered_logit_family_is_adjusted_by_benjamini_hochberg():
                           "lowest": "worse", "ame_lowest": -0.1, "ame_lowest_se": 0.05, "highest": "better",
                           "ame_highest": 0.1, "ame_highest_se": 0.05, "brant_p_value": 0.5, "n": 90})
     # BH: p_(i) * m / i, then cumulative minimum from the top: 0.04, 0.04, 0.04, 0.5
-    assert tables.ordered_rows(items, "en")["p (BH)"].tolist() == ["0.040", "0.040", "0.040", "0.500"]
+    assert regression.ordered_rows(items, "en")["p (BH)"].tolist() == ["0.040", "0.040", "0.040", "0.500"]
 
 
 def test_heterogeneity_wald_tests_are_adjusted_over_the_scores():
@@ -277,7 +282,7 @@ def test_heterogeneity_wald_tests_are_adjusted_over_the_scores():
             self.slopes = pd.DataFrame({"district": ["capannori_paper", "santa_croce_tanning"], "estimate": [0.5, -0.1],
                                         "ci_low": [0.1, -0.6], "ci_high": [0.9, 0.4]})
 
-    rows = tables.heterogeneity_rows({"score_innovation": Het(0.01), "score_market": Het(0.04)}, "en")
+    rows = regression.heterogeneity_rows({"score_innovation": Het(0.01), "score_market": Het(0.04)}, "en")
     assert rows["Wald p (BH)"].tolist() == ["0.020", "", "0.040", ""]  # BH: 0.01 * 2 / 1, 0.04 * 2 / 2
     assert rows["Outcome"].tolist() == ["Innovation performance", "", "Market performance", ""]
     assert rows["95% CI"].tolist()[1] == "[-0.60, 0.40]"
@@ -286,34 +291,34 @@ def test_heterogeneity_wald_tests_are_adjusted_over_the_scores():
 def test_balance_table_labels_covariates_and_flags_the_rule_of_thumb():
     balance = pd.DataFrame({"covariate": ["log_employees", "district=santa_croce_tanning", "firm_age"],
                             "smd_before": [0.4, 0.3, -0.2], "smd_after": [0.05, -0.15, np.nan]})
-    it = tables.balance_rows(balance, "it")
+    it = regression.balance_rows(balance, "it")
     assert it.iloc[:, 0].tolist() == ["log(1 + addetti)", "Distretto conciario di Santa Croce sull'Arno", "Età dell'impresa (anni)"]
     assert it["|SMD| < 0,1 dopo la ponderazione"].tolist()[:2] == ["sì", "no"]
     assert pd.isna(it["|SMD| < 0,1 dopo la ponderazione"].iloc[2])
-    assert tables.balance_rows(balance.assign(outcome="score_market"), "en").columns[0] == "Outcome"
-    assert tables.balance_label("district[T.capannori_paper]", "en") == "Capannori paper district (Lucca)"
-    assert tables.balance_label("unknown_dummy", "it") == "unknown_dummy"
+    assert regression.balance_rows(balance.assign(outcome="score_market"), "en").columns[0] == "Outcome"
+    assert regression.balance_label("district[T.capannori_paper]", "en") == "Capannori paper district (Lucca)"
+    assert regression.balance_label("unknown_dummy", "it") == "unknown_dummy"
     assert "balance" in report.captions() and "(Austin, 2009)" in report.captions()["balance"]["it"]
 
 
 def test_csr_by_district_has_districts_as_columns_and_fits_six_columns():
     frame = derived.analysis_frame(make_survey(n=60, seed=2), CB)
     districts = list(CB.district_ids)
-    it = tables.csr_by_district(frame, districts, "it", CB)
+    it = cross_district.csr_by_district(frame, districts, "it", CB)
     assert it.columns.tolist() == ["Indice di RSI (0-1)", "Capannori (carta)", "Empolese Valdelsa (abbigliamento)",
                                    "Santa Croce (concia)", "Tutti i distretti"]
     assert it.iloc[0, 0] == "Complessivo" and len(it) == 2 + len(CB.csr_dimensions)
     assert it.iloc[0, 1] == pytest.approx(frame.loc[frame["district"] == "capannori_paper", "csr_overall"].mean())
     mean = frame.loc[frame["district"] == "santa_croce_tanning", "cert_any"].mean()
     assert it.iloc[-1, 3] == pytest.approx(mean) and it.iloc[-1, 4] == pytest.approx(frame["cert_any"].mean())
-    assert tables.csr_by_district(frame, districts[:1], "en", CB).shape[1] == 2  # one district: no 'all' column
+    assert cross_district.csr_by_district(frame, districts[:1], "en", CB).shape[1] == 2  # one district: no 'all' column
     # the two "Ambiente" dimensions have distinct Italian names
     assert it.iloc[1:3, 0].tolist() == ["Ambiente di lavoro", "Tutela ambientale"]
 
 
 def test_percentages_print_with_one_decimal_in_any_table(survey):
     frame = derived.analysis_frame(survey, CB)
-    markup = report.table_html(tables.describe(frame, ["csr_overall"], "it", CB), digits=3, lang="it")
+    markup = report.table_html(regression.describe(frame, ["csr_overall"], "it", CB), digits=3, lang="it")
     assert re.search(r'<td class="num">\d+,\d</td></tr>', markup)  # Mancanti (%): one decimal, last column
     assert '<td class="num">0,000</td>' not in markup
 
