@@ -14,12 +14,14 @@ from matplotlib.text import Text
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import figures
+from cooperate_analysis.present import speccurve as spec_report
 from cooperate_analysis.stats import speccurve
 
 from .conftest import make_survey
 
 CB = load_codebook()
-DECIMAL_POINT = re.compile(r"\d\.\d")
+# a decimal point, not the Italian thousands separator of a four-digit or longer count ("4.493", CLDR)
+DECIMAL_POINT = re.compile(r"(?<!\d)0\.\d|\d\.(?!\d{3}(?!\d))\d")
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +62,8 @@ def _figures(frame: pd.DataFrame, curve: pd.DataFrame, lang: str) -> dict[str, p
         "csr_vs_scores_pooled": figures.csr_vs_scores(frame, lang, CB),
         "association_heatmap": figures.association_heatmap(_grid(frame), lang, CB),
         "overlap": figures.overlap(rng.uniform(0.05, 0.95, 80), rng.integers(0, 2, 80), lang, CB),
-        "spec_curve_many": figures.specification_curve(curve, lang, CB),
-        "spec_curve_few": figures.specification_curve(curve.sample(120, random_state=0), lang, CB),
+        "spec_curve_many": spec_report.specification_curve(curve, lang, CB),
+        "spec_curve_few": spec_report.specification_curve(curve.sample(120, random_state=0), lang, CB),
     }
 
 
@@ -158,7 +160,7 @@ def test_overlap_shows_both_groups_on_the_unit_interval():
 
 
 def test_spec_curve_at_thousands_of_specifications_uses_few_large_elements(curve):
-    fig = figures.specification_curve(curve, "en", CB)
+    fig = spec_report.specification_curve(curve, "en", CB)
     top, bottom = fig.axes[:2]
     # the choice panel is one image of strips, not thousands of marks
     assert len(bottom.images) == 1 and not bottom.collections

@@ -128,7 +128,7 @@ def result_set(rng) -> dict:
 
 # --- the checker ------------------------------------------------------------------------------------------------
 
-NUMBER = re.compile(r"(?<![\w.,])[+-]?\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"(?<![\w.,])[+\-\u2212]?\d+(?:[.,]\d+)*")  # a true minus sign (U+2212) too
 
 
 def numbers(text: str, lang: str) -> list[tuple[float, int]]:
@@ -136,7 +136,7 @@ def numbers(text: str, lang: str) -> list[tuple[float, int]]:
     out = []
     for token in NUMBER.findall(text):
         decimal, thousands = (".", ",") if lang == "en" else (",", ".")
-        body = token.replace(thousands, "")
+        body = token.replace(thousands, "").replace("\u2212", "-")
         out.append((float(body.replace(decimal, ".")), len(body.split(decimal)[1]) if decimal in body else 0))
     return out
 
@@ -201,7 +201,7 @@ def language_problems(text: str, lang: str) -> list[str]:
     if re.search(r"\bnan\b|\binf\b|\bNone\b(?! of)", text):
         problems.append("missing value printed as a word")
     if lang == "it":
-        grouped = re.compile(r"[+-]?(\d{2,3}(\.\d{3})+|\d(\.\d{3}){2,})(,\d+)?")  # "12.500": thousands
+        grouped = re.compile(r"[+\-\u2212]?\d{1,3}(\.\d{3})+(,\d+)?")  # "1.255", "12.500": thousands (CLDR groups four digits)
         if any("." in token and not grouped.fullmatch(token) for token in NUMBER.findall(text)):
             problems.append("decimal point in Italian")
         words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
@@ -464,19 +464,21 @@ def random_curve(rng) -> tuple[pd.DataFrame, dict, int]:
 @pytest.mark.parametrize("runs", CURVES)
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_specification_curve_findings_quote_the_shares_and_the_joint_tests(lang, runs):
-    from cooperate_analysis.present.tables import curve_summary
+    from cooperate_analysis.present import phrases
+    from cooperate_analysis.present import speccurve as spec_report
+    from cooperate_analysis.present.speccurve import curve_summary
     from cooperate_analysis.stats.speccurve import outcome_family
 
     rng = np.random.default_rng(99 + runs + (lang == "it"))
     small_negative = 0
     for _ in range(runs):
         curve, joints, n_firms = random_curve(rng)
-        findings = narrative.findings_speccurve(curve, joints, n_firms, True, lang)
-        reading = narrative.speccurve(curve, joints, n_firms, True, lang)
+        findings = spec_report.findings_speccurve(curve, joints, n_firms, True, lang)
+        reading = spec_report.speccurve(curve, joints, n_firms, True, lang)
         summary = curve_summary(curve)
         shares = [100 * float((curve["estimate"] > 0).mean()), summary["positive"], summary["negative"]]
         printed = re.findall(r"(< )?(\d[\d.,]*)%", findings[0])
-        assert [narrative.share_text(s, lang) for s in shares] == [f"{a}{b}%" for a, b in printed], findings[0]
+        assert [phrases.share_text(s, lang) for s in shares] == [f"{a}{b}%" for a, b in printed], findings[0]
         for share, (_, text) in zip(shares, printed):
             assert (text == "0") == (share == 0)  # "0%" only for a share that is zero
         small_negative += 0 < summary["negative"] < 1

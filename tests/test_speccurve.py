@@ -9,8 +9,6 @@ import pytest
 import statsmodels.api as sm
 
 from cooperate_analysis.data import derived, synthetic
-from cooperate_analysis.data.derived import label
-from cooperate_analysis.present import figures
 from cooperate_analysis.stats import inference, speccurve
 from cooperate_analysis.stats.models import ols_hc3, ordered_logit
 
@@ -79,13 +77,6 @@ def test_specification_grid_counts_and_dropped_combinations():
     assert ((specs["model"] == "logit") & (specs["coding"] == "improved") & scores).sum() == 3 * 96
     assert (specs["fixed_effects"] == "none").all()
     assert (speccurve.specifications(pooled=True)["fixed_effects"] == "district").all()
-
-
-def test_every_option_has_a_label_in_both_languages():
-    specs = speccurve.specifications()
-    for lang in ("en", "it"):
-        labels = {speccurve.option_label(dim, v, lang) for dim in speccurve.DIMENSIONS for v in specs[dim].unique()}
-        assert len(labels) == sum(specs[dim].nunique() for dim in speccurve.DIMENSIONS)
 
 
 # --- fast paths against the reference implementations ----------------------------------------------
@@ -277,22 +268,6 @@ def test_joint_test_refuses_a_curve_from_other_imputations(district, district_cu
     specs, curve = district_curve
     with pytest.raises(ValueError, match="curve does not match"):
         speccurve.joint_test(district, specs, curve, n_boot=10, seed=0, m=M + 1, n_jobs=1)
-
-
-# --- figure -------------------------------------------------------------------------------------------
-
-def test_figure_has_one_row_per_option_in_the_report_language(district_curve):
-    curve = district_curve[1]
-    for lang in ("en", "it"):
-        fig = figures.specification_curve(curve, lang)
-        top, bottom = fig.axes
-        ticks = [t.get_text() for t in bottom.get_yticklabels()]
-        n_options = sum(curve[dim].nunique() for dim in speccurve.DIMENSIONS)
-        assert len(ticks) == n_options + len(speccurve.DIMENSIONS)
-        assert speccurve.LABELS[lang]["dimension"]["csr"] in ticks and label("cert_any", lang) in ticks
-        assert top.get_ylabel() == speccurve.LABELS[lang]["figure"]["estimate"]
-        assert len(top.collections[1].get_offsets()) == curve["estimate"].notna().sum()
-        figures.plt.close(fig)
 
 
 def test_joint_tests_of_groups_from_one_bootstrap_equal_each_groups_own_test(district, district_curve):

@@ -23,7 +23,6 @@ from ..data import derived
 from ..data.codebook import load_codebook
 from . import formatting as fmt
 from .regression import balance_label
-from .tables import curve_summary
 from .regression import notes  # noqa: F401  (moved to present.regression; kept importable for notebooks not yet converted)
 
 ALPHA = 0.05
@@ -885,155 +884,6 @@ def measurement(cfa, harman, lang: str = "en", cb=None) -> str:
     return text + t["limits"]
 
 
-SPECCURVE = {
-    "en": {"lead": "Of {k} specifications, {e} could be estimated. ",
-           "family": "{family}: across {k} estimable specifications the median standardized estimate is {median}; "
-                     "{pos} find a significant positive association and {neg} a significant negative one",
-           "joint": "; tested jointly on its {k} estimable linear specifications by bootstrapping under the null "
-                    "(n = {boot} draws), the curve {verdict} (p {p} for the median, p {p_share} for the share "
-                    "significant). ",
-           "no_joint": "; the joint test is not estimable ({reason}). ",
-           "no_specs": "{family}: no specification could be estimated. ",
-           "differs": "differs from what chance alone would produce",
-           "same": "cannot be told apart from what chance alone would produce",
-           "overall_some": "The association is distinguishable from chance for {families} only. ",
-           "overall_all": "The association is distinguishable from chance in every outcome family. ",
-           "overall_none": "In no outcome family is the association distinguishable from chance. ",
-           "limits": "Specifications are not independent replications: they re-analyse the same {n} firms.",
-           "shares": "Of {k} specifications ({e} estimable), {pos} give a positive estimate, {sig_pos} a significantly "
-                     "positive one and {sig_neg} a significantly negative one (p < {alpha}); the median standardized "
-                     "estimate is {median}.",
-           "family_short": "{family}: median {median}; tested jointly against chance, p {p} for the median and p "
-                           "{p_share} for the share significant, so the curve {verdict}.",
-           "family_no_joint": "{family}: median {median}; the joint test is not estimable.",
-           "family_none": "{family}: no specification could be estimated.",
-           "limits_short": "The specifications re-analyse the same {n} firms; they are not independent replications."},
-    "it": {"lead": "Delle {k} specificazioni, {e} sono stimabili. ",
-           "family": "{family}: sulle {k} specificazioni stimabili la stima standardizzata mediana è {median}; "
-                     "{pos} trova un'associazione positiva significativa e {neg} una negativa significativa",
-           "joint": "; verificata congiuntamente sulle sue {k} specificazioni lineari stimabili con un bootstrap sotto "
-                    "l'ipotesi nulla (n = {boot} estrazioni), la curva {verdict} (p {p} per la mediana, p {p_share} per "
-                    "la quota significativa). ",
-           "no_joint": "; il test congiunto non è stimabile ({reason}). ",
-           "no_specs": "{family}: nessuna specificazione è stimabile. ",
-           "differs": "si discosta da ciò che produrrebbe il solo caso",
-           "same": "non si distingue da ciò che produrrebbe il solo caso",
-           "overall_some": "L'associazione si distingue dal caso solo per {families}. ",
-           "overall_all": "L'associazione si distingue dal caso in tutte le famiglie di esiti. ",
-           "overall_none": "In nessuna famiglia di esiti l'associazione si distingue dal caso. ",
-           "limits": "Le specificazioni non sono repliche indipendenti: rianalizzano le stesse {n} imprese.",
-           "shares": "Delle {k} specificazioni ({e} stimabili), {pos} dà una stima positiva, {sig_pos} una stima "
-                     "positiva significativa e {sig_neg} una negativa significativa (p < {alpha}); la stima "
-                     "standardizzata mediana è {median}.",
-           "family_short": "{family}: mediana {median}; nel test congiunto contro il caso p {p} per la mediana e p "
-                           "{p_share} per la quota significativa, quindi la curva {verdict}.",
-           "family_no_joint": "{family}: mediana {median}; il test congiunto non è stimabile.",
-           "family_none": "{family}: nessuna specificazione è stimabile.",
-           "limits_short": "Le specificazioni rianalizzano le stesse {n} imprese: non sono repliche indipendenti."},
-}
-
-
-def _p_text(p: float, n_boot: int, lang: str) -> str:
-    """'= 0.123', or '< 1/n_boot' when no null draw was as extreme (p = 0 means p < 1 / n_boot)."""
-    if _finite(p) and float(p) == 0 and n_boot:
-        floor = 1 / n_boot
-        return "< " + fmt.number(floor, max(3, math.ceil(-math.log10(floor) - 1e-9)), lang)
-    return _p(p, lang)
-
-
-def _joint_p(joint) -> tuple[float, float]:
-    p_joint = joint.table.set_index("statistic")["p_value"]
-    return float(p_joint["median"]), float(p_joint["share_significant"])
-
-
-def _verdict(p_median: float, p_share: float) -> str:
-    """The curve differs from chance when either joint p (median, share significant) is below 0.05."""
-    return "differs" if min(p_median, p_share) < ALPHA else "same"
-
-
-def _pct(percent_value, lang: str) -> str:
-    return _share_phrase(percent_value, lang)
-
-
-def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None,
-              cross: bool = False) -> str:
-    """One paragraph on a specification curve read per outcome family (`speccurve.outcome_family`):
-    each family's estimable specifications, median and shares significant (never "0%" for a share
-    that is not zero), and its joint test (`joints[family]`: a `speccurve.JointTest`, or an
-    `estimability.Check` saying why not), then which families differ from chance."""
-    from ..stats.speccurve import outcome_family
-
-    cb = cb or load_codebook()
-    t = SPECCURVE[lang]
-    summary = curve_summary(curve)
-    text = t["lead"].format(k=fmt.integer(summary["specs"], lang), e=fmt.integer(summary["estimable"], lang))
-    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
-    differs, tested = [], []
-    for family, joint in joints.items():
-        part = curve[family_of == family]
-        name = cb.label(family, lang)
-        if not part["estimate"].notna().any():
-            text += t["no_specs"].format(family=name)
-            continue
-        fs = curve_summary(part[part["estimate"].notna()])
-        text += t["family"].format(family=name, k=fmt.integer(fs["specs"], lang), median=_est(fs["median"], lang),
-                                   pos=_pct(fs["positive"], lang), neg=_pct(fs["negative"], lang))
-        if not hasattr(joint, "table"):
-            text += t["no_joint"].format(reason=joint.text(lang).rstrip("."))
-            continue
-        p_median, p_share = _joint_p(joint)
-        verdict = _verdict(p_median, p_share)
-        tested.append(name)
-        if verdict == "differs":
-            differs.append(_lower(name))
-        text += t["joint"].format(k=fmt.integer(joint.n_specs, lang), boot=fmt.integer(joint.n_boot, lang),
-                                  verdict=t[verdict], p=_p_text(p_median, joint.n_boot, lang),
-                                  p_share=_p_text(p_share, joint.n_boot, lang))
-    if tested:
-        text += (t["overall_all"] if len(differs) == len(tested) else t["overall_none"] if not differs
-                 else t["overall_some"].format(families=_join(differs, lang)))
-    text += t["limits"].format(n=fmt.integer(n_firms, lang))
-    return text + (_synthetic(lang, cross) if synthetic else "")
-
-
-def findings_speccurve(curve, joints: dict, n_firms: int | None = None, synthetic: bool = False, lang: str = "en",
-                       cb=None, cross: bool = False) -> list[str]:
-    """The "Key findings" of a specification-curve report: the shares of all specifications with a
-    positive, a significantly positive and a significantly negative estimate (as the summary table,
-    never "0%" for a share that is not zero) and the median; per outcome family its median and joint
-    test; the limits; the synthetic-data caveat."""
-    from ..stats.speccurve import outcome_family
-
-    cb = cb or load_codebook()
-    t = SPECCURVE[lang]
-    summary = curve_summary(curve)
-    positive = 100 * float((curve["estimate"] > 0).mean()) if len(curve) else float("nan")
-    out = [t["shares"].format(k=fmt.integer(summary["specs"], lang), e=fmt.integer(summary["estimable"], lang),
-                              pos=_pct(positive, lang), sig_pos=_pct(summary["positive"], lang),
-                              sig_neg=_pct(summary["negative"], lang), alpha=_alpha(lang),
-                              median=_est(summary["median"], lang))]
-    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
-    for family, joint in joints.items():
-        part = curve[family_of == family]
-        name = cb.label(family, lang)
-        if not part["estimate"].notna().any():
-            out.append(t["family_none"].format(family=name))
-            continue
-        median = _est(part["estimate"].median(), lang)
-        if not hasattr(joint, "table"):
-            out.append(t["family_no_joint"].format(family=name, median=median))
-            continue
-        p_median, p_share = _joint_p(joint)
-        out.append(t["family_short"].format(family=name, median=median, p=_p_text(p_median, joint.n_boot, lang),
-                                            p_share=_p_text(p_share, joint.n_boot, lang),
-                                            verdict=t[_verdict(p_median, p_share)]))
-    if n_firms is not None:
-        out.append(t["limits_short"].format(n=fmt.integer(n_firms, lang)))
-    if synthetic:
-        out.append(FINDINGS[lang]["synthetic_cross" if cross else "synthetic"])
-    return out
-
-
 # --- one sentence per report for the index ----------------------------------------------------------------------
 
 INDEX = {
@@ -1042,9 +892,6 @@ INDEX = {
            "n": " (n = {n})",
            "holm": {0: "none of the {m} survives Holm's adjustment", 1: "1 of {m} survives Holm's adjustment",
                     "k": "{k} of {m} survive Holm's adjustment"},
-           "curve": "{e} of {k} specifications estimable, median standardized estimate {median}; joint test against "
-                    "chance (median): {list}.",
-           "family": "{family} p {p}",
            "association": "associations, not effects"},
     "it": {"coef": "Coefficiente della RSI per un passo intero dell'indice, punti sulla scala 1-5 con IC 95%{n}: "
                    "{list}; {holm}.",
@@ -1053,9 +900,6 @@ INDEX = {
            "holm": {0: "nessuno dei {m} resta significativo dopo la correzione di Holm",
                     1: "1 su {m} resta significativo dopo la correzione di Holm",
                     "k": "{k} su {m} restano significativi dopo la correzione di Holm"},
-           "curve": "{e} specificazioni stimabili su {k}, stima standardizzata mediana {median}; test congiunto contro "
-                    "il caso (mediana): {list}.",
-           "family": "{family} p {p}",
            "association": "associazioni, non effetti"},
 }
 
@@ -1064,10 +908,7 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
     """One findings sentence for the index page from a results file (`runner.results`: a dict with run,
     parameters and values) or from its `values` alone. District and cross-district runs: the CSR
     coefficient on each score with its 95% CI ('ols.<score>.csr_overall.*' or 'ols_pooled.<score>...'),
-    n when recorded, how many survive Holm ('holm.<score>.p_adj'). Specification curves ('n_specs'):
-    estimable specifications, median, and each family's joint-test p for the median
-    ('joint.<family>.median.p_value'; p = 0 means p < 1 / n_boot, with n_boot from the parameters or
-    the argument; without it such a curve gets ''). Sustainability reports ('profile.*', with the district
+    n when recorded, how many survive Holm ('holm.<score>.p_adj'). (Specification curves: `present.speccurve.index_sentence`.) Sustainability reports ('profile.*', with the district
     from the parameters): `index_sentence_sustainability`. '' when the values hold none of these."""
     cb = cb or load_codebook()
     t = INDEX[lang]
@@ -1089,15 +930,6 @@ def index_sentence(doc: dict, lang: str = "en", cb=None, n_boot: int | None = No
         from .sustainability import index_sentence as sustainability_sentence  # the report's entry point
 
         return sustainability_sentence(values, {"district": district}, lang, cb) if district else ""
-    if num("n_specs") is not None:
-        ps = {f: num(f"joint.{f}.median.p_value") for f in cb.outcome_scales}
-        ps = {f: p for f, p in ps.items() if p is not None}
-        if any(p == 0 for p in ps.values()) and not n_boot:
-            return ""
-        parts = [t["family"].format(family=_lower(cb.label(f, lang)), p=_p_text(p, n_boot or 0, lang))
-                 for f, p in ps.items()]
-        return t["curve"].format(e=fmt.integer(num("n_estimable"), lang), k=fmt.integer(num("n_specs"), lang),
-                                 median=_est(num("median_estimate"), lang), list="; ".join(parts) or fmt.MISSING)
     prefix = "ols_pooled" if any(k.startswith("ols_pooled.") for k in values) else "ols"
     parts, ns, holm = [], [], []
     for scale in cb.outcome_scales:
