@@ -116,20 +116,33 @@ def test_the_draft_lists_what_it_could_not_match(tmp_path):
     assert "# codebook variables with no column in the file: cert_emas" in text
     assert "  Santa Croce: santa_croce_tanning" in text
     assert "# district: values not matched to the codebook: 'Prato'" in text
-    assert "  out_productivity: [NS]" in text
+    assert "missing_codes: [NS]  # texts that mean no answer" in text  # never an answer: in every column
     mapping = load_mapping(_write(tmp_path / "m.yml", text))  # the draft itself is a valid mapping
     assert mapping.ignore == ("note", "q17_emas_reg")
 
 
 def test_map_never_overwrites_unless_forced(tmp_path, monkeypatch, capsys):
+    """An existing file is kept; --force replaces only a draft that `map` wrote (issue 24)."""
     monkeypatch.chdir(tmp_path)
     Path("mapping.yml").write_text("mine\n")
     assert main(["map", str(EXPORTS / "labelled_district.dta")]) == 2
     assert "mapping.yml: already exists" in capsys.readouterr().err
     assert Path("mapping.yml").read_text() == "mine\n"
-    assert main(["map", str(EXPORTS / "labelled_district.dta"), "--force"]) == 0
-    assert "Capannori: capannori_paper" in Path("mapping.yml").read_text()
-    assert sorted(os.listdir(tmp_path)) == ["mapping.yml"]  # written through a temporary file, renamed
+    assert main(["map", str(EXPORTS / "labelled_district.dta"), "--force"]) == 2
+    assert "is not a draft written by map" in capsys.readouterr().err
+    assert Path("mapping.yml").read_text() == "mine\n"
+    assert main(["map", str(EXPORTS / "labelled_district.dta"), "--out", "draft.yml"]) == 0
+    Path("draft.yml").write_text(Path("draft.yml").read_text().replace("version: 1", "version: 1  # edited"))
+    assert main(["map", str(EXPORTS / "labelled_district.dta"), "--out", "draft.yml", "--force"]) == 0
+    assert "Capannori: capannori_paper" in Path("draft.yml").read_text()
+    assert "# edited" not in Path("draft.yml").read_text()
+    assert sorted(os.listdir(tmp_path)) == ["draft.yml", "mapping.yml"]  # written through a temporary file, renamed
+
+
+# the codes_99 export's no-answer code, per column (99 is a possible firm age and export share, so a
+# file-wide missing_codes: [99] is refused)
+MISSING_99 = ("missing: {out_reputation: [99], wp_training_plan: [99], turnover_class: [99], firm_age: [99], "
+              "export_share: [99]}\n")
 
 
 def _write(path: Path, text: str) -> Path:
@@ -184,7 +197,7 @@ def test_the_mapping_path_is_checked_like_the_data_path(name, tmp_path, capsys):
 
 
 def test_ignored_columns_are_noted_once(tmp_path, capsys):
-    path = _write(tmp_path / "m.yml", "ignore: [note]\nmissing_codes: [99]\n")
+    path = _write(tmp_path / "m.yml", "ignore: [note]\n" + MISSING_99)
     assert main(["validate", str(EXPORTS / "codes_99_with_note.csv"), "--mapping", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.count("1 column ignored as") == 1 and "'note'" in out
@@ -206,7 +219,7 @@ def test_a_changed_mapping_changes_the_data_key(tmp_path, monkeypatch):
 
 
 def test_the_processed_metadata_name_the_mapping(project):
-    mapping = _write(project / "m.yml", "ignore: [note]\nmissing_codes: [99]\n")
+    mapping = _write(project / "m.yml", "ignore: [note]\n" + MISSING_99)
     meta = dataset.prepare_survey(EXPORTS / "codes_99_with_note.csv", processed=project / "p.parquet",
                                   mapping=mapping)
     assert meta["mapping_sha256"] == sha256_file(mapping) and meta["rows"] == 92

@@ -58,6 +58,12 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet", ".dta", ".sav")
 MAX_SHEET_ROWS = 200_000
 MAX_SHEET_COLUMNS = 1_000
 MAX_SHEET_CELLS = 20_000_000
+# checked in the archive's directory before any XML is parsed: a small workbook can expand to
+# gigabytes (a zip bomb), and openpyxl reads styles and shared strings whole
+MAX_MEMBER_BYTES = 256 << 20  # uncompressed size of one part (a sheet of the largest allowed size is less)
+MAX_WORKBOOK_BYTES = 512 << 20  # of all parts together
+MAX_RATIO = 200  # uncompressed / compressed size of a part larger than RATIO_FROM
+RATIO_FROM = 16 << 20
 
 
 class SurveyFileError(Exception):
@@ -255,7 +261,8 @@ def _check_fields(path: Path, text: str, delimiter: str = ",") -> tuple[int, lis
                 if delimiter == ",":
                     raise SurveyFileError(path, f"columns are separated by {name}, not commas: save it as "
                                                 "comma-separated CSV (UTF-8, decimal point), or give a mapping "
-                                                f"file with csv: {{delimiter: {sep!r}}}")
+                                                f"file with csv: {{delimiter: {sep!r}}} (map) (python -m "
+                                                "cooperate_analysis map drafts one)")
                 raise SurveyFileError(path, f"columns are separated by {name}, not {delimiter!r} as the "
                                             "mapping file's csv: delimiter says")
     if header[0].strip().lower().startswith("sep="):
@@ -324,12 +331,24 @@ def _read_xlsx(path: Path):
         if fh.read(4) == b"\xd0\xcf\x11\xe0":
             raise SurveyFileError(path, "password-protected workbook or old binary .xls: "
                                         "save it as an unprotected .xlsx")
+    # bounded before openpyxl parses anything: the archive's declared sizes, the first sheet's
+    # declared dimension, then the rows and cells its XML holds (streamed, stopping at the limits)
+    has_formulas = None
+    with zipfile.ZipFile(path) as archive:
+        _check_archive(path, archive)
+        first = _first_sheet(archive)
+        if first is not None:
+            member, title = first
+            rows, columns = _declared_dimension(archive, member)
+            _check_size(path, title, rows, columns, "declares")
+            has_formulas = _scan_sheet(path, archive, member, title)
     book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     with zipfile.ZipFile(path) as archive, pd.ExcelFile(book, engine="openpyxl") as workbook:
         sheet = book.worksheets[0]
         _check_size(path, sheet.title, sheet.max_row or 0, sheet.max_column or 0, "declares")
         member = sheet._worksheet_path  # openpyxl's name of the sheet's XML inside the archive
-        has_formulas = _scan_sheet(path, archive, member, sheet.title)
+        if first is None or member != first[0]:  # openpyxl found another first sheet: scan that one
+            has_formulas = _scan_sheet(path, archive, member, sheet.title)
         _check_other_sheets(path, book)
         frame = pd.read_excel(workbook, sheet_name=0, dtype=object)
         columns = [str(c) for c in frame.columns]
@@ -339,6 +358,71 @@ def _read_xlsx(path: Path):
         if problems:
             _raise_rows(path, problems)
     return frame
+
+
+def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would expand beyond MAX_MEMBER_BYTES each or MAX_WORKBOOK_BYTES
+    together, or compress more than MAX_RATIO times (a zip bomb), from the sizes the archive's
+    directory declares (zipfile never reads more than a part declares)."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FROM and ratio > MAX_RATIO):
+            raise SurveyFileError(path, f"part {_shown_name(info.filename)} of the workbook expands to "
+                                        f"{info.file_size:,} bytes ({ratio:,.0f} times its stored size), more than a "
+                                        f"survey file may have ({MAX_MEMBER_BYTES:,} bytes; a zip bomb?): "
+                                        "save the survey as CSV")
+    if total > MAX_WORKBOOK_BYTES:
+        raise SurveyFileError(path, f"the workbook expands to {total:,} bytes, more than a survey file may have "
+                                    f"({MAX_WORKBOOK_BYTES:,}): save the survey as CSV")
+
+
+def _shown_name(name: str) -> str:
+    text = repr(name)
+    return text if len(text) <= 80 else text[:79] + "…'"
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """(archive member, title) of the workbook's first sheet, from xl/workbook.xml and its relations
+    (sizes already bounded by `_check_archive`); None when they cannot be read (openpyxl then reports)."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    sheet = next((el for el in book.iter() if el.tag.rpartition("}")[2] == "sheet"), None)
+    if sheet is None:
+        return None
+    rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), None)
+    target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rid), None)
+    if not target:
+        return None
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    parts = []
+    for part in member.split("/"):  # resolve '..' as openpyxl does
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    member = "/".join(parts)
+    return (member, sheet.get("name", "")) if member in archive.namelist() else None
+
+
+def _declared_dimension(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """(rows, columns) of the <dimension ref="A1:AO93"/> at the start of a sheet's XML ((0, 0) without one)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with archive.open(member) as xml:
+        head = xml.read(1 << 16)
+    found = re.search(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"', head)
+    if not found:
+        return 0, 0
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(found.group(1).decode())
+    except (ValueError, TypeError):
+        return 0, 0
+    return max_row or 0, max_col or 0
 
 
 def _check_size(path: Path, title: str, rows: int, columns: int, how: str) -> None:
@@ -473,7 +557,8 @@ def _percent_problems(archive: zipfile.ZipFile, member: str, styles: set[str], c
             attrs = match.group(1)
             ref = re.search(rb'\br="([A-Z]+[0-9]+)"', attrs)
             kind = re.search(rb'\bt="(\w+)"', attrs)
-            if attrs.endswith(b"/") or not ref or (kind and kind.group(1) != b"n"):
+            empty = attrs.endswith(b"/") or block.startswith(b"</", match.end())  # <c .../> or <c ...></c>
+            if empty or not ref or (kind and kind.group(1) != b"n"):
                 continue  # an empty cell, a cell without position, or text
             letters, row = coordinate_from_string(ref.group(1).decode())
             cells.append((ref.group(1).decode(), row, column_index_from_string(letters)))

@@ -28,6 +28,14 @@ WHOLE_NUMBER_TYPES = ("integer", "likert", "binary", "category")
 # '1.000', '12.500', '1.234.567': digits grouped in threes by points, as Italian writes thousands
 THOUSANDS = r"[-+]?[0-9]{1,3}(?:\.[0-9]{3})+"
 UNNAMED = r"Unnamed: \d+"  # pandas' name for a column whose header cell is empty
+# heaping: a typical code for "no answer" inside a numeric column's range, held by at least
+# HEAPING_MIN_FIRMS firms and at least HEAPING_RATIO times as many as the average of the four values
+# around it (v-2, v-1, v+1, v+2, those inside the range), is named in a warning: 99 firms aged 99
+HEAPING_CODES = (-1, 9, 99, 999, 9999)
+HEAPING_MIN_FIRMS = 5
+HEAPING_RATIO = 3
+# the rules a mapping file can fix (a renamed or ignored column, a recoded value, a code for no answer)
+MAPPABLE_RULES = ("unknown_column", "missing_column", "type", "range", "allowed_values", "binary")
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,13 @@ class SurveyValidationError(Exception):
     """The survey breaks one or more codebook rules (or, with another heading, the reader's rules
     for rows and cells)."""
 
-    def __init__(self, violations: list[Violation], heading: str = "survey does not follow the codebook"):
+    def __init__(self, violations: list[Violation], heading: str = "survey does not follow the codebook",
+                 footer: str = ""):
         self.violations = violations
-        lines = "\n".join(f"  - {v}" for v in violations)
-        super().__init__(f"{heading} ({len(violations)} problem"
-                         f"{'s' if len(violations) != 1 else ''}):\n{lines}")
+        # with a footer (`map_hint`: the `map` command, put in the heading line), the problems a mapping can fix are marked "(map)"
+        lines = "\n".join(f"  - {v}" + (" (map)" if footer and v.rule in MAPPABLE_RULES else "") for v in violations)
+        super().__init__(f"{heading} ({len(violations)} problem{'s' if len(violations) != 1 else ''}"
+                         f"{'; ' + footer if footer else ''}):\n{lines}")
 
 
 def listed(items: list) -> str:
@@ -261,11 +271,33 @@ def _column_problems(file: str, columns: list[str], names: list[str],
     return out
 
 
-def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) -> pd.DataFrame:
+def map_hint(file: str, mapping: str | None = None) -> str:
+    """What a mapping file can fix, for the heading of a list of problems: the command that drafts
+    one (the file name quoted for the shell), or, when a mapping was applied, the file to edit."""
+    from .mapping import shell_quote
+
+    if mapping:
+        return (f"those marked (map) can be fixed in the mapping file {mapping}: rename or ignore columns, recode "
+                "values, list codes for no answer under missing; data/raw/README.md, \"Using your own survey\"")
+    return ("a mapping file can fix those marked (map) without touching the file; draft one with: "
+            f"python -m cooperate_analysis map {shell_quote(file)} --out mapping.yml")
+
+
+def _raise(out: list[Violation], file: str, mapping: str | None) -> None:
+    """Raise SurveyValidationError for `out`; the problems a mapping can fix say so, and the message
+    ends with the `map` command (`map_hint`)."""
+    fixable = any(v.rule in MAPPABLE_RULES for v in out)
+    raise SurveyValidationError(out, footer=map_hint(file, mapping) if fixable else "")
+
+
+def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None, mapping: str | None = None
+                    ) -> pd.DataFrame:
     """Check a raw survey table against the codebook; return it typed, in codebook order.
 
     Columns whose header cell is empty are dropped when they hold nothing (a spreadsheet's
-    trailing empty columns) and are an error when they hold values.
+    trailing empty columns) and are an error when they hold values. Problems that a mapping file can
+    fix (`MAPPABLE_RULES`) are marked "(map)" and the message names the `map` command (or, with
+    `mapping`, the mapping file that was applied).
     """
     cb = cb or load_codebook()
     out: list[Violation] = []
@@ -302,7 +334,7 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
                                  "the header line is repeated inside the data (were two files joined?): "
                                  "delete the repeated header line"))
     if out and (len(raw) == 0 or any(v.rule == "header_repeated" for v in out)):
-        raise SurveyValidationError(out)
+        _raise(out, file, mapping)
 
     # one pass: the cells of every codebook column that is present once are checked even when
     # columns are missing, unknown or repeated, so that one round of fixes is enough
@@ -311,7 +343,7 @@ def validate_survey(raw: pd.DataFrame, file: str, cb: Codebook | None = None) ->
              for var in cb.variables if var.name in raw.columns and var.name not in repeated}
     _check_cross_rules(typed, file, cb, out)
     if out:
-        raise SurveyValidationError(out)
+        _raise(out, file, mapping)
     return pd.DataFrame({var.name: typed[var.name] if var.name in typed else _all_missing(var, len(raw))
                          for var in cb.variables if var.name in typed or var.since > 1})
 
@@ -372,3 +404,43 @@ def coverage(columns, cb: Codebook | None = None) -> dict:
     return {"absent_columns": absent,
             "absent_blocks": [b for b in cb.blocks if cb.block(b) and all(n not in present for n in cb.block(b))],
             "survey_version": version}
+
+
+def heaped_values(numbers: pd.Series, var: Variable) -> list[tuple[float, int]]:
+    """[(value, count)] of the `HEAPING_CODES` inside the range of numeric `var` (and not among its own
+    missing codes) that at least HEAPING_MIN_FIRMS firms give and at least HEAPING_RATIO times as many
+    as the average of v-2, v-1, v+1 and v+2 (the ones inside the range): a value a questionnaire
+    used for "no answer" (99 years, 99 %), not an answer. Vectorised counts; no loop over rows."""
+    if var.type not in ("integer", "number"):
+        return []
+    numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    counts = numbers[numbers.notna()].value_counts()
+    found = []
+    for code in HEAPING_CODES:
+        if not var.min <= code <= var.max or code in (var.missing_codes or ()):
+            continue
+        n = int(counts.get(float(code), 0))
+        around = [int(counts.get(float(code + d), 0)) for d in (-2, -1, 1, 2) if var.min <= code + d <= var.max]
+        if n >= HEAPING_MIN_FIRMS and n >= HEAPING_RATIO * (sum(around) / max(len(around), 1)):
+            found.append((float(code), n))
+    return found
+
+
+def heaping_warnings(typed: pd.DataFrame, file: str, cb: Codebook | None = None, mapping: str | None = None
+                     ) -> list[str]:
+    """One line per heaped "no answer" code of a validated survey (`heaped_values`): the file, the
+    column, the value and the number of firms, and how a mapping reads it as no answer."""
+    from .mapping import shell_quote
+
+    cb = cb or load_codebook()
+    lines = []
+    for var in cb.variables:
+        if var.name not in typed.columns:
+            continue
+        for value, n in heaped_values(typed[var.name], var):
+            where = (f"the mapping file {mapping}" if mapping else
+                     f"a mapping file (python -m cooperate_analysis map {shell_quote(file)} drafts one)")
+            lines.append(f"warning: {file}: column '{var.name}': {n} firms have the value {value:g}, a typical code "
+                         f"for no answer ({HEAPING_RATIO} or more times as many as the values around it): if it means "
+                         f"no answer, list it in {where} as missing: {{{var.name}: [{value:g}]}}")
+    return lines

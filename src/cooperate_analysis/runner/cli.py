@@ -45,35 +45,90 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from ..data.io import check_survey_path
     from ..data.mapping import load_mapping, read_mapped
-    from ..data.validate import validate_survey
+    from ..data.validate import heaping_warnings, validate_survey
 
     check_survey_path(args.path)
+    mapping = str(args.mapping) if args.mapping else None
     raw, notes = read_mapped(args.path, load_mapping(args.mapping) if args.mapping else None)
     for note in notes:
         print(note)
-    typed = validate_survey(raw, str(args.path))
+    typed = validate_survey(raw, str(args.path), mapping=mapping)
     with_mapping = f" with the mapping {args.mapping}" if args.mapping else ""
     print(f"{args.path}: OK, {len(typed)} firms follow the codebook{with_mapping}")
+    for warning in heaping_warnings(typed, str(args.path), mapping=mapping):
+        print(warning)
     return 0
+
+
+def check_draft_target(out: Path, source: Path, force: bool) -> None:
+    """Refuse (MappingError, one line) an --out that `map` must not write: the survey file itself,
+    anything under data/raw/, a name that is not .yml/.yaml, a path whose folder is missing or not a
+    folder or not writable, a directory, a link, and an existing file unless `force` and the file is
+    a draft `map` wrote (its first line is the draft marker). Checked before the survey is read."""
+    from ..data.mapping import DRAFT_MARKER, MAPPING_SUFFIXES, MappingError
+
+    if out.suffix.lower() not in MAPPING_SUFFIXES:
+        raise MappingError(out, f"--out must name a .yml or .yaml file (the draft is a mapping file), not "
+                                f"{out.suffix or 'a name without suffix'}")
+    target = Path(os.path.abspath(out))
+    raws = {Path(os.path.abspath("data/raw")), Path(__file__).resolve().parents[3] / "data" / "raw"}
+    for a, b in [(t, r) for t in (target, target.resolve()) for r in (*raws, *(r.resolve() for r in raws))]:
+        if a == b or b in a.parents:
+            raise MappingError(out, "is under data/raw/, which holds the project's immutable inputs: "
+                                    "write the mapping somewhere else (e.g. --out mapping.yml)")
+    try:
+        same = os.path.exists(out) and os.path.samefile(out, source)
+    except OSError:
+        same = False
+    if same or target.resolve() == Path(os.path.abspath(source)).resolve():
+        raise MappingError(out, "is the survey file itself: give another --out")
+    parent = target.parent
+    if not parent.exists():
+        raise MappingError(out, f"the folder {parent} does not exist: create it first, or give another --out")
+    if not parent.is_dir():
+        raise MappingError(out, f"{parent} is not a folder: give another --out")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise MappingError(out, f"the folder {parent} is not writable: give another --out")
+    if out.is_symlink():
+        raise MappingError(out, "is a symbolic link: map writes only new files or its own drafts; give another --out")
+    if out.exists():
+        if out.is_dir():
+            raise MappingError(out, "is a directory: give the name of a new .yml file inside it, e.g. "
+                                    f"--out {out / 'mapping.yml'}")
+        if not out.is_file():
+            raise MappingError(out, "exists and is not a regular file: give another --out")
+        if not force:
+            raise MappingError(out, "already exists: edit it, give another --out, or add --force to replace it")
+        try:
+            with open(out, "rb") as fh:
+                first = fh.read(len(DRAFT_MARKER.encode()) + 1)
+        except OSError as exc:
+            raise MappingError(out, f"cannot be read: {exc.strerror}") from None
+        if not first.startswith(DRAFT_MARKER.encode()):
+            raise MappingError(out, "exists and is not a draft written by map (its first line is not "
+                                    f"'{DRAFT_MARKER}'), so --force does not replace it: give another --out")
 
 
 def _map(args: argparse.Namespace) -> int:
     from ..data.io import atomic_write_text, check_survey_path
-    from ..data.mapping import MappingError, draft_mapping
+    from ..data.mapping import MappingError, draft_mapping, shell_quote
 
-    check_survey_path(args.path)
+    source = check_survey_path(args.path)
     out = args.out or Path("mapping.yml")
-    if (out.exists() or out.is_symlink()) and not args.force:
-        raise MappingError(out, "already exists: edit it, give another --out, or add --force to replace it")
-    text = draft_mapping(args.path)
-    atomic_write_text(out, text)
+    check_draft_target(out, source, args.force)
+    text = draft_mapping(source, out=out)
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        raise MappingError(out, f"cannot be written: {exc.strerror or exc}") from None
     columns = text.count("# not matched to a codebook variable")
     values = sum(line.startswith("# ") and "values not matched" in line for line in text.splitlines())
     unmatched = ([f"{columns} column{'s' if columns > 1 else ''}"] if columns else []) + (
         [f"values of {values} variable{'s' if values > 1 else ''}"] if values else [])
-    print(f"wrote {out}: a draft mapping for {args.path}"
+    print(f"wrote {shell_quote(out)}: a draft mapping for {shell_quote(source)}"
           + (f" (not matched: {' and '.join(unmatched)}; see its comments)" if unmatched else ""))
-    print(f"check and edit it, then: python -m cooperate_analysis validate {args.path} --mapping {out}")
+    print(f"check and edit it, then: python -m cooperate_analysis validate {shell_quote(source)} "
+          f"--mapping {shell_quote(out)}")
     return 0
 
 
@@ -173,7 +228,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..data.dataset import ManifestError
+    from ..data.dataset import FactsError, ManifestError
     from ..data.io import SurveyFileError
     from .pipeline import BuildBusy, ConfigError
     from ..data.validate import SurveyValidationError
@@ -181,8 +236,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SurveyFileError, SurveyValidationError, ManifestError, ConfigError, BuildBusy) as exc:
+    except (SurveyFileError, SurveyValidationError, ManifestError, ConfigError, BuildBusy, FactsError) as exc:
         print(f"error: {exc}\nnothing was written.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that cannot be written (read-only, full, a file in the way): one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}; check that the folder exists and can be written",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; rerun the same command to finish the build.", file=sys.stderr)

@@ -242,6 +242,24 @@ def inside_build(path: Path) -> Path:
     return path
 
 
+def check_build_folders() -> None:
+    """Refuse, with one line (ConfigError), a build whose folders cannot be written: reports/ or
+    data/processed/ (or a folder on their way) existing as a file, or a folder that exists but is
+    not writable (a read-only checkout or mount), or whose parent cannot be written to create it."""
+    for folder in OWN_FOLDERS:
+        path, missing = Path(folder), []
+        while not path.exists() and not path.is_symlink() and path != path.parent:
+            missing.append(path)
+            path = path.parent
+        if not path.is_dir():
+            raise ConfigError(f"{path} exists but is not a folder: the build writes into {folder}/; "
+                              "move the file away and build again")
+        if not os.access(path, os.W_OK | os.X_OK):
+            what = f"the folder {folder}/" if not missing else f"{path}/ (where the build creates {folder}/)"
+            raise ConfigError(f"{what} is not writable: the build writes its outputs there; make it writable "
+                              "(chmod u+w) or build in a writable copy of the project")
+
+
 def _remove_kernel_sockets(pid: int | None = None) -> None:
     """Remove the kernel socket folders of build `pid`, or of every build process that no longer runs."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
@@ -344,6 +362,7 @@ def build(data: Path | None = None, jobs: int | None = None, force: bool = False
         from ..data.mapping import check_mapping_path
 
         mapping = check_mapping_path(mapping)
+    check_build_folders()
     with build_lock(wait), _sigterm_as_interrupt():
         os.environ["COOPERATE_BUILD_PID"] = str(os.getpid())  # workers name their kernel folders after it
         _remove_kernel_sockets()  # folders of killed builds
@@ -362,6 +381,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
 
     started = time.perf_counter()
     dataset.verify_manifest()
+    dataset.check_facts()  # a bad facts file stops the build here, before any report is removed or replaced
     env_key = environment_key()
     state = PageState(data_meta=None, status="building")
     # new data are validated first (bad data change nothing); before they replace the processed
