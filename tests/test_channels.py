@@ -18,7 +18,12 @@ from statsmodels.stats.multitest import multipletests
 
 from cooperate_analysis.data import dataset, derived
 from cooperate_analysis.data.codebook import load_codebook
-from cooperate_analysis.present import figures, methods, narrative, tables
+from cooperate_analysis.present import channels, figures, methods, narrative
+from cooperate_analysis.present.channels import findings as ch_findings
+from cooperate_analysis.present.channels import names as ch_names
+from cooperate_analysis.present.channels import tables as ch_tables
+from cooperate_analysis.present.channels import text as ch_text
+from cooperate_analysis.present.phrases import lower_first as phrases_lower
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.stats import adoption, estimability
 
@@ -107,7 +112,7 @@ def test_notebook_on_a_tiny_survey_records_numbers_or_reasons(tmp_path, monkeypa
         trained = firms["tr_staff_trained_share"].astype("float64").dropna()
         assert values[f"questionnaire.{district}.training.tr_staff_trained_share.mean"] == pytest.approx(trained.mean())
         assert f"questionnaire.{district}.training.tr_staff_trained_share.share" not in values  # a mean, no share
-    for row in tables.consultation_figures(dataset.load_published()).itertuples():
+    for row in channels.consultation_figures(dataset.load_published()).itertuples():
         assert values[f"published.consultation.row{row.row}"] == pytest.approx(row.value)
 
 
@@ -143,8 +148,8 @@ def test_methods_say_a_full_or_partial_version_2_survey():
     text = _text(methods.section("cross-district", "it", partial, cb=CB))
     assert "solo in parte" in text and "«Ostacoli alla RSI»" in text
     assert "version" not in _text(methods.section("district", "en", meta, district="capannori_paper", cb=CB))
-    assert narrative.unsupported_sections(partial) == ["barriers"]
-    assert narrative.unsupported_sentence("drivers", partial) == ""
+    assert channels.unsupported_sections(partial) == ["barriers"]
+    assert channels.unsupported_sentence("drivers", partial) == ""
 
 
 # --- results on a larger survey, for the tables, figures and findings ------------------------------------------
@@ -178,25 +183,25 @@ def analysis() -> dict:
 def _builders(a: dict, lang: str) -> dict[str, pd.DataFrame]:
     models = ["csr_overall", "csr_overall_ols", *CB.certifications(None)]
     return {
-        "ame_rows": tables.ame_rows(a["drivers"], ["csr_overall", "csr_overall_ols", *CB.certifications(None)], lang, CB),
-        "model_rows": tables.model_rows(a["drivers"], models, lang, CB),
-        "channel_rows": tables.channel_rows(a["by_channel"], "cert_any", lang, CB),
-        "gradient_rows": tables.gradient_rows(a["gradients"], lang, CB),
-        "moderation_rows": tables.moderation_rows(a["moderation"], lang, CB),
-        "salience_rows": tables.salience_rows(a["salience"], CB.stakeholder_items(), lang, CB),
-        "friedman_rows": tables.friedman_rows(a["salience"], lang, CB),
-        "likert_rows": tables.likert_rows(a["likert"], a["items"], lang, CB),
-        "consultation_rows": tables.consultation_rows(a["published"], lang),
-        "consultation_figures": tables.consultation_figures(a["published"])[["measure", "value"]],
-        "awareness_rows": tables.awareness_rows(a["questionnaire"], lang, CB),
-        "cert_status_rows": tables.cert_status_rows(a["questionnaire"], lang, CB),
-        "staff_rows": tables.staff_rows(a["questionnaire"], lang, CB),
+        "ame_rows": channels.ame_rows(a["drivers"], ["csr_overall", "csr_overall_ols", *CB.certifications(None)], lang, CB),
+        "model_rows": channels.model_rows(a["drivers"], models, lang, CB),
+        "channel_rows": channels.channel_rows(a["by_channel"], "cert_any", lang, CB),
+        "gradient_rows": channels.gradient_rows(a["gradients"], lang, CB),
+        "moderation_rows": channels.moderation_rows(a["moderation"], lang, CB),
+        "salience_rows": channels.salience_rows(a["salience"], CB.stakeholder_items(), lang, CB),
+        "friedman_rows": channels.friedman_rows(a["salience"], lang, CB),
+        "likert_rows": channels.likert_rows(a["likert"], a["items"], lang, CB),
+        "consultation_rows": channels.consultation_rows(a["published"], lang),
+        "consultation_figures": channels.consultation_figures(a["published"])[["measure", "value"]],
+        "awareness_rows": channels.awareness_rows(a["questionnaire"], lang, CB),
+        "cert_status_rows": channels.cert_status_rows(a["questionnaire"], lang, CB),
+        "staff_rows": channels.staff_rows(a["questionnaire"], lang, CB),
     }
 
 
 def test_every_channels_builder_is_checked():
-    assert set(CHANNEL_BUILDERS) == {n for n in dir(tables) if n in CHANNEL_BUILDERS}
-    new = {n for n in dir(tables) if n.endswith(("_rows", "_figures")) and callable(getattr(tables, n))}
+    assert set(CHANNEL_BUILDERS) == {n for n in dir(ch_tables) if n in CHANNEL_BUILDERS}
+    new = {n for n in dir(ch_tables) if n.endswith(("_rows", "_figures")) and callable(getattr(ch_tables, n))}
     from .test_tables_locale import BUILDERS
     assert new <= set(BUILDERS) | set(CHANNEL_BUILDERS) | {"published_figures"}
 
@@ -220,18 +225,18 @@ def test_channels_tables_are_publishable_in_each_language(analysis, lang):
     models = built["model_rows"]
     method = models.columns[2]
     fitted = models[~models[method].str.startswith(("Not estimable", "Non stimabile"))][method]
-    assert set(fitted) <= set(tables.METHOD_NAMES[lang].values())  # every row names its method
+    assert set(fitted) <= set({ch_names.method_name(m, lang) for m in ch_names.METHOD_NAMES})  # every row names its method
 
 
 def test_ame_table_shows_each_fit_scaled_as_its_label_says(analysis):
-    table = tables.ame_rows(analysis["drivers"], ["csr_overall"], "en", CB)
+    table = channels.ame_rows(analysis["drivers"], ["csr_overall"], "en", CB)
     fit = analysis["drivers"]["pooled"]["csr_overall"]
     for term in adoption_terms():
-        row = table[table["Regressor"] == tables.regressor_name(term, "en")].iloc[0]
+        row = table[table["Regressor"] == channels.regressor_name(term, "en")].iloc[0]
         ame = fit.ame.set_index("term").loc[term]
         k = 10.0 if term in ("export_share", "firm_age") else 1.0
         expected = f"{fmt.number(k * ame['estimate'], 2, 'en', sign=True)} {fmt.interval(k * ame['ci_low'], k * ame['ci_high'], 2, 'en')}"
-        assert row["Pooled"] == expected, term
+        assert row["All districts"] == expected, term
 
 
 def adoption_terms() -> list[str]:
@@ -239,19 +244,19 @@ def adoption_terms() -> list[str]:
 
 
 def test_channel_cells_are_the_wilson_shares(analysis):
-    table = tables.channel_rows(analysis["by_channel"], "csr_half", "en", CB)
+    table = channels.channel_rows(analysis["by_channel"], "csr_half", "en", CB)
     source = analysis["by_channel"]["pooled"]
     hit = source[(source["outcome"] == "csr_half") & (source["channel"] == "network_member") & (source["used"] == 1)].iloc[0]
-    row = table[table["Channel"] == tables.channel_name("network_member", "en")].iloc[0]
-    assert row["Pooled"].replace("\xa0", " ") == (f"{hit['k']}/{hit['n']}: {fmt.percent(hit['share'], 0)} "
+    row = table[table["Channel"] == channels.channel_name("network_member", "en")].iloc[0]
+    assert row["All districts"].replace("\xa0", " ") == (f"{hit['k']}/{hit['n']}: {fmt.percent(hit['share'], 0)} "
                                                  f"{fmt.interval(100 * hit['ci_low'], 100 * hit['ci_high'], 0)}")
     # the share and its interval are one unbreakable piece: a narrow column never wraps inside "[51, 67]"
-    assert row["Pooled"].split(": ", 1)[1].count(" ") == 0 and "\xa0[" in row["Pooled"]
+    assert row["All districts"].split(": ", 1)[1].count(" ") == 0 and "\xa0[" in row["All districts"]
 
 
 def test_channel_gap_sentence_names_the_largest_difference_and_reads_the_intervals(analysis):
     table = analysis["by_channel"]["pooled"]
-    text = narrative.channel_gaps(table, "en")
+    text = channels.channel_gaps(table, "en")
     for outcome in ("cert_any", "csr_half"):
         part = table[table["outcome"] == outcome]
         wide = part.pivot(index="channel", columns="used", values="share")
@@ -259,34 +264,34 @@ def test_channel_gap_sentence_names_the_largest_difference_and_reads_the_interva
         u = part[(part["channel"] == channel) & (part["used"] == 1)].iloc[0]
         v = part[(part["channel"] == channel) & (part["used"] == 0)].iloc[0]
         sentence = next(s for s in re.split(r"(?<=\.) (?=[A-Z])", text)
-                        if s.startswith(narrative.CHANNEL_GAP["en"]["outcomes"][outcome]))
-        assert narrative._lower(tables.channel_name(channel, "en")) in sentence
+                        if s.startswith(ch_text.GAP_OUTCOMES[outcome]))
+        assert phrases_lower(channels.channel_name(channel, "en")) in sentence
         assert f"{fmt.percent(u['share'])} {fmt.interval(100 * u['ci_low'], 100 * u['ci_high'], 1)}" in sentence
         apart = u["ci_low"] > v["ci_high"] or v["ci_low"] > u["ci_high"]
         assert ("do not overlap" in sentence) == apart
-    assert not re.search(r"\d\.\d", narrative.channel_gaps(table, "it"))
+    assert not re.search(r"\d\.\d", channels.channel_gaps(table, "it"))
 
 
 # --- findings against their numbers ---------------------------------------------------------------------------
 
-NUMBER = r"([+-]?\d+\.\d+)"
+NUMBER = r"([+\-\u2212]?\d+\.\d+)"
 
 
 def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     a = analysis
-    sentences = narrative.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
+    sentences = channels.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
                                             a["salience"], a["likert"], a["published"], a["meta"], "en", CB)
     text = " ".join(sentences)
     fit = a["drivers"]["pooled"]["csr_overall"]
-    first = next(s for s in sentences if s.startswith("CSR index, all three districts"))
+    first = next(s for s in sentences if s.startswith("CSR index, all districts"))
     assert f"n = {fit.n}" in first
     excluding = []
-    for term in narrative.CHANNEL_TERMS:
-        est, low, high, _ = tables.scaled_ame(fit, term)
-        name = tables.regressor_name(term, "en").lower()
+    for term in channels.CHANNEL_TERMS:
+        est, low, high, _ = channels.scaled_ame(fit, term)
+        name = channels.regressor_name(term, "en").lower()
         got = re.search(re.escape(name) + rf" {NUMBER} \[{NUMBER}, {NUMBER}\]", first)
         assert got, term
-        assert [float(x) for x in got.groups()] == pytest.approx([est, low, high], abs=0.0051)
+        assert [float(x.replace("\u2212", "-")) for x in got.groups()] == pytest.approx([est, low, high], abs=0.0051)
         if low > 0 or high < 0:
             excluding.append(name)
     tail = first.split("Intervals excluding zero:")[1] if excluding else ""
@@ -297,21 +302,22 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     def side(lo, hi):
         return "pos" if lo > 0 else "neg" if hi < 0 else "null"
 
-    same = sum(side(*tables.scaled_ame(fit, t)[1:3]) == side(*tables.scaled_ame(ols, t)[1:3]) for t in adoption_terms())
-    assert f"for {same} of the 7 regressors" in text
+    same = sum(side(*channels.scaled_ame(fit, t)[1:3]) == side(*channels.scaled_ame(ols, t)[1:3]) for t in adoption_terms())
+    assert (f"for {same} of the 7 regressors; not for" in text) if same < 7 else ("for all 7 regressors" in text)
     g = a["gradients"]["pooled"]
     verb = "shows no clear trend" if g.spearman_p >= 0.05 else "rises" if g.spearman_rho > 0 else "falls"
     assert f"The CSR index {verb} with the number of channels" in text
     assert f"Spearman ρ {fmt.number(g.spearman_rho, 2, sign=True)}" in text
     tests = [r["p_value"] for r in a["moderation"].values() if not hasattr(r, "text")]
     k = int((multipletests(tests, method="fdr_bh")[1] < 0.05).sum())
-    assert f"with a Benjamini-Hochberg p below 0.05: {k} of {len(tests)}." in text and "Exploratory" in text
+    said = f"none of the {len(tests)} tests" if k == 0 else f"{k} of the {len(tests)} tests"
+    assert f"Exploratory: {said} of the CSR index" in text and "Benjamini-Hochberg p below 0.05" in text
     s = a["salience"]["pooled"]
     verdict = "differ in importance" if s.p_value < 0.05 else "cannot be told apart in importance"
-    line = next(x for x in sentences if x.startswith(narrative.SAMPLE_PROSE["en"] + ":"))
+    line = next(x for x in sentences if x.startswith("All districts:"))
     assert verdict in line and f"Friedman χ² = {fmt.number(s.statistic, 2)}" in line
     assert f"Kendall's W = {fmt.number(s.kendall_w, 3)}" in line
-    assert tables.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line
+    assert channels.short_item(s.items.iloc[0]["item"], "en", CB).lower() in line
     districts = {g: r for g, r in a["salience"].items() if g != "pooled"}
     line = next(x for x in sentences if x.startswith("Per district, the stakeholders"))
     assert f"in {sum(r.p_value < 0.05 for r in districts.values())} of {len(districts)} districts" in line
@@ -319,20 +325,20 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     assert f"from {fmt.number(min(ws), 2)} to {fmt.number(max(ws), 2)}" in line
     first = {g: r.items.sort_values("mean_rank", ascending=False).iloc[0]["item"] for g, r in districts.items()}
     if len(set(first.values())) == 1:  # one stakeholder first everywhere: named once
-        assert f"{tables.short_item(next(iter(first.values())), 'en', CB).lower()} in every district" in line
+        assert f"{channels.short_item(next(iter(first.values())), 'en', CB).lower()} in every district" in line
     else:
         for g, item in first.items():
-            assert f"{tables.short_item(item, 'en', CB).lower()} in {tables.sample_name(g, 'en', CB)}" in line
+            assert f"{channels.short_item(item, 'en', CB).lower()} in {channels.sample_name(g, 'en', CB)}" in line
     pooled = a["likert"]["pooled"]
     top = pooled[pooled["item"].str.startswith("bar_")].sort_values("share", ascending=False).iloc[0]
-    assert tables.short_item(top["item"], "en", CB).lower() in text
+    assert channels.short_item(top["item"], "en", CB).lower() in text
     assert "27%" in text and "25%" in text and "[@vaasa_cooperate]" in text  # the published shares, cited
     assert sentences[-1].startswith("Synthetic data")
 
 
 def test_italian_findings_have_decimal_commas_and_no_english(analysis):
     a = analysis
-    text = " ".join(narrative.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
+    text = " ".join(channels.findings_channels(a["drivers"], a["by_channel"], a["gradients"], a["moderation"],
                                                a["salience"], a["likert"], a["published"], a["meta"], "it", CB))
     assert re.search(r"\d,\d", text) and not re.search(r"\d\.\d", text)
     assert "CSR" not in text and "RSI" in text
@@ -345,10 +351,11 @@ def test_index_sentence_reads_the_pooled_channel_effects():
         values |= {f"drivers.pooled.csr_overall.{term}.estimate": est,
                    f"drivers.pooled.csr_overall.{term}.ci_low": est - 0.04,
                    f"drivers.pooled.csr_overall.{term}.ci_high": est + 0.04}
-    en = narrative.index_sentence({"values": values, "parameters": {"seed": 1}}, "en", CB)
+    en = channels.index_sentence(values, {"seed": 1}, "en", CB)
     assert en == ("CSR index, all districts (fractional logit, n = 92), average marginal effect of intermediary "
-                  "support +0.06 [0.02, 0.10] and formal network -0.02 [-0.06, 0.02].")
-    it = narrative.index_sentence({"values": values}, "it", CB)
+                  "support +0.06 [0.02, 0.10] and formal network \u22120.02 [\u22120.06, 0.02].")
+    assert narrative.index_sentence({"values": values, "parameters": {"seed": 1}}, "en", CB) == en  # the index's route
+    it = channels.index_sentence(values, {}, "it", CB)
     assert "+0,06 [0,02; 0,10]" in it and "n = 92" in it
     assert narrative.index_sentence({"values": {"drivers": "not supported: x"}}, "en", CB).startswith(
         "The survey has no answers on the channels (codebook version 1)")
@@ -365,14 +372,14 @@ def test_consultation_shares_shown_equal_published_figures_csv():
     assert len(raw) == 6
     published = dataset.load_published()
     for lang in ("en", "it"):
-        table = tables.consultation_rows(published, lang)
+        table = channels.consultation_rows(published, lang)
         assert len(table) == len(raw)
         shares = [float(re.match(r"(\d+)%", cell).group(1)) for cell in table.iloc[:, 2]]
         assert shares == [float(r["value"]) for r in raw]
         assert set(table.iloc[:, -1]) == {"@vaasa_cooperate"}  # cited, linked when rendered
         assert all(cell.endswith({"en": ("of answers", "of votes"), "it": ("delle risposte", "dei voti")}[lang])
                    for cell in table.iloc[:, 2])
-    rows = tables.consultation_figures(published)
+    rows = channels.consultation_figures(published)
     assert list(rows["value"]) == [float(r["value"]) for r in raw]
     lines = (ROOT / "data/raw/published_figures.csv").read_text(encoding="utf-8").splitlines()
     for row in rows.itertuples():  # row numbers count data rows from 1 (the header is line 1 of the file)
@@ -386,9 +393,9 @@ def test_channels_figures_print_at_7_points_with_local_decimals(analysis, lang):
     import matplotlib.pyplot as plt
 
     figures.style()
-    made = [figures.adoption_ame(analysis["drivers"], ["csr_overall", "cert_iso14001"], lang, CB),
-            figures.channel_adoption(analysis["by_channel"]["pooled"], ["cert_any", "csr_half"], lang, CB),
-            figures.channels_gradient(analysis["gradients"], lang, CB)]
+    made = [channels.adoption_ame(analysis["drivers"], ["csr_overall", "cert_iso14001"], lang, CB),
+            channels.channel_adoption(analysis["by_channel"]["pooled"], ["cert_any", "csr_half"], lang, CB),
+            channels.channels_gradient(analysis["gradients"], lang, CB)]
     for fig in made:
         sizes = figures.print_sizes(fig)
         assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
@@ -416,21 +423,21 @@ def test_questionnaire_tables_show_the_survey_counts_with_wilson_intervals(analy
 
     frame = analysis["frame"]
     firms = frame[frame["district"] == "capannori_paper"]
-    column = tables.sample_name("capannori_paper", "en", CB)
-    status = tables.cert_status_rows(questionnaire, "en", CB)
+    column = channels.sample_name("capannori_paper", "en", CB)
+    status = channels.cert_status_rows(questionnaire, "en", CB)
     x = firms["cst_iso14001"].astype("float64").dropna()
     for i, code in enumerate((1, 2, 3)):  # held, planned, not interested: the first three rows
         k, n = int((x == code).sum()), len(x)
         low, high = proportion_confint(k, n, method="wilson")
         assert status.iloc[i][column].replace("\xa0", " ") == _share_text(k, n, k / n, max(low, 0), min(high, 1))
     assert list(status["Answer"][:3]) == ["held", "planned", "not interested"]
-    aware = tables.awareness_rows(questionnaire, "en", CB)
+    aware = channels.awareness_rows(questionnaire, "en", CB)
     x = firms["aw_csr_tools"].astype("float64").dropna()
     k = int((x >= 4).sum())
     low, high = proportion_confint(k, len(x), method="wilson")
     assert aware.iloc[2][column] == fmt.number(x.mean(), 2)
     assert aware.iloc[3][column].replace("\xa0", " ") == _share_text(k, len(x), k / len(x), max(low, 0), min(high, 1))
-    staff = tables.staff_rows(questionnaire, "en", CB).set_index("Measure")
+    staff = channels.staff_rows(questionnaire, "en", CB).set_index("Measure")
     home = firms["wf_home_workers"].astype("float64").dropna()
     assert staff.loc["Home-workers per firm (mean)", column] == fmt.number(home.mean(), 1)
     assert staff.loc["Firms with home-workers", column].startswith(f"{int((home > 0).sum())}/{len(home)}: ")
@@ -440,20 +447,20 @@ def test_questionnaire_tables_show_the_survey_counts_with_wilson_intervals(analy
 
 def test_questionnaire_findings_sentence_matches_its_table(questionnaire):
     parts = questionnaire["pooled"]
-    text = narrative.questionnaire_sentence(parts, "en", CB)
+    text = channels.questionnaire_sentence(parts, "en", CB)
     summary = parts["awareness_summary"].set_index("item")
     for item in CB.awareness_items():
         r = summary.loc[item]
         assert f"{fmt.percent(r['share'])} {fmt.interval(100 * r['ci_low'], 100 * r['ci_high'], 1)}" in text
     status = parts["cert_status"]
     planned = status[status["answer"] == 2].sort_values("share", ascending=False).iloc[0]
-    assert f"most often planned is {tables.certification_name(planned['item'])}: {fmt.percent(planned['share'])}" in text
+    assert f"most often planned is {channels.certification_name(planned['item'])}: {fmt.percent(planned['share'])}" in text
     held = status[(status["item"] == planned["item"]) & (status["answer"] == 1)].iloc[0]
     assert f"while {fmt.percent(held['share'])}" in text
-    it = narrative.questionnaire_sentence(parts, "it", CB)
+    it = channels.questionnaire_sentence(parts, "it", CB)
     assert re.search(r"\d,\d", it) and not re.search(r"\d\.\d", it) and "RSI" in it and "CSR" not in it
     assert not english_words(it)
-    assert narrative.questionnaire_sentence({"awareness_summary": estimability.Check((estimability.Reason("no_firms"),))},
+    assert channels.questionnaire_sentence({"awareness_summary": estimability.Check((estimability.Reason("no_firms"),))},
                                             "en", CB) == ""
 
 
@@ -462,8 +469,8 @@ def test_questionnaire_figures_print_at_7_points_with_local_decimals(questionnai
     import matplotlib.pyplot as plt
 
     figures.style()
-    for fig in (figures.awareness_distribution(questionnaire, lang, CB),
-                figures.cert_status_bars(questionnaire["pooled"], lang, CB)):
+    for fig in (channels.awareness_distribution(questionnaire, lang, CB),
+                channels.cert_status_bars(questionnaire["pooled"], lang, CB)):
         sizes = figures.print_sizes(fig)
         assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
         texts = [t for t, _ in sizes]
@@ -483,9 +490,9 @@ def test_a_survey_without_one_block_shows_the_others_and_says_why(tmp_path, monk
     assert "questionnaire" not in values  # the section is shown, with the parts the survey has
     assert values["questionnaire.pooled.workforce"].startswith("not estimable: the survey has no \"Organisation")
     assert "questionnaire.pooled.training.tr_csr_training.share" in values
-    note = narrative.questionnaire_notes(scope["questionnaire"], "it", CB)
-    assert note.startswith("«Organizzazione e lavoratori atipici» (Campione complessivo, ")
-    table = tables.staff_rows(scope["questionnaire"], "en", CB)
+    note = channels.questionnaire_notes(scope["questionnaire"], "it", CB)
+    assert note.startswith("«Organizzazione e lavoratori atipici» (Tutti i distretti, ")
+    table = channels.staff_rows(scope["questionnaire"], "en", CB)
     assert set(table.iloc[0, 1:]) == {fmt.MISSING} and table.iloc[-1, 1] != fmt.MISSING
 
 
@@ -500,10 +507,73 @@ def test_district_salience_names_each_top_stakeholder_or_one_for_all():
 
     def line(tops, lang):
         salience = {d: result(top) for d, top in zip(["capannori_paper", "santa_croce_tanning"], tops)}
-        out = narrative.findings_channels({}, {}, {}, {}, salience, {}, None, {}, lang, CB)
+        out = channels.findings_channels({}, {}, {}, {}, salience, {}, None, {}, lang, CB)
         return next(x for x in out if x.startswith(("Per district", "Per distretto")))
 
     assert "customers in Capannori (paper); employees in Santa Croce (tanning)." in line(
         ["sh_customers", "sh_employees"], "en")
     assert "highest mean rank: customers in every district." in line(["sh_customers", "sh_customers"], "en")
     assert "rango medio più alto: clienti in tutti i distretti." in line(["sh_customers", "sh_customers"], "it")
+
+
+# --- counted sentences: a count of 1 and of 2 read grammatically in both languages (issue 22) -----------------
+
+def _reason_check(code, **values):
+    return estimability.Check((estimability.Reason(code, values),))
+
+
+@pytest.mark.parametrize(("code", "values"), [
+    ("few_level", {"name": "network_member", "value": 1, "min": 3}),
+    ("few_events", {"name": "cert_iso14001", "min": 5}),
+    ("few_epv", {"name": "cert_iso14001", "k": 9, "epv": 0.2, "min": 5, "need": 45}),
+])
+def test_counted_reasons_agree_with_one_and_two_firms(code, values):
+    for count, en_word, it_word in ((1, "1 firm ", "1 impresa "), (2, "2 firms ", "2 imprese ")):
+        check = _reason_check(code, count=count, **values)
+        en, it = ch_text.reason_text(check, "en"), ch_text.reason_text(check, "it")
+        assert en_word in en and it_word in it, (en, it)
+        assert "/e" not in it and "(s)" not in en and "troppe poche" not in it
+        assert ("1 imprese" not in it) and ("1 firms" not in en)
+    it = ch_text.reason_text(_reason_check("few_level", count=1, name="network_member", value=1, min=3), "it")
+    assert "«" in it and " = 1" not in it  # the channel named in quotes, not "con <label> = 1"
+    for n, en_word, it_word in ((1, "1 firm;", "1 impresa;"), (2, "2 firms;", "2 imprese;")):
+        check = _reason_check("small_n", n=n, min=25)
+        assert en_word in ch_text.reason_text(check, "en") and it_word in ch_text.reason_text(check, "it")
+
+
+class _Fit:
+    def __init__(self, method, events=None, n=40):
+        self.ame = pd.DataFrame({"term": list(derived.ADOPTION_REGRESSORS), "estimate": 0.01, "ci_low": -0.02,
+                                 "ci_high": 0.04, "p_value": 0.5})
+        self.method, self.events, self.n = method, events, n
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_counted_findings_agree_with_one_and_two(count):
+    """Certified firms and Firth models: the singular for 1, the plural for 2, in both languages."""
+    fits = [_Fit("logit (Firth)", events=count) for _ in range(count)] + [_Fit("logit (ML)", events=count)]
+    drivers = {"pooled": {"cert_iso14001": fits[0], **{f"cert_x{i}": f for i, f in enumerate(fits[1:])}}}
+    en = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, {}, "en", CB))
+    it = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, {}, "it", CB))
+    if count == 1:
+        assert "1 certified firm)" in en and "1 impresa certificata)" in it
+        assert f"{count} used Firth" in en and "1 ha usato" in it
+    else:
+        assert "2 certified firms)" in en and "2 imprese certificate)" in it
+        assert "2 used Firth" in en and "2 hanno usato" in it
+    assert "three" not in en and "tre distretti" not in it and "tutti i distretti" in it
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_district_salience_count_agrees_with_one_and_two(count):
+    class S:
+        def __init__(self, p):
+            self.items = pd.DataFrame({"item": ["sh_customers"], "mean": [4.0], "mean_rank": [5.0]})
+            self.p_value, self.kendall_w, self.statistic, self.df, self.n = p, 0.3, 10.0, 7, 30
+
+    groups = dict.fromkeys(CB.districts, None)
+    salience = {g: S(0.01 if i < count else 0.5) for i, g in enumerate(list(groups)[:3])}
+    it = " ".join(channels.findings_channels({}, {}, {}, {}, salience, {}, None, {}, "it", CB))
+    en = " ".join(channels.findings_channels({}, {}, {}, {}, salience, {}, None, {}, "en", CB))
+    word = "distretto" if count == 1 else "distretti"
+    assert f"in {count} {word} su 3" in it and f"in {count} of 3 districts" in en

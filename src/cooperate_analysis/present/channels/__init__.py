@@ -11,7 +11,7 @@ from .captions import CAPTIONS
 from .figures import adoption_ame, awareness_distribution, cert_status_bars, channel_adoption, channels_gradient
 from .findings import channel_gaps, findings_channels
 from .findings import index_sentence as _index_sentence
-from .names import (CHANNEL_TERMS, channel_name, is_fit, outcome_name, regressor_name, sample_name, scaled_ame,
+from .names import (CHANNEL_TERMS, certification_name, channel_name, is_fit, outcome_name, regressor_name, sample_name, scaled_ame,
                     short_item)
 from .results import (not_supported, record_channels, record_consultation, record_drivers, record_gradients,
                       record_likert, record_moderation, record_questionnaire, record_salience)
@@ -35,7 +35,7 @@ def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
 
 __all__ = [
     "CAPTIONS", "TITLE", "title", "CHANNEL_TERMS", "adoption_ame", "ame_rows", "awareness_distribution", "awareness_rows",
-    "cert_status_bars", "cert_status_rows", "channel_adoption", "channel_gaps", "channel_name", "channel_rows",
+    "cert_status_bars", "cert_status_rows", "certification_name", "channel_adoption", "channel_gaps", "channel_name", "channel_rows",
     "channels_gradient", "consultation_figures", "consultation_rows", "findings_channels",
     "friedman_rows", "gradient_rows", "index_sentence", "is_fit", "likert_rows", "model_rows", "moderation_rows",
     "not_supported", "outcome_name", "questionnaire_notes", "questionnaire_sentence", "reason_text",

@@ -55,9 +55,9 @@ CERTIFICATION_NAMES = {"iso14001": "ISO 14001", "emas": "EMAS", "sa8000": "SA800
 HEADERS = {
     "model": N_("Model"), "regressor": N_("Regressor"), "outcome": N_("Outcome"), "sample": N_("Sample"),
     "method": N_("Method"), "n": N_("Firms"), "events": N_("Adopting firms"), "channel": N_("Channel"),
-    "used": N_("Used by the firm"), "rho": N_("Spearman ρ"), "p": "p",
+    "used": N_("Used by the firm"), "rho": N_("Spearman ρ"), "p": N_("p"),
     "slope": N_("Slope per channel [95% CI]"), "score": N_("Competitiveness score"),
-    "interaction": N_("Interaction [95% CI]"), "bh": "p (BH)", "stakeholder": N_("Stakeholder"),
+    "interaction": N_("Interaction [95% CI]"), "bh": N_("p (BH)"), "stakeholder": N_("Stakeholder"),
     "chi2": N_("Friedman χ²"), "df": N_("df"), "w": N_("Kendall's W"), "item": N_("Item"),
     "mean": N_("Mean (1-5)"), "fraclogit": N_("Fractional logit: AME"), "ols": N_("OLS (HC3): coefficient"),
     "question": N_("Question"), "answer": N_("Answer"), "share": N_("Share"), "year": N_("Year"),

@@ -83,16 +83,30 @@ def _reason(r, lang: str) -> str:
     v = r.values
     if r.code == "few_level" and {"count", "name", "value", "min"} <= set(v):
         answer = _("yes") if str(v["value"]) in ("1", "1.0", "True") else _("no")
-        return _.ngettext("“{name}”: {n} firm answered “{answer}”; a yes/no regressor needs at least {min} firms "
+        return _.ngettext("“{name}”: {n} firm answered “{answer}”; a yes/no variable needs at least {min} firms "
                           "with each answer",
-                          "“{name}”: {n} firms answered “{answer}”; a yes/no regressor needs at least {min} firms "
+                          "“{name}”: {n} firms answered “{answer}”; a yes/no variable needs at least {min} firms "
                           "with each answer", int(v["count"]), name=_label(v["name"], lang), answer=answer,
                           min=fmt.integer(v["min"], lang))
     if r.code == "few_events" and {"count", "name", "min"} <= set(v):
         return _.ngettext("“{name}”: {n} firm gave the rarer answer; each answer needs at least {min} firms",
                           "“{name}”: {n} firms gave the rarer answer; each answer needs at least {min} firms",
                           int(v["count"]), name=_label(v["name"], lang), min=fmt.integer(v["min"], lang))
-    return r.text(lang)
+    if r.code == "small_n" and {"n", "min"} <= set(v):
+        return _.ngettext("{n} firm; this model needs at least {min}", "{n} firms; this model needs at least {min}",
+                          int(v["n"]), min=fmt.integer(v["min"], lang))
+    if r.code == "few_epv" and {"count", "k", "epv", "min", "need", "name"} <= set(v):
+        return _.ngettext("“{name}”: {n} firm in the rarer answer for {k} coefficients ({epv} per coefficient); at "
+                          "least {need} are needed ({min} per coefficient)",
+                          "“{name}”: {n} firms in the rarer answer for {k} coefficients ({epv} per coefficient); at "
+                          "least {need} are needed ({min} per coefficient)", int(v["count"]),
+                          name=_label(v["name"], lang), k=fmt.integer(v["k"], lang), epv=fmt.number(v["epv"], 2, lang),
+                          need=fmt.integer(v["need"], lang),
+                          min=fmt.number(v["min"], 0 if float(v["min"]).is_integer() else 1, lang))
+    try:
+        return r.text(lang)
+    except KeyError:  # a reason the statistics layer has no sentence for yet
+        return r.code.replace("_", " ")
 
 
 # --- sections a survey cannot support ---------------------------------------------------------------------
