@@ -38,6 +38,9 @@ def expected(name: str, synthetic: pd.DataFrame) -> pd.DataFrame:
     if name == "codes_99_with_note.csv":
         for column, rows in make_exports.CODED_99.items():
             frame.loc[rows, column] = pd.NA
+    if name == "labelled_missing.dta":  # the answers labelled "non sa/non risponde"
+        for column, rows in make_exports.LABELLED_MISSING.items():
+            frame.loc[rows, column] = pd.NA
     return frame
 
 

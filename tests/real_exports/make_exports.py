@@ -5,7 +5,7 @@ project would have them; tests/test_mapping.py drafts a mapping for each with `m
 the edit data/raw/README.md documents, and checks that the validated survey equals the
 synthetic one cell by cell (except the cells the 99 export codes as "no answer").
 
-    .venv/bin/python tests/real_exports/make_exports.py
+    .venv/bin/python tests/real_exports/make_exports.py [NAME ...]
 """
 from __future__ import annotations
 
@@ -114,17 +114,62 @@ def codes_99_csv(df: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, index=False)
 
 
+# cells the labelled-missing Stata export codes 9, labelled "non sa/non risponde" (besides the cells
+# the survey leaves empty, which it codes the same way): column -> 0-based rows
+LABELLED_MISSING = {"out_reputation": [0, 5], "cert_emas": [3, 10], "gov_code_of_ethics": [7]}
+NO_ANSWER = "non sa/non risponde"
+ITALIAN_COLUMNS = {"firm_id": "id_impresa", "district": "distretto", "employees": "addetti",
+                   "turnover_class": "classe_fatturato", "export_share": "quota_export", "firm_age": "eta_impresa"}
+
+
+def comma_decimal_csv(df: pd.DataFrame, path: Path) -> None:
+    """(6) A comma-separated CSV with every field quoted and a decimal comma ("12,5"), as some
+    spreadsheets export with an Italian locale and a comma list separator."""
+    import csv
+
+    df.to_csv(path, sep=",", decimal=",", index=False, quoting=csv.QUOTE_ALL)
+
+
+def labelled_missing_dta(df: pd.DataFrame, path: Path) -> None:
+    """(7) Stata: yes/no and Likert answers stored as codes with Italian value labels, no answer
+    stored as 9 labelled "non sa/non risponde" (the survey's empty cells and the LABELLED_MISSING ones)."""
+    cb = load_codebook()
+    out = df.copy()
+    labels = {}
+    for v in (v for v in cb.variables if v.name in df.columns and v.type in ("likert", "binary")):
+        column = out[v.name].astype("float64").fillna(9)
+        column[LABELLED_MISSING.get(v.name, [])] = 9
+        out[v.name] = column.astype("int8")
+        labels[v.name] = ({int(k): lab["it"] for k, lab in cb.likert_labels.items()} if v.type == "likert"
+                          else {0: "No", 1: "Sì"}) | {9: NO_ANSWER}
+    for c in out.columns:
+        if c not in labels and c not in ("firm_id", "district"):
+            out[c] = out[c].astype("float64")
+    out["firm_id"], out["district"] = out["firm_id"].astype(str), out["district"].astype(str)
+    out.to_stata(path, write_index=False, version=118, value_labels=labels)
+
+
+def italian_columns_csv(df: pd.DataFrame, path: Path) -> None:
+    """(8) A CSV whose profile columns have short Italian names (addetti, quota_export, classe_fatturato...)."""
+    df.rename(columns=ITALIAN_COLUMNS).to_csv(path, index=False)
+
+
 EXPORTS = {"semicolon_decimal_comma.csv": semicolon_csv, "italian_labels.xlsx": italian_labels_xlsx,
            "italian_names_labels.sav": italian_sav, "labelled_district.dta": labelled_dta,
-           "codes_99_with_note.csv": codes_99_csv}
+           "codes_99_with_note.csv": codes_99_csv, "comma_decimal_comma.csv": comma_decimal_csv,
+           "labelled_missing.dta": labelled_missing_dta, "italian_columns.csv": italian_columns_csv}
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
     df = base()[version_1_columns()]
     for name, write in EXPORTS.items():
+        if names and name not in names:
+            continue
         write(df, HERE / name)
         print(f"wrote {HERE / name}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])  # the names of the exports to write (default: all)

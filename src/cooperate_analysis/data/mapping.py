@@ -749,10 +749,10 @@ def _word_match(header: str, var: Variable, texts: dict[str, list[str]] | None =
     if not all(any(same(w, t) for t in theirs) for w in mine):
         return None
     # how well: the words of the label that the header covers, and whether it starts as a label does
-    best = max(texts.items(), key=lambda kv: (sum(any(same(w, t) for w in mine) for t in kv[1]) / max(len(kv[1]), 1)))
+    best = max(texts.items(), key=lambda kv: sum(any(same(w, t) for w in mine) for t in kv[1]) / max(len(kv[1]), 1))
     starts = any(words and same(mine[0], words[0]) for words in texts.values())
     covered = sum(any(same(w, t) for w in mine) for t in best[1]) / max(len(best[1]), 1)
-    return 0.85 + 0.05 * starts + 0.04 * covered, f"words of the {best[0]}: check it"
+    return 0.85 + 0.05 * starts + 0.04 * covered, f"its words are words of {var.name}'s name or labels: check it"
 
 
 def _match_headers(columns: list[str], labels: dict[str, str], cb: Codebook) -> dict[str, tuple[str, str]]:
@@ -768,7 +768,7 @@ def _match_headers(columns: list[str], labels: dict[str, str], cb: Codebook) -> 
             theirs = plain(theirs)
             targets.append((var.name, theirs, what, difflib.SequenceMatcher(None, "", theirs)))
     scored = []
-    vocabulary = {var.name: _label_words(var) for var in cb.variables if var.type != "id"}
+    vocabulary = {var.name: _label_words(var) for var in cb.variables}
     for c in columns:
         texts = [(plain(c), "header")] + ([(plain(labels[c]), "variable label")] if c in labels else [])
         for mine, how in texts:
