@@ -120,7 +120,7 @@ def findings_sustainability(profile, indicators, district: str, synthetic: bool,
                 value = _("output {value}", value=value)
             year = published_year(r["year"], lang)
             if isinstance(r["perimeter"], str) and r["perimeter"].strip():
-                item = _("{value} ({perimeter}), {year}", value=value, year=year,
+                item = _("{value}, {year}, {perimeter}", value=value, year=year,
                          perimeter=published_label(r["perimeter"], lang, "perimeter"))
             else:
                 item = _("{value}, {year}", value=value, year=year)
