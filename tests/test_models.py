@@ -23,6 +23,7 @@ from cooperate_analysis.stats.models import (
     ASSOCIATION_LABEL,
     LogitOrderedModel,
     _treatment_effect,
+    kish_ess,
     average_marginal_effects,
     certification_effect,
     covariate_balance,
@@ -352,7 +353,7 @@ def test_treatment_effect_recovers_known_effect_under_confounding_by_size():
     cert = (rng.uniform(size=n) < 1 / (1 + np.exp(0.5 - 1.5 * size))).astype(float)
     df = pd.DataFrame({"score_innovation": 3 + effect * cert + 0.8 * size + rng.normal(size=n),
                        "cert_any": cert, "log_employees": size})
-    table = certification_effect(df, "score_innovation", ["log_employees"]).set_index("model")
+    table = certification_effect(df, "score_innovation", ["log_employees"], trim=None).set_index("model")
     naive = df.groupby("cert_any")["score_innovation"].mean().diff().iloc[-1]
     assert naive > effect + 0.5  # larger firms certify more and score higher
     for method in ("IPW", "AIPW"):
@@ -439,7 +440,7 @@ def test_balance_after_weighting_is_the_librarys_ipw_contrast_of_each_covariate(
     df = pd.DataFrame({"size": rng.normal(size=n), "age": rng.uniform(0, 40, n),
                        "district": pd.Categorical(rng.choice(["a", "b", "c"], n))})
     df["cert"] = (rng.uniform(size=n) < 1 / (1 + np.exp(1 - 1.2 * df["size"]))).astype(float)
-    bal = covariate_balance(df, ["size", "age"], "cert", fixed_effects="district")
+    bal = covariate_balance(df, ["size", "age"], "cert", fixed_effects="district", trim=None)
     table = bal.table.set_index("covariate")
     assert list(table.index) == ["size", "age", "district=a", "district=b", "district=c"]
     select = smf.logit("cert ~ size + age + district", df).fit(disp=False)
@@ -455,3 +456,110 @@ def test_balance_after_weighting_is_the_librarys_ipw_contrast_of_each_covariate(
     assert abs(table.loc["size", "smd_after"]) < 0.1  # ... and the weights balance size
     np.testing.assert_allclose(bal.propensity["propensity"], select.predict(), rtol=1e-10)
     assert bal.propensity["treated"].sum() == df["cert"].sum() and bal.n == n
+
+
+# --- issue 23: trimming, one set of estimating equations, ESS, balance ---------------------------
+def _confounded(n: int = 600, seed: int = 11, strength: float = 2.5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"size": rng.normal(size=n), "age": rng.uniform(0, 40, n),
+                       "district": rng.choice(["a", "b", "c"], n)})
+    df["cert"] = (rng.uniform(size=n) < 1 / (1 + np.exp(0.3 - strength * df["size"]))).astype(float)
+    df["y"] = 3 + 0.4 * df["cert"] + 0.5 * df["size"] + rng.normal(size=n)
+    return df
+
+
+def test_trimming_keeps_the_crump_band_and_the_estimate_solves_the_librarys_equations_on_that_sample():
+    """The acceptance test of issue 23: on the trimmed sample the IPW / AIPW estimates are roots of
+    statsmodels' own GMM moment conditions (TreatmentEffect built independently here), to 1e-8."""
+    from statsmodels.treatment.treatment_effects import _AIPWGMM, _IPWGMM
+
+    from cooperate_analysis.stats.models import trimmed_sample
+
+    df = _confounded()
+    rhs = "size + age + C(district)"
+    full = smf.logit(f"cert ~ {rhs}", df).fit(disp=False)
+    keep = (full.predict() >= 0.1) & (full.predict() <= 0.9)
+    assert 0 < (~keep).sum() < len(df)  # the band drops firms at both ends here
+    table = certification_effect(df, "y", ["size", "age"], "cert", fixed_effects="district").set_index("model")
+    kept = df[np.asarray(keep)]
+    assert table["n"].iloc[0] == len(kept) and table["n_trimmed"].iloc[0] == len(df) - len(kept)
+    assert trimmed_sample(df.assign(district=df["district"].astype("category")), ["size", "age"], "cert",
+                          "district").data.index.equals(kept.index)
+    select = smf.logit(f"cert ~ {rhs}", kept).fit(disp=False)
+    teff = TreatmentEffect(smf.ols(f"y ~ {rhs}", kept), kept["cert"].to_numpy(), results_select=select)
+    ipw = _IPWGMM(kept["y"].to_numpy(), select, None, teff=teff, effect_group="all")
+    aipw = _AIPWGMM(kept["y"].to_numpy(), select, None, teff=teff)
+    for method, gmm, first in (("IPW", ipw, [table.loc["IPW", "estimate"]]), ("AIPW", aipw, None)):
+        mine = _treatment_effect(teff, method.lower())
+        assert mine.effect[0] == pytest.approx(table.loc[method, "estimate"], rel=1e-12)
+        assert np.abs(gmm.momcond(mine.results_gmm.params).mean(axis=0)).max() < 1e-8
+        assert table.loc[method, "moment_residual"] < 1e-8
+        assert table.loc[method, "std_error"] == pytest.approx(float(mine.sd[0]), rel=1e-12)
+    ps = select.predict()
+    t = kept["cert"].to_numpy() == 1
+    w1 = 1 / ps[t]
+    assert table["ess_treated"].iloc[0] == pytest.approx(w1.sum() ** 2 / (w1 ** 2).sum())
+
+
+def test_the_estimate_is_the_root_where_the_librarys_clip_binds():
+    """Untrimmed, with propensities below 0.01: the closed form is not the root of the clipped
+    equations (issue 23's -0.02658 against -0.02640); the reported estimate is the root."""
+    df = _confounded(strength=5.0, seed=3)
+    rhs = "size + age + C(district)"
+    select = smf.logit(f"cert ~ {rhs}", df).fit(disp=False)
+    assert (select.predict() < 0.01).any()
+    teff = TreatmentEffect(smf.ols(f"y ~ {rhs}", df), df["cert"].to_numpy(), results_select=select)
+    closed = float(teff.ipw(return_results=False)[0])
+    res = _treatment_effect(teff, "ipw")
+    moments = res.results_gmm.model.momcond(res.results_gmm.params).mean(axis=0)
+    assert np.abs(moments).max() < 1e-8 and abs(float(res.effect[0]) - closed) > 1e-6
+
+
+def test_balance_on_the_trimmed_sample_flags_imbalance_and_counts_ess():
+    df = _confounded()
+    bal = covariate_balance(df, ["size", "age"], "cert", fixed_effects="district")
+    assert bal.n + bal.n_trimmed == len(df) and bal.n_trimmed > 0
+    assert (bal.propensity["propensity"].between(0.0, 1.0)).all() and len(bal.propensity) == bal.n
+    assert set(bal.ess) == {"certified", "uncertified"} and all(0 < v <= bal.n for v in bal.ess.values())
+    table = bal.table.set_index("covariate")
+    assert bal.balanced == bool((table["smd_after"].abs() < 0.1).all())
+    assert (table["balanced_after"] == (table["smd_after"].abs() < 0.1)).all()
+    effect = certification_effect(df, "y", ["size", "age"], "cert", fixed_effects="district")
+    assert effect["balanced"].iloc[0] == bal.balanced
+    assert effect["max_abs_smd_after"].iloc[0] == pytest.approx(table["smd_after"].abs().max())
+
+
+def test_certification_check_counts_the_trimmed_groups_and_their_ess():
+    from cooperate_analysis.stats.models import certification_check
+
+    df = _confounded(n=120, seed=5)
+    assert certification_check(df, "y", ["size"], "cert")
+    few = _confounded(n=40, seed=5)  # after trimming too few certified firms remain
+    check = certification_check(few, "y", ["size", "age"], "cert", "district")
+    assert not check and {r.code for r in check.reasons} <= {"group_small", "group_missing_in", "few_ess"}
+    assert kish_ess([1.0, 1.0, 1.0, 1.0]) == pytest.approx(4.0) and kish_ess([1.0, 0.0, 0.0]) == pytest.approx(1.0)
+
+
+# --- issue 23: ordered-logit flags ---------------------------------------------------------------
+def test_separation_and_degenerate_brant_flags():
+    from cooperate_analysis.stats.models import brant_degenerate, separation_flag
+
+    assert separation_flag([0.5, -2.0, 10.21]) == (pytest.approx(10.21), True)
+    assert separation_flag([0.5, -9.9]) == (pytest.approx(9.9), False)
+    assert brant_degenerate([0.3, np.nan]) and brant_degenerate([0.9996, 0.2], [2, 4])
+    assert not brant_degenerate([0.9996], [0]) and not brant_degenerate([0.5, 0.04], [1, 3])
+
+
+def test_ordered_items_flag_a_separated_item():
+    rng = np.random.default_rng(4)
+    n = 200
+    x = rng.uniform(size=n)
+    z = rng.normal(size=n)
+    fine = pd.cut(1.5 * x + 0.3 * z + rng.logistic(size=n) * 0.6, 3, labels=["worse", "same", "better"])
+    separated = pd.Categorical(np.where(x > 0.66, "better", np.where(x > 0.33, "same", "worse")),
+                               categories=["worse", "same", "better"], ordered=True)
+    df = pd.DataFrame({"a": fine, "b": separated, "x": x, "z": z})
+    rows = ordered_items(df, ["a", "b"], "x", ["z"]).set_index("outcome")
+    assert not rows.loc["a", "separation"] and rows.loc["a", "max_abs_logodds"] < 10
+    b = rows.loc["b"]
+    assert b["note"] != "" or b["separation"] or b["brant_degenerate"]  # not estimated, or flagged

@@ -27,7 +27,7 @@ Variable names are kept raw; labels belong to the codebook.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -35,12 +35,13 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from marginaleffects import avg_slopes
-from scipy import stats
+from scipy import optimize, stats
 from scipy.special import expit
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
+    PerfectSeparationError,
     PerfectSeparationWarning,
 )
 from statsmodels.treatment.treatment_effects import (
@@ -52,6 +53,7 @@ from statsmodels.treatment.treatment_effects import (
 
 from . import estimability, ordinal
 from .inference import mice_ols, numeric_frame
+from .policy import MIN_ESS, SMD_BALANCE, TAU_BOUND, TRIM_HIGH, TRIM_LOW, balanced
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
 BRANT_COLUMNS = ["model", "outcome", "term", "statistic", "df", "p_value", "n", "note"]
@@ -352,7 +354,30 @@ def _brant(model: OrderedModel, item: str) -> pd.DataFrame:
 
 
 ITEM_COLUMNS = ["outcome", "estimate", "std_error", "p_value", "lowest", "ame_lowest", "ame_lowest_se",
-                "highest", "ame_highest", "ame_highest_se", "brant_p_value", "brant_omnibus_p_value", "n", "note"]
+                "highest", "ame_highest", "ame_highest_se", "brant_p_value", "brant_omnibus_p_value", "n", "note",
+                "max_abs_logodds", "separation", "brant_degenerate"]
+BRANT_DEGENERATE_P = 0.9995  # a Brant p that prints as 1.000 with df > 0: the test has no information
+
+
+def separation_flag(log_odds) -> tuple[float, bool]:
+    """(largest |parameter| on the log-odds scale, whether it exceeds `policy.TAU_BOUND` = 10), over
+    an ordered logit's slopes and cut-points. On this project's scales (the CSR index in [0, 1], log
+    employees, export share in percent, age in years) a log-odds coefficient or cut-point beyond 10
+    is not a credible effect but the signature of (quasi-)separation: a category (nearly) empty or
+    perfectly predicted, the likelihood still rising at the boundary (the issue's Santa Croce
+    reputation slope of 10.21, whose Brant test could not be computed). Such a fit is not read."""
+    values = np.asarray(log_odds, dtype="float64")
+    largest = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else np.nan
+    return largest, bool(np.isfinite(largest) and largest > TAU_BOUND)
+
+
+def brant_degenerate(p_values, df=None) -> bool:
+    """Whether a Brant test is degenerate: not computable (any p NaN) or a p of 1.000 as printed
+    (p >= `BRANT_DEGENERATE_P`) with df > 0, which happens when the binary logits at the cut-points
+    separate and their slopes are all at the boundary, not because the odds are proportional."""
+    p = np.atleast_1d(np.asarray(p_values, dtype="float64"))
+    dfs = np.ones_like(p) if df is None else np.atleast_1d(np.asarray(df, dtype="float64"))
+    return bool((~np.isfinite(p)).any() or ((p >= BRANT_DEGENERATE_P) & (dfs > 0)).any())
 
 
 def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: list[str] | None = None,
@@ -364,11 +389,16 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
     category names); the Brant p-value for the exposure and the omnibus one; n; and `note`, which
     says why a model or test could not be estimated (`estimability.ordered` before fitting: fewer
     than two categories or too few firms per parameter; then no convergence, separation), leaving NaN.
+    Flags (issue 23): `max_abs_logodds` and `separation` (`separation_flag`: a slope or cut-point
+    beyond |10| on the log-odds scale), `brant_degenerate` (`brant_degenerate`: the Brant test not
+    computable, or p = 1.000 with df > 0). A flagged row is estimated but not read (no verdict);
+    rows not estimated have both flags False and NaN max_abs_logodds.
     """
     controls, fes = _as_list(controls), _as_list(fixed_effects)
     rows = []
     for item in items:
-        row = dict.fromkeys(ITEM_COLUMNS, np.nan) | {"outcome": item, "note": ""}
+        row = dict.fromkeys(ITEM_COLUMNS, np.nan) | {"outcome": item, "note": "", "separation": False,
+                                                     "brant_degenerate": False}
         check = estimability.ordered(df, item, exposure, controls, fes)
         if not check:
             rows.append(row | {"note": f"ordered logit {check.record_value()}"})
@@ -379,7 +409,9 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
         except (RuntimeError, np.linalg.LinAlgError, ValueError) as error:
             rows.append(row | {"note": f"ordered logit not estimable: {estimability.scrub(str(error))}"})
             continue
-        slope = _ordered_table(model, result, item).set_index("term").loc[exposure]
+        fitted = _ordered_table(model, result, item)
+        slope = fitted.set_index("term").loc[exposure]
+        row["max_abs_logodds"], row["separation"] = separation_flag(fitted["estimate"])
         ame = _ame_table(model, result, item, exposure)
         low, high = ame.iloc[0], ame.iloc[-1]
         row.update(estimate=slope["estimate"], std_error=slope["std_error"], p_value=slope["p_value"],
@@ -391,7 +423,9 @@ def ordered_items(df: pd.DataFrame, items: list[str], exposure: str, controls: l
         else:
             brant = _brant(model, item).set_index("term")
             row.update(brant_p_value=brant.loc[exposure, "p_value"],
-                       brant_omnibus_p_value=brant.loc["omnibus", "p_value"], note=brant.loc[exposure, "note"])
+                       brant_omnibus_p_value=brant.loc["omnibus", "p_value"], note=brant.loc[exposure, "note"],
+                       brant_degenerate=brant_degenerate(brant.loc[[exposure, "omnibus"], "p_value"],
+                                                         brant.loc[[exposure, "omnibus"], "df"]))
         rows.append(row)
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
@@ -453,68 +487,150 @@ def district_heterogeneity(df: pd.DataFrame, outcome: str, exposure: str, contro
     return Heterogeneity(slopes.assign(n=int(result.nobs)), test)
 
 
+TREATMENT_COLUMNS = ["model", "outcome", "term", "estimand", "estimate", "std_error", "statistic", "p_value",
+                     "ci_low", "ci_high", "n", "n_treated", "n_before_trim", "n_trimmed", "trim_low", "trim_high",
+                     "ps_min", "ps_max", "ess_treated", "ess_control", "max_abs_smd_after", "balanced",
+                     "moment_residual", "label"]
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """The sample of an IPW / AIPW comparison after trimming (Crump, Hotz, Imbens & Mitnik 2009):
+    `data` (complete cases with propensity in [low, high] under the model fitted on all complete
+    cases), `n_before` (complete cases), `rhs` (the right-hand side of the propensity and outcome
+    models), `low`, `high`."""
+
+    data: pd.DataFrame
+    n_before: int
+    rhs: str
+    low: float | None
+    high: float | None
+
+    @property
+    def n_trimmed(self) -> int:
+        return self.n_before - len(self.data)
+
+
+def trimmed_sample(df: pd.DataFrame, controls: list[str], treatment: str = "cert_any",
+                   fixed_effects: str | list[str] | None = None, outcome: str | None = None,
+                   trim: tuple[float, float] | None = (TRIM_LOW, TRIM_HIGH)) -> Trimmed:
+    """Complete cases of treatment, controls, fixed effects (and `outcome` if given), then the firms
+    whose estimated propensity (logit on controls + fixed effects, all complete cases) lies in
+    `trim` = [low, high] (default `policy.TRIM_LOW`, `policy.TRIM_HIGH` = [0.1, 0.9], Crump et al.'s
+    rule of thumb); `trim=None` keeps every firm. One pass: the models are then refitted on the kept
+    firms (their propensities may again leave the band slightly; they are not trimmed twice)."""
+    fes = _as_list(fixed_effects)
+    data = _complete(df, [treatment, *controls] + _as_list(outcome), fes)
+    if not set(data[treatment].unique()) <= {0.0, 1.0}:
+        raise ValueError(f"{treatment} must be coded 0/1")
+    rhs = " + ".join(controls + fes) or "1"
+    n_before = len(data)
+    if trim is not None:
+        ps = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False).predict()
+        data = data[(np.asarray(ps) >= trim[0]) & (np.asarray(ps) <= trim[1])]
+        data = data.assign(**{fe: data[fe].cat.remove_unused_categories() for fe in fes})
+    return Trimmed(data, n_before, rhs, *(trim or (None, None)))
+
+
+def kish_ess(weights) -> float:
+    """Kish's effective sample size of a weighted group, (sum w)^2 / sum w^2."""
+    w = np.asarray(weights, dtype="float64")
+    return float(w.sum() ** 2 / (w ** 2).sum()) if w.size else 0.0
+
+
+def certification_check(df: pd.DataFrame, outcome: str, controls: list[str], treatment: str = "cert_any",
+                        fixed_effects: str | list[str] | None = None,
+                        trim: tuple[float, float] | None = (TRIM_LOW, TRIM_HIGH)) -> estimability.Check:
+    """The gate of an IPW / AIPW comparison (`stats.policy`, "ipw"): `estimability.treatment` on the
+    complete cases, then on the trimmed sample (groups of at least 10 and k + 5 firms, both groups in
+    every district), then Kish's effective sample size of each weighted group >= `policy.MIN_ESS`
+    (reason "few_ess"). A propensity model that cannot be fitted is `estimability.failed`."""
+    check = estimability.treatment(df, outcome, treatment, controls, fixed_effects)
+    if not check:
+        return check
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            part = trimmed_sample(df, controls, treatment, fixed_effects, outcome, trim)
+            check = estimability.treatment(part.data, outcome, treatment, controls, fixed_effects)
+            if not check:
+                return check
+            ps = np.asarray(smf.logit(f"{treatment} ~ {part.rhs}", part.data).fit(disp=False).predict())
+    except (ValueError, np.linalg.LinAlgError, PerfectSeparationError) as error:
+        return estimability.failed(error)
+    treated = part.data[treatment].to_numpy() == 1.0
+    ess = {"certified": kish_ess(1 / ps[treated]), "uncertified": kish_ess(1 / (1 - ps[~treated]))}
+    return estimability.ess_rule(ess, MIN_ESS)
+
+
 def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], treatment: str = "cert_any",
-                         fixed_effects: str | list[str] | None = None) -> pd.DataFrame:
+                         fixed_effects: str | list[str] | None = None,
+                         trim: tuple[float, float] | None = (TRIM_LOW, TRIM_HIGH)) -> pd.DataFrame:
     """IPW and AIPW estimates of the average difference in `outcome` between certified and
     non-certified firms, adjusted for `controls`: an association (sensitivity analysis), not a
     causal effect (cross-sectional, single-respondent data, unmeasured confounding likely).
 
-    statsmodels `TreatmentEffect` (Stata teffects): logit treatment model and OLS outcome model on
-    the same covariates; GMM (HC0) standard errors. Returns model, outcome, term, estimand ("ATE"),
-    estimate, std_error, statistic, p_value, ci_low, ci_high, n, n_treated, ps_min, ps_max
-    (propensity-score range, for overlap) and label.
+    Sample: `trimmed_sample` (complete cases, then propensity in [0.1, 0.9], Crump et al. 2009;
+    `trim=None` for none). statsmodels `TreatmentEffect` (Stata teffects) on that sample: logit
+    treatment model and OLS outcome model on the same covariates. Estimate and standard error come
+    from the same estimating equations: the estimate is the root of the library's GMM moment
+    conditions (`_IPWGMM` / `_AIPWGMM`, whose propensities are clipped to [0.01, 0.99]; after
+    trimming the clip rarely binds, and then the root is the closed form) and the GMM (HC0)
+    covariance is evaluated there. `moment_residual`: the largest |mean moment| at the estimate.
+
+    Returns one row per method (IPW, AIPW): model, outcome, term, estimand ("ATE"), estimate,
+    std_error, statistic, p_value, ci_low, ci_high (normal reference), n (after trimming), n_treated,
+    n_before_trim, n_trimmed, trim_low, trim_high, ps_min, ps_max (refitted propensities),
+    ess_treated, ess_control (Kish ESS of the IPW weights in each group), max_abs_smd_after (largest
+    |SMD| after weighting on this sample, `covariate_balance`), balanced (`policy.balanced`: every
+    |SMD| < 0.1) and label.
     """
     fes = _as_list(fixed_effects)
-    data = _complete(df, [outcome, treatment, *controls], fes)
-    if not set(data[treatment].unique()) <= {0.0, 1.0}:
-        raise ValueError(f"{treatment} must be coded 0/1")
-    rhs = " + ".join(controls + fes) or "1"
-    select = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False)
-    teff = TreatmentEffect(smf.ols(f"{outcome} ~ {rhs}", data), data[treatment].to_numpy(), results_select=select)
+    part = trimmed_sample(df, controls, treatment, fes, outcome, trim)
+    data = part.data
+    select = smf.logit(f"{treatment} ~ {part.rhs}", data).fit(disp=False)
+    teff = TreatmentEffect(smf.ols(f"{outcome} ~ {part.rhs}", data), data[treatment].to_numpy(),
+                           results_select=select)
+    ps = np.asarray(select.predict())
+    treated = data[treatment].to_numpy() == 1.0
+    balance = _balance_table(data, controls, fes, treatment, ps)
+    smd = balance["smd_after"].to_numpy(float)
     rows = []
     for method in ("ipw", "aipw"):
         res = _treatment_effect(teff, method)
         ci = np.asarray(res.conf_int())
+        residual = float(np.abs(res.results_gmm.model.momcond(res.results_gmm.params).mean(axis=0)).max())
         rows.append({"model": res.method, "estimate": float(res.effect[0]), "std_error": float(res.sd[0]),
                      "statistic": float(res.statistic[0]), "p_value": float(res.pvalue[0]),
-                     "ci_low": float(ci[0, 0]), "ci_high": float(ci[0, 1])})
-    ps = select.predict()
-    return pd.DataFrame(rows).assign(outcome=outcome, term=treatment, estimand="ATE", n=len(data),
-                                     n_treated=int(data[treatment].sum()), ps_min=float(ps.min()),
-                                     ps_max=float(ps.max()), label=ASSOCIATION_LABEL)[
-        ["model", "outcome", "term", "estimand", "estimate", "std_error", "statistic", "p_value", "ci_low",
-         "ci_high", "n", "n_treated", "ps_min", "ps_max", "label"]]
+                     "ci_low": float(ci[0, 0]), "ci_high": float(ci[0, 1]), "moment_residual": residual})
+    return pd.DataFrame(rows).assign(
+        outcome=outcome, term=treatment, estimand="ATE", n=len(data), n_treated=int(treated.sum()),
+        n_before_trim=part.n_before, n_trimmed=part.n_trimmed, trim_low=part.low, trim_high=part.high,
+        ps_min=float(ps.min()), ps_max=float(ps.max()), ess_treated=kish_ess(1 / ps[treated]),
+        ess_control=kish_ess(1 / (1 - ps[~treated])),
+        max_abs_smd_after=float(np.nanmax(np.abs(smd))) if np.isfinite(smd).any() else np.nan,
+        balanced=balanced(smd), label=ASSOCIATION_LABEL)[TREATMENT_COLUMNS]
 
 
 @dataclass(frozen=True)
 class Balance:
     """Covariate balance of an IPW comparison: `table` (one row per covariate, district levels as 0/1
     indicators: covariate, mean_treated, mean_control, smd_before, smd_after, weighted_mean_treated,
-    weighted_mean_control) and `propensity` (one row per firm: propensity, treated) for the overlap
-    figure."""
+    weighted_mean_control, balanced_after (|smd_after| < `policy.SMD_BALANCE`)) and `propensity`
+    (one row per firm of the trimmed sample: propensity, treated) for the overlap figure; `n` (firms
+    after trimming), `n_trimmed`, `ess` ({"certified", "uncertified"}: Kish ESS of the IPW weights)
+    and `balanced` (every covariate balanced after weighting, `policy.balanced`)."""
 
     table: pd.DataFrame
     propensity: pd.DataFrame
     n: int
+    n_trimmed: int = 0
+    ess: dict = field(default_factory=dict)
+    balanced: bool = False
 
 
-def covariate_balance(df: pd.DataFrame, controls: list[str], treatment: str = "cert_any",
-                      fixed_effects: str | list[str] | None = None) -> Balance:
-    """Standardised mean differences of the covariates between treated and control firms, before
-    and after inverse probability weighting with the propensity model of `certification_effect`.
-
-    SMD = (mean_treated - mean_control) / sqrt((var_treated + var_control) / 2), with the unweighted
-    group variances in the denominator both before and after weighting (Austin 2009; R cobalt's
-    `s.d.denom = "pooled"` for the ATE), so that only the means move. ATE weights: 1/p for treated,
-    1/(1-p) for control firms, normalised within group (Hajek), as statsmodels' IPW. |SMD| < 0.1 is the
-    usual threshold for balance (Austin 2009).
-    """
-    fes = _as_list(fixed_effects)
-    data = _complete(df, [treatment, *controls], fes)
-    if not set(data[treatment].unique()) <= {0.0, 1.0}:
-        raise ValueError(f"{treatment} must be coded 0/1")
-    rhs = " + ".join(controls + fes) or "1"
-    ps = smf.logit(f"{treatment} ~ {rhs}", data).fit(disp=False).predict()
+def _balance_table(data: pd.DataFrame, controls: list[str], fes: list[str], treatment: str,
+                   ps: np.ndarray) -> pd.DataFrame:
     treated = data[treatment].to_numpy() == 1.0
     weight = np.where(treated, 1.0 / ps, 1.0 / (1.0 - ps))
     columns = {c: data[c].to_numpy(float) for c in controls}
@@ -526,12 +642,37 @@ def covariate_balance(df: pd.DataFrame, controls: list[str], treatment: str = "c
         xt, xc, wt, wc = x[treated], x[~treated], weight[treated], weight[~treated]
         sd = np.sqrt((xt.var(ddof=1) + xc.var(ddof=1)) / 2)
         mt, mc = np.average(xt, weights=wt), np.average(xc, weights=wc)
+        after = (mt - mc) / sd if sd > 0 else np.nan
         rows.append({"covariate": name, "mean_treated": xt.mean(), "mean_control": xc.mean(),
                      "smd_before": (xt.mean() - xc.mean()) / sd if sd > 0 else np.nan,
-                     "smd_after": (mt - mc) / sd if sd > 0 else np.nan,
-                     "weighted_mean_treated": mt, "weighted_mean_control": mc})
-    return Balance(pd.DataFrame(rows), pd.DataFrame({"propensity": ps, "treated": treated.astype(int)}),
-                   int(len(data)))
+                     "smd_after": after, "weighted_mean_treated": mt, "weighted_mean_control": mc,
+                     "balanced_after": bool(abs(after) < SMD_BALANCE)})
+    return pd.DataFrame(rows)
+
+
+def covariate_balance(df: pd.DataFrame, controls: list[str], treatment: str = "cert_any",
+                      fixed_effects: str | list[str] | None = None, outcome: str | None = None,
+                      trim: tuple[float, float] | None = (TRIM_LOW, TRIM_HIGH)) -> Balance:
+    """Standardised mean differences of the covariates between treated and control firms, before
+    and after inverse probability weighting with the propensity model of `certification_effect`, on
+    the same trimmed sample (`trimmed_sample`; `outcome` restricts it to the firms with that outcome,
+    as the estimate of that outcome).
+
+    SMD = (mean_treated - mean_control) / sqrt((var_treated + var_control) / 2), with the unweighted
+    group variances in the denominator both before and after weighting (Austin 2009; R cobalt's
+    `s.d.denom = "pooled"` for the ATE), so that only the means move. ATE weights: 1/p for treated,
+    1/(1-p) for control firms, normalised within group (Hajek), as statsmodels' IPW. |SMD| <
+    `policy.SMD_BALANCE` = 0.1 is balance (Austin 2009).
+    """
+    fes = _as_list(fixed_effects)
+    part = trimmed_sample(df, controls, treatment, fes, outcome, trim)
+    data = part.data
+    ps = np.asarray(smf.logit(f"{treatment} ~ {part.rhs}", data).fit(disp=False).predict())
+    treated = data[treatment].to_numpy() == 1.0
+    table = _balance_table(data, controls, fes, treatment, ps)
+    ess = {"certified": kish_ess(1 / ps[treated]), "uncertified": kish_ess(1 / (1 - ps[~treated]))}
+    return Balance(table, pd.DataFrame({"propensity": ps, "treated": treated.astype(int)}), int(len(data)),
+                   part.n_trimmed, ess, balanced(table["smd_after"]))
 
 
 class _AtStart:
@@ -570,8 +711,26 @@ def _treatment_effect(teff: TreatmentEffect, method: str) -> TreatmentEffectResu
     else:
         raise ValueError(f"method must be 'ipw' or 'aipw', not {method!r}")
     start = np.concatenate([np.asarray(part, float) for part in start])
+    start = _moment_root(gmm, start)
     fitted = gmm.fit(start_params=start, inv_weights=np.eye(len(start)), maxiter=1)
     return TreatmentEffectResults(teff, fitted, method.upper(), start_params=start, effect_group="all")
+
+
+def _moment_root(gmm, start: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """The root of the GMM's mean moment conditions, from `start` (the closed-form solution). The
+    library's moments clip the propensity to [0.01, 0.99] while its closed form does not, so where
+    the clip binds the closed form is not their root (issue 23: -0.02658 against -0.02640); there
+    the just-identified system is solved (scipy `root`, hybrid Powell). Where the closed form
+    already solves them (|mean moment| < `tol`) it is returned unchanged."""
+    def mean_moments(params):
+        return gmm.momcond(params).mean(axis=0)
+
+    if np.abs(mean_moments(start)).max() < tol:
+        return start
+    solution = optimize.root(mean_moments, start, method="hybr", options={"xtol": 1e-13})
+    if not solution.success or np.abs(mean_moments(solution.x)).max() > 1e-8:
+        raise RuntimeError(f"the estimating equations have no root near the closed form ({solution.message})")
+    return solution.x
 
 
 def robustness(df: pd.DataFrame, outcomes: list[str], exposure: str, controls: list[str], weights: pd.Series,
