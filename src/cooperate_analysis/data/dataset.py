@@ -97,12 +97,12 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
     from .codebook import load_codebook
     from .mapping import load_mapping, read_mapped
     from .synthetic import synthetic_ids
-    from .validate import coverage, validate_survey
+    from .validate import coverage, heaping_warnings, validate_survey
 
     sha = sha256_file(source)
     rules = load_mapping(mapping) if mapping is not None else None
     raw, notes = read_mapped(source, rules)
-    typed = validate_survey(raw, str(source))
+    typed = validate_survey(raw, str(source), mapping=str(mapping) if mapping is not None else None)
     cb = load_codebook()
     synthetic_rows = int(synthetic_ids(typed["firm_id"]).sum())
     meta = {
@@ -116,6 +116,8 @@ def prepare_survey(source: Path, processed: Path = PROCESSED, key: str = "", bef
         "codebook_version": cb.version,
         **coverage(raw.columns, cb),
         "key": key,
+        # values heaped at a typical no-answer code (99 firms aged 99): named, not changed
+        "warnings": heaping_warnings(typed, str(source), cb, str(mapping) if mapping is not None else None),
     }
     if mapping is not None:
         meta.update({"mapping": str(mapping), "mapping_sha256": sha256_file(mapping), "mapping_notes": notes})
