@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["measures", "inference", "models", "ordinal", "speccurve", "estimability", "adoption"]
+__all__ = ["measures", "inference", "models", "ordinal", "speccurve", "estimability", "adoption", "policy",
+           "referee"]
 
 
 def __getattr__(name: str):

@@ -120,7 +120,9 @@ class AdoptionFit:
     `ame` (AME_COLUMNS: one row per regressor, kind "derivative" or "discrete change"), `n`,
     `events` (firms with the outcome, logit only), `method`, `cov_type`, `note`, and for a Firth
     fit `profile_ci`: the coefficients' profile penalised-likelihood 95% intervals (logistf's
-    default; term, ci_low, ci_high)."""
+    default; term, ci_low, ci_high), which are also the reported `ci_low` / `ci_high` of its
+    `coefficients` (issue 23; `logit`). Logit coefficient tables add wald_ci_low, wald_ci_high,
+    wald_p_value (the Wald sensitivity) and interval ("profile" or "wald")."""
 
     outcome: str
     coefficients: pd.DataFrame
@@ -132,6 +134,7 @@ class AdoptionFit:
     note: str = ""
     regressors: tuple[str, ...] = field(default=())
     profile_ci: pd.DataFrame | None = None  # Firth fits: term, ci_low, ci_high (profile penalised likelihood)
+    pseudo_r2: float | None = None  # McFadden's 1 - l(b) / l(intercept only) (logit link; R2 for the OLS)
 
     def term(self, name: str) -> pd.Series:
         return self.coefficients.set_index("term").loc[name]
@@ -139,6 +142,26 @@ class AdoptionFit:
     def effect(self, name: str) -> pd.Series:
         """The average marginal effect of regressor `name`."""
         return self.ame.set_index("term").loc[name]
+
+    def finite_interval(self, name: str) -> bool:
+        """Whether the reported interval of coefficient `name` has two finite bounds (a Firth profile
+        bound that was not reached makes it infinite: no verdict is read from it)."""
+        row = self.term(name)
+        return bool(np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"]))
+
+
+def mcfadden_r2(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
+    """McFadden's pseudo-R2 of a logit-link model, 1 - l(b) / l_0, with the Bernoulli (quasi-)
+    log-likelihood l(b) = sum y eta - log(1 + e^eta) (for a share y in [0, 1] the fractional logit's
+    quasi-likelihood) and l_0 at the intercept-only fit (p = mean y). For a Firth fit l(b) is the
+    unpenalised log-likelihood at the penalised estimate."""
+    eta = X @ np.asarray(beta, float)
+    ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+    p0 = float(np.mean(y))
+    if p0 in (0.0, 1.0):
+        return float("nan")
+    ll0 = float(np.sum(y * np.log(p0) + (1 - y) * np.log(1 - p0)))
+    return 1 - ll / ll0
 
 
 # --- average marginal effects --------------------------------------------------------------------
@@ -202,7 +225,8 @@ def fractional_logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
     cov = hc3_logit(d.X, d.y, expit(d.X @ beta))
     table = _normal_table(d.names, beta, np.sqrt(np.diag(cov)))[TIDY_COLUMNS]
     return AdoptionFit(outcome, table, average_marginal_effects(d, beta, cov), len(d.y),
-                       "fractional logit (HC3)", "HC3", regressors=tuple(d.regressors))
+                       "fractional logit (HC3)", "HC3", regressors=tuple(d.regressors),
+                       pseudo_r2=mcfadden_r2(d.X, d.y, beta))
 
 
 def ols_sensitivity(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
@@ -215,7 +239,7 @@ def ols_sensitivity(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
     ame = coefficients[coefficients["term"].isin(regressors)].copy()
     ame.insert(1, "kind", "slope")
     return AdoptionFit(outcome, coefficients, ame[AME_COLUMNS].reset_index(drop=True), int(table["n"].iloc[0]),
-                       "OLS (HC3)", "HC3", regressors=tuple(regressors))
+                       "OLS (HC3)", "HC3", regressors=tuple(regressors), pseudo_r2=float(table["r2"].iloc[0]))
 
 
 # --- logit: maximum likelihood or Firth -----------------------------------------------------------
@@ -354,6 +378,23 @@ def firth_profile_intervals(X: np.ndarray, y: np.ndarray, level: float = 0.95,
     return out
 
 
+def firth_lr_pvalues(X: np.ndarray, y: np.ndarray, fit: FirthResult | None = None) -> np.ndarray:
+    """Penalised likelihood-ratio p-value of each coefficient (logistf's default test): chi2(1) of
+    2 [l*(b_hat) - max_{b: b_j = 0} l*(b)]. The test the profile interval inverts, so p < 0.05 exactly
+    when the profile interval excludes 0. NaN where the restricted fit does not converge."""
+    fit = fit or firth_fit(X, y)
+    out = np.empty(X.shape[1])
+    for j in range(X.shape[1]):
+        free = np.ones(X.shape[1], bool)
+        free[j] = False
+        start = fit.params.copy()
+        start[j] = 0.0
+        restricted = firth_fit(X, y, start=start, free=free)
+        statistic = max(2 * (fit.penalized_loglik - restricted.penalized_loglik), 0.0)
+        out[j] = stats.chi2.sf(statistic, 1) if restricted.converged else np.nan
+    return out
+
+
 def _ml_logit(d: Design):
     """statsmodels Logit by Newton; None when it signals separation or does not converge."""
     with warnings.catch_warnings(record=True) as caught:
@@ -381,15 +422,20 @@ def firth_reason(d: Design) -> str:
 
 def logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
           fixed_effects: str | Sequence[str] | None = None, firth: str | bool = "auto",
-          cov_type: str = "HC3", profile: bool = False) -> AdoptionFit:
+          cov_type: str = "HC3", profile: bool = True) -> AdoptionFit:
     """Binary logit of a 0/1 outcome on complete cases, with AMEs on the probability.
 
     `firth="auto"`: maximum likelihood (statsmodels Logit) unless `FIRTH_RULE` applies; then
     Firth's penalised likelihood (`firth_fit`), Wald standard errors from the penalised fit's
     inverse information (Stata firthlogit). `firth=True` / `False` forces one. The reason for Firth
-    is in `note`; normal reference throughout. `profile=True`: a Firth fit also carries the
-    coefficients' profile penalised-likelihood intervals (`profile_ci`; about 0.3 s per model of
-    30 firms, so off by default).
+    is in `note`. Reported intervals (issue 23, `stats.policy` reference "logit_firth"): for a Firth
+    fit the coefficients' `ci_low` / `ci_high` are the profile penalised-likelihood intervals and
+    `p_value` the penalised likelihood-ratio test (logistf's defaults; `statistic` its chi-square),
+    with the Wald interval and p kept as the sensitivity columns `wald_ci_low`, `wald_ci_high`,
+    `wald_p_value`; a profile bound not reached within 50 steps of 2 SE is NaN, and the reported
+    interval is then not finite (no verdict). `profile=False` skips the profiles (Wald only, as
+    before; for speed). ML fits: normal (Wald) reference, and the sensitivity columns repeat it.
+    The AMEs of a Firth fit keep the delta method on the penalised information (Wald).
 
     Covariance of the ML fit: `cov_type="HC3"` (default; `hc3_logit`, as R's
     sandwich::vcovHC(glm(..., family = binomial), type = "HC3")) or "ML" (inverse information, as
@@ -440,9 +486,15 @@ def logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
             raise ValueError(f"cov_type must be 'HC3' or 'ML', not {cov_type!r}")
         method = "logit (ML)"
     table = _normal_table(d.names, beta, np.sqrt(np.diag(cov)))[TIDY_COLUMNS]
+    table = table.assign(wald_ci_low=table["ci_low"], wald_ci_high=table["ci_high"], wald_p_value=table["p_value"],
+                         interval="wald")
+    if use_firth and profile_table is not None:
+        lr_p = firth_lr_pvalues(d.X, d.y, fitted)
+        table = table.assign(ci_low=profile_table["ci_low"].to_numpy(), ci_high=profile_table["ci_high"].to_numpy(),
+                             p_value=lr_p, statistic=stats.chi2.isf(lr_p, 1), interval="profile")
     return AdoptionFit(outcome, table, average_marginal_effects(d, beta, cov), len(d.y), method, cov_type,
                        events=int(d.y.sum()), note=note, regressors=tuple(d.regressors),
-                       profile_ci=profile_table if use_firth else None)
+                       profile_ci=profile_table if use_firth else None, pseudo_r2=mcfadden_r2(d.X, d.y, beta))
 
 
 # --- drivers of adoption --------------------------------------------------------------------------
