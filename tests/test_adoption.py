@@ -183,7 +183,7 @@ def test_endometrial_is_separated_and_ml_fails(endometrial):
 def test_firth_matches_logistf_on_the_endometrial_data(endometrial):
     fit = adoption.logit(endometrial, "HG", ["NV", "PI", "EH"], profile=True)
     assert fit.method == "logit (Firth)" and fit.note == "Firth's penalised likelihood: separation"
-    assert adoption.logit(endometrial, "HG", ["NV", "PI", "EH"]).profile_ci is None
+    assert adoption.logit(endometrial, "HG", ["NV", "PI", "EH"], profile=False).profile_ci is None
     terms = list(LOGISTF)
     np.testing.assert_allclose(_column(fit.coefficients, "estimate", terms), [v[0] for v in LOGISTF.values()],
                                rtol=1e-6)
@@ -192,10 +192,53 @@ def test_firth_matches_logistf_on_the_endometrial_data(endometrial):
                                [v[1:] for v in LOGISTF.values()], rtol=1e-6)
     profile = fit.profile_ci.set_index("term").loc[terms]
     np.testing.assert_allclose(profile[["ci_low", "ci_high"]], [v[1:] for v in LOGISTF.values()], rtol=1e-6)
-    # Wald SEs from the penalised information: symmetric intervals around the estimate
+    # the reported interval is the profile one (issue 23); Wald SEs from the penalised information give
+    # the symmetric sensitivity interval
+    np.testing.assert_allclose(_column(fit.coefficients, "ci_low", terms), [v[1] for v in LOGISTF.values()], rtol=1e-6)
     row = fit.term("NV")
-    assert row["ci_high"] - row["estimate"] == pytest.approx(row["estimate"] - row["ci_low"])
-    assert np.isfinite(fit.ame["std_error"]).all()
+    assert row["interval"] == "profile" and row["ci_low"] > 0 > row["wald_ci_low"]  # the Wald one covers 0
+    assert row["wald_ci_high"] - row["estimate"] == pytest.approx(row["estimate"] - row["wald_ci_low"])
+    assert np.isfinite(fit.ame["std_error"]).all() and fit.finite_interval("NV")
+
+
+def test_firth_likelihood_ratio_p_inverts_the_profile_interval(endometrial):
+    """The PLR p of each coefficient is below 0.05 exactly when its profile interval excludes 0, and a
+    coefficient fixed at a profile bound gives p = 0.05; EH's p agrees with firthlogist's
+    (jzluo/firthlogist tests: 2.50418343e-05, its own restricted fits; ours converge tighter)."""
+    d = adoption.design(endometrial, "HG", ["NV", "PI", "EH"])
+    fit = adoption.firth_fit(d.X, d.y)
+    p = adoption.firth_lr_pvalues(d.X, d.y, fit)
+    bounds = adoption.firth_profile_intervals(d.X, d.y, fit=fit)
+    assert ((p < 0.05) == ((bounds[:, 0] > 0) | (bounds[:, 1] < 0))).all()
+    assert p[3] == pytest.approx(2.50418343e-05, rel=2e-3)
+    free = np.ones(4, bool)
+    free[1] = False
+    start = fit.params.copy()
+    start[1] = bounds[1, 0]
+    at_bound = adoption.firth_fit(d.X, d.y, start=start, free=free)
+    assert stats.chi2.sf(2 * (fit.penalized_loglik - at_bound.penalized_loglik), 1) == pytest.approx(0.05, abs=1e-6)
+
+
+def test_a_profile_bound_not_reached_leaves_no_finite_interval(monkeypatch, endometrial):
+    monkeypatch.setattr(adoption, "firth_profile_intervals",
+                        lambda X, y, level=0.95, fit=None: np.array([[np.nan, 1.0]] * X.shape[1]))
+    fit = adoption.logit(endometrial, "HG", ["NV", "PI", "EH"])
+    assert not fit.finite_interval("NV") and np.isfinite(fit.term("NV")["wald_ci_low"])
+
+
+def test_epv_gate_of_the_certification_logits(small):
+    from cooperate_analysis.stats import estimability
+
+    regressors = ["x1", "x2", "x3", "x4", "x5", "x6", "x7"]
+    rng = np.random.default_rng(2)
+    n = 60
+    df = pd.DataFrame(rng.normal(size=(n, 7)), columns=regressors)
+    df["y"] = np.r_[np.ones(34), np.zeros(26)]
+    check = estimability.adoption(df, "y", regressors, binary=True)
+    assert [r.code for r in check.reasons] == ["few_epv"]  # 26 in the rarer class for 7 predictors: EPV 3.7
+    assert check.reasons[0].values["need"] == 35
+    df["y"] = np.r_[np.ones(35), np.zeros(25)]
+    assert [r.code for r in estimability.adoption(df, "y", regressors[:5], binary=True).reasons] == []
 
 
 def test_firth_shrinks_ml_estimates_and_solves_the_modified_score(small):

@@ -72,3 +72,19 @@ def test_warnings_are_captured_as_short_diagnostics_without_paths():
     assert all("/home" not in m for m in diag.messages("ols"))
     assert diag.note("nothing", "en") == ""
     assert est.scrub("at /tmp/abc/def.py:3 and C:\\Users\\x\\y.py") == "at <path> and <path>"
+
+
+def test_issue23_rules_moderation_levels_alpha_minimum_and_coded_reasons():
+    rng = np.random.default_rng(1)
+    n = 32
+    df = pd.DataFrame({"y": rng.normal(size=n), "x": rng.uniform(size=n), "c1": rng.normal(size=n),
+                       "m": [1] * 5 + [0] * 27})  # the issue's 5 of 32 network members
+    check = est.moderation(df, "y", "x", "m", ["c1"])
+    assert [(r.code, r.values["count"], r.values["value"]) for r in check.reasons] == [("few_level", 5, 1)]
+    assert est.moderation(df.assign(m=[1] * 12 + [0] * 20), "y", "x", "m", ["c1"])
+    items = pd.DataFrame(rng.integers(1, 6, size=(5, 4)), columns=list("abcd"))  # alpha on 5 firms
+    assert [r.code for r in est.scale(items, list("abcd")).reasons] == ["few_complete"]
+    assert est.epv_rule(26, 7).reasons[0].values["epv"] == 3.71 and est.epv_rule(35, 7)
+    assert est.ess_rule({"certified": 9.5, "uncertified": 40}, 10).reasons[0].values["group"] == "certified"
+    # a code without an English template is recorded as code and values, never a KeyError
+    assert est.epv_rule(5, 7, name="cert_iso9001").record_value().startswith("not estimable: few_epv (count=5")

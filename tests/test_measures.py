@@ -284,3 +284,74 @@ def test_likert3_groups_answers_into_worse_same_better():
     assert got["q"].tolist()[:5] == ["worse", "worse", "same", "better", "better"] and pd.isna(got["q"].iloc[5])
     assert got["q"].cat.ordered and list(got["q"].cat.categories) == list(measures.LIKERT3)
     assert df["q"].iloc[0] == 1 and got["other"].tolist() == list(range(6))
+
+
+# --- issue 23 -------------------------------------------------------------------------------------
+def test_cfi_is_bounded_as_lavaan():
+    # lavaan's lav_fit_cfi: 1 - max(chi2 - df, 0) / max(chi2 - df, chi2_base - df_base, 0)
+    assert measures.bounded_cfi(85.306, 24, 918.852, 36) == pytest.approx(1 - 61.306 / 882.852)
+    assert measures.bounded_cfi(20.0, 24, 300.0, 36) == 1.0  # chi2 < df: semopy's RNI would exceed 1
+    assert 1 - (20.0 - 24) / (300.0 - 36) > 1
+    assert measures.bounded_cfi(400.0, 24, 300.0, 36) == 0.0  # fits worse than the baseline
+    assert measures.bounded_cfi(10.0, 24, 20.0, 36) == 1.0  # both at 0: lavaan's 1
+    assert np.isnan(measures.bounded_cfi(np.nan, 24, 300.0, 36))
+
+
+def test_cfa_of_a_model_that_fits_better_than_its_df_reports_cfi_one():
+    rng = np.random.default_rng(3)
+    f = rng.normal(size=(300, 1))
+    data = pd.DataFrame(f @ np.ones((1, 4)) * 0.8 + rng.normal(size=(300, 4)) * 0.6, columns=list("abcd"))
+    fit = measures.fit_cfa("F =~ a + b + c + d", data).fit.iloc[0]
+    assert 0 <= fit["cfi"] <= 1 and fit["rmsea"] >= 0
+    if fit["chi2"] < fit["df"]:
+        assert fit["cfi"] == 1.0 and fit["rni"] > 1
+
+
+def test_certification_held_reads_the_dummy_over_its_answers():
+    df = pd.DataFrame({"cert_emas": [1, 1, 0, 0, 0, np.nan, 1], "cst_emas": [1, np.nan, 2, 3, np.nan, 1, 1]})
+    assert measures.certification_held(df, "cert_emas") == (3, 6)
+    assert measures.certification_held(df, "cst_emas") == (3, 6)  # the same definition from either name
+    status = measures.certification_status(df, "emas").set_index("status")
+    assert status["n"].tolist() == [6, 6, 6] and status["k"].tolist() == [3, 1, 1]
+    assert status["unstated"].iloc[0] == 1 and status.loc["held", "share"] == pytest.approx(0.5)
+    shares = measures.certification_shares(df.assign(district=["a"] * 4 + ["b"] * 3), ["cert_emas"])
+    assert shares.set_index("group")[["k", "n"]].to_dict("index") == {"a": {"k": 2, "n": 4}, "b": {"k": 1, "n": 2},
+                                                                       "pooled": {"k": 3, "n": 6}}
+
+
+def test_finite_population_correction():
+    assert measures.fpc_factor(28, 133) == pytest.approx(1 - 28 / 133)
+    assert measures.fpc_factor(34, 2500) == 1.0 and measures.fpc_factor(10, None) == 1.0
+    with pytest.raises(ValueError):
+        measures.fpc_factor(30, 20)
+    x = np.arange(28, dtype=float)
+    got = measures.mean_interval(x, N=133)
+    se = np.sqrt(1 - 28 / 133) * x.std(ddof=1) / np.sqrt(28)  # R survey: var(mean) = (1 - n/N) s^2 / n
+    assert got["se"] == pytest.approx(se) and got["fpc"] == pytest.approx(1 - 28 / 133)
+    half = stats.t.ppf(0.975, 27) * se
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((x.mean() - half, x.mean() + half))
+    assert measures.mean_interval(x)["se"] == pytest.approx(x.std(ddof=1) / np.sqrt(28))
+    share, low, high, factor = measures.wilson_interval_fpc(5, 28, 133)
+    n_eff = 28 / (1 - 28 / 133)
+    ref = measures.wilson_interval(5 / 28 * n_eff, n_eff)
+    assert (low[0], high[0]) == pytest.approx((ref[1][0], ref[2][0]))
+    plain = measures.wilson_interval(5, 28)
+    assert plain[1][0] < low[0] < share[0] < high[0] < plain[2][0]  # narrower than without the correction
+    assert measures.wilson_interval_fpc(5, 28, np.nan)[1][0] == pytest.approx(plain[1][0])
+    census = measures.wilson_interval_fpc(5, 28, 28)
+    assert census[1][0] == census[2][0] == pytest.approx(5 / 28)
+
+
+def test_csr_index_needs_half_of_each_dimension_answered():
+    cb = load_codebook()
+    df = make_survey(12, seed=4)
+    dim, items = next(iter(cb.practices_by_dimension().items()))
+    df.loc[0, items[: len(items) // 2]] = np.nan  # half answered: kept
+    df.loc[1, items[: len(items) // 2 + 1]] = np.nan  # fewer than half: missing, and so is the overall index
+    out = derived.csr_indices(df, cb)
+    assert out.loc[0, f"csr_{dim}"] == pytest.approx(df.loc[0, items].astype(float).mean())
+    assert np.isnan(out.loc[1, f"csr_{dim}"]) and np.isnan(out.loc[1, "csr_overall"])
+    assert np.isfinite(out.loc[0, "csr_overall"])
+    counts = derived.index_missing(df, cb).set_index("index")
+    assert counts.loc[f"csr_{dim}", "with_gaps"] == 2 and counts.loc[f"csr_{dim}", "missing"] == 1
+    assert counts.loc["csr_overall", "missing"] == 1 and counts.loc["csr_overall", "share_missing"] == pytest.approx(1 / 12)
