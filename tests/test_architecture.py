@@ -124,3 +124,76 @@ def test_notebooks_import_from_the_layers_public_faces(notebook):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cooperate_analysis"):
             assert node.module.split(".")[1:2] and node.module.split(".")[1] in LAYERS, node.module
             assert all(_is_module(f"{node.module}.{a.name}") or _is_module(node.module) for a in node.names)
+
+
+# --- report kinds (issue 22): each report in one place, independent of the others --------------------------------
+
+REPORT_KINDS = ("district", "cross_district", "speccurve", "sustainability", "channels", "index", "paper")
+PRESENT = "cooperate_analysis.present"
+# Legacy modules being emptied into the report kinds (issue 22): while they exist, their re-exports of
+# the moved functions reach the new packages. Remove a module from this set when it is deleted.
+LEGACY = {f"{PRESENT}.narrative"}
+
+
+def _kind(module: str) -> str | None:
+    """The report kind a module of present/ belongs to (its package), None for a shared module."""
+    parts = module.split(".")
+    if len(parts) > 2 and parts[:2] == PRESENT.split(".") and parts[2] in REPORT_KINDS:
+        return parts[2]
+    return None
+
+
+def report_kind_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports of a report-kind package from another report kind, or from a shared module of present/
+    (a module directly in present/). The index reaches the kinds only through its declared importlib
+    entry point (`present.index.entries`), which no import statement shows."""
+    wrong = []
+    for module, targets in graph.items():
+        if not module.startswith(PRESENT + ".") or module in LEGACY:
+            continue
+        here = _kind(module)
+        shared = here is None and module.count(".") == 2
+        for target in targets:
+            there = _kind(target)
+            if there is None or there == here:
+                continue
+            if here is not None:
+                wrong.append(f"{module} (report {here}) imports {target} (report {there})")
+            elif shared:
+                wrong.append(f"{module} (shared) imports {target} (report {there})")
+    return sorted(wrong)
+
+
+def test_no_report_kind_imports_another_and_shared_modules_import_none():
+    assert {m for m in LEGACY if m not in _graph()} == set(), "a deleted legacy module is still exempted"
+    wrong = report_kind_violations(_graph())
+    assert wrong == [], "imports between report kinds, or from shared modules into one:\n" + "\n".join(wrong)
+
+
+def test_the_report_kind_check_sees_a_crossing_and_a_shared_module_importing_a_kind():
+    graph = {f"{PRESENT}.speccurve.text": {f"{PRESENT}.district", f"{PRESENT}.phrases"},
+             f"{PRESENT}.phrases": {f"{PRESENT}.channels.names"},
+             f"{PRESENT}.index.page": {f"{PRESENT}.navigation", f"{PRESENT}.index.entries"},
+             f"{PRESENT}.district.text": {f"{PRESENT}.district.tables", f"{PRESENT}.regression"}}
+    assert report_kind_violations(graph) == [
+        f"{PRESENT}.phrases (shared) imports {PRESENT}.channels.names (report channels)",
+        f"{PRESENT}.speccurve.text (report speccurve) imports {PRESENT}.district (report district)"]
+
+
+def test_the_index_declares_an_entry_point_for_every_other_report_kind():
+    """The index maps each notebook to its report kind's package and loads `index_sentence` from it;
+    a kind without a package or without the entry point gives no sentence and no error."""
+    from types import SimpleNamespace
+
+    from cooperate_analysis.present.index import entries
+
+    assert set(entries.REPORT_KINDS.values()) == set(REPORT_KINDS) - {"index"}
+    assert entries.entry_point("speccurve") is not None
+    assert entries.entry_point("no_such_kind") is None and entries.entry_point(None) is None
+    unknown = SimpleNamespace(notebook=Path("notebooks/unknown.ipynb"), parameters={})
+    assert entries.findings_sentence(unknown, {"n_specs": 1}, "en", None) == ""
+    curve = SimpleNamespace(notebook=Path("notebooks/specification_curve.ipynb"), parameters={"n_boot": 10})
+    from cooperate_analysis.data.codebook import load_codebook
+
+    assert "3 estimable specifications of 4" in entries.findings_sentence(
+        curve, {"n_specs": 4, "n_estimable": 3, "median_estimate": 0.1}, "en", load_codebook())

@@ -15,6 +15,7 @@ import pytest
 from cooperate_analysis.runner import replication
 from cooperate_analysis.runner.runs import Run
 from cooperate_analysis.data.codebook import load_codebook
+from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import index, navigation, render
 
 CB = load_codebook()
@@ -98,14 +99,15 @@ def english_left(text: str) -> list[str]:
 
 def fake_runs(languages=("en", "it")) -> list[Run]:
     """Runs shaped as the pipeline's, with names that say nothing of their relations."""
-    def run(name, **params):
-        return Run(name=name, notebook=Path("notebooks/x.ipynb"), parameters=params, languages=languages,
+    def run(name, notebook, **params):
+        return Run(name=name, notebook=Path(f"notebooks/{notebook}.ipynb"), parameters=params, languages=languages,
                    title={lang: f"{name} <{lang}> & co" for lang in languages})
 
-    return [run("alpha", district=DISTRICTS[0]), run("beta", district=DISTRICTS[1]),
-            run("gamma", district=DISTRICTS[2]), run("zeta"),
-            run("curve1", group=DISTRICTS[0], n_boot=100), run("curve2", group=DISTRICTS[1], n_boot=100),
-            run("curve3", group=DISTRICTS[2], n_boot=100), run("curvep", group="pooled", n_boot=100)]
+    curve = "specification_curve"
+    return [run("alpha", "district", district=DISTRICTS[0]), run("beta", "district", district=DISTRICTS[1]),
+            run("gamma", "district", district=DISTRICTS[2]), run("zeta", "cross_district"),
+            run("curve1", curve, group=DISTRICTS[0], n_boot=100), run("curve2", curve, group=DISTRICTS[1], n_boot=100),
+            run("curve3", curve, group=DISTRICTS[2], n_boot=100), run("curvep", curve, group="pooled", n_boot=100)]
 
 
 def _names(runs) -> set[str]:
@@ -159,7 +161,7 @@ def test_every_link_of_a_navigation_bar_resolves_and_its_text_is_escaped(tmp_pat
         assert run.html(other).name in hrefs  # the twin in the other language
         assert set(hrefs[2:]) == {r.html(lang).name for r in navigation.related(run, runs)}
         assert "<" + lang + ">" not in bar and f"&lt;{lang}&gt; &amp; co" in bar  # titles escaped
-        assert navigation.NAV_TEXT[lang]["twin"][other] in "".join(parsed.text)
+        assert navigation.twin_label(other, lang) in "".join(parsed.text)
         printed = bar.split('class="nav-print">')[1]
         assert run.pdf(other).name in printed and "href" not in printed  # print: file names, no links
 
@@ -319,13 +321,13 @@ def test_findings_sentences_carry_estimates_and_intervals_without_causal_arrow(f
         assert "→" not in sentence and "->" not in sentence and "Holm" in sentence
         for scale in SCALES:
             est = values[f"ols.score_{scale}.csr_overall.estimate"]
-            assert index.fmt.number(est, 2, lang, sign=True) in sentence
-            assert index.fmt.interval(est - HALF, est + HALF, 2, lang) in sentence
+            assert fmt.number(est, 2, lang, sign=True) in sentence
+            assert fmt.interval(est - HALF, est + HALF, 2, lang) in sentence
         page = " ".join(parse(Path("reports", navigation.index_name(lang))).text)
         assert sentence in page  # the index shows it
     curve = index.findings_sentence(runs[4], {"median_estimate": 0.1, "n_specs": 4704, "n_estimable": 4704,
                                               f"joint.{SCALES[0]}.median.p_value": 0.0}, "it", CB)
-    assert "4704" in curve and "< 0,010" in curve  # p = 0 of n_boot = 100 draws: below 1/100
+    assert "4.704" in curve and "< 0,010" in curve  # p = 0 of n_boot = 100 draws: below 1/100
     assert index.findings_sentence(runs[0], {}, "en", CB) == ""
 
 

@@ -17,15 +17,17 @@ from __future__ import annotations
 import html
 
 from ..data.codebook import LANGS
+from .i18n import messages
 
-NAV_TEXT = {
-    "en": {"aria": "Report navigation", "index": "Index of the reports", "related": "Related reports",
-           "twin": {"en": "English version", "it": "Italian version"}, "files": "Companion files",
-           "index_file": "index"},
-    "it": {"aria": "Navigazione tra i rapporti", "index": "Indice dei rapporti", "related": "Rapporti collegati",
-           "twin": {"en": "Versione inglese", "it": "Versione italiana"}, "files": "File collegati",
-           "index_file": "indice"},
-}
+def twin_label(code: str, lang: str) -> str:
+    """The link text, in `lang`, to the same page in language `code` ("Italian version" / "Versione italiana")."""
+    _ = messages(lang)
+    if code == "it":
+        return _("Italian version")
+    if code == "en":
+        return _("English version")
+    raise ValueError(f"no link text for language {code!r}")
+
 
 NAV_CSS = """nav.report-nav { font-size: 0.8rem; line-height: 1.5; color: #444; border-bottom: 1px solid #ddd;
   padding: 0.2rem 0 0.45rem; margin: 0 0 0.8rem; }
@@ -90,21 +92,27 @@ def _a(href: str, text: str, lang: str | None = None, rel: str | None = None) ->
 
 def nav_markup(run, runs, lang: str, available=None) -> str:
     """The navigation bar of `run`'s report in `lang` (HTML): index, other languages, related reports."""
-    t = NAV_TEXT[lang]
+    _ = messages(lang)
     twins = [code for code in run.languages if code != lang]
-    links = [_a(index_name(lang), t["index"], rel="index")]
-    links += [_a(run.html(code).name, t["twin"][code], code, "alternate") for code in twins]
-    printed = [f"{t['index_file']}: {index_name(lang)}"]
-    printed += [f"{_lower(t['twin'][code])}: {run.pdf(code).name}" for code in twins]
+    links = [_a(index_name(lang), _("Index of the reports"), rel="index")]
+    links += [_a(run.html(code).name, twin_label(code, lang), code, "alternate") for code in twins]
+    # Translators: the printed navigation bar names files, not links: "index: index-it.html"
+    printed = [_("index: {file}", file=index_name(lang))]
+    # Translators: the same report in another language, as a file ("Italian version: district-x-it.pdf")
+    printed += [_("{language}: {file}", language=_lower(twin_label(code, lang)), file=run.pdf(code).name)
+                for code in twins]
     others = related(run, runs, available)
     screen = SEP.join(links)
     if others:
-        screen += SEP + html.escape(t["related"]) + ": " + ", ".join(
-            _a(o.html(_in(o, lang)).name, o.title_in(_in(o, lang))) for o in others)
-        printed.append(f"{_lower(t['related'])}: " + ", ".join(o.pdf(_in(o, lang)).name for o in others))
-    return (f'<nav class="report-nav" aria-label="{html.escape(t["aria"])}">'
+        linked = ", ".join(_a(o.html(_in(o, lang)).name, o.title_in(_in(o, lang))) for o in others)
+        # the message is escaped before its placeholder receives the links' markup
+        screen += SEP + html.escape(_("Related reports: {reports}")).format(reports=linked)
+        printed.append(_("related reports: {files}", files=", ".join(o.pdf(_in(o, lang)).name for o in others)))
+    aria = html.escape(_("Report navigation"))
+    files = html.escape(_("Companion files: {files}", files="; ".join(printed)))
+    return (f'<nav class="report-nav" aria-label="{aria}">'
             f'<span class="nav-screen">{screen}</span>'
-            f'<span class="nav-print">{html.escape(t["files"])}: {html.escape("; ".join(printed))}</span></nav>')
+            f'<span class="nav-print">{files}</span></nav>')
 
 
 def navigation(runs, available=None) -> dict[str, dict[str, str]]:

@@ -8,6 +8,7 @@ pays Chromium's start-up once; `print_pdf` without an address starts a browser f
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 import json
 import os
@@ -19,6 +20,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from .i18n import LANGS, N_, messages
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 ENDPOINT_VARIABLE = "COOPERATE_CHROMIUM_ENDPOINT"  # ws:// address of the build's browser
@@ -123,7 +126,8 @@ class _Session:
 # A4 in inches (Page.printToPDF's unit); the CSS @page rule of the reports says the same and wins
 A4_INCHES = (210 / 25.4, 297 / 25.4)
 MARGIN_MM = {"top": 15, "bottom": 18, "left": 18, "right": 18}  # as compendium.css's @page rule
-PAGE_WORDS = {"en": ("page", "of"), "it": ("pagina", "di")}
+# Translators: the PDF footer; the browser fills the page number and the number of pages
+PAGE_WORDS = N_("page {page} of {pages}")
 _FOOTER_STYLE = ("font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5pt; color: #555; width: 100%; "
                  "margin: 0 18mm; display: flex; justify-content: space-between; gap: 8mm;")
 
@@ -131,10 +135,10 @@ _FOOTER_STYLE = ("font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5p
 def footer_template(lang: str = "en") -> str:
     """Chromium's footer markup: the report title (cut with an ellipsis when long) on the left and
     "page X of Y" ("pagina X di Y" in Italian) on the right."""
-    page, of = PAGE_WORDS.get(lang, PAGE_WORDS["en"])
+    words = html.escape(messages(lang if lang in LANGS else "en")(PAGE_WORDS)).format(
+        page='<span class="pageNumber"></span>', pages='<span class="totalPages"></span>')
     return (f'<div style="{_FOOTER_STYLE}"><span class="title" style="overflow: hidden; white-space: nowrap; '
-            f'text-overflow: ellipsis; min-width: 0"></span><span style="white-space: nowrap">{page} '
-            f'<span class="pageNumber"></span> {of} <span class="totalPages"></span></span></div>')
+            f'text-overflow: ellipsis; min-width: 0"></span><span style="white-space: nowrap">{words}</span></div>')
 
 
 # In print layout, give every table wider than its column the smaller print type (class print-fit),

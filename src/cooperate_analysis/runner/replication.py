@@ -78,13 +78,13 @@ def replication_html(runs: list[Run], current: set[str], lang: str = "en", data_
     import html
 
     from ..present.formatting import integer, number
-    from ..present.navigation import NAV_TEXT, index_name, page_name
+    from ..present.navigation import index_name, page_name, twin_label
 
     t = REPLICATION_TEXT[lang]
     esc = html.escape
     langs = [code for code in REPLICATION_TEXT if any(code in run.languages for run in runs)]
     switch = " · ".join(f'<a href="{page_name("replication", code)}" hreflang="{code}" rel="alternate">'
-                        f'{esc(NAV_TEXT[lang]["twin"][code])}</a>' for code in langs if code != lang)
+                        f'{esc(twin_label(code, lang))}</a>' for code in langs if code != lang)
     rebuild = (f"<ul><li><code>make reports</code>: {t['all']}.</li>"
                f"<li><code>make reports DATA={t['path']}</code>: {t['own']}.</li>"
                f"<li><code>make verify</code>: {t['verify']}.</li></ul>")
