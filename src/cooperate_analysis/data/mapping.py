@@ -483,7 +483,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, file: str,
     for code in mapping.missing_codes:
         real = [v.name for v in variables if is_valid_value(v, code, cb) and code not in mapping.missing.get(v.name, ())]
         if real:
-            problems.append(("missing_codes", f"{shown(code)} is a possible answer of {listed(real)}: read as no answer "
+            said = code if re.fullmatch(r"-?[0-9.]+", code) else shown(code)
+            problems.append(("missing_codes", f"{said} is a possible answer of {listed(real)}: read as no answer "
                                               "in every column, it would erase real answers there; list it under "
                                               f"missing for each column where it means no answer (e.g. missing: "
                                               f"{{{real[0]}: [{code}]}})"))
@@ -583,7 +584,7 @@ def label_problems(path: Path, mapping: Mapping | None, cb: Codebook | None = No
                 if len(pairs) > 1 and len({fold(label) for _, label in pairs}) > 1:
                     problems.append(("value_labels", f"column {shown(column, 40)}: codes "
                                                      f"{listed([c for c, _ in pairs])} (labels "
-                                                     f"{listed([shown(lab, 40) for _, lab in pairs])}) all become "
+                                                     f"{listed([shown(lab, 60) for _, lab in pairs])}) all become "
                                                      f"{did}: two districts of the file in one; set value_labels: "
                                                      "false and recode the codes instead"))
     return problems
@@ -635,6 +636,8 @@ def shell_quote(path: str | Path) -> str:
     """`path` quoted for a POSIX shell: shlex.quote, or bash's $'...' when the name holds characters
     that are not printable (a line break in a file name must not split the suggested command)."""
     text = str(path)
+    if text.startswith("-"):  # a name that a command would read as an option
+        text = "./" + text
     if text.isprintable():
         return shlex.quote(text)
     out = []
@@ -859,7 +862,8 @@ def _propose_values(col: pd.Series, var: Variable, cb: Codebook, stored: dict[st
     return recode, missing, unmatched, maybe, words, in_range
 
 
-def draft_mapping(source: str | Path, cb: Codebook | None = None, out: str | Path | None = None) -> str:
+def draft_mapping(source: str | Path, cb: Codebook | None = None, out: str | Path | None = None,
+                  _merged: list[tuple[str, str]] | None = None) -> str:
     """A first mapping file for `source`, as YAML text with comments, for the user to check and edit.
 
     Its first line is `DRAFT_MARKER`: `map --force` replaces only a file that starts so. Every file
@@ -868,7 +872,7 @@ def draft_mapping(source: str | Path, cb: Codebook | None = None, out: str | Pat
     source = Path(source)
     options = _csv_options(source) if source.suffix.lower() == ".csv" else {}
     suffix = source.suffix.lower()
-    merged = label_problems(source, None, cb) if suffix in (".sav", ".dta") else []
+    merged = _merged if _merged is not None else label_problems(source, None, cb) if suffix in (".sav", ".dta") else []
     use_labels = not merged
     raw = read_survey(source, delimiter=options.get("delimiter", ","), decimal=options.get("decimal", "."),
                       value_labels=use_labels)
@@ -940,6 +944,13 @@ def draft_mapping(source: str | Path, cb: Codebook | None = None, out: str | Pat
         lines.append(f"  # {name}: {_yaml(codes)}  # a possible value of {name}, but {why}: "
                      "delete the first '#' if it means no answer here")
     districts = recodes.pop("district", {})
+    if use_labels and districts and suffix in (".sav", ".dta"):  # would the proposed aliases merge districts?
+        column = next(c for c, (name, _) in matched.items() if name == "district")
+        trial = Mapping("draft", rename={column: "district"},
+                        recode={"district": {_key(a): d for a, d in districts.items()}})
+        merging = label_problems(source, trial, cb)
+        if merging:
+            return draft_mapping(source, cb, out, _merged=merging)
     lines.append("recode:" + ("" if recodes else " {}"))
     for name, recode in recodes.items():
         lines.append(f"  {name}: {_yaml(recode)}")

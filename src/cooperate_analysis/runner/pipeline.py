@@ -80,6 +80,8 @@ def data_step(source: Path, env_key: str, before_write=None, mapping: Path | Non
                                   frame=population.population_frame())
     for note in meta.get("mapping_notes", ()):
         print(note)
+    for warning in meta.get("warnings", ()):
+        print(warning)
     kind = "synthetic" if meta["synthetic"] else "user-supplied"
     print(f"data   {source}: validated {meta['rows']} firms ({kind}) in {time.perf_counter() - start:.1f} s")
     for note in meta.get("population_notes", ()):
