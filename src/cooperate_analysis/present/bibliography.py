@@ -170,11 +170,18 @@ def style(lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def pandoc_version() -> str:
+    """The version of the pypandoc-binary wheel (and so of its pandoc), part of the cache key."""
+    return metadata.version("pypandoc-binary")
+
+
+@lru_cache(maxsize=1)
 def pandoc() -> tuple[str, str]:
-    """The path of the pandoc executable of the pypandoc-binary wheel and that wheel's version."""
+    """The path of the pandoc executable of the pypandoc-binary wheel and that wheel's version (pypandoc is
+    imported only when pandoc has to run: a build served by the cache never loads it)."""
     import pypandoc
 
-    return pypandoc.get_pandoc_path(), metadata.version("pypandoc-binary")
+    return pypandoc.get_pandoc_path(), pandoc_version()
 
 
 def _custom(item: dict, name: str, lang: str):
@@ -227,7 +234,7 @@ def _items(lang: str) -> tuple[str, str]:
     memo = _memo.get(lang)
     if memo is None or memo[0] is not works:
         text = json.dumps([_csl_item(item, lang) for item in works.values()], ensure_ascii=False, sort_keys=True)
-        digest = hashlib.sha256("\n".join([pandoc()[1], CSL_LOCALE[lang], style(lang), text]).encode()).hexdigest()
+        digest = hashlib.sha256("\n".join([pandoc_version(), CSL_LOCALE[lang], style(lang), text]).encode()).hexdigest()
         memo = _memo[lang] = (works, text, digest[:20])
     return memo[1], memo[2]
 
