@@ -49,39 +49,6 @@ CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (
 SD_TOLERANCE = 1e-9  # an outcome or CSR measure with a smaller SD on a fit's sample is constant (rounding)
 BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
 
-LABELS = {
-    "en": {
-        "dimension": {"outcome": "Outcome", "coding": "Outcome coding", "csr": "CSR measure",
-                      "controls": "Controls", "weights": "Weights", "missing": "Missing data", "model": "Model"},
-        "coding": {"level": "As measured", "improved": "Improved (above 'unchanged')"},
-        "controls": {"none": "None", "size": "Size", "full": "Size, export share, firm age"},
-        "weights": {"none": "Unweighted", "poststrat": "Post-stratified"},
-        "missing": {"complete": "Complete cases", "imputed": "Multiple imputation"},
-        "model": {"ols": "OLS (binary: LPM)", "logit": "Ordered logit (binary: logit)"},
-        "figure": {"estimate": "Standardized estimate (SD per SD)", "rank": "Specifications, ranked by estimate",
-                   "median": "Median", "positive": "p < 0.05, positive", "negative": "p < 0.05, negative",
-                   "ns": "p ≥ 0.05"},
-    },
-    "it": {
-        "dimension": {"outcome": "Esito", "coding": "Codifica dell'esito", "csr": "Misura di RSI",
-                      "controls": "Controlli", "weights": "Pesi", "missing": "Dati mancanti", "model": "Modello"},
-        "coding": {"level": "Come misurato", "improved": "Migliorata (sopra 'invariata')"},
-        "controls": {"none": "Nessuno", "size": "Dimensione", "full": "Dimensione, quota di export, età"},
-        "weights": {"none": "Non ponderato", "poststrat": "Post-stratificato"},
-        "missing": {"complete": "Casi completi", "imputed": "Imputazione multipla"},
-        "model": {"ols": "OLS (binario: probabilità lineare)", "logit": "Logit ordinale (binario: logit)"},
-        "figure": {"estimate": "Stima standardizzata (DS per DS)", "rank": "Specificazioni, ordinate per stima",
-                   "median": "Mediana", "positive": "p < 0,05, positiva", "negative": "p < 0,05, negativa",
-                   "ns": "p ≥ 0,05"},
-    },
-}
-
-
-def option_label(dimension: str, value: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """Label of one choice option (variables through `derived.label`)."""
-    return label(value, lang, cb) if dimension in ("outcome", "csr") else LABELS[lang][dimension][value]
-
-
 # --- 1. Specifications -------------------------------------------------------------------------
 
 def outcome_variables(cb: Codebook | None = None) -> list[str]:
