@@ -16,6 +16,9 @@ from cooperate_analysis.data.codebook import load_codebook
 ROOT = Path(__file__).resolve().parents[1]
 # Every Italian message the tests (and the builds they start) ask for must be in the catalogs.
 os.environ.setdefault("COOPERATE_STRICT_I18N", "1")
+# One citeproc cache for the whole test session (each project copy would otherwise run pandoc again).
+os.environ.setdefault("COOPERATE_CITEPROC_CACHE", os.path.join(
+    os.environ.get("PYTEST_CITEPROC_BASE", "/tmp"), f"cooperate-citeproc-{os.getuid()}"))
 
 
 def make_survey(n: int = 30, seed: int = 0) -> pd.DataFrame:

@@ -48,6 +48,7 @@ ENTRY_STYLE = "padding-left:2em;text-indent:-2em;break-inside:avoid"  # APA hang
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_PATTERN = r"[A-Za-z][A-Za-z0-9_-]*"
 CACHE_VARIABLE = "COOPERATE_CITEPROC_CACHE"  # folder of the citeproc cache; "" keeps it in memory only
+CACHE_DIR = os.path.join("data", "processed", "cache", "citeproc")  # default, relative to the project root
 _BRACKETED = re.compile(r"\[((?:-?@" + KEY_PATTERN + r")(?:\s*;\s*-?@" + KEY_PATTERN + r")*)\]")
 _NARRATIVE = re.compile(r"(?<![\w@/.\[-])@(" + KEY_PATTERN + r")")
 _TAG = re.compile(r"(<[^>]*>)")
@@ -303,10 +304,12 @@ def _relink(text: str, group: Group) -> str:
 
 
 def _cache_file(lang: str, digest: str) -> Path | None:
+    """The cache file of a (language, bibliography) pair: in the build's own folder for derived data
+    (data/processed/cache/citeproc, relative to the project root the build runs in; `make clean`
+    removes it), never outside the project."""
     folder = os.environ.get(CACHE_VARIABLE)
     if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "cooperate-analysis", "citeproc")
+        folder = CACHE_DIR
     return Path(folder) / f"{lang}-{digest}.json" if folder else None
 
 
