@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cooperate_analysis.stats import adoption, estimability
+from cooperate_analysis.stats import measures, adoption, estimability
 from cooperate_analysis.stats.estimability import Check
 
 REF = Path(__file__).with_name("reference")
@@ -387,8 +387,8 @@ def test_adoption_checks_events_constants_and_df(small):
     few = small.assign(cert_iso14001=0.0)
     few.loc[:2, "cert_iso14001"] = 1.0
     check = estimability.adoption(few, "cert_iso14001", REGRESSORS, "district", binary=True)
-    assert [r.code for r in check.reasons] == ["few_events"]
-    assert "3 firms in the rarer answer" in check.text("en")
+    assert [r.code for r in check.reasons] == ["few_events", "few_epv"]  # 3 events for 9 predictors
+    assert "3 firms in the rarer answer" in Check(check.reasons[:1]).text("en")
     flat = small.assign(network_member=0)
     assert [r.code for r in estimability.adoption(flat, "csr_overall", REGRESSORS).reasons] == ["constant"]
     tiny = small.iloc[:15]
@@ -412,7 +412,16 @@ def test_adoption_drivers_pooled_and_by_district(small):
     np.testing.assert_allclose(_column(pooled["csr_overall"].coefficients, "estimate", TERMS_FE), R_FRAC[:, 0],
                                rtol=1e-7)
     assert pooled["csr_overall_ols"].method == "OLS (HC3)"
-    assert pooled["cert_iso14001"].method == "logit (ML)"
+    # the EPV rule (issue 23): 5 firms in the rarer class per predictor, 9 predictors with the district effects
+    data = small[["cert_iso14001", *REGRESSORS, "district"]].dropna()
+    rarer = int(min(data["cert_iso14001"].sum(), len(data) - data["cert_iso14001"].sum()))
+    iso = pooled["cert_iso14001"]
+    if rarer >= 45:
+        assert iso.method == "logit (ML)"
+    else:
+        assert isinstance(iso, Check) and [r.code for r in iso.reasons] == ["few_epv"]
+    ml = adoption.logit(small, "cert_iso14001", REGRESSORS, "district")
+    assert ml.method == "logit (ML)"  # the estimator itself is unchanged
     one = adoption.adoption_drivers(small, "b", regressors=REGRESSORS, certifications=["cert_iso14001"])
     assert one["csr_overall"].n == 28 and "district[T.c]" not in set(one["csr_overall"].coefficients["term"])
     # 28 firms, 8 coefficients, 16 or so events: a logit, ML or Firth by the rule, or a reason
@@ -472,8 +481,9 @@ def test_questionnaire_blocks_absent_or_present(small):
     cb = load_codebook()
     rng = np.random.default_rng(3)
     n = len(small)
-    df = small.assign(aw_csr_concept=rng.integers(1, 6, n), aw_csr_tools=rng.integers(1, 6, n),
-                      **{c: rng.integers(1, 4, n) for c in cb.block("cert_status")},
+    held = {dummy: rng.integers(0, 2, n) for dummy in cb.cert_status_items().values()}
+    df = small.assign(aw_csr_concept=rng.integers(1, 6, n), aw_csr_tools=rng.integers(1, 6, n), **held,
+                      **{c: np.where(held[d] == 1, 1, rng.integers(2, 4, n)) for c, d in cb.cert_status_items().items()},
                       wf_trainees=np.nan, wf_home_workers=np.nan,  # block D absent (a version-1 survey column)
                       tr_staff_trained_share=rng.uniform(0, 100, n), tr_csr_training=rng.integers(0, 2, n))
     parts = adoption.questionnaire_blocks(df, cb)
@@ -483,6 +493,9 @@ def test_questionnaire_blocks_absent_or_present(small):
     assert summary.loc["aw_csr_tools", "k"] == int((df["aw_csr_tools"] >= 4).sum())
     status = parts["cert_status"]
     assert status.groupby("item")["share"].sum().to_numpy() == pytest.approx(np.ones(5))
+    # held is the one definition (issue 23): the dummy over the firms answering it
+    emas = status[(status["item"] == "cst_emas") & (status["answer"] == 1)].iloc[0]
+    assert (emas["k"], emas["n"]) == measures.certification_held(df, "cert_emas") == (int(held["cert_emas"].sum()), n)
     assert len(parts["awareness"]) == 2 * 5
 
 

@@ -61,8 +61,10 @@ def test_csr_indices_known_answers():
     assert out.loc[0, "csr_workplace"] == pytest.approx(0.5)
     assert out.loc[0, "csr_environment"] == pytest.approx(0.5)
     assert np.isnan(out.loc[0, "csr_community"])
-    assert out.loc[0, "csr_overall"] == pytest.approx(0.5)  # mean of the answered dimensions
-    assert out.loc[1, "csr_overall"] == pytest.approx(0.75)
+    # issue 23: the overall index needs every dimension index (firm 0 has no community answers, firm 1
+    # only the workplace practices)
+    assert np.isnan(out.loc[0, "csr_overall"]) and np.isnan(out.loc[1, "csr_overall"])
+    assert out.loc[1, "csr_workplace"] == pytest.approx(0.75)
     assert out.loc[2, "csr_overall"] == pytest.approx(0.0)
     assert out["csr_cert_count"].tolist()[0] == 2 and np.isnan(out.loc[1, "csr_cert_count"])
     assert out.loc[0, "cert_any"] == 1 and np.isnan(out.loc[1, "cert_any"]) and out.loc[2, "cert_any"] == 0

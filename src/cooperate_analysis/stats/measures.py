@@ -499,6 +499,8 @@ def certification_held(df: pd.DataFrame, cert: str) -> tuple[int, int]:
     status adds information only about firms that do not hold the certification (planned / not
     interested: `certification_status`). Firms that left the dummy blank are not in n."""
     held = cert if cert.startswith("cert_") else "cert_" + cert.removeprefix("cst_")
+    if held not in df.columns:  # a validated survey always has it (version 1); a bare table may not
+        return 0, 0
     x = df[held].astype("float64")
     return int((x == 1).sum()), int(x.notna().sum())
 
@@ -514,7 +516,7 @@ def certification_status(df: pd.DataFrame, cert: str, level: float = 0.95) -> pd
     item (the cst_ item), answer (1, 2, 3), status, k, n, share, ci_low, ci_high (Wilson), unstated."""
     name = cert.removeprefix("cert_").removeprefix("cst_")
     held, status = f"cert_{name}", f"cst_{name}"
-    x = df[held].astype("float64")
+    x = df[held].astype("float64") if held in df.columns else pd.Series(np.nan, index=df.index)
     s = df[status].astype("float64") if status in df.columns else pd.Series(np.nan, index=df.index)
     answered = x.notna()
     k_held, n = certification_held(df, held)
