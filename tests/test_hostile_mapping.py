@@ -420,9 +420,9 @@ def test_the_data_step_with_the_drafted_mapping_gives_the_original_values(name, 
 # --------------------------------------------------------------------------- 5. facts
 FACTS = {  # id -> (file, function that edits its text, what the error says)
     "published_inf": ("published_figures.csv", lambda t: _cell(t, 1, "value", "inf"), "column 'value', row 1"),
-    "published_nan": ("published_figures.csv", lambda t: _cell(t, 2, "value", "nan"), "must be a finite number"),
+    "published_nan": ("published_figures.csv", lambda t: _cell(t, 2, "value", "nan"), "must be a number (finite"),
     "published_empty": ("published_figures.csv", lambda t: _cell(t, 3, "value", ""), "column 'value', row 3"),
-    "published_1e999": ("published_figures.csv", lambda t: _cell(t, 1, "value", "1e999"), "must be a finite number"),
+    "published_1e999": ("published_figures.csv", lambda t: _cell(t, 1, "value", "1e999"), "must be a number (finite"),
     "published_n_text": ("published_figures.csv", lambda t: _cell(t, 1, "n", "many"), "cannot be read as CSV"),
     "published_binary": ("published_figures.csv", lambda t: "\x00\xff garbage", "published_figures.csv"),
     "milestone_kind": ("district_milestones.csv", lambda t: _cell(t, 1, "kind", "party"), "column 'kind', row 1"),
@@ -463,7 +463,7 @@ def test_a_bad_facts_file_stops_the_build_before_any_run_and_keeps_the_reports(p
     sums.write_text("".join(f"{sha}  {line.split('  ', 1)[1]}\n" if line.endswith("published_figures.csv") else
                             line + "\n" for line in sums.read_text().splitlines()))
     status, out, err = run(["build"], capsys)
-    assert status == 2 and "published_figures.csv: column 'value', row 1: must be a finite number" in err, err
+    assert status == 2 and "published_figures.csv: column 'value', row 1: must be a number (finite" in err, err
     assert Path("reports/district.html").read_text() == "an earlier good report"
     assert sorted(os.listdir("reports")) == ["district.html"] and not Path("data/processed").exists()
 

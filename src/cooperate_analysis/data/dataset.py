@@ -299,7 +299,7 @@ def load_published(path: str | Path = PUBLISHED, readme: str | Path | None = Non
         *_required(text, ["source_id", "district", "measure"]),
         _district_rule(text, ("all", "other")),
         ("value", ~np.isfinite(pd.to_numeric(figures["value"], errors="coerce").astype("float64")),
-         "must be a finite number (not empty, inf or nan)"),
+         "must be a number (finite: not empty, inf or nan)"),
         _allowed(figures, "indicator", INDICATORS, empty=True),
         _source_rule(text, _readme_for(path, readme)),
     ])
