@@ -236,7 +236,7 @@ def test_index_names_only_current_runs_and_says_why_others_are_missing(project):
     write_index(declared, state)
     index = Path("reports/index.html").read_text()
     assert 'href="district' not in index and "being built" in index and "build is in progress" in index
-    assert "No data for: Capannori paper district (Lucca)" in index
+    assert "No data for Capannori paper district (Lucca): the survey has no firms of this district" in index
     assert "no data: the survey has no firms of X" in index
     write_index(declared, PageState(data_meta=None, status="building"))
     index = Path("reports/index.html").read_text()

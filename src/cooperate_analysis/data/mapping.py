@@ -37,7 +37,6 @@ import difflib
 import io
 import json
 import re
-import shlex
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ import yaml
 
 from .codebook import Codebook, Variable, load_codebook
 from .io import SurveyFileError, check_input_path, read_survey
+from .quoting import shell_quote  # noqa: F401  (re-exported: the CLI quotes with it)
 from .validate import listed
 
 MAPPING_SUFFIXES = (".yml", ".yaml")
@@ -630,25 +630,6 @@ def _escaped(text: str) -> str:
     """`text` with every character that is not printable (line breaks, tabs, U+2028, NUL, BOM...)
     written as an escape, so it cannot start a new line of a YAML file or a terminal."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text))
-
-
-def shell_quote(path: str | Path) -> str:
-    """`path` quoted for a POSIX shell: shlex.quote, or bash's $'...' when the name holds characters
-    that are not printable (a line break in a file name must not split the suggested command)."""
-    text = str(path)
-    if text.startswith("-"):  # a name that a command would read as an option
-        text = "./" + text
-    if text.isprintable():
-        return shlex.quote(text)
-    out = []
-    for c in text:
-        if c == "\\" or c == "'":
-            out.append("\\" + c)
-        elif c.isprintable():
-            out.append(c)
-        else:
-            out.extend(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
-    return "$'" + "".join(out) + "'"
 
 
 def _yaml(value: Any) -> str:

@@ -274,7 +274,7 @@ def _column_problems(file: str, columns: list[str], names: list[str],
 def map_hint(file: str, mapping: str | None = None) -> str:
     """What a mapping file can fix, for the heading of a list of problems: the command that drafts
     one (the file name quoted for the shell), or, when a mapping was applied, the file to edit."""
-    from .mapping import shell_quote
+    from .quoting import shell_quote
 
     if mapping:
         return (f"those marked (map) can be fixed in the mapping file {mapping}: rename or ignore columns, recode "
@@ -430,7 +430,7 @@ def heaping_warnings(typed: pd.DataFrame, file: str, cb: Codebook | None = None,
                      ) -> list[str]:
     """One line per heaped "no answer" code of a validated survey (`heaped_values`): the file, the
     column, the value and the number of firms, and how a mapping reads it as no answer."""
-    from .mapping import shell_quote
+    from .quoting import shell_quote
 
     cb = cb or load_codebook()
     lines = []
