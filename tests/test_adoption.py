@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
+from cooperate_analysis.present.reasons import check_text
 from scipy import stats
 
 from cooperate_analysis.stats import measures, adoption, estimability
@@ -375,8 +377,9 @@ def test_version1_survey_says_the_channel_block_is_missing(small):
     frame = _version1(small)
     check = estimability.adoption(frame, "csr_overall", REGRESSORS, "district")
     assert not check and [r.code for r in check.reasons] == ["no_block"]
-    assert 'the survey has no "' in check.text("en") and "(codebook version 1)" in check.text("en")
-    assert "(versione 1 del dizionario dei dati)" in check.text("it")
+    assert "the survey has no \u201c" in check_text(check, "en") and "(codebook version 1)" in check_text(check, "en")
+    assert "(versione 1 del dizionario dei dati)" in check_text(check, "it")
+    assert check.record_value().startswith("not estimable: no_block(block=")
     out = adoption.adoption_drivers(frame, "pooled", regressors=REGRESSORS, certifications=["cert_iso14001"])
     assert set(out) == {"csr_overall", "csr_overall_ols", "cert_iso14001"}
     assert all(isinstance(v, Check) and v.reasons[0].code == "no_block" for v in out.values())
@@ -388,7 +391,8 @@ def test_adoption_checks_events_constants_and_df(small):
     few.loc[:2, "cert_iso14001"] = 1.0
     check = estimability.adoption(few, "cert_iso14001", REGRESSORS, "district", binary=True)
     assert [r.code for r in check.reasons] == ["few_events", "few_epv"]  # 3 events for 9 predictors
-    assert "3 firms in the rarer answer" in Check(check.reasons[:1]).text("en")
+    assert "3 firms gave the rarer answer" in check_text(Check(check.reasons[:1]), "en")
+    assert "3 imprese hanno dato la risposta meno frequente" in check_text(Check(check.reasons[:1]), "it")
     flat = small.assign(network_member=0)
     assert [r.code for r in estimability.adoption(flat, "csr_overall", REGRESSORS).reasons] == ["constant"]
     tiny = small.iloc[:15]
@@ -398,8 +402,9 @@ def test_adoption_checks_events_constants_and_df(small):
     rare.loc[[4, 9], "network_member"] = 1
     check = estimability.adoption(rare, "csr_overall", REGRESSORS, "district")
     assert [r.code for r in check.reasons] == ["few_level"]
-    assert check.text("en") == ("Not estimable with these data: 2 firm(s) with Member of a formal network = 1; each "
-                                "value of a yes/no regressor needs at least 3.")
+    assert check_text(check, "en") == ("Not estimable with these data: \u201cMember of a formal network\u201d: 2 firms "
+                                       "answered \u201cyes\u201d; a yes/no variable needs at least 3 firms with each answer.")
+    assert check.record_value() == ("not estimable: few_level(count=2, name=network_member, value=1, min=3)")
     rare.loc[11, "network_member"] = 1
     assert estimability.adoption(rare, "csr_overall", REGRESSORS, "district")
     ok = estimability.adoption(small.iloc[:22], "csr_overall", REGRESSORS)

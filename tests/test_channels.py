@@ -14,11 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from types import SimpleNamespace
 from statsmodels.stats.multitest import multipletests
 
 from cooperate_analysis.data import dataset, derived
 from cooperate_analysis.data.codebook import load_codebook
-from cooperate_analysis.present import channels, figures, methods, narrative
+from cooperate_analysis.present import channels, figures, methods
+from cooperate_analysis.present.index.entries import findings_sentence
 from cooperate_analysis.present.channels import findings as ch_findings
 from cooperate_analysis.present.channels import names as ch_names
 from cooperate_analysis.present.channels import tables as ch_tables
@@ -308,7 +310,7 @@ def test_findings_sentences_match_the_numbers_they_come_from(analysis):
     verb = "shows no clear trend" if g.spearman_p >= 0.05 else "rises" if g.spearman_rho > 0 else "falls"
     assert f"The CSR index {verb} with the number of channels" in text
     assert f"Spearman ρ {fmt.number(g.spearman_rho, 2, sign=True)}" in text
-    tests = [r["p_value"] for r in a["moderation"].values() if not hasattr(r, "text")]
+    tests = [r["p_value"] for r in a["moderation"].values() if not isinstance(r, estimability.Check)]
     k = int((multipletests(tests, method="fdr_bh")[1] < 0.05).sum())
     said = f"none of the {len(tests)} tests" if k == 0 else f"{k} of the {len(tests)} tests"
     assert f"Exploratory: {said} of the CSR index" in text and "Benjamini-Hochberg p below 0.05" in text
@@ -354,12 +356,13 @@ def test_index_sentence_reads_the_pooled_channel_effects():
     en = channels.index_sentence(values, {"seed": 1}, "en", CB)
     assert en == ("CSR index, all districts (fractional logit, n = 92), average marginal effect of intermediary "
                   "support +0.06 [0.02, 0.10] and formal network \u22120.02 [\u22120.06, 0.02].")
-    assert narrative.index_sentence({"values": values, "parameters": {"seed": 1}}, "en", CB) == en  # the index's route
+    run = SimpleNamespace(notebook=Path("notebooks/channels.ipynb"), parameters={"seed": 1})
+    assert findings_sentence(run, values, "en", CB) == en  # the index's route: the declared entry point
     it = channels.index_sentence(values, {}, "it", CB)
     assert "+0,06 [0,02; 0,10]" in it and "n = 92" in it
-    assert narrative.index_sentence({"values": {"drivers": "not supported: x"}}, "en", CB).startswith(
+    assert findings_sentence(run, {"drivers": "not supported: x"}, "en", CB).startswith(
         "The survey has no answers on the channels (codebook version 1)")
-    assert narrative.index_sentence({"values": {"drivers.pooled.csr_overall": "not estimable: x"}}, "it", CB) == \
+    assert findings_sentence(run, {"drivers.pooled.csr_overall": "not estimable: x"}, "it", CB) == \
         "Fattori dell'adozione non stimabili con questi dati."
 
 
@@ -488,7 +491,7 @@ def test_a_survey_without_one_block_shows_the_others_and_says_why(tmp_path, monk
     scope = run_notebook(tmp_path, survey)
     values = scope["values"]
     assert "questionnaire" not in values  # the section is shown, with the parts the survey has
-    assert values["questionnaire.pooled.workforce"].startswith("not estimable: the survey has no \"Organisation")
+    assert values["questionnaire.pooled.workforce"] == "not estimable: no_block(block=workforce)"  # codes, no words
     assert "questionnaire.pooled.training.tr_csr_training.share" in values
     note = channels.questionnaire_notes(scope["questionnaire"], "it", CB)
     assert note.startswith("«Organizzazione e lavoratori atipici» (Tutti i distretti, ")

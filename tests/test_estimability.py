@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from cooperate_analysis.present.reasons import check_text, diagnostics_note
 from cooperate_analysis.stats import estimability as est
 
 
@@ -22,9 +23,9 @@ def test_regression_rule_is_ten_residual_df_and_names_the_reason():
     assert est.regression(data(15), "y", "x", controls)  # 15 - 5 = 10
     seven = est.regression(data(7), "y", "x", controls)  # the issue's '7 firms and 5 parameters'
     assert not seven and seven.reasons[0].code == "few_df"
-    assert "7 firms for 5 coefficients leave 2 residual degrees of freedom" in seven.text("en")
-    assert "7 imprese per 5 coefficienti" in seven.text("it")
-    assert seven.record_value().startswith("not estimable: ")
+    assert "7 firms for 5 coefficients leave 2 residual degrees of freedom" in check_text(seven, "en")
+    assert "7 imprese per 5 coefficienti" in check_text(seven, "it")
+    assert seven.record_value() == "not estimable: few_df(n=7, k=5, df=2, min=10)"  # codes and numbers, no words
     assert est.regression(data(20), "y", "x", controls).caution  # below HC3's n = 25
     assert not est.regression(data(50).assign(y=3.0), "y", "x", controls)
     assert not est.regression(data(50), "y", "x", controls, "district", extra_parameters=40)
@@ -33,7 +34,8 @@ def test_regression_rule_is_ten_residual_df_and_names_the_reason():
 def test_treatment_comparison_needs_both_groups():
     none = est.treatment(data(60).assign(cert=0), "y", "cert", ["c1"])
     assert [r.code for r in none.reasons] == ["group_missing"]
-    assert "there is no certified firm" in none.text("en") and "non c'è alcuna impresa certificata" in none.text("it")
+    assert "there is no certified firm" in check_text(none, "en")
+    assert "non c'è alcuna impresa certificata" in check_text(none, "it")
     few = data(60).assign(cert=[1] * 3 + [0] * 57)
     assert [r.code for r in est.treatment(few, "y", "cert", ["c1"]).reasons] == ["group_small"]
     assert est.treatment(data(200), "y", "cert", ["c1", "c2"], "district")
@@ -44,7 +46,7 @@ def test_power_items_curve_and_ordered_checks():
     assert not est.items(data(20), ["c1", "c2", "c3", "x", "y"])  # 20 < 5 x 5
     assert [r.code for r in est.items(data(40).assign(c1=1.0), ["c1", "c2"]).reasons] == ["constant"]
     curve = pd.DataFrame({"estimate": [np.nan, np.nan], "model": ["ols", "logit"]})
-    assert "none of the 2 specifications" in est.curve(curve).text("en") and not est.joint(curve)
+    assert "none of the 2 specifications" in check_text(est.curve(curve), "en") and not est.joint(curve)
     assert est.joint(curve.assign(estimate=[0.1, np.nan]))
     likert = data(60).assign(item=pd.Categorical(["same"] * 60))
     assert [r.code for r in est.ordered(likert, "item", "x").reasons] == ["categories"]
@@ -66,11 +68,12 @@ def test_warnings_are_captured_as_short_diagnostics_without_paths():
         warnings.warn("use new_name", FutureWarning)
         np.log(np.zeros(2))  # numpy's own warning, also captured
     for lang in ("en", "it"):
-        note = diag.note("ols", lang)
+        note = diagnostics_note(diag, "ols", lang)
         assert note and "/home" not in note and "site-packages" not in note and "Warning:" not in note
-    assert "numerical problems" in diag.note("ols", "en")
+    assert "numerical problems" in diagnostics_note(diag, "ols", "en")
+    assert "problemi numerici" in diagnostics_note(diag, "ols", "it")
     assert all("/home" not in m for m in diag.messages("ols"))
-    assert diag.note("nothing", "en") == ""
+    assert diagnostics_note(diag, "nothing", "en") == ""
     assert est.scrub("at /tmp/abc/def.py:3 and C:\\Users\\x\\y.py") == "at <path> and <path>"
 
 
@@ -87,4 +90,4 @@ def test_issue23_rules_moderation_levels_alpha_minimum_and_coded_reasons():
     assert est.epv_rule(26, 7).reasons[0].values["epv"] == 3.71 and est.epv_rule(35, 7)
     assert est.ess_rule({"certified": 9.5, "uncertified": 40}, 10).reasons[0].values["group"] == "certified"
     # a code without an English template is recorded as code and values, never a KeyError
-    assert est.epv_rule(5, 7, name="cert_iso9001").record_value().startswith("not estimable: few_epv (count=5")
+    assert est.epv_rule(5, 7, name="cert_iso9001").record_value().startswith("not estimable: few_epv(count=5")

@@ -1,9 +1,10 @@
 """Why an analysis could not run, in words: the statistics layer's reason codes as catalog messages.
 
 `stats.estimability` returns a `Check` holding `Reason`s, each a code and its numbers (no text). This
-module words them for a report (`check_text`, `reason_text`), for the results file (`record_value`:
-the English messages, so a results file reads the same whatever the report's language) and words
-the library warnings a `Diagnostics` captured (`diagnostics_note`).
+module words them for a report (`check_text`, `reason_text`, `caution_text`) and words the library
+warnings a `Diagnostics` captured (`diagnostics_note`). Results files record the codes and their
+numbers (`Check.record_value`, e.g. "not estimable: few_df(n=12, k=8, df=4, min=10)"), the same in
+every language.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import numpy as np
 from . import formatting as fmt
 from .i18n import N_, messages
 
-NOT_ESTIMABLE = "not estimable"
 GROUPS = {"certified": N_("certified"), "uncertified": N_("non-certified")}
 KINDS = {  # a warning kind of `stats.estimability.WARNING_KINDS`, as the report names it
     "convergence": N_("convergence problems"),
@@ -96,15 +96,38 @@ def reason_text(reason, lang: str = "en") -> str:
         return _("the survey has no {block} questions (codebook version 1)",
                  block=_.pgettext("quoted name", "\u201c{name}\u201d", name=_block_label(v["block"], lang)))
     if code == "few_events":
-        return _.ngettext("only {n} firm in the rarer answer of {name}; each answer needs at least {min}",
-                          "only {n} firms in the rarer answer of {name}; each answer needs at least {min}",
+        return _.ngettext("\u201c{name}\u201d: {n} firm gave the rarer answer; each answer needs at least {min} firms",
+                          "\u201c{name}\u201d: {n} firms gave the rarer answer; each answer needs at least {min} firms",
                           v["count"], name=_label(v["name"], lang), min=num["min"])
     if code == "all_tied":
         return _("every firm gave the same answer to all the items")
     if code == "few_level":
-        return _.ngettext("only {n} firm with {name} = {value}; each value of a yes/no regressor needs at least {min}",
-                          "only {n} firms with {name} = {value}; each value of a yes/no regressor needs at least "
-                          "{min}", v["count"], name=_label(v["name"], lang), value=num["value"], min=num["min"])
+        value = str(v["value"])
+        if value in ("1", "1.0", "True", "0", "0.0", "False"):
+            answer = _("yes") if value in ("1", "1.0", "True") else _("no")
+            return _.ngettext("\u201c{name}\u201d: {n} firm answered \u201c{answer}\u201d; a yes/no variable needs at least "
+                              "{min} firms with each answer",
+                              "\u201c{name}\u201d: {n} firms answered \u201c{answer}\u201d; a yes/no variable needs at "
+                              "least {min} firms with each answer", v["count"], name=_label(v["name"], lang),
+                              answer=answer, min=num["min"])
+        return _.ngettext("\u201c{name}\u201d = {value}: {n} firm; each value needs at least {min} firms",
+                          "\u201c{name}\u201d = {value}: {n} firms; each value needs at least {min} firms", v["count"],
+                          name=_label(v["name"], lang), value=value, min=num["min"])
+    if code == "small_n":
+        return _.ngettext("{n} firm; this model needs at least {min}", "{n} firms; this model needs at least {min}",
+                          v["n"], min=num["min"])
+    if code == "few_epv":
+        return _.ngettext("\u201c{name}\u201d: {n} firm in the rarer answer for {k} coefficients ({epv} per coefficient); "
+                          "at least {need} are needed ({min} per coefficient)",
+                          "\u201c{name}\u201d: {n} firms in the rarer answer for {k} coefficients ({epv} per "
+                          "coefficient); at least {need} are needed ({min} per coefficient)", v["count"],
+                          name=_label(v["name"], lang), k=fmt.integer(v["k"], lang), epv=fmt.number(v["epv"], 2, lang),
+                          need=fmt.integer(v["need"], lang),
+                          min=fmt.number(v["min"], 0 if float(v["min"]).is_integer() else 1, lang))
+    if code == "few_ess":
+        return _("the weighted {group} firms count as {ess} firms (Kish's effective sample size); at least {min} "
+                 "are needed", group=_(GROUPS.get(v["group"], v["group"])), ess=fmt.number(v["ess"], 1, lang),
+                 min=num["min"])
     raise KeyError(f"no words for the reason code {code!r}")
 
 
@@ -119,13 +142,6 @@ def check_text(check, lang: str = "en") -> str:
 def caution_text(check, lang: str = "en") -> str:
     """The cautions of a check that does not stop it, as one sentence ('' when none)."""
     return "; ".join(reason_text(r, lang) for r in check.caution)
-
-
-def record_value(check) -> str:
-    """The string a results file records in place of the analysis' numbers (English, with the error of
-    a failed estimation)."""
-    return f"{NOT_ESTIMABLE}: " + "; ".join(
-        reason_text(r, "en") + (f" ({r.values['detail']})" if "detail" in r.values else "") for r in check.reasons)
 
 
 def diagnostics_note(diagnostics, analysis: str, lang: str = "en") -> str:

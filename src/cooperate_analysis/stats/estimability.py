@@ -2,8 +2,8 @@
 
 Every check returns a `Check`: `ok`, and when not, the reasons (`Reason`, a code with its numbers,
 worded in English and Italian by `Reason.text`). The notebooks run an analysis only when its check
-passes; otherwise the section says why (`Check.text(lang)`) and the results file records the
-reason as a string (`Check.record_value()`), never NaN.
+passes; otherwise the section says why (`present.reasons.check_text`) and the results file records
+the reason codes as a string (`Check.record_value()`), never NaN.
 
 Minimum-size rules (README, "What the reports contain"):
 - **Regression (OLS / WLS, HC3 or HC1)**: outcome and exposure vary, and at least
@@ -62,103 +62,20 @@ MIN_PER_MODERATOR_LEVEL = 10  # moderation: firms at each value of the 0/1 moder
 MIN_SANDWICH_N = 25  # fractional logit (quasi-likelihood, sandwich covariance): firms [ours; Long & Ervin's HC3 floor]
 MIN_ALPHA_N = 20  # reliability (alpha): firms answering every item [ours]
 
-TEMPLATES = {
-    "en": {
-        "no_firms": "no firm has the variables it needs",
-        "constant": "{name} does not vary (every firm has the same value)",
-        "few_df": "{n} firms for {k} coefficients leave {df} residual degrees of freedom; at least {min} are needed "
-                  "(n - k >= {min})",
-        "categories": "{name} has fewer than two observed answer categories",
-        "group_missing": "there is no {group} firm",
-        "group_missing_in": "there is no {group} firm in {where_label}, so the groups do not overlap",
-        "group_small": "{count} {group} firms; each group needs at least {min}",
-        "caution": "with {n} firms HC3 standard errors are less reliable than at 25 or more (Long & Ervin 2000)",
-        "per_item": "{n} complete firms for {k} items; at least {min} are needed ({per} per item)",
-        "few_complete": "{n} firms answered every item; at least {min} are needed",
-        "no_specs": "none of the {k} specifications could be estimated",
-        "no_linear": "none of the linear specifications could be estimated",
-        "failed": "the estimation did not succeed",
-        "few_groups": "{count} district(s) with firms; a comparison needs at least 2",
-        "constant_in": "{name} does not vary within {district}",
-        "no_block": "the survey has no \"{block}\" questions (codebook version 1)",
-        "few_events": "{count} firms in the rarer answer of {name}; each answer needs at least {min}",
-        "all_tied": "every firm gave the same answer to all the items",
-        "few_level": "{count} firm(s) with {name} = {value}; each value of a yes/no regressor needs at least {min}",
-        "lead": "Not estimable with these data: {reasons}.",
-        "groups": {"certified": "certified", "uncertified": "non-certified"},
-    },
-    "it": {
-        "no_firms": "nessuna impresa ha le variabili necessarie",
-        "constant": "{name} non varia (tutte le imprese hanno lo stesso valore)",
-        "few_df": "{n} imprese per {k} coefficienti lasciano {df} gradi di libertà residui; ne servono almeno {min} "
-                  "(n - k >= {min})",
-        "categories": "{name} ha meno di due categorie di risposta osservate",
-        "group_missing": "non c'è alcuna impresa {group}",
-        "group_missing_in": "non c'è alcuna impresa {group} in {where_label}, quindi i gruppi non si sovrappongono",
-        "group_small": "{count} imprese {group}; ogni gruppo ne richiede almeno {min}",
-        "caution": "con {n} imprese gli errori standard HC3 sono meno affidabili che con 25 o più (Long & Ervin 2000)",
-        "per_item": "{n} imprese complete per {k} voci; ne servono almeno {min} ({per} per voce)",
-        "few_complete": "{n} imprese hanno risposto a tutte le voci; ne servono almeno {min}",
-        "no_specs": "nessuna delle {k} specificazioni è stimabile",
-        "no_linear": "nessuna delle specificazioni lineari è stimabile",
-        "failed": "la stima non è riuscita",
-        "few_groups": "{count} distretto/i con imprese; un confronto ne richiede almeno 2",
-        "constant_in": "{name} non varia in {district}",
-        "no_block": "il questionario non contiene le domande «{block}» (versione 1 del dizionario dei dati)",
-        "few_events": "{count} imprese nella risposta meno frequente di {name}; ogni risposta ne richiede almeno {min}",
-        "all_tied": "ogni impresa ha dato la stessa risposta a tutte le voci",
-        "few_level": "{count} impresa/e con {name} = {value}; ogni valore di una variabile sì/no ne richiede almeno {min}",
-        "lead": "Non stimabile con questi dati: {reasons}.",
-        "groups": {"certified": "certificata", "uncertified": "non certificata"},
-    },
-}
-
-
-def _number(value, lang: str) -> str:
-    text = f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
-    return text.replace(",", ".") if lang == "it" else text
-
-
-def _label(name: str, lang: str) -> str:
-    """A variable's label in `lang` (codebook or derived variable), the name itself if it has none."""
-    from ..data.derived import label
-
-    try:
-        return label(name, lang)
-    except (KeyError, ValueError):
-        return name
-
-
-def _block_label(block: str, lang: str) -> str:
-    """A codebook block's label in `lang` (the block id if the codebook has no such block)."""
-    from ..data.codebook import load_codebook
-
-    spec = load_codebook().blocks.get(block) or {}
-    return spec.get(lang, block) if isinstance(spec, dict) else block
-
-
 @dataclass(frozen=True, eq=True)
 class Reason:
-    """Why an analysis cannot run: a `TEMPLATES` code and its values (`name`: a variable, given by
-    its label in the report language)."""
+    """Why an analysis cannot run: a code and its numbers (`name`: a variable; `group`: a district or a
+    treatment group; `block`: a codebook block). The statistics layer holds no sentences: the reports
+    word a reason from the message catalogs (`present.reasons`)."""
 
     code: str
     values: dict = field(default_factory=dict)
 
-    def text(self, lang: str = "en") -> str:
-        t = TEMPLATES[lang]
-        values = {k: v if k == "detail" else _number(v, lang) for k, v in self.values.items()}
-        if "name" in self.values:
-            values["name"] = _label(self.values["name"], lang)
-        if "group" in self.values:
-            group = self.values["group"]
-            values["group"] = t["groups"].get(group, group)
-            values["district"] = _label(group, lang)
-        if "where" in self.values:
-            values["where_label"] = _label(self.values["where"], lang)
-        if "block" in self.values:
-            values["block"] = _block_label(self.values["block"], lang)
-        return t[self.code].format(**values)
+    def record(self) -> str:
+        """The reason as a results file records it: its code and values ("few_df(n=12, k=8, df=4,
+        min=10)"), the same in every language."""
+        values = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return f"{self.code}({values})"
 
 
 @dataclass(frozen=True)
@@ -178,24 +95,11 @@ class Check:
     def __add__(self, other: "Check") -> "Check":
         return Check(_unique(self.reasons + other.reasons), _unique(self.caution + other.caution))
 
-    def text(self, lang: str = "en") -> str:
-        """'Not estimable with these data: <reasons>.' ('' when the analysis can run)."""
-        if self.ok:
-            return ""
-        return TEMPLATES[lang]["lead"].format(reasons="; ".join(r.text(lang) for r in self.reasons))
-
     def record_value(self) -> str:
-        """The string a results file records in place of the analysis' numbers (English, with the
-        error of a failed estimation)."""
-        return f"{NOT_ESTIMABLE}: " + "; ".join(
-            (r.text("en") if r.code in TEMPLATES["en"] else _coded(r))
-            + (f" ({r.values['detail']})" if "detail" in r.values else "") for r in self.reasons)
-
-
-def _coded(reason: Reason) -> str:
-    """A reason without an English template (the codes added in issue 23): its code and values."""
-    values = ", ".join(f"{k}={v}" for k, v in reason.values.items() if k != "detail")
-    return f"{reason.code} ({values})" if values else reason.code
+        """The string a results file records in place of the analysis' numbers: the reasons' codes and
+        values ("not estimable: few_df(n=12, k=8, df=4, min=10)"; a failed estimation carries its error
+        as `detail`)."""
+        return f"{NOT_ESTIMABLE}: " + "; ".join(r.record() for r in self.reasons)
 
 
 def _unique(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
@@ -596,17 +500,6 @@ class Diagnostics:
                 out[kind] = out.get(kind, 0) + count
         return out
 
-    def note(self, analysis: str, lang: str = "en") -> str:
-        """One sentence for the report on what the libraries signalled during `analysis` ('' if
-        nothing that matters: deprecation notices are left out). Library messages themselves are not
-        printed (they are in English and may carry machine paths); `messages` gives them, scrubbed."""
-        kinds = self.kinds(analysis)
-        if not kinds:
-            return ""
-        t = DIAGNOSTIC_TEXT[lang]
-        listed = ", ".join(f"{t[kind]} ({_number(count, lang)})" for kind, count in kinds.items())
-        return t["lead"].format(kinds=listed)
-
     def messages(self, analysis: str, limit: int = 5) -> list[str]:
         """Up to `limit` distinct library messages of `analysis`, without machine paths."""
         return [message[:200] for (_, message) in list(self.records.get(analysis, {}))[:limit]]
@@ -617,16 +510,4 @@ WARNING_KINDS = {  # warning class -> kind shown in the report ('' = not shown)
     "HessianInversionWarning": "singular", "IterationLimitWarning": "convergence",
     "RuntimeWarning": "numerical", "LinAlgWarning": "singular", "UserWarning": "other",
     "FutureWarning": "", "DeprecationWarning": "", "PendingDeprecationWarning": "",
-}
-DIAGNOSTIC_TEXT = {
-    "en": {"lead": "Diagnostics: the estimation libraries signalled {kinds} during this analysis; read its numbers "
-                   "with care.",
-           "convergence": "convergence problems", "separation": "separation of the outcome", "singular":
-           "a (nearly) singular matrix", "numerical": "numerical problems (division by zero or invalid values)",
-           "other": "other problems"},
-    "it": {"lead": "Diagnostica: le librerie di stima hanno segnalato {kinds} durante questa analisi; i suoi numeri "
-                   "vanno letti con cautela.",
-           "convergence": "problemi di convergenza", "separation": "separazione dell'esito", "singular":
-           "una matrice (quasi) singolare", "numerical": "problemi numerici (divisioni per zero o valori non validi)",
-           "other": "altri problemi"},
 }

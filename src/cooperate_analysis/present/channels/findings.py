@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...data.codebook import load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
+from ...stats.estimability import Check
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import messages
@@ -226,7 +227,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
         else:
             out.append(_("The CSR index falls with the number of channels a firm uses (all districts: Spearman ρ "
                          "{rho}, p {p}; OLS slope {slope} per channel, 95% CI {ci}; n = {n}).", **values))
-    tests = [r for r in moderation.values() if not hasattr(r, "text")]
+    tests = [r for r in moderation.values() if not isinstance(r, Check)]
     if tests:
         adjusted = bh([r["p_value"] for r in tests])
         k = int((adjusted < ALPHA).sum())

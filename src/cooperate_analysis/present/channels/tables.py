@@ -12,7 +12,10 @@ import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
+from ...stats.estimability import Check
+from ...stats import disclosure as sdc
 from .. import formatting as fmt
+from ..disclosure import attach
 from ..i18n import N_, messages
 from .names import (CHANNEL_VARIABLES, NBSP, bh, certification_name, awareness_name, headers, is_fit,
                     method_name, outcome_name, percent_interval, regressor_name, sample_name, scaled_ame,
@@ -94,6 +97,26 @@ def share_cell(k, n, share, low, high, lang: str) -> str:
     return f"{fmt.integer(k, lang)}/{fmt.integer(n, lang)}: {together}"
 
 
+def _share_cell(row) -> "sdc.Cell | None":
+    """What stands behind a "k/n: share" cell (`stats.disclosure`), None for a dash."""
+    return None if row is None or pd.isna(row["n"]) or int(row["n"]) == 0 else sdc.Cell.share(row["k"], row["n"])
+
+
+def _mean_cell(row) -> "sdc.Cell | None":
+    return None if row is None or pd.isna(row["n"]) or not row["n"] else sdc.Cell.mean(row["n"])
+
+
+def _protected(rows: list[dict], cells: dict, groups, lang: str, cb, sums: list | None = None) -> pd.DataFrame:
+    """The table with its disclosure cells (`present.disclosure.attach`): every row's pooled column is the sum
+    of its district columns, plus the builder's `sums` (cells adding up to a known number)."""
+    columns = {g: sample_name(g, lang, cb) for g in groups}
+    districts = [c for g, c in columns.items() if g != "pooled"]
+    relations = [sdc.margin([(i, d) for d in districts], (i, columns["pooled"]))
+                 for i in range(len(rows))] if "pooled" in columns and districts else []
+    cells = {key: cell for key, cell in cells.items() if cell is not None}
+    return attach(pd.DataFrame(rows), cells, relations + list(sums or []))
+
+
 def channel_rows(by_group: dict, outcome: str, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
     """Adoption (`outcome`: cert_any or csr_half) among the firms that use each channel and those that do
     not, one column per sample (`by_group`: {group: `adoption.adoption_by_channel` table}); each cell
@@ -102,7 +125,7 @@ def channel_rows(by_group: dict, outcome: str, lang: str = "en", cb: Codebook | 
 
     cb = cb or load_codebook()
     h = headers(lang)
-    rows = []
+    rows, cells = [], {}
     for channel in CHANNEL_VARIABLES:
         for used in (1, 0):
             row = {h["channel"]: channel_name(channel, lang) if used == 1 else "",
@@ -111,8 +134,9 @@ def channel_rows(by_group: dict, outcome: str, lang: str = "en", cb: Codebook | 
                 hit = table[(table["outcome"] == outcome) & (table["channel"] == channel) & (table["used"] == used)]
                 row[sample_name(group, lang, cb)] = (share_cell(*hit.iloc[0][["k", "n", "share", "ci_low", "ci_high"]],
                                                                 lang) if len(hit) else fmt.MISSING)
+                cells[(len(rows), sample_name(group, lang, cb))] = _share_cell(hit.iloc[0] if len(hit) else None)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return _protected(rows, cells, by_group, lang, cb)
 
 
 def gradient_rows(gradients: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -140,7 +164,7 @@ def moderation_rows(moderation: dict, lang: str = "en", cb: Codebook | None = No
     p and the Benjamini-Hochberg p over every interaction of the table (one exploratory family)."""
     cb = cb or load_codebook()
     h = headers(lang)
-    keys = [k for k, r in moderation.items() if not hasattr(r, "text")]
+    keys = [k for k, r in moderation.items() if not isinstance(r, Check)]
     adjusted = dict(zip(keys, bh([moderation[k]["p_value"] for k in keys])))
     rows = []
     last = None
@@ -148,7 +172,7 @@ def moderation_rows(moderation: dict, lang: str = "en", cb: Codebook | None = No
         row = {h["sample"]: sample_name(group, lang, cb) if group != last else "",
                h["score"]: score_name(score, lang, cb)}
         last = group
-        if hasattr(r, "text"):
+        if isinstance(r, Check):
             row |= {h["interaction"]: reason(r, lang), h["p"]: fmt.MISSING, h["bh"]: fmt.MISSING, h["n"]: fmt.MISSING}
         else:
             row |= {h["interaction"]: _interval(r["estimate"], r["ci_low"], r["ci_high"], lang),
@@ -205,7 +229,7 @@ def likert_rows(summaries: dict, items: list[str], lang: str = "en", cb: Codeboo
     {group: `adoption.likert_summary` table})."""
     cb = cb or load_codebook()
     h = headers(lang)
-    rows = []
+    rows, cells = [], {}
     pooled = summaries.get("pooled")
     for item in items:
         kind = h["barrier"] if item.startswith("bar_") else h["motivation"]
@@ -213,12 +237,14 @@ def likert_rows(summaries: dict, items: list[str], lang: str = "en", cb: Codeboo
         if pooled is not None:
             hit = pooled[pooled["item"] == item]
             row[h["mean"]] = _number(hit.iloc[0]["mean"], lang, 2) if len(hit) and hit.iloc[0]["n"] > 0 else fmt.MISSING
+            cells[(len(rows), h["mean"])] = _mean_cell(hit.iloc[0] if len(hit) else None)
         for group, table in summaries.items():
             hit = table[table["item"] == item]
             row[sample_name(group, lang, cb)] = (percent_interval(*hit.iloc[0][["share", "ci_low", "ci_high"]], lang)
                                                  if len(hit) and hit.iloc[0]["n"] > 0 else fmt.MISSING)
+            cells[(len(rows), sample_name(group, lang, cb))] = _share_cell(hit.iloc[0] if len(hit) else None)
         rows.append(row)
-    out = pd.DataFrame(rows)
+    out = _protected(rows, cells, summaries, lang, cb)
     out.loc[out[h["kind"]].duplicated(), h["kind"]] = ""
     return out
 
@@ -342,15 +368,16 @@ def awareness_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = 
     it well or very well, "firms/answering: share [Wilson 95% CI]"; a dash where the block was not answered."""
     cb = cb or load_codebook()
     h = headers(lang)
-    rows = []
+    rows, cells = [], {}
     for item in cb.awareness_items():
         for i, measure in enumerate(("mean", "well")):
             row = {h["q_item"]: awareness_name(item, lang) if i == 0 else "", h["measure"]: h[measure]}
             for group, parts in questionnaire.items():
                 hit = _row_of(_part(parts, "awareness_summary"), item=item)
                 row[sample_name(group, lang, cb)] = _mean_of(hit, lang, 2) if measure == "mean" else _share_of(hit, lang)
+                cells[(len(rows), sample_name(group, lang, cb))] = _mean_cell(hit) if measure == "mean" else _share_cell(hit)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return _protected(rows, cells, questionnaire, lang, cb)
 
 
 def cert_status_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -358,15 +385,19 @@ def cert_status_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None 
     it and not interested (answers of scale `cert_status`), "firms/answering: share [Wilson 95% CI]"."""
     cb = cb or load_codebook()
     h = headers(lang)
-    rows = []
+    rows, cells, sums = [], {}, []
     for item in cb.cert_status_items():
+        first = len(rows)
         for i, (code, answer) in enumerate(cb.answer_labels(item, lang).items()):
             row = {h["certification"]: certification_name(item, lang, cb) if i == 0 else "", h["status"]: answer}
             for group, parts in questionnaire.items():
-                row[sample_name(group, lang, cb)] = _share_of(_row_of(_part(parts, "cert_status"), item=item,
-                                                                      answer=code), lang)
+                hit = _row_of(_part(parts, "cert_status"), item=item, answer=code)
+                row[sample_name(group, lang, cb)] = _share_of(hit, lang)
+                cells[(len(rows), sample_name(group, lang, cb))] = _share_cell(hit)
             rows.append(row)
-    return pd.DataFrame(rows)
+        # the statuses of one certification add up to the firms answering, in each sample
+        sums += [sdc.known_sum([(r, sample_name(g, lang, cb)) for r in range(first, len(rows))]) for g in questionnaire]
+    return _protected(rows, cells, questionnaire, lang, cb, sums)
 
 
 STAFF_ROWS = (("workforce", "wf_trainees", "trainees_share", "share"), ("workforce", "wf_trainees", "trainees_mean", "mean"),
@@ -381,11 +412,13 @@ def staff_rows(questionnaire: dict, lang: str = "en", cb: Codebook | None = None
     and the means over the answering firms (workers per firm, % of staff trained)."""
     cb = cb or load_codebook()
     h = headers(lang)
-    rows = []
+    rows, cells = [], {}
     for part, item, name, kind in STAFF_ROWS:
         row = {h["measure"]: h[name]}
         for group, parts in questionnaire.items():
             hit = _row_of(_part(parts, part), item=item)
             row[sample_name(group, lang, cb)] = _share_of(hit, lang) if kind == "share" else _mean_of(hit, lang, 1)
+            # means of workers per firm or % of staff: magnitudes of a firm quantity, but only their n is kept
+            cells[(len(rows), sample_name(group, lang, cb))] = _share_cell(hit) if kind == "share" else _mean_cell(hit)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _protected(rows, cells, questionnaire, lang, cb)

@@ -13,7 +13,9 @@ Rules of the readings (tests/test_channels.py checks them against the numbers):
 from __future__ import annotations
 
 from ...data.codebook import load_codebook
+from ...stats.estimability import Check
 from .. import formatting as fmt
+from .. import reasons
 from .. import phrases
 from ..i18n import N_, messages
 from .names import (ALPHA, CHANNEL_TERMS, bh, certification_name, channel_name, is_fit, method_prose,
@@ -57,56 +59,11 @@ def _with_article(text: str, lang: str) -> str:
 
 # --- reasons ----------------------------------------------------------------------------------------------
 def reason_text(result, lang: str = "en") -> str:
-    """Why an analysis was not computed, as a sentence: "Not estimable with these data: ...". The reasons
-    with a count of firms are whole sentences with plural forms here ("“Formal network member”: 1 firm
-    answered “yes”"); the others are the statistics layer's text (`estimability`)."""
+    """Why an analysis was not computed, as a sentence ("Not estimable with these data: ..."), worded by
+    `present.reasons`; a result that is already text is returned as it is."""
     if not hasattr(result, "reasons"):
-        return result.text(lang) if hasattr(result, "text") else str(result)
-    if result.ok:
-        return ""
-    _ = messages(lang)
-    return _("Not estimable with these data: {reasons}.",
-             reasons="; ".join(_reason(r, lang) for r in result.reasons))
-
-
-def _label(name: str, lang: str) -> str:
-    from ...data.derived import label
-
-    try:
-        return label(name, lang)
-    except (KeyError, ValueError):
-        return name
-
-
-def _reason(r, lang: str) -> str:
-    _ = messages(lang)
-    v = r.values
-    if r.code == "few_level" and {"count", "name", "value", "min"} <= set(v):
-        answer = _("yes") if str(v["value"]) in ("1", "1.0", "True") else _("no")
-        return _.ngettext("“{name}”: {n} firm answered “{answer}”; a yes/no variable needs at least {min} firms "
-                          "with each answer",
-                          "“{name}”: {n} firms answered “{answer}”; a yes/no variable needs at least {min} firms "
-                          "with each answer", int(v["count"]), name=_label(v["name"], lang), answer=answer,
-                          min=fmt.integer(v["min"], lang))
-    if r.code == "few_events" and {"count", "name", "min"} <= set(v):
-        return _.ngettext("“{name}”: {n} firm gave the rarer answer; each answer needs at least {min} firms",
-                          "“{name}”: {n} firms gave the rarer answer; each answer needs at least {min} firms",
-                          int(v["count"]), name=_label(v["name"], lang), min=fmt.integer(v["min"], lang))
-    if r.code == "small_n" and {"n", "min"} <= set(v):
-        return _.ngettext("{n} firm; this model needs at least {min}", "{n} firms; this model needs at least {min}",
-                          int(v["n"]), min=fmt.integer(v["min"], lang))
-    if r.code == "few_epv" and {"count", "k", "epv", "min", "need", "name"} <= set(v):
-        return _.ngettext("“{name}”: {n} firm in the rarer answer for {k} coefficients ({epv} per coefficient); at "
-                          "least {need} are needed ({min} per coefficient)",
-                          "“{name}”: {n} firms in the rarer answer for {k} coefficients ({epv} per coefficient); at "
-                          "least {need} are needed ({min} per coefficient)", int(v["count"]),
-                          name=_label(v["name"], lang), k=fmt.integer(v["k"], lang), epv=fmt.number(v["epv"], 2, lang),
-                          need=fmt.integer(v["need"], lang),
-                          min=fmt.number(v["min"], 0 if float(v["min"]).is_integer() else 1, lang))
-    try:
-        return r.text(lang)
-    except KeyError:  # a reason the statistics layer has no sentence for yet
-        return r.code.replace("_", " ")
+        return str(result)
+    return reasons.check_text(result, lang)
 
 
 # --- sections a survey cannot support ---------------------------------------------------------------------
@@ -180,7 +137,7 @@ def questionnaire_notes(questionnaire: dict, lang: str = "en", cb=None) -> str:
     found: dict[tuple[str, str], list[str]] = {}
     for group, parts in questionnaire.items():
         for part, result in parts.items():
-            if part == "awareness_summary" or hasattr(result, "columns") or not hasattr(result, "text"):
+            if part == "awareness_summary" or hasattr(result, "columns") or not isinstance(result, Check):
                 continue
             found.setdefault((QUESTIONNAIRE_PARTS[part], reason_text(result, lang)), []).append(
                 sample_name(group, lang, cb))

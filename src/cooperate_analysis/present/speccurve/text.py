@@ -13,6 +13,7 @@ import math
 
 from ...data.codebook import load_codebook
 from .. import formatting as fmt
+from .. import reasons
 from ..i18n import messages
 from ..phrases import ALPHA, alpha, estimate, finite, join, lower_first, p_text, share_phrase
 from .tables import curve_summary
@@ -59,7 +60,7 @@ def _family_sentence(name: str, k: int, median: str, pos: str, neg: str, joint, 
             "{family}: across {n} estimable specifications the median standardized estimate is {median}; {pos} "
             "find a significant positive association and {neg} a significant negative one; the joint test is not "
             "estimable ({reason}).",
-            k, family=name, median=median, pos=pos, neg=neg, reason=joint.text(lang).rstrip("."))
+            k, family=name, median=median, pos=pos, neg=neg, reason=reasons.check_text(joint, lang).rstrip("."))
     p_median, p_share = _joint_p(joint)
     values = dict(family=name, median=median, pos=pos, neg=neg, tested=fmt.integer(joint.n_specs, lang),
                   boot=fmt.integer(joint.n_boot, lang), p=_p_text(p_median, joint.n_boot, lang),
