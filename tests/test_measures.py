@@ -357,3 +357,15 @@ def test_csr_index_needs_half_of_each_dimension_answered():
     counts = derived.index_missing(df, cb).set_index("index")
     assert counts.loc[f"csr_{dim}", "with_gaps"] == 2 and counts.loc[f"csr_{dim}", "missing"] == 1
     assert counts.loc["csr_overall", "missing"] == 1 and counts.loc["csr_overall", "share_missing"] == pytest.approx(1 / 12)
+
+
+def test_share_difference_is_newcombes_hybrid_score_interval():
+    """Newcombe (1998), Stat Med 17:873-890, Table II, method 10: 56/70 - 48/80 = 0.2000, 95% CI
+    0.0524 to 0.3339; 9/10 - 3/10 = 0.6000, 0.1705 to 0.8090."""
+    from cooperate_analysis.stats.measures import share_difference
+
+    diff, low, high = share_difference(56, 70, 48, 80)
+    assert diff == pytest.approx(0.2) and low == pytest.approx(0.0524, abs=1e-4) and high == pytest.approx(0.3339, abs=1e-4)
+    diff, low, high = share_difference(9, 10, 3, 10)
+    assert diff == pytest.approx(0.6) and low == pytest.approx(0.1705, abs=1e-4) and high == pytest.approx(0.8090, abs=1e-4)
+    assert all(np.isnan(share_difference(1, 0, 2, 5)))

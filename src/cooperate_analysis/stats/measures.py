@@ -599,3 +599,17 @@ def wilson_interval_fpc(successes, n, N=None, level: float = 0.95) -> tuple[np.n
         _, low[scaled], high[scaled] = wilson_interval(share[scaled] * n_eff, n_eff, level)
     low[census], high[census] = share[census], share[census]
     return share, low, high, factor
+
+
+def share_difference(k1, n1, k2, n2, level: float = 0.95) -> tuple[float, float, float]:
+    """The difference of two independent shares k1/n1 - k2/n2 with Newcombe's hybrid score interval
+    (Newcombe 1998, method 10: from the two Wilson intervals; statsmodels'
+    `confint_proportions_2indep(method="newcomb")`), the interval a report gives for a difference between
+    groups instead of reading whether two Wilson intervals overlap. NaNs when a group has no firm."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    if not (n1 and n2) or n1 <= 0 or n2 <= 0:
+        return (np.nan, np.nan, np.nan)
+    low, high = confint_proportions_2indep(int(k1), int(n1), int(k2), int(n2), method="newcomb", compare="diff",
+                                           alpha=1 - level)
+    return (k1 / n1 - k2 / n2, float(low), float(high))

@@ -2,13 +2,17 @@
 whole message with named placeholders (rules of the readings: `text`)."""
 from __future__ import annotations
 
+import numpy as np
+
 from ...data.codebook import load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
+from ...stats import policy
 from ...stats.estimability import Check
+from ...stats.measures import share_difference
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import messages
-from .names import (ALPHA, CHANNEL_TERMS, bh, channel_name, is_fit, method_prose, outcome_name, percent_interval,
+from .names import (ALPHA, CHANNEL_TERMS, channel_family, channel_name, moderation_family, is_fit, method_prose, outcome_name, percent_interval,
                     regressor_name, regressor_prose, sample_name, scaled_ame, short_item)
 from .text import (GAP_OUTCOMES, SECTION_BLOCKS, SECTION_NAMES, _block_names, _with_article, questionnaire_sentence,
                    unsupported_sections)
@@ -49,19 +53,34 @@ def _dir_text(pos, neg, lang) -> str:
     return "; ".join(parts)
 
 
-def _drivers(pooled: dict, lang: str) -> list[str]:
+def _verdicts(fit, adjusted: dict, group: str, lang: str) -> str:
+    """Which channels of `group` are significant after the family's adjustment, and in which direction."""
+    _ = messages(lang)
+    pos, neg = [], []
+    for term in CHANNEL_TERMS:
+        p = adjusted.get((group, term))
+        if policy.significant(p):
+            (pos if scaled_ame(fit, term)[0] > 0 else neg).append(_lower(regressor_name(term, lang)))
+    m = fmt.integer(len(adjusted), lang)
+    if pos or neg:
+        return _("After Benjamini-Hochberg adjustment over the {m} channel effects of every sample, significant: "
+                 "{list}.", m=m, list=_dir_text(pos, neg, lang))
+    return _("After Benjamini-Hochberg adjustment over the {m} channel effects of every sample, no channel's effect "
+             "is significant.", m=m)
+
+
+def _drivers(drivers: dict, lang: str) -> list[str]:
     _ = messages(lang)
     out = []
+    pooled = drivers.get("pooled", {})
     fit = pooled.get("csr_overall")
     if not is_fit(fit):
         return out
-    items, pos, neg = _directions(fit, CHANNEL_TERMS, lang)
+    items, _pos, _neg = _directions(fit, CHANNEL_TERMS, lang)
     text = _("CSR index, all districts (fractional logit with district fixed effects, n = {n}): average marginal "
              "effects of the channels, in points of the 0-1 index: {list}.", n=fmt.integer(fit.n, lang),
              list="; ".join(items))
-    text += " " + (_("Intervals excluding zero: {list}.", list=_dir_text(pos, neg, lang)) if pos or neg
-                   else _("No channel's interval excludes zero."))
-    out.append(text)
+    out.append(text + " " + _verdicts(fit, channel_family(drivers, "csr_overall"), "pooled", lang))
     ols = pooled.get("csr_overall_ols")
     if is_fit(ols):
         same, diff = 0, []
@@ -89,7 +108,7 @@ def _certification(drivers: dict, cert: str, lang: str, cb) -> list[str]:
     out = []
     cfit = drivers.get("pooled", {}).get(cert)
     if is_fit(cfit):
-        items, pos, neg = _directions(cfit, CHANNEL_TERMS, lang)
+        items, _pos, _neg = _directions(cfit, CHANNEL_TERMS, lang)
         events = getattr(cfit, "events", None)
         values = dict(cert=outcome_name(cert, lang, cb), method=method_prose(cfit.method, lang),
                       firms=fmt.integer(cfit.n, lang), list="; ".join(items))
@@ -99,11 +118,7 @@ def _certification(drivers: dict, cert: str, lang: str, cb) -> list[str]:
                               int(events), **values)
         else:
             text = _("{cert}, all districts ({method}; n = {firms}): {list}.", **values)
-        text += " " + (_("Average marginal effects on the probability of certification with intervals excluding "
-                         "zero: {list}.", list=_dir_text(pos, neg, lang)) if pos or neg
-                       else _("No channel's average marginal effect on the probability of certification has an "
-                              "interval excluding zero."))
-        out.append(text)
+        out.append(text + " " + _verdicts(cfit, channel_family(drivers, cert), "pooled", lang))
     certs = [r for g in drivers.values() for m, r in g.items() if m.startswith("cert_") and is_fit(r)]
     if certs:
         firth = sum("firth" in str(r.method).lower() for r in certs)
@@ -202,7 +217,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
     a missing or not-estimable result gives no sentence."""
     cb = cb or load_codebook()
     _ = messages(lang)
-    out = _drivers(drivers.get("pooled", {}), lang) + _certification(drivers, cert, lang, cb)
+    out = _drivers(drivers, lang) + _certification(drivers, cert, lang, cb)
     table = by_channel.get("pooled")
     if table is not None and len(table):
         rows = table[(table["outcome"] == "cert_any") & (table["channel"] == "intermediary_support")]
@@ -227,19 +242,23 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
         else:
             out.append(_("The CSR index falls with the number of channels a firm uses (all districts: Spearman ρ "
                          "{rho}, p {p}; OLS slope {slope} per channel, 95% CI {ci}; n = {n}).", **values))
-    tests = [r for r in moderation.values() if not isinstance(r, Check)]
-    if tests:
-        adjusted = bh([r["p_value"] for r in tests])
+    adjusted_moderation = moderation_family(moderation)
+    if adjusted_moderation:
+        adjusted = np.array(list(adjusted_moderation.values()))
         k = int((adjusted < ALPHA).sum())
+        tests = adjusted
         values = dict(m=fmt.integer(len(tests), lang), alpha=phrases.alpha(lang))
         if k == 0:
             text = _("Exploratory: none of the {m} tests of the CSR index × formal network interaction on the "
-                     "competitiveness scores has a Benjamini-Hochberg p below {alpha}.", **values)
+                     "competitiveness scores has a Benjamini-Hochberg p below {alpha} (adjusted per score across "
+                     "samples).", **values)
         else:
             text = _.ngettext("Exploratory: {n} of the {m} tests of the CSR index × formal network interaction on the "
-                              "competitiveness scores has a Benjamini-Hochberg p below {alpha}.",
+                              "competitiveness scores has a Benjamini-Hochberg p below {alpha} (adjusted per score "
+                              "across samples).",
                               "Exploratory: {n} of the {m} tests of the CSR index × formal network interaction on the "
-                              "competitiveness scores have a Benjamini-Hochberg p below {alpha}.", k, **values)
+                              "competitiveness scores have a Benjamini-Hochberg p below {alpha} (adjusted per score "
+                              "across samples).", k, **values)
         if meta.get("synthetic"):
             text += " " + _("The synthetic generator has no such interaction, so any found is a false positive of "
                             "the exploration.")
@@ -268,7 +287,8 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
 def channel_gaps(table, lang: str = "en") -> str:
     """Under the channel figure: for each outcome of `table` (`adoption.adoption_by_channel` of one sample),
     the channel with the largest difference in share between users and non-users, both shares with their
-    Wilson intervals, and whether the intervals overlap. '' when no channel has firms in both groups."""
+    Wilson intervals, and the difference with Newcombe's 95% interval (never whether two intervals overlap,
+    which is no test). '' when no channel has firms in both groups."""
     _ = messages(lang)
     out = []
     for outcome in dict.fromkeys(table["outcome"]):
@@ -283,17 +303,16 @@ def channel_gaps(table, lang: str = "en") -> str:
         if best is None:
             continue
         _gap, channel, u, v = best
-        values = dict(outcome=_(GAP_OUTCOMES[outcome]) if outcome in GAP_OUTCOMES else outcome,
-                      channel=_lower(channel_name(channel, lang)),
-                      used=percent_interval(u["share"], u["ci_low"], u["ci_high"], lang),
-                      unused=percent_interval(v["share"], v["ci_low"], v["ci_high"], lang))
-        if u["ci_low"] > v["ci_high"] or v["ci_low"] > u["ci_high"]:
-            out.append(_("{outcome}: the largest difference between the firms that use a channel and those that do "
-                         "not is for {channel}, {used} against {unused}; the two Wilson intervals do not overlap.",
-                         **values))
-        else:
-            out.append(_("{outcome}: the largest difference between the firms that use a channel and those that do "
-                         "not is for {channel}, {used} against {unused}; the two Wilson intervals overlap.", **values))
+        diff, low, high = share_difference(u["k"], u["n"], v["k"], v["n"])
+        out.append(_("{outcome}: the largest difference between the firms that use a channel and those that do not "
+                     "is for {channel}, {used} against {unused}: a difference of {diff} percentage points, 95% CI "
+                     "{ci} (Newcombe's interval for a difference of shares).",
+                     outcome=_(GAP_OUTCOMES[outcome]) if outcome in GAP_OUTCOMES else outcome,
+                     channel=_lower(channel_name(channel, lang)),
+                     used=percent_interval(u["share"], u["ci_low"], u["ci_high"], lang),
+                     unused=percent_interval(v["share"], v["ci_low"], v["ci_high"], lang),
+                     diff=fmt.number(100 * diff, 1, lang, sign=True),
+                     ci=fmt.interval(100 * low, 100 * high, 1, lang)))
     return " ".join(out)
 
 

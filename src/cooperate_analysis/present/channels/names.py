@@ -12,8 +12,10 @@ import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
 from ...data.derived import ADOPTION_REGRESSORS, CHANNEL_KINDS, label
-from ...stats.inference import fdr_by_family
+from ...stats import policy
+from ...stats.estimability import Check
 from .. import formatting as fmt
+from .. import phrases
 from ..i18n import N_, messages
 
 ALPHA = 0.05
@@ -179,12 +181,32 @@ def scaled_ame(fit, term: str) -> tuple[float, float, float, float]:
     return float(r["estimate"]) * k, float(r["ci_low"]) * k, float(r["ci_high"]) * k, float(r["p_value"])
 
 
-def bh(values):
-    """Benjamini-Hochberg adjusted p-values of one family (missing ones stay missing)."""
-    import numpy as np
+def channel_family(drivers: dict, outcome: str) -> dict[tuple[str, str], float]:
+    """The adjusted p of every channel's AME on `outcome` in every sample where the model was estimated:
+    the declared family `channels` of `stats.policy` (per outcome, across channels and samples, BH)."""
+    keys, pvalues = [], []
+    for group, models in drivers.items():
+        fit = models.get(outcome) if isinstance(models, dict) else None
+        if not is_fit(fit):
+            continue
+        for term in CHANNEL_TERMS:
+            p = scaled_ame(fit, term)[3]
+            if phrases.finite(p):
+                keys.append((group, term))
+                pvalues.append(p)
+    return dict(zip(keys, policy.adjust("channels", pvalues))) if keys else {}
 
-    p = np.asarray(list(values), dtype="float64")
-    return fdr_by_family(p, ["family"] * len(p)) if len(p) else p
+
+def moderation_family(moderation: dict) -> dict[tuple[str, str], float]:
+    """The adjusted p of each estimated interaction ({(group, score): p}): the declared family
+    `moderation` of `stats.policy` (per score, across samples, BH)."""
+    out: dict[tuple[str, str], float] = {}
+    for score in dict.fromkeys(s for _g, s in moderation):
+        keys = [(g, s) for (g, s), r in moderation.items() if s == score and not isinstance(r, Check)
+                and phrases.finite(r["p_value"])]
+        if keys:
+            out |= dict(zip(keys, policy.adjust("moderation", [moderation[k]["p_value"] for k in keys])))
+    return out
 
 
 def percent_interval(share, low, high, lang: str) -> str:

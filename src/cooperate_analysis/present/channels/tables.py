@@ -17,7 +17,7 @@ from ...stats import disclosure as sdc
 from .. import formatting as fmt
 from ..disclosure import attach
 from ..i18n import N_, messages
-from .names import (CHANNEL_VARIABLES, NBSP, bh, certification_name, awareness_name, headers, is_fit,
+from .names import (CHANNEL_VARIABLES, NBSP, certification_name, awareness_name, headers, is_fit, moderation_family,
                     method_name, outcome_name, percent_interval, regressor_name, sample_name, scaled_ame,
                     score_name, short_item)
 from .text import reason_text as reason
@@ -165,7 +165,7 @@ def moderation_rows(moderation: dict, lang: str = "en", cb: Codebook | None = No
     cb = cb or load_codebook()
     h = headers(lang)
     keys = [k for k, r in moderation.items() if not isinstance(r, Check)]
-    adjusted = dict(zip(keys, bh([moderation[k]["p_value"] for k in keys])))
+    adjusted = moderation_family(moderation)
     rows = []
     last = None
     for (group, score), r in moderation.items():

@@ -18,7 +18,7 @@ from .. import formatting as fmt
 from .. import reasons
 from .. import phrases
 from ..i18n import N_, messages
-from .names import (ALPHA, CHANNEL_TERMS, bh, certification_name, channel_name, is_fit, method_prose,
+from .names import (ALPHA, CHANNEL_TERMS, certification_name, channel_name, is_fit, method_prose,
                     outcome_name, percent_interval, regressor_name, regressor_prose, sample_name, scaled_ame,
                     short_item)
 
