@@ -132,7 +132,7 @@ REPORT_KINDS = ("district", "cross_district", "speccurve", "sustainability", "ch
 PRESENT = "cooperate_analysis.present"
 # Legacy modules being emptied into the report kinds (issue 22): while they exist, their re-exports of
 # the moved functions reach the new packages. Remove a module from this set when it is deleted.
-LEGACY = {f"{PRESENT}.narrative"}
+LEGACY: set[str] = set()
 
 
 def _kind(module: str) -> str | None:

@@ -13,7 +13,7 @@ from matplotlib.text import Text
 
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
-from cooperate_analysis.present import figures
+from cooperate_analysis.present import cross_district, district, figures, regression_figures
 from cooperate_analysis.present import speccurve as spec_report
 from cooperate_analysis.stats import speccurve
 
@@ -56,12 +56,12 @@ def _figures(frame: pd.DataFrame, curve: pd.DataFrame, lang: str) -> dict[str, p
     firms = frame[frame["district"] == CB.district_ids[0]]
     rng = np.random.default_rng(1)
     return {
-        "adoption_bars": figures.adoption_bars(firms, lang, CB),
-        "likert_stacked": figures.likert_stacked(firms, lang, CB),
-        "csr_vs_scores": figures.csr_vs_scores(firms, lang, CB),
-        "csr_vs_scores_pooled": figures.csr_vs_scores(frame, lang, CB),
-        "association_heatmap": figures.association_heatmap(_grid(frame), lang, CB),
-        "overlap": figures.overlap(rng.uniform(0.05, 0.95, 80), rng.integers(0, 2, 80), lang, CB),
+        "adoption_bars": district.adoption_bars(firms, lang, CB),
+        "likert_stacked": district.likert_stacked(firms, lang, CB),
+        "csr_vs_scores": regression_figures.csr_vs_scores(firms, lang, CB),
+        "csr_vs_scores_pooled": regression_figures.csr_vs_scores(frame, lang, CB),
+        "association_heatmap": district.association_heatmap(_grid(frame), lang, CB),
+        "overlap": cross_district.overlap(rng.uniform(0.05, 0.95, 80), rng.integers(0, 2, 80), lang, CB),
         "spec_curve_many": spec_report.specification_curve(curve, lang, CB),
         "spec_curve_few": spec_report.specification_curve(curve.sample(120, random_state=0), lang, CB),
     }
@@ -98,7 +98,7 @@ def _texts(fig: plt.Figure) -> list[str]:
 
 
 def test_italian_figures_have_decimal_commas_and_no_english(frame, curve):
-    english = {"Score", "Firms adopting", "Share of answering", "Rank correlation", "Median", "positive",
+    english = {"Score", "Firms", "Estimated", "Firms adopting", "Share of answering", "Rank correlation", "Median", "positive",
                "negative", "Specifications", "Least-squares", "yes", "intervals"}
     for name, fig in _figures(frame, curve, "it").items():
         texts = _texts(fig)
@@ -115,12 +115,12 @@ def test_italian_figures_have_decimal_commas_and_no_english(frame, curve):
 @pytest.mark.parametrize("values, limit", [([0.76, -0.2], 0.8), ([0.3, -0.41], 0.5), ([0.6], 0.6),
                                             ([-1.0, 0.2], 1.0), ([0.0], 0.1), ([np.nan], 1.0)])
 def test_colour_limit_covers_the_largest_correlation(values, limit):
-    assert figures.colour_limit(values) == pytest.approx(limit)
+    assert district.colour_limit(values) == pytest.approx(limit)
 
 
 def test_heatmap_colour_scale_covers_the_data(frame):
     grid = _grid(frame)
-    fig = figures.association_heatmap(grid, "en", CB)
+    fig = district.association_heatmap(grid, "en", CB)
     mesh = fig.axes[0].collections[0]
     low, high = mesh.get_clim()
     assert low <= grid["effect"].min() and high >= grid["effect"].max()
@@ -132,7 +132,7 @@ def test_heatmap_colour_scale_covers_the_data(frame):
 
 def test_pooled_scatter_is_coloured_by_district_with_a_legend_in_the_report_language(frame):
     for lang in ("en", "it"):
-        fig = figures.csr_vs_scores(frame, lang, CB)
+        fig = regression_figures.csr_vs_scores(frame, lang, CB)
         legend = fig.legends[0]
         names = [t.get_text() for t in legend.get_texts()]
         for district in CB.district_ids:
@@ -140,7 +140,7 @@ def test_pooled_scatter_is_coloured_by_district_with_a_legend_in_the_report_lang
         colours = {tuple(np.round(c.get_facecolor()[0], 3)) for c in fig.axes[0].collections if len(c.get_offsets())}
         assert len(colours) >= len(CB.district_ids)
         plt.close(fig)
-    one = figures.csr_vs_scores(frame[frame["district"] == CB.district_ids[0]], "en", CB)
+    one = regression_figures.csr_vs_scores(frame[frame["district"] == CB.district_ids[0]], "en", CB)
     assert not one.legends  # one district: no district legend
     plt.close(one)
 
@@ -149,7 +149,7 @@ def test_overlap_shows_both_groups_on_the_unit_interval():
     rng = np.random.default_rng(0)
     score, treated = rng.uniform(0, 1, 60), np.r_[np.ones(20), np.zeros(40)]
     for lang, words in (("en", ("yes (n = 20)", "no (n = 40)")), ("it", ("sì (n = 20)", "no (n = 40)"))):
-        fig = figures.overlap(score, treated, lang, CB)
+        fig = cross_district.overlap(score, treated, lang, CB)
         ax = fig.axes[0]
         assert ax.get_xlim() == (0, 1)
         labels = [t.get_text() for t in fig.legends[0].get_texts()]

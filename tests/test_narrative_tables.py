@@ -8,7 +8,7 @@ import pytest
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
-from cooperate_analysis.present import narrative, tables
+from cooperate_analysis.present import findings
 from cooperate_analysis.present import regression
 from cooperate_analysis.present import measurement
 from cooperate_analysis.stats import measures
@@ -29,12 +29,12 @@ def frame(slope: float, seed: int = 0, n: int = 400) -> pd.DataFrame:
 
 def test_reading_states_direction_from_the_confidence_interval():
     fits = {"score_innovation": ols(frame(1.0), "score_innovation", "csr_overall", ["log_employees"])}
-    text = narrative.reading(fits, "csr_overall", synthetic=True, lang="en")
+    text = findings.reading(fits, "csr_overall", synthetic=True, lang="en")
     assert "report better innovation performance" in text and "synthetic" in text and "400 firms" in text
     fits = {"score_innovation": ols(frame(0.0, seed=3), "score_innovation", "csr_overall")}
-    assert "cannot be told apart from zero" in narrative.reading(fits, "csr_overall", synthetic=False)
+    assert "cannot be told apart from zero" in findings.reading(fits, "csr_overall", synthetic=False)
     fits = {"score_innovation": ols(frame(-1.0), "score_innovation", "csr_overall")}
-    it = narrative.reading(fits, "csr_overall", synthetic=False, lang="it")
+    it = findings.reading(fits, "csr_overall", synthetic=False, lang="it")
     assert "peggiore" in it and "sintetici" not in it
 
 
@@ -62,40 +62,40 @@ def test_reading_counts_holm_survivors_and_flags_sign_changes():
 
     same = {s: {"complete": row(0.5, 0.1, 0.9), "weighted": row(0.2, 0.05, 0.35), "mice": row(0.4, 0.1, 0.7)}
             for s in fits}
-    text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
+    text = findings.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
     assert "1 of 2 remains below 0.05" in text and "no coefficient changes verdict" in text
     assert "changes sign:" not in text
     # the issue's case: -0.01 / +0.05 / -0.05 with intervals across zero is noise, not a change of sign
     noise = same | {"score_market": {"complete": row(-0.01, -0.6, 0.59), "weighted": row(0.05, -0.5, 0.6),
                                      "mice": row(-0.05, -0.6, 0.5)}}
-    text = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=noise)
+    text = findings.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=noise)
     assert "changes sign:" not in text and "which is not a change of sign" in text
     flipped = same | {"score_market": {"complete": row(0.5, 0.1, 0.9), "weighted": row(-0.4, -0.7, -0.1),
                                        "mice": row(0.4, 0.1, 0.7)}}
-    text = narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
+    text = findings.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
     assert "2 su 2 restano" in text and "Il coefficiente sulla performance di mercato cambia segno" in text
-    assert "1 su 1 resta sotto 0,05" in narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.01])
-    assert "nessuno resta" in narrative.reading(fits, "csr_overall", False, "it", p_holm=[0.3, 0.2])
+    assert "1 su 1 resta sotto 0,05" in findings.reading(fits, "csr_overall", False, "it", p_holm=[0.01])
+    assert "nessuno resta" in findings.reading(fits, "csr_overall", False, "it", p_holm=[0.3, 0.2])
     # a significant coefficient that halves and loses significance when weighted is said so
     halves = same | {"score_market": {"complete": row(0.96, 0.41, 1.5), "weighted": row(0.47, -0.16, 1.11),
                                       "mice": row(1.0, 0.45, 1.55)}}
-    text = narrative.reading(fits, "csr_overall", False, "en", robust=halves)
+    text = findings.reading(fits, "csr_overall", False, "en", robust=halves)
     assert "+0.96 [0.41, 1.50] on complete cases, becomes +0.47 [\u22120.16, 1.11] (about half) when weighted" in text
 
 
 def test_reading_derives_what_the_sample_can_detect_from_the_minimum_detectable_effect():
     """No fixed 'only fairly strong associations' sentence: it follows the MDE (issue 14)."""
     fits = {"score_innovation": ols(frame(1.0), "score_innovation", "csr_overall")}
-    small = narrative.reading(fits, "csr_overall", False, "en", mde_r=0.53)
-    large = narrative.reading(fits, "csr_overall", False, "en", mde_r=0.142)
+    small = findings.reading(fits, "csr_overall", False, "en", mde_r=0.53)
+    large = findings.reading(fits, "csr_overall", False, "en", mde_r=0.142)
     assert "at least 0.53" in small and "only strong associations" in small
-    assert "at least 0.14" in large and "weak ones (r around .1) would often be missed" in large
+    assert "at least 0.14" in large and "weak ones (r around 0.1) would often be missed" in large
     assert "only" not in large.split("at least")[1]
-    assert "could not be computed" in narrative.reading(fits, "csr_overall", False, "en", mde_r=None)
-    assert "almeno 0,53" in narrative.reading(fits, "csr_overall", False, "it", mde_r=0.53)
-    partial = narrative.reading(fits, "csr_overall", False, "en", p_holm=[0.01], missing=["score_market"])
+    assert "could not be computed" in findings.reading(fits, "csr_overall", False, "en", mde_r=None)
+    assert "almeno 0,53" in findings.reading(fits, "csr_overall", False, "it", mde_r=0.53)
+    partial = findings.reading(fits, "csr_overall", False, "en", p_holm=[0.01], missing=["score_market"])
     assert "1 of 1 remain" in partial and "regression on market performance cannot be estimated" in partial
-    assert "None of the three regressions" in narrative.reading({}, "csr_overall", False, "en")
+    assert "None of the confirmatory regressions" in findings.reading({}, "csr_overall", False, "en")
 
 
 def test_notes_state_why_an_analysis_is_not_estimable_in_both_languages():
@@ -103,10 +103,10 @@ def test_notes_state_why_an_analysis_is_not_estimable_in_both_languages():
 
     few = frame(1.0).head(7).assign(k1=1.0, k2=2.0, k3=3.0)
     checks = {"score_innovation": estimability.regression(few, "score_innovation", "csr_overall", ["log_employees"])}
-    en, it = (narrative.notes(checks, lang) for lang in ("en", "it"))
+    en, it = (regression.notes(checks, lang) for lang in ("en", "it"))
     assert "Score: Innovation performance: not estimable with these data: 7 firms for 3 coefficients" in en
     assert "Punteggio: Performance di innovazione: non stimabile con questi dati: 7 imprese per 3 coefficienti" in it
-    assert narrative.notes({"score_innovation": estimability.Check()}, "en") == ""
+    assert regression.notes({"score_innovation": estimability.Check()}, "en") == ""
 
 
 def test_measurement_reading_follows_fit_indices_and_harman_share():
@@ -117,9 +117,9 @@ def test_measurement_reading_follows_fit_indices_and_harman_share():
             self.problems = ()
 
     harman = pd.DataFrame({"first_component_share": [0.3, 0.62]})
-    good = narrative.measurement(CFA(0.97, 0.05, 1e-5), harman, "en")
+    good = measurement.measurement(CFA(0.97, 0.05, 1e-5), harman, "en")
     assert "fits well" in good and "fits better than" in good and "62%" in good and "above the 50%" in good
-    poor = narrative.measurement(CFA(0.85, 0.12, 0.3), harman.iloc[:1], "en")
+    poor = measurement.measurement(CFA(0.85, 0.12, 0.3), harman.iloc[:1], "en")
     assert "fits poorly" in poor and "does not fit better" in poor and "below the 50%" in poor
 
 
@@ -127,7 +127,7 @@ def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
     cfa = measures.cfa_outcomes(derived.analysis_frame(make_survey(n=300, seed=3)))  # uninformative items
     assert {p.kind for p in cfa.problems} == {"factor_variance"}
     harman = pd.DataFrame({"first_component_share": [0.2]})
-    en, it = (narrative.measurement(cfa, harman, lang) for lang in ("en", "it"))
+    en, it = (measurement.measurement(cfa, harman, lang) for lang in ("en", "it"))
     assert "no admissible solution" in en and "cannot be interpreted" in en and "fits" not in en
     assert "variance of zero for the Innovation performance factor" in en and "more" not in en  # labels
     assert "non ha una soluzione ammissibile" in it and "fattore Performance di innovazione" in it
@@ -136,8 +136,8 @@ def test_an_improper_cfa_is_named_in_both_languages_instead_of_read():
     # beyond three reasons the rest are counted, not listed
     many = dataclasses.replace(cfa, problems=cfa.problems + tuple(
         measures.Problem("heywood", (item,), 0.0) for item in CB.outcome_items()[:3]))
-    assert "and 2 more" in narrative.measurement(many, harman, "en")
-    assert "e altri 2" in narrative.measurement(many, harman, "it")
+    assert "and 2 more" in measurement.measurement(many, harman, "en")
+    assert "e altri 2" in measurement.measurement(many, harman, "it")
 
 
 def test_sample_table_shows_collapsed_weights_and_population_shares():

@@ -1,4 +1,4 @@
-"""Report presentation: banner, escaping, numbering, caption catalogue, bilingual notebooks."""
+"""Report presentation: banner, escaping, numbering, each report kind's captions, bilingual notebooks."""
 import ast
 import json
 from pathlib import Path
@@ -8,10 +8,13 @@ import pandas as pd
 import pytest
 
 from cooperate_analysis.data.codebook import LANGS
-from cooperate_analysis.present import report
+from cooperate_analysis.present import district, i18n, report
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# notebook -> its report kind's package under present/ (as the index maps them)
+REPORT_KINDS = {"district": "district", "cross_district": "cross_district", "specification_curve": "speccurve",
+                "sustainability": "sustainability", "channels": "channels", "paper": "paper"}
 
 
 def test_banner_only_for_synthetic_data_and_escaped():
@@ -23,7 +26,7 @@ def test_banner_only_for_synthetic_data_and_escaped():
 
 
 def test_tables_and_figures_are_numbered_and_data_text_escaped():
-    rep = report.Report("it")
+    rep = report.Report("it", captions=district.CAPTIONS)
     first = rep.table(pd.DataFrame({"a": ["<b>x</b>"]}), "missingness")._repr_html_()
     second = rep.table(pd.DataFrame({"a": [1.0]}), "firm_profile")._repr_html_()
     fig = rep.figure(plt.figure(), "adoption_bars")._repr_html_()
@@ -34,22 +37,45 @@ def test_tables_and_figures_are_numbered_and_data_text_escaped():
 
 def test_unknown_language_is_rejected():
     with pytest.raises(ValueError, match="valid: en, it"):
-        report.Report("fr")
+        report.Report("fr", captions=district.CAPTIONS)
 
 
-def test_caption_catalogue_is_complete_and_every_key_is_used():
-    catalogue = report.captions()
-    assert all(set(LANGS) <= set(entry) for entry in catalogue.values())
+def _caption_keys(nb: Path) -> set[str]:
+    """The caption keys a notebook's `rep.table(..., key)` and `rep.figure(..., key)` calls use."""
     used = set()
-    for nb in NOTEBOOKS:
-        for cell in json.loads(nb.read_text())["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            for node in ast.walk(ast.parse("".join(cell["source"]))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in ("table", "figure") and getattr(node.func.value, "id", "") == "rep"):
-                    used.add(node.args[1].value)
-    assert used == set(catalogue), (used - set(catalogue), set(catalogue) - used)
+    for cell in json.loads(nb.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("table", "figure") and getattr(node.func.value, "id", "") == "rep"):
+                used.add(node.args[1].value)
+    return used
+
+
+@pytest.mark.parametrize("nb", [nb for nb in NOTEBOOKS if nb.stem in REPORT_KINDS], ids=lambda p: p.name)
+def test_each_report_declares_exactly_the_captions_its_notebook_uses_translated(nb, monkeypatch):
+    """Every caption key a notebook uses is declared by its report kind (`<kind>.CAPTIONS`), every
+    declared caption is used, and each has its Italian translation in the catalogs."""
+    import importlib
+
+    try:
+        kind = importlib.import_module(f"cooperate_analysis.present.{REPORT_KINDS[nb.stem]}")
+    except ModuleNotFoundError:
+        pytest.skip(f"no report package for {nb.name} yet")
+    captions = kind.CAPTIONS
+    used = _caption_keys(nb)
+    assert used == set(captions), (used - set(captions), set(captions) - used)
+    monkeypatch.setenv(i18n.STRICT_VARIABLE, "1")
+    for key, caption in captions.items():
+        assert i18n.Messages("it")(caption), key  # strict: raises when the caption is not in the catalogs
+
+
+def test_a_report_refuses_a_caption_its_kind_does_not_declare():
+    rep = report.Report("en", captions={"firm_profile": "Firm profile."})
+    assert rep.caption("firm_profile") == "Firm profile."
+    with pytest.raises(KeyError, match="no caption 'overlap'"):
+        rep.caption("overlap")
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
@@ -94,7 +120,7 @@ def test_table_html_prints_numbers_in_the_report_language():
     shares = pd.DataFrame({"mean": [3.14159], "missing (%)": [0.0]})
     shares.attrs["digits"] = {"missing (%)": 1}
     assert '<td class="num">3,142</td><td class="num">0,0</td>' in report.table_html(shares, digits=3, lang="it")
-    table = report.Report(["en", "it"]).table(df, "firm_profile", digits=1)
+    table = report.Report(["en", "it"], captions=district.CAPTIONS).table(df, "firm_profile", digits=1)
     assert "1.234,6" in table.by_lang["it"] and "1,234.6" in table.by_lang["en"]
 
 
@@ -105,7 +131,7 @@ def test_equation_is_typeset_offline_as_embedded_svg():
 
 
 def test_one_report_holds_every_language_with_shared_numbering():
-    rep = report.Report(["en", "it"])
+    rep = report.Report(["en", "it"], captions=district.CAPTIONS)
     table = rep.table(lambda lang: pd.DataFrame({"x": [{"en": "yes", "it": "sì"}[lang]]}), "missingness")
     fig = rep.figure(lambda lang: plt.figure(), "adoption_bars")
     para = rep.paragraph(lambda lang: {"en": "<b>reading</b>", "it": "lettura"}[lang])
@@ -114,7 +140,7 @@ def test_one_report_holds_every_language_with_shared_numbering():
     assert "Figure 1." in fig.by_lang["en"] and "Figura 1." in fig.by_lang["it"]
     assert "&lt;b&gt;reading" in para.by_lang["en"]  # generated text is escaped in every language
     assert [c["number"] for c in rep.contents["en"]] == [c["number"] for c in rep.contents["it"]] == [1, 1]
-    assert rep.contents["it"][0]["caption"] == report.captions()["missingness"]["it"]
+    assert rep.contents["it"][0]["caption"] == "Mancate risposte per blocco del questionario."
     assert plt.get_fignums() == []  # every figure closed once embedded
 
 

@@ -8,8 +8,9 @@ from cooperate_analysis.present.render import render_html
 def test_a_slot_filled_at_the_end_shows_its_content_where_it_was_displayed(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("from cooperate_analysis.present import report\n"
-                                  "rep = report.Report(['en', 'it'])\nslot = rep.slot('findings')\nslot"),
+        nbformat.v4.new_code_cell("from cooperate_analysis.present import district, report\n"
+                                  "rep = report.Report(['en', 'it'], captions=district.CAPTIONS)\n"
+                                  "slot = rep.slot('findings')\nslot"),
         nbformat.v4.new_code_cell("rep.table(lambda lang: __import__('pandas').DataFrame({'x': [1.5]}), 'power')"),
         nbformat.v4.new_code_cell("slot.fill(rep.paragraph(lambda lang: {'en': 'Found A.', 'it': 'Trovato A.'}[lang]))"),
     ]

@@ -2,14 +2,15 @@
 (one headless Chromium) and the index page. Reads results of `stats`; imports `data` and `stats`,
 never `build`.
 
-Modules are imported on first use (`from cooperate_analysis.present import tables`), so importing one
+Modules are imported on first use (`from cooperate_analysis.present import regression`), so importing one
 does not load the others' libraries.
 """
 from __future__ import annotations
 
 import importlib
 
-__all__ = ["tables", "figures", "narrative", "report", "render", "pdf", "index"]
+__all__ = ["figures", "findings", "measurement", "regression", "regression_figures", "secondary", "report", "render",
+           "pdf", "index"]
 
 
 def __getattr__(name: str):

@@ -60,12 +60,12 @@ def efa_rows(result, lang: str = "en", cb: Codebook | None = None) -> pd.DataFra
 
 
 def cfa_rows(result, lang: str = "en") -> pd.DataFrame:
-    """CFA fit of the 3-factor and the 1-factor (common-method) models, and whether each solution is
-    admissible (`measures.improper_solution`)."""
+    """CFA fit of the model with one factor per scale ('3-factor') and the 1-factor (common-method)
+    model, and whether each solution is admissible (`measures.improper_solution`)."""
     h = messages(lang)
     _ = messages(lang)
     fit = result.fit
-    names = {"3-factor": _.pgettext("measurement model", "Three scales"),
+    names = {"3-factor": _.pgettext("measurement model", "One factor per scale"),
              "1-factor": _.pgettext("measurement model", "One common factor")}
     return pd.DataFrame({h.pgettext("table header", "Model"): fit["model"].map(names), "n": fit["n"],
                          "χ²": fit["chi2"], h.pgettext("table header", "df"): fit["df"], "p": _p(fit["p"], lang), "CFI": fit["cfi"],
@@ -97,13 +97,22 @@ def harman_rows(harman: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 # --- the measurement paragraph ---------------------------------------------------------------------------
 
-FIT = {"good": N_("The three-scale measurement model fits well (CFI {cfi}, SRMR {srmr}) and {compared}."),
-       "fair": N_("The three-scale measurement model fits acceptably (CFI {cfi}, SRMR {srmr}) and {compared}."),
-       "poor": N_("The three-scale measurement model fits poorly (CFI {cfi}, SRMR {srmr}) and {compared}.")}
-BETTER = N_("fits better than a single common factor (chi-square difference p {p})")
-SAME = N_("does not fit better than a single common factor (chi-square difference p {p})")
-IMPROPER = N_("The three-scale measurement model has no admissible solution ({problems}), so its fit indices, "
-              "composite reliabilities and AVEs cannot be interpreted; the scales rest on their alphas alone.")
+FIT = {  # (fit by Hu & Bentler's cut-offs, whether it fits better than one common factor)
+    ("good", True): N_("The measurement model with one factor per scale fits well (CFI {cfi}, SRMR {srmr}) and fits "
+                       "better than a single common factor (chi-square difference p {p})."),
+    ("good", False): N_("The measurement model with one factor per scale fits well (CFI {cfi}, SRMR {srmr}) but does "
+                        "not fit better than a single common factor (chi-square difference p {p})."),
+    ("fair", True): N_("The measurement model with one factor per scale fits acceptably (CFI {cfi}, SRMR {srmr}) and "
+                       "fits better than a single common factor (chi-square difference p {p})."),
+    ("fair", False): N_("The measurement model with one factor per scale fits acceptably (CFI {cfi}, SRMR {srmr}) but "
+                        "does not fit better than a single common factor (chi-square difference p {p})."),
+    ("poor", True): N_("The measurement model with one factor per scale fits poorly (CFI {cfi}, SRMR {srmr}), although "
+                       "it fits better than a single common factor (chi-square difference p {p})."),
+    ("poor", False): N_("The measurement model with one factor per scale fits poorly (CFI {cfi}, SRMR {srmr}) and "
+                        "does not fit better than a single common factor (chi-square difference p {p})."),
+}
+IMPROPER = N_("The measurement model with one factor per scale has no admissible solution ({problems}), so its fit "
+              "indices, composite reliabilities and AVEs cannot be interpreted; the scales rest on their alphas alone.")
 PROBLEM = {"convergence": N_("the estimation did not converge"),
            "heywood": N_("a residual variance at zero for {0}"),
            "factor_variance": N_("a variance of zero for the {0} factor"),
@@ -146,8 +155,7 @@ def measurement(cfa, harman, lang: str = "en", cb=None) -> str:
         three = cfa.fit.set_index("model").loc["3-factor"]
         fit = "good" if three["cfi"] >= 0.95 and three["srmr"] <= 0.08 else "fair" if three["cfi"] >= 0.90 else "poor"
         p = float(cfa.difference["p"].iloc[0])
-        compared = _(BETTER if p < phrases.ALPHA else SAME, p=phrases.p_text(p, lang))
-        text = _(FIT[fit], cfi=fmt.number(three["cfi"], 2, lang), srmr=fmt.number(three["srmr"], 3, lang),
-                 compared=compared)
+        text = _(FIT[(fit, bool(p < phrases.ALPHA))], cfi=fmt.number(three["cfi"], 2, lang),
+                 srmr=fmt.number(three["srmr"], 3, lang), p=phrases.p_text(p, lang))
     harman_text = _(HARMAN_BELOW if share < 0.5 else HARMAN_ABOVE, share=_share(share, lang))
     return f"{text} {harman_text} {_(LIMITS)}"

@@ -15,23 +15,30 @@ from ..data.codebook import Codebook, load_codebook
 from ..data.derived import label
 from ..stats.inference import fdr_by_family
 from . import formatting as fmt
-from . import phrases
+from . import phrases, reasons
 from .i18n import N_, messages
+
+
+NOTE = N_("{variable}: {text}")
+CAUTION = N_("{reason}.")
+CAUTION_OF = N_("{variable}: {reason}.")
 
 
 def notes(checks: dict, lang: str = "en", diagnostics: str = "", cb=None) -> str:
     """Why some analyses of a section could not be run, and their cautions: one sentence per
     analysis, named by its variable's label ('Score: Innovation performance: not estimable with these
-    data: ...'), then `diagnostics` (`estimability.Diagnostics.note`). '' when there is nothing to say."""
+    data: ...'), then `diagnostics` (`reasons.diagnostics_note`). '' when there is nothing to say."""
     cb = cb or load_codebook()
+    _ = messages(lang)
     parts = []
     for name, check in checks.items():
         head = label(name, lang, cb) if name else ""
         if not check.ok:
-            text = check.text(lang)
-            parts.append(f"{head}: {text[0].lower()}{text[1:]}" if head else text)
+            text = reasons.check_text(check, lang)
+            parts.append(_(NOTE, variable=head, text=phrases.lower_first(text)) if head else text)
         for reason in check.caution:
-            parts.append(f"{head}: {reason.text(lang)}." if head else f"{reason.text(lang)}.")
+            text = reasons.reason_text(reason, lang)
+            parts.append(_(CAUTION_OF, variable=head, reason=text) if head else _(CAUTION, reason=text))
     if diagnostics:
         parts.append(diagnostics)
     return " ".join(parts)

@@ -8,13 +8,11 @@ import base64
 import html
 import io
 import re
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from . import disclosure
 from . import formatting as fmt
 from .i18n import LANGS, N_, messages
 
@@ -31,14 +29,6 @@ def caption_words(lang: str) -> tuple[str, str]:
     """The words before a table's and a figure's number ("Table" / "Tabella", "Figure" / "Figura")."""
     _ = messages(lang)
     return _.pgettext("caption", "Table"), _.pgettext("caption", "Figure")
-
-
-@lru_cache(maxsize=1)
-def captions() -> dict[str, dict[str, str]]:
-    """The caption catalogue (captions.yaml) of the report kinds that do not declare their captions
-    as messages yet."""
-    text = resources.files(__package__).joinpath("captions.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 class _HTML:
@@ -102,12 +92,13 @@ class Report:
 
     A notebook computes every analysis once and passes each table, figure or text either as it is
     (the same in every language) or as a function of the language, e.g.
-    ``rep.table(lambda lang: tables.describe(firms, cols, lang, cb), "firm_profile")``.
+    ``rep.table(lambda lang: regression.describe(firms, cols, lang, cb), "firm_profile")``.
     """
 
-    def __init__(self, langs: str | list[str] | tuple[str, ...] = "en", captions: dict[str, str] | None = None):
+    def __init__(self, langs: str | list[str] | tuple[str, ...], captions: dict[str, str], meta: dict | None = None):
         """`captions`: the report kind's captions by key, as messages (English, marked with `N_`; see
-        e.g. `present.channels.CAPTIONS`), translated into each language when shown."""
+        e.g. `present.channels.CAPTIONS`), translated into each language when shown. `meta`: the survey's
+        metadata, which decide the disclosure mode (`present.disclosure.mode`; `banner(meta)` sets it too)."""
         self.langs = [langs] if isinstance(langs, str) else list(langs)
         unknown = [lang for lang in self.langs if lang not in LANGS]
         if unknown or not self.langs or len(set(self.langs)) != len(self.langs):
@@ -117,6 +108,7 @@ class Report:
         self.n_tables = 0
         self.n_figures = 0
         self.contents: dict[str, list[dict]] = {lang: [] for lang in self.langs}  # for the replication list
+        self.disclosure = disclosure.use(meta) if meta is not None else disclosure.current()
 
     def _register(self, kind: str, number: int, key: str) -> str:
         for lang in self.langs:
@@ -126,13 +118,11 @@ class Report:
 
     def caption(self, key: str, lang: str | None = None) -> str:
         """The caption `key` in `lang` (default: the report's first language): the report kind's caption
-        message translated, or (for kinds without declared captions) captions.yaml's text."""
+        message, translated."""
         lang = lang or self.langs[0]
-        if self.captions is not None:
-            if key not in self.captions:
-                raise KeyError(f"no caption {key!r} among this report's captions")
-            return messages(lang)(self.captions[key])
-        return captions()[key][lang]
+        if key not in self.captions:
+            raise KeyError(f"no caption {key!r} among this report's captions")
+        return messages(lang)(self.captions[key])
 
     def table(self, df, key: str, digits: int = 3, index: bool = False) -> Localized:
         """A numbered table with the caption `key`; `df` is a DataFrame or a function of the language.
@@ -142,7 +132,7 @@ class Report:
         out = {}
         for lang in self.langs:
             word = caption_words(lang)[0]
-            body = table_html(_per_lang(df, lang), digits=digits, index=index, lang=lang)
+            body = table_html(_per_lang(df, lang), digits=digits, index=index, lang=lang, disclosure_mode=self.disclosure)
             caption = html.escape(self.caption(key, lang))
             out[lang] = (f'<figure class="report-table-figure" id="{anchor}"><figcaption><strong>{word} '
                          f'{self.n_tables}.</strong> {caption}</figcaption>{body}</figure>')
@@ -179,7 +169,9 @@ class Report:
         return Localized({lang: paragraph(_per_lang(text, lang)).markup for lang in self.langs})
 
     def banner(self, meta: dict) -> Localized:
-        """The synthetic-data banner (nothing for real data) in each language."""
+        """The synthetic-data banner (nothing for real data) in each language; records the disclosure mode
+        of the survey (`present.disclosure`) for the tables and figures that follow."""
+        self.disclosure = disclosure.use(meta)
         return Localized({lang: banner(meta, lang).markup for lang in self.langs})
 
     def equation(self, tex, fontsize: int = 15) -> Localized:
@@ -218,6 +210,9 @@ class Slot:
 
     def _repr_html_(self) -> str:
         return next(iter(self.filled.values()), "")
+
+
+NBSP = "\u00a0"
 
 
 def _cell(value, digits: int, lang: str = "en") -> tuple[str, str]:
@@ -259,21 +254,37 @@ def _text_column(values: pd.Series) -> bool:
     return any(_cell(v, 0)[0] == "text" for v in values if not _blank(v))
 
 
-def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False, lang: str = "en") -> str:
+def table_html(df: pd.DataFrame, digits: int = 3, index: bool = False, lang: str = "en",
+               disclosure_mode: str | None = None) -> str:
     """A DataFrame as an escaped HTML table with the numbers of `lang`; a column of numbers (or of
     numbers the builders wrote as text) right-aligned, any other column left-aligned, each header
     aligned as its column. Floats get `digits` decimals, except in the columns a builder names in
-    ``df.attrs["digits"]`` ({column: decimals}, e.g. one decimal for a percentage)."""
+    ``df.attrs["digits"]`` ({column: decimals}, e.g. one decimal for a percentage).
+
+    The disclosure policy applies to the cells a builder declared (`present.disclosure.attach`): in mode
+    ``"enforce"`` (real data; the default when no mode is given: `disclosure.current()`) a suppressed cell
+    prints `disclosure.SUPPRESSED`, in mode ``"mark"`` (synthetic data) its number and `disclosure.FLAG`;
+    a note under the table states the rules."""
     per_column = dict(df.attrs.get("digits", {}))
+    hidden = disclosure.decisions(df)
+    current = disclosure_mode or disclosure.current()
     if index:
         df = df.reset_index(names="")
     classes = ["text" if _text_column(df.iloc[:, j]) else "num" for j in range(df.shape[1])]
     places = [per_column.get(c, digits) for c in df.columns]
     head = "".join(f'<th class="{cls}">{html.escape(str(c))}</th>' for cls, c in zip(classes, df.columns))
-    rows = ["<tr>" + "".join(f'<td class="{cls}">{_cell(v, d, lang)[1]}</td>' for cls, d, v in zip(classes, places, record))
-            + "</tr>" for record in df.itertuples(index=False)]
+
+    def td(i: int, column, cls: str, d: int, v) -> str:
+        if (i, column) not in hidden:
+            return f'<td class="{cls}">{_cell(v, d, lang)[1]}</td>'
+        if current == disclosure.ENFORCE:
+            return f'<td class="{cls} suppressed">{disclosure.SUPPRESSED}</td>'
+        return f'<td class="{cls} would-suppress">{_cell(v, d, lang)[1]}{NBSP}{disclosure.FLAG}</td>'
+
+    rows = ["<tr>" + "".join(td(i, c, cls, d, v) for c, cls, d, v in zip(df.columns, classes, places, record))
+            + "</tr>" for i, record in enumerate(df.itertuples(index=False))]
     return (f'<table class="report-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>' + disclosure.note_html(hidden.values(), current, lang))
 
 
 def heading(text: str, level: int = 1) -> _HTML:

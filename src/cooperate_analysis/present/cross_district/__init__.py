@@ -1,15 +1,20 @@
-"""The cross-district report (notebooks/cross_district.ipynb): its own tables, captions and the index page's sentence.
+"""The cross-district report (notebooks/cross_district.ipynb): its own tables, figures, findings,
+captions and the index page's sentence.
 
-The tables and sentences it shares with the other regression report are in `present.regression` and
-`present.measurement`; its messages are in ``cross_district.po``.
+The tables, figures and sentences it shares with the district report are in `present.regression`,
+`present.regression_figures`, `present.measurement`, `present.findings` and `present.secondary`; its
+messages are in ``cross_district.po``.
 """
 from __future__ import annotations
 
+from ..findings import reading
 from ..regression import confirmatory_index_sentence
 from .captions import CAPTIONS
+from .figures import overlap
 from .tables import csr_by_district
+from .text import findings_cross
 
-__all__ = ["CAPTIONS", "csr_by_district", "index_sentence"]
+__all__ = ["CAPTIONS", "csr_by_district", "findings_cross", "index_sentence", "overlap", "reading"]
 
 
 def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:

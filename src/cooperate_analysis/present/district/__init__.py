@@ -1,15 +1,21 @@
-"""The district report (notebooks/district.ipynb): its own tables, captions and the index page's sentence.
+"""The district report (notebooks/district.ipynb): its own tables, figures, findings, captions and the
+index page's sentence.
 
-The tables and sentences it shares with the other regression report are in `present.regression` and
-`present.measurement`; its messages are in ``district.po``.
+The tables, figures and sentences it shares with the cross-district report are in `present.regression`,
+`present.regression_figures`, `present.measurement`, `present.findings` and `present.secondary`; its
+messages are in ``district.po``.
 """
 from __future__ import annotations
 
+from ..findings import reading
 from ..regression import confirmatory_index_sentence
 from .captions import CAPTIONS
+from .figures import adoption_bars, association_heatmap, colour_limit, likert_stacked
 from .tables import adoption_rates
+from .text import district_vs_pooled, findings_district
 
-__all__ = ["CAPTIONS", "adoption_rates", "index_sentence"]
+__all__ = ["CAPTIONS", "adoption_bars", "adoption_rates", "association_heatmap", "colour_limit", "district_vs_pooled",
+           "findings_district", "index_sentence", "likert_stacked", "reading"]
 
 
 def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
