@@ -8,6 +8,7 @@
 #   make lab                JupyterLab on the notebooks, with the project environment
 #   make catalogs           extract new report messages into the .po catalogs (locale/), check them
 #   make verify             rebuild in a scratch copy, compare every number with expected/
+#   make firm-reports       one confidential benchmark report per firm in reports/firms/ (opaque file names)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -25,7 +26,7 @@ export COOPERATE_MAPPING := $(value MAPPING)
 export COOPERATE_JOBS := $(value JOBS)
 unexport DATA MAPPING JOBS
 
-.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs
+.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs firm-reports
 
 env: $(STAMP)
 
@@ -57,6 +58,10 @@ lab: $(STAMP)
 
 verify: $(STAMP)
 	@$(PY) -m cooperate_analysis verify --from-env
+
+# one papermill kernel renders every firm (runner/firm_reports.py); DATA and MAPPING as for reports
+firm-reports: $(STAMP)
+	@$(PY) -m cooperate_analysis firm-reports --from-env
 
 expected: reports
 	@$(PY) -m cooperate_analysis expected

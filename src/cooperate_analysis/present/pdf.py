@@ -222,20 +222,23 @@ def _tab(endpoint: str) -> Iterator[_Session]:
         session.close()
 
 
-def _print_with(endpoint: str, html_file: Path, target: Path) -> None:
-    with _tab(endpoint) as session:
-        _open(session, html_file, print_media=True)
-        _evaluate(session, FIT_SCRIPT)  # at the print layout's width, before printing
-        lang = (_evaluate(session, "document.documentElement.lang") or "en").split("-")[0].lower()
-        session.call("Emulation.clearDeviceMetricsOverride")
-        session.call("Emulation.setEmulatedMedia", media="")
-        width, height = A4_INCHES
-        pdf = session.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True,
-                           paperWidth=width, paperHeight=height,
-                           **{f"margin{side.title()}": mm / 25.4 for side, mm in MARGIN_MM.items()},
-                           displayHeaderFooter=True, headerTemplate="<span></span>",
-                           footerTemplate=footer_template(lang), generateDocumentOutline=True)
-        target.write_bytes(base64.b64decode(pdf["data"]))
+def _print_with(endpoint: str, html_file: Path, target: Path, session: _Session | None = None) -> None:
+    if session is None:
+        with _tab(endpoint) as own:
+            return _print_with(endpoint, html_file, target, own)
+    session.events.clear()  # a reused tab: wait for this page's load event, not an earlier page's
+    _open(session, html_file, print_media=True)
+    _evaluate(session, FIT_SCRIPT)  # at the print layout's width, before printing
+    lang = (_evaluate(session, "document.documentElement.lang") or "en").split("-")[0].lower()
+    session.call("Emulation.clearDeviceMetricsOverride")
+    session.call("Emulation.setEmulatedMedia", media="")
+    width, height = A4_INCHES
+    pdf = session.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True,
+                       paperWidth=width, paperHeight=height,
+                       **{f"margin{side.title()}": mm / 25.4 for side, mm in MARGIN_MM.items()},
+                       displayHeaderFooter=True, headerTemplate="<span></span>",
+                       footerTemplate=footer_template(lang), generateDocumentOutline=True)
+    target.write_bytes(base64.b64decode(pdf["data"]))
 
 
 def print_overflow(html_file: Path, engine: str | None = None, fit: bool = True) -> list[list]:
@@ -275,3 +278,22 @@ def print_pdf(html_file: Path, target: Path, engine: str | None = None) -> None:
         raise PdfError(f"PDF printing of {html_file} failed: {type(exc).__name__}: {exc}") from exc
     if not target.is_file() or target.stat().st_size == 0:
         raise PdfError(f"PDF printing of {html_file} gave no file")
+
+
+def print_many(pages: list[tuple[Path, Path]], endpoint: str, tabs: int = 2) -> None:
+    """Print many (html file, pdf target) pairs with the browser at `endpoint`, `tabs` tabs at a time, each
+    tab reused for page after page (a firm report costs a navigation and a print, not a new tab). Each
+    PDF is written to a temporary name and renamed into place."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(share: list[tuple[Path, Path]]) -> None:
+        with _tab(endpoint) as session:
+            for html_file, target in share:
+                tmp = target.with_name(f".{target.name}.tmp")
+                _print_with(endpoint, html_file, tmp, session)
+                tmp.replace(target)
+
+    shares = [pages[i::tabs] for i in range(max(1, tabs))]
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        for done in [pool.submit(work, share) for share in shares if share]:
+            done.result()

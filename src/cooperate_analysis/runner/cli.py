@@ -183,6 +183,35 @@ def _catalogs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _firm_reports(args: argparse.Namespace) -> int:
+    from . import firm_reports
+
+    if args.from_env:
+        _from_env(args)
+    firm_reports.prepare(args.data, args.mapping)
+    langs = tuple(args.langs.split(","))
+    if args.dask:
+        if args.dask == "local":
+            cluster, client = firm_reports.local_cluster(args.workers)
+        else:
+            from distributed import Client
+
+            cluster, client = None, Client(args.dask)
+        try:
+            done = firm_reports.render_dask(client, out_dir=args.out, langs=langs, pdf=not args.no_pdf)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        print(f"firm reports: {done['firms']} firms, {done['files']} files in {args.out} "
+              f"({done['seconds']:.1f} s on Dask)")
+        return 0
+    firm_reports.run_notebook(args.out, langs, pdf=not args.no_pdf, limit=args.limit)
+    count = len(list(Path(args.out).glob("*.html")))
+    print(f"firm reports: {count} pages in {args.out} (one kernel; keys in {firm_reports.KEYS})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cooperate_analysis", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -222,6 +251,19 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--check", action="store_true", help="only check: change no catalog")
     c.add_argument("--only", metavar="CATALOG", help="one catalog (e.g. channels, common) instead of all")
     c.set_defaults(func=_catalogs)
+    f = sub.add_parser("firm-reports", help="one confidential benchmark report per firm in reports/firms/ "
+                                            "(named by opaque keys; not linked by the index)")
+    f.add_argument("--data", type=Path, help="survey file (default: the synthetic survey in data/raw/)")
+    f.add_argument("--mapping", type=Path, help="mapping file (.yml), as for build")
+    f.add_argument("--from-env", action="store_true", help="take the data file and mapping from the environment "
+                                                           "(used by make)")
+    f.add_argument("--out", type=Path, default=Path("reports/firms"))
+    f.add_argument("--langs", default="en,it", help="comma-separated languages (default en,it)")
+    f.add_argument("--no-pdf", action="store_true", help="HTML only")
+    f.add_argument("--limit", type=int, default=None, help="only the first N firms (a trial)")
+    f.add_argument("--dask", metavar="ADDRESS", help="render on a Dask cluster: a scheduler address, or 'local'")
+    f.add_argument("--workers", type=int, default=2, help="workers of --dask local (default 2)")
+    f.set_defaults(func=_firm_reports, jobs=None)
     e = sub.add_parser("environment-yml", help="write environment.yml with the lock file's pins")
     e.set_defaults(func=_environment_yml)
     return p

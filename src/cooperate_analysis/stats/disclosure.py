@@ -97,7 +97,8 @@ class Cell:
 
     kind: ``"count"`` (k firms out of n; n optional), ``"share"`` (k of n firms), ``"mean"`` (a mean
     of a bounded answer over n firms), ``"magnitude"`` (a sum or mean of a firm quantity: `values` are
-    the contributions), ``"statistic"`` (estimated on n firms)."""
+    the contributions), ``"statistic"`` (estimated on n firms), ``"quantile"`` (a quartile of n firms'
+    values: at least ``n_min_magnitude`` firms, since an order statistic is one firm's value)."""
 
     kind: str
     n: int | None = None
@@ -181,6 +182,8 @@ def primary(cell: Cell, policy: Policy = POLICY) -> str:
         return FREQUENCY if _small(cell.n, policy.n_min) else ""
     if cell.kind == "statistic":
         return SMALL_SAMPLE if _small(cell.n, policy.n_min) else ""
+    if cell.kind == "quantile":  # an order statistic is one firm's value: the magnitude threshold
+        return FEW_CONTRIBUTORS if _small(cell.n, policy.n_min_magnitude) else ""
     if cell.kind == "magnitude":
         if not cell.values:
             return ""
