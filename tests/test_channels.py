@@ -603,3 +603,38 @@ def test_district_salience_count_agrees_with_one_and_two(count):
     en = " ".join(channels.findings_channels({}, {}, {}, {}, salience, {}, None, {}, "en", CB))
     word = "distretto" if count == 1 else "distretti"
     assert f"in {count} {word} su 3" in it and f"in {count} of 3 districts" in en
+
+
+def test_a_block_with_some_columns_absent_is_not_read_as_unanswered(tmp_path):
+    """Issue 24: with three of the six support columns absent, a firm without support in the others may have
+    had it in the missing ones: the results say the columns are missing (not "no firm answered") and the
+    report says so under the channel tables, in both languages."""
+    from cooperate_analysis.present.channels import results as ch_results
+
+    raw = \
+        pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "raw" / "survey_synthetic.csv")
+    missing = list(CB.support_channels())[:3]
+    source = tmp_path / "partial.csv"
+    raw.drop(columns=missing).to_csv(source, index=False)
+    dataset.prepare_survey(source, processed=tmp_path / "survey.parquet")
+    survey, meta = dataset.load_processed(tmp_path / "survey.parquet")
+    frame = derived.analysis_frame(survey, CB)
+    by_channel = adoption.channels_by_group({"pooled": frame})
+
+    class Recorder:
+        def __init__(self):
+            self.values = {}
+
+        def record_table(self, key, table, index, columns):
+            for _, row in table.iterrows():
+                for c in columns:
+                    self.values[".".join([key, *(str(row[i]) for i in index), c])] = row[c]
+
+    rec = Recorder()
+    ch_results.record_channels(rec, by_channel, meta)
+    unused = rec.values["channels.pooled.cert_any.intermediary_support.0.share"]
+    assert unused == "not computable: the survey has no column " + ", ".join(missing)
+    assert rec.values["channels.pooled.cert_any.association_member.0.share"] != unused
+    en, it = channels.partial_block_note(meta, "en", CB), channels.partial_block_note(meta, "it", CB)
+    assert all(c in en and c in it for c in missing) and channels.channel_name("intermediary_support", "en").lower() in en.lower()
+    assert channels.partial_block_note({"absent_columns": []}, "en", CB) == ""

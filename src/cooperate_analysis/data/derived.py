@@ -139,6 +139,20 @@ def channel_variables(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFr
     return out
 
 
+def source_columns(name: str, cb: Codebook | None = None) -> list[str]:
+    """The codebook columns a channel variable is computed from (`channel_variables`); [] for a name that
+    is not one. A survey that lacks some of them (metadata `absent_columns`) cannot tell a firm that does
+    not use the channel from one that answered yes in a missing column."""
+    cb = cb or load_codebook()
+    single = {"association_member": ["ch_association_member"], "informal_exchange": ["ch_informal_exchange"],
+              "joint_initiatives": ["ch_joint_initiatives"], "district_activities": ["ch_district_activities"]}
+    groups = {"intermediary_support": list(cb.support_channels()), "support_count": list(cb.support_channels()),
+              "network_member": list(cb.network_channels()), "csr_awareness": list(cb.awareness_items())}
+    if name == "channels_used":
+        return [c for kind in CHANNEL_KINDS for c in source_columns(kind, cb)]
+    return single.get(name) or groups.get(name, [])
+
+
 def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame:
     """The survey with every derived variable the analyses use appended."""
     cb = cb or load_codebook()

@@ -17,7 +17,8 @@ from .results import (not_supported, record_channels, record_consultation, recor
                       record_likert, record_moderation, record_questionnaire, record_salience)
 from .tables import (ame_rows, awareness_rows, cert_status_rows, channel_rows, consultation_figures, consultation_rows,
                      friedman_rows, gradient_rows, likert_rows, model_rows, moderation_rows, salience_rows, staff_rows)
-from .text import questionnaire_notes, questionnaire_sentence, reason_text, unsupported_sections, unsupported_sentence
+from .text import (partial_block_note, questionnaire_notes, questionnaire_sentence, reason_text, unsupported_sections,
+                   unsupported_sentence)
 
 
 TITLE = N_("CSR adoption and its channels")
@@ -41,5 +42,5 @@ __all__ = [
     "not_supported", "outcome_name", "questionnaire_notes", "questionnaire_sentence", "reason_text",
     "record_channels", "record_consultation", "record_drivers", "record_gradients", "record_likert",
     "record_moderation", "record_questionnaire", "record_salience", "regressor_name", "salience_rows",
-    "sample_name", "scaled_ame", "short_item", "staff_rows", "unsupported_sections", "unsupported_sentence",
+    "partial_block_note", "sample_name", "scaled_ame", "short_item", "staff_rows", "unsupported_sections", "unsupported_sentence",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...data import derived
 from ...stats import estimability
 from .text import unsupported_sentence
 
@@ -47,10 +48,21 @@ def record_drivers(rec, drivers: dict) -> None:
                 rec.record(f"{key}.events", fit.events)
 
 
-def record_channels(rec, by_channel: dict) -> None:
-    """channels.<group>.<outcome>.<channel>.<used>.{k, n, share, ci_low, ci_high}."""
+def missing_sources(channel: str, meta: dict | None) -> list[str]:
+    """The columns a channel variable is computed from that the survey lacks (metadata `absent_columns`)."""
+    absent = set((meta or {}).get("absent_columns") or [])
+    return [c for c in derived.source_columns(channel) if c in absent]
+
+
+def record_channels(rec, by_channel: dict, meta: dict | None = None) -> None:
+    """channels.<group>.<outcome>.<channel>.<used>.{k, n, share, ci_low, ci_high}. A share that cannot be
+    computed records why: the survey lacks some of the channel's columns (so a firm without the channel
+    cannot be told from one that answered yes in a missing column), or no firm answered."""
     for g, table in by_channel.items():
-        rec.record_table(f"channels.{g}", estimability.fill(table, ["share", "ci_low", "ci_high"], NO_ANSWERS),
+        reasons = table["channel"].map(lambda c: (f"not computable: the survey has no column "
+                                                  f"{', '.join(missing_sources(c, meta))}")
+                                       if missing_sources(c, meta) else NO_ANSWERS)
+        rec.record_table(f"channels.{g}", estimability.fill(table, ["share", "ci_low", "ci_high"], reasons),
                          ["outcome", "channel", "used"], SHARE_COLUMNS)
 
 

@@ -18,7 +18,7 @@ from .. import formatting as fmt
 from .. import reasons
 from .. import phrases
 from ..i18n import N_, messages
-from .names import (ALPHA, CHANNEL_TERMS, certification_name, channel_name, is_fit, method_prose,
+from .names import (ALPHA, CHANNEL_TERMS, CHANNEL_VARIABLES, certification_name, channel_name, is_fit, method_prose,
                     outcome_name, percent_interval, regressor_name, regressor_prose, sample_name, scaled_ame,
                     short_item)
 
@@ -145,3 +145,26 @@ def questionnaire_notes(questionnaire: dict, lang: str = "en", cb=None) -> str:
     return " ".join(_("{block} ({samples}): {reason}", block=_quoted([cb.label(b, lang)], lang)[0],
                       samples=phrases.join(samples, lang), reason=reason)
                     for (b, reason), samples in found.items())
+
+
+def partial_block_note(meta: dict, lang: str = "en", cb=None) -> str:
+    """Under the channel tables of a survey that lacks some (not all) of a channel's columns: which columns
+    are missing and why the shares of firms not using those channels are not computed ('' when none is)."""
+    from ...data import derived
+
+    cb = cb or load_codebook()
+    absent = set(meta.get("absent_columns") or [])
+    partial = [c for c in CHANNEL_VARIABLES
+               if (cols := derived.source_columns(c, cb)) and absent & set(cols) and not set(cols) <= absent]
+    if not partial:
+        return ""
+    _ = messages(lang)
+    missing = sorted(absent & {col for c in partial for col in derived.source_columns(c, cb)})
+    return _.ngettext("The survey has no column {columns}: for {channels} a firm that answered no in the columns it "
+                      "has may have answered yes in the missing one, so the share of firms not using the channel is "
+                      "not computed (shown as a dash).",
+                      "The survey has no columns {columns}: for {channels} a firm that answered no in the columns it "
+                      "has may have answered yes in the missing ones, so the share of firms not using the channel is "
+                      "not computed (shown as a dash).", len(missing),
+                      columns=phrases.join(missing, lang),
+                      channels=phrases.join([phrases.lower_first(channel_name(c, lang)) for c in partial], lang))
