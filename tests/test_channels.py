@@ -611,8 +611,7 @@ def test_a_block_with_some_columns_absent_is_not_read_as_unanswered(tmp_path):
     report says so under the channel tables, in both languages."""
     from cooperate_analysis.present.channels import results as ch_results
 
-    raw = \
-        pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "raw" / "survey_synthetic.csv")
+    raw = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "raw" / "survey_synthetic.csv")
     missing = list(CB.support_channels())[:3]
     source = tmp_path / "partial.csv"
     raw.drop(columns=missing).to_csv(source, index=False)
