@@ -101,7 +101,7 @@ def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500)
 
     if stage in ("indices", "analyses", "end-to-end", "speccurve"):
         # what the notebooks import, imported before the clock
-        from cooperate_analysis.present import figures, narrative, report  # noqa: F401
+        from cooperate_analysis.present import figures, findings, regression, report  # noqa: F401
         from cooperate_analysis.stats import inference, measures, models, speccurve  # noqa: F401
     cb = load_codebook()
     processed = work / "processed" / f"{csv.stem}.parquet"
