@@ -77,7 +77,6 @@ def test_context_separates_words_that_translate_differently():
 
 # Modules not yet moved to the catalogs. Issue 22 is done when this list is empty.
 LEGACY: set[str] = {
-    "present/narrative.py", "present/tables.py", "present/figures.py",
     "stats/estimability.py",
 }
 
