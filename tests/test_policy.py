@@ -119,3 +119,16 @@ def test_monte_carlo_error_of_a_bootstrap_p():
 def test_fpc_rule():
     assert policy.needs_fpc(28, 133) and not policy.needs_fpc(34, 2500) and not policy.needs_fpc(10, None)
     assert not policy.needs_fpc(5, 100)  # exactly 5%: no correction
+
+
+def test_joint_verdict_reads_all_three_statistics_and_their_monte_carlo_error():
+    from cooperate_analysis.stats.policy import joint_verdict
+
+    # the pooled intangible family: 0.040 and 0.054 lie within Monte Carlo error of 0.05 with 500 draws
+    assert joint_verdict({"median": 0.04, "share_significant": 0.026, "stouffer_z": 0.054}, 500) == "undecided"
+    assert joint_verdict({"median": 0.0, "share_significant": 0.006, "stouffer_z": 0.0}, 500) == "differs"
+    assert joint_verdict({"median": 0.528, "share_significant": 0.48, "stouffer_z": 0.612}, 500) == "same"
+    assert joint_verdict({"median": 0.001, "share_significant": 0.30, "stouffer_z": 0.002}, 500) == "mixed"
+    assert joint_verdict({"median": 0.001, "share_significant": float("nan"), "stouffer_z": 0.002}, 500) == "undecided"
+    # with many more draws the same p-values are decided
+    assert joint_verdict({"median": 0.04, "share_significant": 0.026, "stouffer_z": 0.054}, 100_000) == "mixed"

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from cooperate_analysis.stats import policy
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import cross_district, phrases, secondary
@@ -457,8 +458,9 @@ def random_curve(rng) -> tuple[pd.DataFrame, dict, int]:
         if rng.random() < 0.15:
             joints[family] = estimability.joint(pd.DataFrame({"model": ["ols"], "estimate": [np.nan]}))
             continue
-        ps = rng.choice([0.0, 0.05, rng.uniform(0, 1)], 2, p=[0.2, 0.1, 0.7])
-        joints[family] = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant"],
+        ps = [rng.choice([0.0, 0.05, round(rng.uniform(0, 1), 3), round(rng.uniform(0.02, 0.08), 3)],
+                         p=[0.2, 0.1, 0.5, 0.2]) for _ in range(3)]
+        joints[family] = SimpleNamespace(table=pd.DataFrame({"statistic": ["median", "share_significant", "stouffer_z"],
                                                              "p_value": ps}), n_specs=k, n_boot=n_boot)
     return curve, joints, int(rng.integers(5, 500))
 
@@ -491,11 +493,29 @@ def test_specification_curve_findings_quote_the_shares_and_the_joint_tests(lang,
             fs = curve_summary(part[part["estimate"].notna()])
             values += [part["estimate"].median(), fs["specs"], fs["positive"], fs["negative"], fs["median"]]
             if hasattr(joint, "table"):
-                values += [*joint.table["p_value"], 1 / joint.n_boot, joint.n_specs, joint.n_boot]
+                ps = dict(zip(joint.table["statistic"], joint.table["p_value"]))
+                values += [*joint.table["p_value"], 1 / joint.n_boot, joint.n_specs, joint.n_boot, 0.05, 3]
+                values += [policy.mc_error(p, joint.n_boot) for p in ps.values() if p > 0]
+                values += [policy.n_boot_needed(p) or 0 for p in ps.values()]
+                values += [sum(policy.near_alpha(p, joint.n_boot) for p in ps.values())]
                 name = CB.label(family, lang)
                 sentence = sentence_about(findings, name + ":")
-                verdict = ("differs from" if lang == "en" else "si discosta") in sentence
-                assert verdict == (joint.table["p_value"].min() < 0.05), sentence
+                # the declared reading of the three joint statistics (stats.policy.joint_verdict)
+                decided = policy.joint_verdict(ps, joint.n_boot)
+                phrase = {"differs": ("so the curve differs from", "quindi la curva differisce"),
+                          "same": ("cannot be told apart", "non si distingue"),
+                          "mixed": ("evidence against chance is mixed", "contrastante"),
+                          "undecided": ("cannot", "non ")}[decided][lang == "it"]
+                if decided == "undecided":
+                    assert any(w in sentence for w in (("cannot decide", "cannot be decided", "could not be computed")
+                                                       if lang == "en" else ("non bastano", "non può essere deciso",
+                                                                             "non è calcolabile"))), sentence
+                assert phrase in sentence, (decided, sentence)
+        if "controls" in curve:
+            for option in dict.fromkeys(curve["controls"]):
+                part = curve[(curve["controls"] == option) & curve["estimate"].notna()]
+                if len(part):
+                    values.append(100 * float(((part["estimate"] > 0) & (part["p_value"] < 0.05)).mean()))
                 if (joint.table["p_value"] == 0).any():
                     assert "< " + fmt.number(1 / joint.n_boot, max(3, len(str(joint.n_boot)) - 1), lang) in sentence
         for text in [*findings, reading]:

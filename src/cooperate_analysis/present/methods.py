@@ -123,6 +123,8 @@ SPECCURVE_ESTIMATORS_N = N_('Estimators. A specification curve [@simonsohn2020],
     'linear specification, resamples firms within districts and compares the median estimate, the '
     "share of significant estimates of the dominant sign and Stouffer's Z with their null "
     'distributions [@simonsohn2020].')
+SPECCURVE_POOLED = N_("Every specification of the curve over all districts has district fixed effects, so it compares "
+                      "firms within their district.")
 OLS_FE = N_('OLS of each competitiveness score on the overall CSR index with district fixed effects, '
     'controlling for log employees, export share and firm age, with HC3 standard errors '
     '[@mackinnon1985; @long2000] and p-values and 95% intervals from t with n − k degrees of freedom;'
@@ -342,6 +344,8 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
     if kind == "speccurve" and n_specs:
         parts[0] = SPECCURVE_ESTIMATORS_N
         values["n_specs"] = integer(n_specs, lang)
+    if kind == "speccurve" and district is None:  # the pooled curve
+        parts.insert(1, SPECCURVE_POOLED)
     out.append(" ".join(esc(_(part, **{k: v for k, v in values.items() if "{" + k + "}" in part})) for part in parts))
     return out
 

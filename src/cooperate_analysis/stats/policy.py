@@ -387,3 +387,27 @@ def needs_fpc(n: int, N: float | None) -> bool:
     """Whether a district's means and shares get the finite-population correction: N known and
     n / N > `FPC_FRACTION`."""
     return N is not None and np.isfinite(N) and N > 0 and n / N > FPC_FRACTION
+
+
+# --- the specification curve's joint test ------------------------------------------------------------------
+JOINT_STATISTICS = ("median", "share_significant", "stouffer_z")
+
+
+def joint_verdict(pvalues: Mapping[str, float], B: int, alpha: float = ALPHA) -> str:
+    """The joint test of a specification curve read as a whole (Simonsohn, Simmons & Nelson 2020 report
+    three statistics: the median estimate, the share of significant estimates of the dominant sign and
+    Stouffer's Z; reading the one that rejects while another does not would pick statistics):
+
+    - "undecided" when any of the three bootstrap p-values lies within Monte Carlo error of `alpha`
+      (`near_alpha`): more draws could change its side, so the report gives the draws needed;
+    - "differs" when all three are below `alpha`;
+    - "same" when none is;
+    - "mixed" when they disagree, each decisively.
+    A statistic whose p is missing (not finite) makes the verdict "undecided"."""
+    ps = [pvalues.get(s) for s in JOINT_STATISTICS]
+    if any(p is None or not np.isfinite(p) for p in ps):
+        return "undecided"
+    if any(near_alpha(float(p), B, alpha) for p in ps):
+        return "undecided"
+    below = [float(p) < alpha for p in ps]
+    return "differs" if all(below) else "same" if not any(below) else "mixed"

@@ -2,16 +2,20 @@
 sentence on the index page. Every number goes through `formatting` / `phrases`; every sentence is a
 whole message.
 
-Rules (tests/test_speccurve_report.py, tests/test_readings.py): a curve "differs from chance" when
-either joint p (median, share significant) is below 0.05; a p of 0 from the bootstrap means no null
-draw was as extreme and prints as "< 1 / n_boot"; a share of specifications that is not zero never
-prints as "0%".
+Rules (tests/test_speccurve_report.py, tests/test_readings.py): the joint test is read from all three
+statistics of Simonsohn et al. (2020), the median, the share significant and Stouffer's Z, each with
+the Monte Carlo standard error of its bootstrap p (`stats.policy.joint_verdict`: "differs" when all
+three p are below 0.05, "same" when none is, "mixed" when they disagree, "undecided" when a p lies
+within Monte Carlo error of 0.05, with the draws that would decide it); a p of 0 from the bootstrap
+means no null draw was as extreme and prints as "< 1 / n_boot"; a share of specifications that is
+not zero never prints as "0%"; the shares significant by control set are always given.
 """
 from __future__ import annotations
 
 import math
 
 from ...data.codebook import load_codebook
+from ...stats import policy
 from .. import formatting as fmt
 from .. import reasons
 from ..i18n import messages
@@ -27,14 +31,70 @@ def _p_text(p: float, n_boot: int, lang: str) -> str:
     return p_text(p, lang)
 
 
+def _joint_ps(joint) -> dict[str, float]:
+    table = joint.table.set_index("statistic")["p_value"]
+    return {stat: float(table[stat]) if stat in table.index else float("nan") for stat in policy.JOINT_STATISTICS}
+
+
 def _joint_p(joint) -> tuple[float, float]:
-    p_joint = joint.table.set_index("statistic")["p_value"]
-    return float(p_joint["median"]), float(p_joint["share_significant"])
+    ps = _joint_ps(joint)
+    return ps["median"], ps["share_significant"]
 
 
-def _verdict(p_median: float, p_share: float) -> str:
-    """The curve differs from chance when either joint p (median, share significant) is below 0.05."""
-    return "differs" if min(p_median, p_share) < ALPHA else "same"
+def _verdict(joint) -> str:
+    """The declared reading of a joint test (`stats.policy.joint_verdict`)."""
+    return policy.joint_verdict(_joint_ps(joint), joint.n_boot)
+
+
+def _p_with_error(p: float, n_boot: int, lang: str) -> str:
+    """'= 0.040, Monte Carlo SE 0.009' ('< 0.002' when no draw was as extreme: its error is then below 1/B)."""
+    _ = messages(lang)
+    text = _p_text(p, n_boot, lang)
+    if finite(p) and float(p) > 0 and n_boot:
+        return _("{p}, Monte Carlo SE {se}", p=text, se=fmt.pvalue(policy.mc_error(float(p), n_boot), lang))
+    return text
+
+
+def _joint_text(joint, lang: str) -> str:
+    """The three joint statistics' p-values with their Monte Carlo errors, then the declared verdict."""
+    _ = messages(lang)
+    ps = _joint_ps(joint)
+    values = dict(tested=fmt.integer(joint.n_specs, lang), boot=fmt.integer(joint.n_boot, lang),
+                  p_median=_p_with_error(ps["median"], joint.n_boot, lang),
+                  p_share=_p_with_error(ps["share_significant"], joint.n_boot, lang),
+                  p_z=_p_with_error(ps["stouffer_z"], joint.n_boot, lang))
+    text = _.ngettext("tested jointly on its {tested} estimable linear specification by bootstrapping under the null "
+                      "({boot} draws): p {p_median} for the median, p {p_share} for the share significant and p {p_z} "
+                      "for Stouffer's Z",
+                      "tested jointly on its {tested} estimable linear specifications by bootstrapping under the null "
+                      "({boot} draws): p {p_median} for the median, p {p_share} for the share significant and p {p_z} "
+                      "for Stouffer's Z", joint.n_specs, **values)
+    verdict = _verdict(joint)
+    if verdict == "differs":
+        return _("{tests}; all three reject chance, so the curve differs from what chance alone would produce.",
+                 tests=text)
+    if verdict == "same":
+        return _("{tests}; none rejects chance, so the curve cannot be told apart from what chance alone would "
+                 "produce.", tests=text)
+    if verdict == "mixed":
+        return _("{tests}; the three statistics disagree, so the evidence against chance is mixed.", tests=text)
+    near = [p for p in ps.values() if finite(p) and policy.near_alpha(p, joint.n_boot)]
+    needs = [policy.n_boot_needed(p) for p in near]
+    need = max(needs) if near and None not in needs else 0
+    if near and not need:  # a p exactly at alpha: no number of draws moves it off
+        return _.ngettext("{tests}; {k} of these p-values lies at {alpha}, within any Monte Carlo error, so the test "
+                          "cannot be decided.",
+                          "{tests}; {k} of these p-values lie at or within Monte Carlo error of {alpha}, so the test "
+                          "cannot be decided.", len(near), tests=text, k=fmt.integer(len(near), lang),
+                          alpha=alpha(lang))
+    if need:
+        return _.ngettext("{tests}; {k} of these p-values lies within Monte Carlo error of {alpha}, so {boot} draws "
+                          "cannot decide the test (about {need} would).",
+                          "{tests}; {k} of these p-values lie within Monte Carlo error of {alpha}, so {boot} draws "
+                          "cannot decide the test (about {need} would).", len(near), tests=text, k=fmt.integer(
+                              len(near), lang), alpha=alpha(lang), boot=fmt.integer(joint.n_boot, lang),
+                          need=fmt.integer(need, lang))
+    return _("{tests}; a statistic could not be computed, so the test is not read.", tests=text)
 
 
 def _pct(percent_value, lang: str) -> str:
@@ -61,35 +121,33 @@ def _family_sentence(name: str, k: int, median: str, pos: str, neg: str, joint, 
             "find a significant positive association and {neg} a significant negative one; the joint test is not "
             "estimable ({reason}).",
             k, family=name, median=median, pos=pos, neg=neg, reason=reasons.check_text(joint, lang).rstrip("."))
-    p_median, p_share = _joint_p(joint)
-    values = dict(family=name, median=median, pos=pos, neg=neg, tested=fmt.integer(joint.n_specs, lang),
-                  boot=fmt.integer(joint.n_boot, lang), p=_p_text(p_median, joint.n_boot, lang),
-                  p_share=_p_text(p_share, joint.n_boot, lang))
-    if _verdict(p_median, p_share) == "differs":
-        return _.ngettext(
-            "{family}: across {n} estimable specification the median standardized estimate is {median}; {pos} "
-            "finds a significant positive association and {neg} a significant negative one; tested jointly on "
-            "its {tested} estimable linear specifications by bootstrapping under the null (n = {boot} draws), the "
-            "curve differs from what chance alone would produce (p {p} for the median, p {p_share} for the share "
-            "significant).",
-            "{family}: across {n} estimable specifications the median standardized estimate is {median}; {pos} "
-            "find a significant positive association and {neg} a significant negative one; tested jointly on its "
-            "{tested} estimable linear specifications by bootstrapping under the null (n = {boot} draws), the "
-            "curve differs from what chance alone would produce (p {p} for the median, p {p_share} for the share "
-            "significant).",
-            k, **values)
     return _.ngettext(
-        "{family}: across {n} estimable specification the median standardized estimate is {median}; {pos} finds "
-        "a significant positive association and {neg} a significant negative one; tested jointly on its {tested} "
-        "estimable linear specifications by bootstrapping under the null (n = {boot} draws), the curve cannot be "
-        "told apart from what chance alone would produce (p {p} for the median, p {p_share} for the share "
-        "significant).",
-        "{family}: across {n} estimable specifications the median standardized estimate is {median}; {pos} find "
-        "a significant positive association and {neg} a significant negative one; tested jointly on its {tested} "
-        "estimable linear specifications by bootstrapping under the null (n = {boot} draws), the curve cannot be "
-        "told apart from what chance alone would produce (p {p} for the median, p {p_share} for the share "
-        "significant).",
-        k, **values)
+        "{family}: across {n} estimable specification the median standardized estimate is {median}; {pos} finds a "
+        "significant positive association and {neg} a significant negative one; {joint}",
+        "{family}: across {n} estimable specifications the median standardized estimate is {median}; {pos} find a "
+        "significant positive association and {neg} a significant negative one; {joint}",
+        k, family=name, median=median, pos=pos, neg=neg, joint=_joint_text(joint, lang))
+
+
+def controls_sentence(curve, lang: str) -> str:
+    """The share of significantly positive estimates by control set (none, size, full), always given: the
+    referee's question whether specifications without controls drive the curve. '' without the column."""
+    if "controls" not in curve or not len(curve):
+        return ""
+    from .labels import option_label
+
+    _ = messages(lang)
+    parts = []
+    for option in dict.fromkeys(curve["controls"]):
+        part = curve[(curve["controls"] == option) & curve["estimate"].notna()]
+        if not len(part):
+            continue
+        share = 100 * float(((part["estimate"] > 0) & (part["p_value"] < ALPHA)).mean())
+        parts.append(_("{controls}: {share}", controls=lower_first(option_label("controls", option, lang)),
+                       share=share_phrase(share, lang)))
+    if not parts:
+        return ""
+    return _("Significantly positive estimates by control set: {list}.", list="; ".join(parts))
 
 
 def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None,
@@ -119,16 +177,19 @@ def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "e
                                           _pct(fs["negative"], lang), joint, lang))
         if hasattr(joint, "table"):
             tested.append(name)
-            if _verdict(*_joint_p(joint)) == "differs":
+            if _verdict(joint) == "differs":
                 differs.append(lower_first(name))
     if tested:
         if len(differs) == len(tested):
             sentences.append(_("The association is distinguishable from chance in every outcome family."))
         elif not differs:
-            sentences.append(_("In no outcome family is the association distinguishable from chance."))
+            sentences.append(_("In no outcome family do all three joint statistics reject chance."))
         else:
-            sentences.append(_("The association is distinguishable from chance for {families} only.",
+            sentences.append(_("All three joint statistics reject chance for {families} only.",
                                families=join(differs, lang)))
+    controls = controls_sentence(curve, lang)
+    if controls:
+        sentences.append(controls)
     sentences.append(_.ngettext("Specifications are not independent replications: they re-analyse the same {n} firm.",
                                 "Specifications are not independent replications: they re-analyse the same {n} "
                                 "firms.", n_firms))
@@ -169,17 +230,10 @@ def findings_speccurve(curve, joints: dict, n_firms: int | None = None, syntheti
         if not hasattr(joint, "table"):
             out.append(_("{family}: median {median}; the joint test is not estimable.", family=name, median=median))
             continue
-        p_median, p_share = _joint_p(joint)
-        values = dict(family=name, median=median, p=_p_text(p_median, joint.n_boot, lang),
-                      p_share=_p_text(p_share, joint.n_boot, lang))
-        if _verdict(p_median, p_share) == "differs":
-            out.append(_("{family}: median {median}; tested jointly against chance, p {p} for the median and p "
-                         "{p_share} for the share significant, so the curve differs from what chance alone would "
-                         "produce.", **values))
-        else:
-            out.append(_("{family}: median {median}; tested jointly against chance, p {p} for the median and p "
-                         "{p_share} for the share significant, so the curve cannot be told apart from what chance "
-                         "alone would produce.", **values))
+        out.append(_("{family}: median {median}; {joint}", family=name, median=median, joint=_joint_text(joint, lang)))
+    controls = controls_sentence(curve, lang)
+    if controls:
+        out.append(controls)
     if n_firms is not None:
         out.append(_.ngettext("The specifications re-analyse the same {n} firm; they are not independent replications.",
                               "The specifications re-analyse the same {n} firms; they are not independent "
