@@ -4,6 +4,8 @@ by the survey's mode, and binned figures of real data hold no bin below the thre
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -202,3 +204,99 @@ def test_bins_of_a_binned_figure_hold_at_least_the_threshold():
             assert np.bincount(kept).min() >= 5
     ties = np.r_[np.zeros(12), np.ones(3)]
     assert np.bincount(sdc.bin_index(ties)).min() >= 5
+
+
+# --- the report kinds' tables and figures on the survey ------------------------------------------------------
+
+def _frame(real: bool = False):
+    from cooperate_analysis.data import derived
+    from cooperate_analysis.data.validate import validate_survey
+
+    raw = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "raw" / "survey_synthetic.csv")
+    return derived.analysis_frame(validate_survey(raw, "survey_synthetic.csv"))
+
+
+SHARE = re.compile(r">(?:[^<]*?\s)?(\d+)/(\d+)")
+
+
+def _small_shares(markup: str) -> list[tuple[int, int]]:
+    return [(int(k), int(n)) for k, n in SHARE.findall(markup)
+            if int(n) < 3 or int(k) in (1, 2) or int(n) - int(k) in (1, 2)]
+
+
+def test_the_builders_declare_their_cells_marked_on_synthetic_data_hidden_on_real_data():
+    from cooperate_analysis.present import channels, cross_district
+    from cooperate_analysis.present.district.tables import adoption_rates
+    from cooperate_analysis.stats import adoption
+
+    frame = _frame()
+    groups = ["pooled", *sorted(frame["district"].unique())]
+    samples = {g: frame if g == "pooled" else frame[frame["district"] == g] for g in groups}
+    by_channel = adoption.channels_by_group(samples)
+    tables = [channels.channel_rows(by_channel, "cert_any", "en"),
+              cross_district.csr_by_district(frame, groups[1:], "en"),
+              adoption_rates(frame[frame["district"] == groups[1]], "en")]
+    assert all(t.attrs.get(disclosure.ATTR) for t in tables)
+    flagged = 0
+    for table in tables:
+        real = report.table_html(table, disclosure_mode=disclosure.ENFORCE)
+        assert _small_shares(real) == []
+        synthetic = report.table_html(table, disclosure_mode=disclosure.MARK)
+        flagged += synthetic.count(disclosure.FLAG + "<")
+        assert real.count(f">{disclosure.SUPPRESSED}<") == synthetic.count("would-suppress")
+    share_table = report.table_html(tables[0], disclosure_mode=disclosure.MARK)
+    assert _small_shares(share_table)  # the synthetic survey has small cells: they show, marked
+    assert flagged > 0
+
+
+def test_the_csr_figure_of_real_data_draws_bins_not_firms():
+    import matplotlib.pyplot as plt
+
+    from cooperate_analysis.present import regression_figures
+
+    frame = _frame()
+    one = frame[frame["district"] == frame["district"].iloc[0]]
+    for data in (one, frame):
+        shown = regression_figures.csr_vs_scores(data, "en", points=True)
+        binned = regression_figures.csr_vs_scores(data, "en", points=False)
+        firms = sum(len(c.get_offsets()) for c in shown.axes[0].collections)
+        bins = sum(len(c.get_offsets()) for c in binned.axes[0].collections)
+        assert firms >= len(data.dropna(subset=["csr_overall", "score_innovation"])) - 1
+        assert 0 < bins <= firms / sdc.POLICY.n_min_magnitude
+        plt.close(shown)
+        plt.close(binned)
+    disclosure.use({"synthetic": False})
+    real = regression_figures.csr_vs_scores(one, "en")
+    assert sum(len(c.get_offsets()) for c in real.axes[0].collections) <= len(one) / 5
+    plt.close(real)
+
+
+@pytest.mark.slow
+def test_a_real_data_build_publishes_no_cell_below_the_threshold_and_no_firm_id(project):
+    """One lean build (a district, the cross-district and the channels report, English) of the synthetic
+    survey without its synthetic label: no k/n cell of 1 or 2 firms (or their complement) in any table of any
+    report, suppression marks with their note, no firm id anywhere, no synthetic banner."""
+    import yaml
+
+    from cooperate_analysis.runner import pipeline
+
+    raw = pd.read_csv(project / "data" / "raw" / "survey_synthetic.csv")
+    raw["firm_id"] = [f"IMPRESA{i:04d}" for i in range(1, len(raw) + 1)]
+    raw.to_csv(project / "real.csv", index=False)
+    config = yaml.safe_load((project / "pipeline.yml").read_text(encoding="utf-8"))
+    keep = {"district-capannori_paper", "cross-district", "channels"}
+    config["runs"] = [run | {"title": run["title"]["en"]} for run in config["runs"] if run["name"] in keep]
+    config["languages"] = ["en"]
+    (project / "real.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    assert pipeline.build(data=Path("real.csv"), jobs=1, config=Path("real.yml")) == 0
+    pages = [project / "reports" / f"{name}.html" for name in keep]
+    marks = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "IMPRESA0" not in text and 'class="synthetic-banner"' not in text
+        for table in re.findall(r'<table class="report-table">.*?</table>', text, flags=re.S):
+            assert _small_shares(table) == [], (page.name, _small_shares(table))
+            assert disclosure.FLAG not in table
+        marks += text.count(f">{disclosure.SUPPRESSED}<")
+        assert (f">{disclosure.SUPPRESSED}<" in text) == ("disclosure-note" in text)
+    assert marks > 0  # the survey has small cells: the real-data build hides them

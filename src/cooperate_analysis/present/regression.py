@@ -14,8 +14,10 @@ import pandas as pd
 from ..data.codebook import Codebook, load_codebook
 from ..data.derived import label
 from ..stats.inference import fdr_by_family
+from ..stats.disclosure import Cell, known_sum
 from . import formatting as fmt
 from . import phrases, reasons
+from .disclosure import attach
 from .i18n import N_, messages
 
 
@@ -188,7 +190,11 @@ def sample_vs_population(cells: pd.DataFrame, by: str = "size_class", lang: str 
                         share_N: 100 * sums["N"].to_numpy() / sums["N"].sum()})
     if by == "size_class" and cells["district"].nunique() == 1:
         out[h.pgettext("table header", "Weight per firm")] = cells.set_index(by)["weight"].reindex(sums.index).to_numpy()
-    return digits(out, {share_n: 1, share_N: 1})
+    # disclosure policy: the sample counts (the population counts are published figures); they add up to the sample
+    sample = h.pgettext("table header", "Sample firms")
+    policy = {(i, c): Cell.count(int(n)) for i, n in enumerate(sums["n"]) for c in (sample, share_n)}
+    return attach(digits(out, {share_n: 1, share_N: 1}), policy,
+                          [known_sum([(i, c) for i in range(len(out))]) for c in (sample, share_n)])
 
 
 def missingness(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -217,7 +223,15 @@ def describe(df: pd.DataFrame, columns: list[str], lang: str = "en", cb: Codeboo
         x = df[col].astype("float64")
         rows.append({h.pgettext("table header", "Variable"): label(col, lang, cb), h.pgettext("table header", "Answered"): int(x.notna().sum()), h.pgettext("table header", "Mean"): x.mean(),
                      h.pgettext("table header", "SD"): x.std(), h.pgettext("table header", "Median"): x.median(), missing: 100 * x.isna().mean()})
-    return digits(pd.DataFrame(rows), {missing: 1})
+    # disclosure policy: mean and SD are magnitudes of the firms' values (threshold and dominance), the median
+    # an order statistic (one firm's value: the magnitude threshold)
+    policy = {}
+    for i, col in enumerate(columns):
+        values = df[col].astype("float64").dropna().to_numpy()
+        policy |= {(i, h.pgettext("table header", "Mean")): Cell.magnitude(values),
+                   (i, h.pgettext("table header", "SD")): Cell.magnitude(values),
+                   (i, h.pgettext("table header", "Median")): Cell("quantile", n=len(values))}
+    return attach(digits(pd.DataFrame(rows), {missing: 1}), policy)
 
 
 def exposure_label(exposure: str, lang: str = "en", cb: Codebook | None = None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
+from ...stats.disclosure import Cell, margin
+from ..disclosure import attach
 from ..i18n import messages
 from ..regression import district_short
 
@@ -25,4 +27,16 @@ def csr_by_district(frame: pd.DataFrame, districts: list[str], lang: str = "en",
     if pooled and len(districts) > 1:
         out[_.pgettext("table header", "All districts")] = \
             frame.loc[frame["district"].isin(districts), rows].astype("float64").mean().to_numpy()
-    return out
+    # disclosure policy: a mean over the district's answering firms, the certified share as k/n; the pooled
+    # column is a (weighted) sum of the district columns, so a suppressed district cell needs a partner
+    samples = {district_short(d, lang, cb): frame[frame["district"] == d] for d in districts}
+    if len(out.columns) > len(districts) + 1:
+        samples[out.columns[-1]] = frame[frame["district"].isin(districts)]
+    cells = {}
+    for i, var in enumerate(rows):
+        for column, part in samples.items():
+            x = part[var].astype("float64").dropna()
+            cells[(i, column)] = Cell.share(int((x == 1).sum()), len(x)) if var == "cert_any" else Cell.mean(len(x))
+    relations = ([margin([(i, c) for c in list(samples)[:-1]], (i, list(samples)[-1])) for i in range(len(rows))]
+                 if len(samples) > len(districts) else [])
+    return attach(out, cells, relations)

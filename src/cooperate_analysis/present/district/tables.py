@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
+from ...stats.disclosure import Cell
+from ..disclosure import attach
 from ..i18n import messages
 from ..regression import digits
 
@@ -16,10 +18,11 @@ def adoption_rates(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = Non
     adopted, answered = h.pgettext("table header", "Adopted (%)"), h.pgettext("table header", "Answered")
     groups = [(cb.label(d, lang), items) for d, items in cb.practices_by_dimension().items()]
     groups.append((h.pgettext("questionnaire block", "Certifications"), cb.certifications(None)))
-    rows = []
+    rows, cells = [], {}
     for group, items in groups:
         for item in items:
             n = df[item].notna().sum()
             rows.append({dimension: group, variable: cb.label(item, lang),
                          adopted: 100 * df[item].astype("float64").mean() if n else float("nan"), answered: int(n)})
-    return digits(pd.DataFrame(rows), {adopted: 1})
+            cells[(len(rows) - 1, adopted)] = Cell.share(int((df[item] == 1).sum()), int(n))  # disclosure policy
+    return attach(digits(pd.DataFrame(rows), {adopted: 1}), cells)
