@@ -4,7 +4,7 @@
 small ones (every logit specification on the observed data and on each completed dataset). Here
 the same algorithm runs on a stack of F fits with the same number of regressors k and of outcome
 levels J: designs padded to a common n with zero-weight rows, every Newton step, step halving and
-convergence test applied per fit, the linear algebra batched (`np.einsum`, stacked
+convergence test applied per fit, the linear algebra batched (stacked matrix products,
 `np.linalg.solve` / `inv`). Each fit follows exactly the rules of `ordinal.fit`: the same start,
 the same step-halving rule (log-likelihood not below the previous one by more than a relative
 1e-12, cut-points ordered), failure on a singular Hessian, after 40 halvings, on a fitted
@@ -13,13 +13,18 @@ is below 1e-10; covariance the inverse observed information, or the sandwich
 H^-1 (sum w^2 s s') H^-1 n / (n - 1) when `robust`. Results equal `ordinal.fit`'s to rounding
 (the tests hold them to 1e-9).
 
+`ols_draws`: the CSR slope and its heteroskedasticity-consistent variance (HC3, or HC1 for
+weighted fits) of many least-squares fits in many bootstrap draws at once, from sufficient
+statistics: every per-draw quantity is a matrix product of the draws' weights (B, n) with
+per-fit columns (n, .), so no (draws x outcomes x firms) residual array is formed.
+
 `rubin_estimate_p`: the estimate and p-value of `inference.rubin_pool`, in numpy over any number of
 columns (the joint test pools millions of bootstrap fits and needs only these two).
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 from scipy.special import expit
 
 MAX_ITER, MAX_HALVINGS, STEP_TOL, P_MAX = 100, 40, 1e-10, 1 - 1e-9
@@ -64,13 +69,16 @@ class _Stack:
         F, n, k = X.shape
         self.k = k
         eye = np.eye(J)[:, :J - 1]
-        self.D_upp = np.concatenate([-X, eye[y]], axis=2)  # (F, n, P) du / dtheta
-        self.D_low = np.concatenate([-X, eye[y - 1] * (y > 0)[..., None]], axis=2)
+        # du / dtheta = (-x, E_upp), dl / dtheta = (-x, E_low): one-hot rows of the cut-points
+        self.E_upp, self.E_low = eye[y], eye[y - 1] * (y > 0)[..., None]  # (F, n, J - 1)
+        self.XT = np.ascontiguousarray(X.transpose(0, 2, 1))  # (F, k, n)
 
-    def take(self, rows: np.ndarray) -> "_Stack":
+    def take(self, rows: np.ndarray, derivatives: bool = True) -> "_Stack":
+        """The fits `rows`; without the derivative arrays (enough for `evaluate`) if not `derivatives`."""
         new = object.__new__(_Stack)
         new.__dict__ = {key: (value[rows] if isinstance(value, np.ndarray) else value)
-                        for key, value in self.__dict__.items()}
+                        for key, value in self.__dict__.items()
+                        if derivatives or key not in ("E_upp", "E_low", "XT")}
         return new
 
     def evaluate(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -88,21 +96,39 @@ class _Stack:
             ll = np.einsum("fn,fn->f", self.w, np.log(P))
         return ll, u, l, P
 
-    def derivatives(self, u, l, P, hessian: bool = True):
-        """Per-observation scores (F, n, P) and the Hessian (F, P, P) of sum w log P."""
+    @staticmethod
+    def _g(u, l, P):
         F_upp, F_low = expit(u), expit(l)
         f_upp, f_low = F_upp * (1 - F_upp), F_low * (1 - F_low)
-        g_upp, g_low = f_upp / P, f_low / P
-        scores = self.D_upp * g_upp[..., None] - self.D_low * g_low[..., None]
-        if not hessian:
-            return scores, None
+        return F_upp, F_low, f_upp, f_low, f_upp / P, f_low / P
+
+    def scores(self, u, l, P) -> np.ndarray:
+        """Per-observation scores (F, n, P) of log P: (-x (g_upp - g_low), E_upp g_upp - E_low g_low)."""
+        *_, g_upp, g_low = self._g(u, l, P)
+        return np.concatenate([-self.X * (g_upp - g_low)[..., None],
+                               self.E_upp * g_upp[..., None] - self.E_low * g_low[..., None]], axis=2)
+
+    def gradient_hessian(self, u, l, P) -> tuple[np.ndarray, np.ndarray]:
+        """Gradient (F, P) and Hessian (F, P, P) of sum w log P, by blocks of theta = (b, cut-points):
+        with a = w h_upp, b = w h_low, c = w g_upp g_low (H = D_u'aD_u + D_l'bD_l + D_u'cD_l + D_l'cD_u),
+        bb = X'(a + b + 2c)X, b-cut = -X'((a + c)E_upp + (b + c)E_low), cut-cut = E_upp'(a E_upp + c E_low)
+        + E_low'(b E_low + c E_upp); stacked matrix products on (F, k, n) arrays."""
+        F_upp, F_low, f_upp, f_low, g_upp, g_low = self._g(u, l, P)
         w = self.w
-        h_upp = f_upp * (1 - 2 * F_upp) / P - g_upp ** 2
-        h_low = -f_low * (1 - 2 * F_low) / P - g_low ** 2
-        cross = np.einsum("fni,fn,fnj->fij", self.D_upp, w * (g_upp * g_low), self.D_low)
-        H = (np.einsum("fni,fn,fnj->fij", self.D_upp, w * h_upp, self.D_upp)
-             + np.einsum("fni,fn,fnj->fij", self.D_low, w * h_low, self.D_low))
-        return scores, H + cross + cross.transpose(0, 2, 1)
+        a = w * (f_upp * (1 - 2 * F_upp) / P - g_upp ** 2)
+        b = w * (-f_low * (1 - 2 * F_low) / P - g_low ** 2)
+        c = w * (g_upp * g_low)
+        E_u, E_l = self.E_upp, self.E_low
+        grad = np.concatenate([-(self.XT @ (w * (g_upp - g_low))[..., None])[..., 0],
+                               np.einsum("fnj,fn->fj", E_u, w * g_upp) - np.einsum("fnj,fn->fj", E_l, w * g_low)],
+                              axis=1)
+        bb = (self.XT * (a + b + 2 * c)[:, None, :]) @ self.X
+        bc = -(self.XT @ ((a + c)[..., None] * E_u + (b + c)[..., None] * E_l))
+        cc = (E_u.transpose(0, 2, 1) @ (a[..., None] * E_u + c[..., None] * E_l)
+              + E_l.transpose(0, 2, 1) @ (b[..., None] * E_l + c[..., None] * E_u))
+        H = np.concatenate([np.concatenate([bb, bc], axis=2),
+                            np.concatenate([bc.transpose(0, 2, 1), cc], axis=2)], axis=1)
+        return grad, H
 
 
 def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, J: int, robust: np.ndarray,
@@ -135,8 +161,8 @@ def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, 
     for _ in range(MAX_ITER):
         if idx.size == 0:
             break
-        scores, H = s.derivatives(u, l, P)
-        step, ok = _solve(H, np.einsum("fn,fnp->fp", s.w, scores))
+        grad, H = s.gradient_hessian(u, l, P)
+        step, ok = _solve(H, grad)
         # step halving, per fit: accept where cut-points are ordered and ll does not fall
         accepted = np.zeros(idx.size, dtype=bool)
         new_theta, new_ll = theta.copy(), ll.copy()
@@ -150,7 +176,7 @@ def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, 
             good = np.zeros(pending.size, dtype=bool)
             if ordered.any():
                 rows = pending[ordered]
-                c_ll, c_u, c_l, c_P = s.take(rows).evaluate(candidate[ordered])
+                c_ll, c_u, c_l, c_P = s.take(rows, derivatives=False).evaluate(candidate[ordered])
                 rise = c_ll >= ll[rows] - LL_RTOL * np.maximum(1.0, np.abs(ll[rows]))
                 good[np.flatnonzero(ordered)[rise]] = True
                 took = rows[rise]
@@ -168,10 +194,11 @@ def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, 
         if converged.any():
             c = np.flatnonzero(converged)
             sc = s.take(c)
-            scores_c, H_c = sc.derivatives(u[c], l[c], P[c])
+            _, H_c = sc.gradient_hessian(u[c], l[c], P[c])
+            scores_c = sc.scores(u[c], l[c], P[c])
             Hinv, inv_ok = _inv(H_c)
             sw = scores_c * sc.w[..., None]
-            meat = np.einsum("fni,fnj->fij", sw, sw)
+            meat = sw.transpose(0, 2, 1) @ sw
             n_fit = sc.mask.sum(axis=1)
             sandwich = Hinv @ meat @ Hinv * (n_fit / (n_fit - 1))[:, None, None]
             cov = np.where(robust[idx[c]][:, None, None], sandwich, -Hinv)
@@ -181,10 +208,98 @@ def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, 
             done[idx[c]] = True
         keep = ~(failed | converged)
         done[idx[failed]] = True
-        idx = idx[keep]
-        s = s.take(keep)
-        theta, ll, u, l, P = theta[keep], ll[keep], u[keep], l[keep], P[keep]
+        if not keep.all():
+            idx = idx[keep]
+            s = s.take(keep)
+            theta, ll, u, l, P = theta[keep], ll[keep], u[keep], l[keep], P[keep]
     return theta_out, cov_out, np.isfinite(theta_out).all(axis=1)
+
+
+OLS_CELLS_PER_BATCH = 2 ** 22  # fits x draws x (firms or products) per step of `ols_draws` (bounds memory)
+
+
+def _scaled_inverse(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batched inverse of symmetric X'WX with a singularity flag (determinant of the correlation-scaled
+    matrix at most 1e-10), as `speccurve._inverse`."""
+    d = np.sqrt(np.diagonal(A, axis1=-2, axis2=-1))
+    ok = (d > 0).all(axis=-1)
+    d = np.where(d > 0, d, 1.0)
+    scale = d[..., :, None] * d[..., None, :]
+    R = A / scale
+    ok &= np.linalg.det(R) > 1e-10
+    R[~ok] = np.eye(A.shape[-1])
+    return np.linalg.inv(R) / scale, ok
+
+
+def ols_draws(X: np.ndarray, sample: np.ndarray, Y: np.ndarray, counts: np.ndarray, w: np.ndarray,
+              weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficient 1 (the CSR measure) and its variance of N x Q least-squares fits in B draws.
+
+    X (N, n, p): the design of each fit unit (constant first, CSR measure second), finite;
+    sample (N, n): 0/1, the unit's sample; Y (N, Q, n): the unit's outcomes, finite on the sample
+    (a unit is a design and a sample shared by Q outcomes; pad Q with zeros); counts (B, n): how
+    often each firm enters each draw; w (n,): sampling weights. Fit weights W = counts x sample x w.
+    Unweighted (`weighted` False): OLS with HC3, leverage h = x'(X'WX)^-1 x of each copy;
+    weighted: WLS with HC1, meat sum W w e^2 x x' times n / (n - p), n the number of copies; both
+    as statsmodels on the data with rows repeated. Returns slope and variance (N, B, Q), NaN where
+    X'WX is singular (`_scaled_inverse`) or, unweighted, a copy has h = 1.
+
+    The outcomes are first replaced by their residuals r = y - X b0 on the unit's sample (b0: the
+    fit with draw weights = 1; a draw's fit of r has the slope of y's minus b0's and the same
+    residuals), then, per draw, with z the slope's row of (X'WX)^-1 X' and m_i the meat weight:
+    slope = b0_1 + beta_1, beta = (X'WX)^-1 X'Wr, variance = sum m r^2 - 2 beta'(sum m x r) +
+    beta'(sum m x x') beta. All sums are products (B, n) @ (n, .). The variance is a difference of
+    sums of squares, exact to rounding relative to sum m r^2: where the draw's fit is exact
+    (residuals zero), it is rounding noise, as the residual form's is (see `speccurve.SE_TOLERANCE`).
+    """
+    N, n, p = X.shape
+    Q, B = Y.shape[1], counts.shape[0]
+    slope, var = np.full((N, B, Q), np.nan), np.full((N, B, Q), np.nan)
+    outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(N, n, p * p)
+    # residuals on the unit's sample with draw weights 1
+    W0 = sample * w
+    A0inv, ok0 = _scaled_inverse((W0[:, None, :] @ outer)[:, 0].reshape(N, p, p))
+    b0 = A0inv @ (X.transpose(0, 2, 1) @ (W0[:, :, None] * Y.transpose(0, 2, 1)))  # (N, p, Q)
+    b0[~ok0] = 0.0
+    R = (Y - (X @ b0).transpose(0, 2, 1)) * sample[:, None, :]
+    XR = (X[:, :, :, None] * R.transpose(0, 2, 1)[:, :, None, :]).reshape(N, n, p * Q)  # x_i r_i
+    # contiguous operands: numpy's stacked matmul calls BLAS only on contiguous matrices
+    right_w = np.concatenate([outer, XR], axis=2)  # (N, n, p^2 + pQ)
+    right = np.concatenate([right_w, (R ** 2).transpose(0, 2, 1)], axis=2)  # (N, n, p^2 + pQ + Q)
+    XT, outerT = np.ascontiguousarray(X.transpose(0, 2, 1)), np.ascontiguousarray(outer.transpose(0, 2, 1))
+    width = right.shape[2]
+    units = max(1, OLS_CELLS_PER_BATCH // (B * (width + 4 * n)))
+    draws = B if units > 1 else max(1, OLS_CELLS_PER_BATCH // (width + 4 * n))
+    for u in range(0, N, units):
+        us = slice(u, u + units)
+        ru, Nu = right[us], min(units, N - u)
+        sw = sample[us] * w  # (Nu, n)
+        for d in range(0, B, draws):
+            c = counts[d:d + draws]
+            Bc = c.shape[0]
+            W = c[None] * sw[:, None, :]  # (Nu, Bc, n)
+            WA = W @ right_w[us]
+            Ainv, ok = _scaled_inverse(WA[..., :p * p].reshape(Nu, Bc, p, p))
+            beta = Ainv @ WA[..., p * p:].reshape(Nu, Bc, p, Q)
+            z = np.ascontiguousarray(Ainv[..., 1, :]) @ XT[us]  # (Nu, Bc, n)
+            if weighted:
+                n_eff = (c[None] * sample[us][:, None, :]).sum(axis=2, keepdims=True)
+                meat = W * w * z ** 2 * n_eff / (n_eff - p)
+            else:
+                h = Ainv.reshape(Nu, Bc, p * p) @ outerT[us]
+                ok &= ~((W > 0) & (h > 1 - 1e-10)).any(axis=2)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    meat = np.where(W > 0, W * z ** 2 / (1 - h) ** 2, 0.0)
+            meat[~ok] = 0.0
+            MA = meat @ ru
+            M = MA[..., :p * p].reshape(Nu, Bc, p, p)
+            C = MA[..., p * p:p * p + p * Q].reshape(Nu, Bc, p, Q)
+            v = MA[..., p * p + p * Q:] + np.einsum("ubpq,ubpq->ubq", M @ beta - 2 * C, beta)
+            b = beta[:, :, 1, :] + b0[us][:, None, 1, :]
+            okq = np.broadcast_to(ok[..., None], b.shape)
+            slope[us, d:d + Bc] = np.where(okq, b, np.nan)
+            var[us, d:d + Bc] = np.where(okq, v, np.nan)
+    return slope, var
 
 
 def rubin_estimate_p(q: np.ndarray, u: np.ndarray, df_complete: float) -> tuple[np.ndarray, np.ndarray]:
@@ -202,9 +317,10 @@ def rubin_estimate_p(q: np.ndarray, u: np.ndarray, df_complete: float) -> tuple[
 
 
 def t_two_sided(t: np.ndarray, df: np.ndarray | float) -> np.ndarray:
-    """2 P(T > t), T ~ t(df) (infinite df: the normal), as 2 * stats.t.sf(t, df)."""
+    """2 P(T > t), T ~ t(df) (infinite df: the normal), as 2 * stats.t.sf(t, df): its ufunc
+    `special.stdtr(df, -t)` without the distribution object's argument checks (NaN df gives NaN)."""
     with np.errstate(invalid="ignore"):
-        return 2 * stats.t.sf(t, df)
+        return 2 * special.stdtr(df, -np.asarray(t))
 
 
-__all__ = ["ordinal_fits", "rubin_estimate_p", "t_two_sided"]
+__all__ = ["ols_draws", "ordinal_fits", "rubin_estimate_p", "t_two_sided"]

@@ -19,6 +19,7 @@ are those of the raw coefficient.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -47,6 +48,8 @@ M_IMPUTATIONS, K_PMM, N_BURNIN, N_SKIP = 20, 5, 10, 2
 DRAWS_PER_TASK = 100  # bootstrap draws of one block per task (a thread or a Dask task)
 CELLS_PER_BATCH = 2 ** 17  # draws x groups x targets x firms computed at once (cache-sized, bounds memory)
 SD_TOLERANCE = 1e-9  # an outcome or CSR measure with a smaller SD on a fit's sample is constant (rounding)
+ZERO_TOLERANCE = 1e-12  # a curve's median (standardized) closer to 0 is 0 (rounding; `_direction`)
+SE_TOLERANCE = 1e-5  # a linear fit whose standardized SE is smaller is exact: not estimable (`_exact_fits`)
 BOOT_STREAM = 1  # the bootstrap draws from default_rng([seed, BOOT_STREAM]); imputation from seed
 
 # --- 1. Specifications -------------------------------------------------------------------------
@@ -145,16 +148,37 @@ def impute(frame: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0) -> lis
     return completed
 
 
+_IMPUTED: dict[tuple, list[np.ndarray]] = {}  # the last few groups' completed datasets (`_completed`)
+IMPUTED_KEPT = 2  # groups whose imputations are kept: `run` then `joint_tests` of one group impute once
+
+
+def _completed(frame: pd.DataFrame, observed: np.ndarray, m: int, seed: int) -> list[np.ndarray]:
+    """The m completed datasets of `impute(frame, m=m, seed=seed)` as arrays (read-only), all NaN
+    if the imputation model cannot be fitted (too few firms: the imputed specs are not estimable).
+    Kept for the last IMPUTED_KEPT inputs (keyed by the analysis columns' and districts' bytes, m and
+    seed), so the curve and the joint test of one group share one imputation."""
+    district = frame["district"].astype(str).to_numpy()
+    key = (hashlib.sha256(observed.tobytes() + "\0".join(district).encode()).hexdigest(), observed.shape, m, seed)
+    if key not in _IMPUTED:
+        try:
+            completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)]
+        except (np.linalg.LinAlgError, ValueError):
+            completed = [np.full(observed.shape, np.nan)] * m
+        for array in completed:
+            array.flags.writeable = False
+        while len(_IMPUTED) >= IMPUTED_KEPT:
+            _IMPUTED.pop(next(iter(_IMPUTED)))
+        _IMPUTED[key] = completed
+    return _IMPUTED[key]
+
+
 def _prepare(frame: pd.DataFrame, specs: pd.DataFrame, m: int, seed: int,
              population: pd.DataFrame | None) -> _Data:
     columns = analysis_columns()
     observed = frame[columns].astype("float64").to_numpy()
     completed = []
     if (specs["missing"] == "imputed").any():
-        try:
-            completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)]
-        except (np.linalg.LinAlgError, ValueError):  # too few firms for the imputation model:
-            completed = [np.full(observed.shape, np.nan)] * m  # the imputed specs are not estimable
+        completed = _completed(frame, observed, m, seed)
     weights = np.ones(len(frame))
     if (specs["weights"] == "poststrat").any():
         population = population_frame() if population is None else population
@@ -163,18 +187,6 @@ def _prepare(frame: pd.DataFrame, specs: pd.DataFrame, m: int, seed: int,
     return _Data(np.stack([observed, *completed]), {c: i for i, c in enumerate(columns)}, weights,
                  pd.get_dummies(district, drop_first=True, dtype="float64").to_numpy(),
                  pd.factorize(district, sort=True)[0])
-
-
-def _outcome(data: _Data, dataset: int, outcome: str, coding: str) -> np.ndarray:
-    y = data.values[dataset, :, data.columns[outcome]]
-    return y if coding == "level" else np.where(np.isnan(y), np.nan, (y > NEUTRAL).astype("float64"))
-
-
-def _regressors(data: _Data, dataset: int, csr: str, controls: str, fixed_effects: str) -> np.ndarray:
-    """CSR measure first, then controls and district dummies; NaN where missing."""
-    cols = [data.columns[c] for c in (csr, *CONTROL_SETS[controls])]
-    fixed = data.fixed if fixed_effects == "district" else data.fixed[:, :0]
-    return np.hstack([data.values[dataset][:, cols], fixed])
 
 
 def _fits(specs: pd.DataFrame, m: int) -> pd.DataFrame:
@@ -239,9 +251,14 @@ class _Arrays(NamedTuple):
 def _arrays(block: _Block, groups: slice) -> _Arrays:
     data = block.data
     chosen = block.groups[groups]
-    X = np.stack([_regressors(data, d, c, block.controls, block.fixed_effects) for d, c in chosen])
-    X = np.concatenate([np.ones(X.shape[:2] + (1,)), X], axis=2)
-    Y = np.stack([[_outcome(data, d, o, c) for o, c in block.targets] for d, _ in chosen])
+    datasets = np.array([d for d, _ in chosen])
+    regressors = np.array([[data.columns[c] for c in (csr, *CONTROL_SETS[block.controls])] for _, csr in chosen])
+    X = np.take_along_axis(data.values[datasets], regressors[:, None, :], axis=2)  # CSR measure, controls
+    fixed = data.fixed if block.fixed_effects == "district" else data.fixed[:, :0]
+    X = np.concatenate([np.ones(X.shape[:2] + (1,)), X, np.broadcast_to(fixed, (len(chosen),) + fixed.shape)], axis=2)
+    Y = data.values[datasets][:, :, [data.columns[o] for o, _ in block.targets]].transpose(0, 2, 1)
+    improved = np.array([c == "improved" for _, c in block.targets])[None, :, None]
+    Y = np.where(improved & np.isfinite(Y), (Y > NEUTRAL).astype("float64"), Y)
     mask = (np.isfinite(X).all(axis=2)[:, None, :] & np.isfinite(Y)).astype("float64")
     X, Y = np.nan_to_num(X), np.nan_to_num(Y)
     if block.null_slope is not None:
@@ -397,19 +414,63 @@ def _combine(est: np.ndarray, var: np.ndarray, cells: np.ndarray, df_complete: f
              ("ci_high", "ci_high")]}
 
 
-def _linear(block: _Block, counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Spec-level results (K, B) of the block's specs."""
-    b, var = _ols_cells(block, counts)
+def _exact_fits(b: np.ndarray, var: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Raw slopes and variances (cells, B) with NaN where a fit is exact: its standardized SE
+    sqrt(var) f below SE_TOLERANCE (var f^2 < SE_TOLERANCE^2). An exact fit (every residual zero: e.g. an outcome constant on
+    the firms of a bootstrap draw, so that y* = y - b x is a line in x) has SE zero in exact
+    arithmetic, and the computed one is rounding noise (1e-35 to 1e-7, by the order of the sums), as
+    is its t; so it is not estimable, like a spec whose outcome is constant on its sample. A real
+    standardized SE of 1e-5 would need billions of firms (the default survey's smallest is 0.01)."""
+    exact = var * f ** 2 < SE_TOLERANCE ** 2  # the computed variance of an exact fit may be below 0
+    return np.where(exact, np.nan, b), np.where(exact, np.nan, var)
+
+
+def _linear(block: _Block, counts: np.ndarray, raw: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> dict[str, np.ndarray]:
+    """Spec-level results (K, B) of the block's specs; `raw`: `_ols_cells(block, counts)` if known."""
     f = block.factor[:, None]
+    b, var = _exact_fits(*(raw or _ols_cells(block, counts)), f)
     df_t = block.n[block.cells[:, 0]] - block.n_params if block.cells.shape[1] == 1 else None
     return _combine(b * f, var * f ** 2, block.cells, block.df_complete, df_t)
 
 
-def _null_draws(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ols_draw_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_ols_cells` for bootstrap draws by `batched.ols_draws`: (G * q, B) raw slopes and variances.
+
+    A fit unit is a group (one design X) with one of its complete-case patterns (one sample); its
+    targets with that pattern are its outcomes, so X'WX, its inverse and the leverages are formed
+    once per unit and draw. Equal to `_ols_cells` to rounding where the draw's fit is not exact."""
+    q, n = len(block.targets), counts.shape[1]
+    b_out, v_out = [], []
+    for groups in block.chunks(q * n):
+        arrays = _arrays(block, groups)
+        G, U = arrays.patterns.shape[:2]
+        used = np.zeros((G, U), dtype=bool)
+        used[np.arange(G)[:, None], arrays.which] = True
+        unit_group, unit_pattern = np.nonzero(used)
+        slot = np.full((G, U), -1)
+        slot[unit_group, unit_pattern] = np.arange(unit_group.size)
+        unit = slot[np.arange(G)[:, None], arrays.which].ravel()  # (G * q,) unit of each cell
+        order = np.argsort(unit, kind="stable")
+        first = np.searchsorted(unit[order], np.arange(unit_group.size))
+        rank = np.empty_like(unit)
+        rank[order] = np.arange(unit.size) - first[unit[order]]  # position of each cell in its unit
+        Y = np.zeros((unit_group.size, rank.max() + 1, n))
+        Y[unit, rank] = arrays.Y.reshape(G * q, n)
+        slope, var = batched.ols_draws(arrays.X[unit_group], arrays.patterns[unit_group, unit_pattern], Y,
+                                       counts, block.w, block.weighted)
+        b_out.append(slope[unit, :, rank])
+        v_out.append(var[unit, :, rank])
+    return np.concatenate(b_out), np.concatenate(v_out)
+
+
+def _null_draws(block: _Block, counts: np.ndarray, cells=None) -> tuple[np.ndarray, np.ndarray]:
     """Estimate and p-value (K, B) of the block's specs in the draws `counts`: those of `_linear`
-    (the joint test needs no interval, so no t quantiles are computed)."""
-    b, var = _ols_cells(block, counts)
+    (the joint test needs no interval, so no t quantiles are computed), NaN where the draw's fit
+    is exact (`SE_TOLERANCE`). `cells`: the function giving the raw slopes and variances
+    (default `_ols_draw_cells`; `_ols_cells`, the residual form, gives the same to rounding)."""
     f = block.factor[:, None]
+    b, var = _exact_fits(*(cells or _ols_draw_cells)(block, counts), f)
     est, var = (b * f)[block.cells], (var * f ** 2)[block.cells]  # (K, r, B)
     if block.cells.shape[1] > 1:
         return batched.rubin_estimate_p(est.transpose(1, 0, 2), var.transpose(1, 0, 2), block.df_complete)
@@ -637,13 +698,22 @@ class JointTest:
     n_linear: int = 0  # linear specifications in `specs`; `n_specs` of them were estimable and tested
 
 
+def _direction(median: np.ndarray) -> np.ndarray:
+    """The dominant direction of curves with these medians: -1 below -ZERO_TOLERANCE, else +1. A
+    median within rounding of zero (a null draw in which the middle specs reproduce their observed
+    samples has slopes of exactly 0 under the null, computed as +-1e-16) is zero, whose direction
+    is +1 by convention; its computed sign would be rounding noise."""
+    return np.where(median < -ZERO_TOLERANCE, -1.0, 1.0)
+
+
 def _statistics(est: np.ndarray, p: np.ndarray) -> pd.DataFrame:
     """Per column (one curve: observed or a null draw), in the curve's dominant direction s (the
     sign of its median estimate): the median estimate, the share of specs with p < ALPHA and sign
     s, and Stouffer's Z of the one-sided p-values in direction s. Non-estimable specs count as not
-    significant and are left out of the median and of Z."""
+    significant and are left out of the median and of Z. A median zero to rounding has direction +1
+    (`_direction`)."""
     median = np.nanmedian(est, axis=0)
-    sign = np.where(median < 0, -1.0, 1.0)
+    sign = _direction(median)
     with np.errstate(invalid="ignore"):
         z = stats.norm.isf(p / 2) * np.sign(est) * sign
     return pd.DataFrame({"median": median,
@@ -666,9 +736,10 @@ def _bootstrap_counts(strata: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
     return counts
 
 
-def _under_null(block: _Block) -> _Block:
-    """The block with y* = y - b x in every cell (b: the cell's raw coefficient on the observed data)."""
-    b, _ = _ols_cells(block, np.ones((1, block.data.values.shape[1])))
+def _under_null(block: _Block, b: np.ndarray | None = None) -> _Block:
+    """The block with y* = y - b x in every cell (b: the cell's raw coefficient on the observed data,
+    `_ols_cells(block, ones)[0]` if not given)."""
+    b = _ols_cells(block, np.ones((1, block.data.values.shape[1])))[0] if b is None else b
     return replace(block, null_slope=b[:, 0])
 
 
@@ -712,8 +783,11 @@ def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, g
     data = _prepare(frame, linear, m, seed, population)
     blocks = _blocks(data, linear, m)
     est = np.full((len(linear), 1), np.nan)
+    ones, null_blocks = np.ones((1, data.values.shape[1])), []
     for block in blocks:
-        est[block.specs] = _linear(block, np.ones((1, data.values.shape[1])))["estimate"]
+        raw = _ols_cells(block, ones)
+        est[block.specs] = _linear(block, ones, raw)["estimate"]
+        null_blocks.append(_under_null(block, raw[0]))
     observed = curve.loc[linear.index]
     if not np.allclose(est[:, 0], observed["estimate"], rtol=1e-9, atol=0, equal_nan=True):
         raise ValueError(f"curve does not match run(frame, specs, m={m}, seed={seed})")
@@ -721,8 +795,7 @@ def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, g
     work = sum(block.cells.size * n_boot * data.values.shape[1] * 4 * block.n_params for block in blocks)
     per_task = DRAWS_PER_TASK if _parallel(n_jobs, scheduler, work) else n_boot  # one task per block in one thread
     tasks, slots = [], []
-    for block in blocks:
-        null_block = _under_null(block)
+    for block, null_block in zip(blocks, null_blocks):
         for i in range(0, n_boot, per_task):
             tasks.append((null_block, counts[i:i + per_task]))
             slots.append((block.specs, slice(i, i + per_task)))
@@ -739,7 +812,7 @@ def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, g
         table = pd.DataFrame({"statistic": obs.columns, "observed": obs.iloc[0].to_numpy(),
                               "null_median": null.median().to_numpy(), "p_value": extreme.mean().to_numpy()})
         in_group = int((groups == group).sum())
-        results[group] = JointTest(table, null, int(rows.sum()), n_boot, 1 if obs["median"].iloc[0] >= 0 else -1,
+        results[group] = JointTest(table, null, int(rows.sum()), n_boot, int(_direction(obs["median"].to_numpy())[0]),
                                    "linear specifications (OLS / LPM, WLS when weighted)",
                                    in_group - int(n_linear.get(group, 0)), EXCLUDED_REASON, int(n_linear.get(group, 0)))
     return results
