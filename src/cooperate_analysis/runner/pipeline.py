@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Iterator
 
 from ..data import dataset, population
 from ..data.io import atomic_write_text, check_survey_path, sha256_file
-from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs
+from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs, stages
 
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -94,6 +94,7 @@ def run_key(run: Run, data_key: str, env_key: str) -> str:
     """What a run's outputs depend on: notebook, parameters, data, package and lock, templates, the
     published facts (figures, the names of their measures, milestones, actors) and population frame it
     reads, and whether a PDF engine is there."""
+    from ..data import report_facts
     from ..data.population import FRAME
     from ..present.pdf import pdf_engine
     from ..present.render import TEMPLATES
@@ -101,7 +102,24 @@ def run_key(run: Run, data_key: str, env_key: str) -> str:
     return digest("run", sha256_file(run.notebook), run.parameters, run.languages, data_key, env_key,
                   tree_hash(TEMPLATES), sha256_file(dataset.PUBLISHED), sha256_file(dataset.MILESTONES),
                   sha256_file(dataset.ACTORS), sha256_file(dataset.PUBLISHED_LABELS), sha256_file(FRAME),
+                  *(sha256_file(p) for p in (dataset.INDICATORS_FILE, dataset.DEFINITIONS, dataset.UNITS_FILE,
+                                             dataset.RELATIONS, *report_facts.FILES)),
                   pdf_engine() is not None)
+
+
+def reads_key(run: Run, runs: dict[str, Run]) -> str:
+    """What a run that reads other runs' results depends on besides its own inputs: the SHA-256 of every
+    results file (each language) of every run it reads (`runs`: the declared runs by name), so it is
+    rebuilt when any of them changes."""
+    files = {f"{name}:{lang}": sha256_file(runs[name].results(lang)) if runs[name].results(lang).is_file() else None
+             for name in run.reads for lang in runs[name].languages}
+    return digest("reads", files)
+
+
+def reads_reason(run: Run, current: set[str]) -> str:
+    """Why a run that reads other runs cannot be built now ('' when every run it reads is current)."""
+    missing = [name for name in run.reads if name not in current]
+    return f"not built: it reads the results of {', '.join(missing)}, which were not built" if missing else ""
 
 
 def is_current(run: Run, key: str) -> bool:
@@ -172,6 +190,11 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
             if engine:
                 print_pdf(out.with_suffix(".html"), out.with_suffix(".pdf"), engine)
                 outputs.append((out.with_suffix(".pdf"), run.pdf(lang)))
+            if run.docx:
+                from ..present.word import html_to_docx
+
+                html_to_docx(out.with_suffix(".html"), out.with_suffix(".docx"), lang=lang)
+                outputs.append((out.with_suffix(".docx"), run.docx_file(lang)))
             prov_tmp = tmp / f"{run.output_name(lang)}.provenance.json"
             prov_tmp.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
             outputs += [(localized_path(results, lang), run.results(lang)), (out.with_suffix(".html"), run.html(lang)),
@@ -393,24 +416,11 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     labels = {d: load_codebook().label(d) for d in data_meta["rows_by_district"]}
     state.data_meta = data_meta
     state.missing_districts = [labels[d] for d, n in data_meta["rows_by_district"].items() if n == 0]
-    pending = []
     # each report links the reports of the runs these data support (its navigation bar is part of its key)
     navs = navigation(runs, {run.name for run in runs if not requirement(run, data_meta["rows_by_district"], labels)})
-    for run in runs:
-        reason = requirement(run, data_meta["rows_by_district"], labels)
-        if reason:
-            remove_outputs(run)  # a report of earlier data must not stand beside these data
-            state.no_data[run.name] = reason
-            print(f"skip   {run.name}: {reason}")
-            continue
-        key = digest(run_key(run, data_meta["key"], env_key), navs[run.name])
-        if not force and is_current(run, key):
-            print(f"skip   {run.name}: up to date")
-            state.current.add(run.name)
-        else:
-            pending.append((run, key))
-    write_index(runs, state)
     outcomes: list[Outcome] = []
+    started_runs: list[Run] = []  # every run sent to execution, for the cleanup after an interrupt
+    skipped = 0
 
     def finished(outcome: Outcome) -> None:
         outcomes.append(outcome)
@@ -419,15 +429,44 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
             state.current.add(outcome.run)
         write_index(runs, state)
 
-    if pending and pdf_engine() is None:
-        print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
+    by_name = {run.name: run for run in runs}
     try:
-        if pending:
-            with _shared_browser(pdf_engine()):
+        with ExitStack() as browser:
+            started_browser = False
+            # runs that read other runs' results come after them (runs.stages); their key covers those results,
+            # so it is computed only once the runs they read are built
+            for stage in stages(runs):
+                pending = []
+                for run in stage:
+                    reason = (requirement(run, data_meta["rows_by_district"], labels)
+                              or reads_reason(run, state.current))
+                    if reason:
+                        remove_outputs(run)  # a report of earlier data must not stand beside these data
+                        state.no_data[run.name] = reason
+                        print(f"skip   {run.name}: {reason}")
+                        skipped += 1
+                        continue
+                    key = digest(run_key(run, data_meta["key"], env_key), navs[run.name],
+                                 *([reads_key(run, by_name)] if run.reads else []))
+                    if not force and is_current(run, key):
+                        print(f"skip   {run.name}: up to date")
+                        state.current.add(run.name)
+                        skipped += 1
+                    else:
+                        pending.append((run, key))
+                write_index(runs, state)
+                if not pending:
+                    continue
+                if not started_browser:
+                    if pdf_engine() is None:
+                        print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
+                    browser.enter_context(_shared_browser(pdf_engine()))
+                    started_browser = True
+                started_runs += [run for run, _key in pending]
                 _run_all(pending, jobs, {**data_meta, "navigation": navs}, finished)
     except KeyboardInterrupt:
         done = {o.run for o in outcomes}
-        for run, _key in pending:
+        for run in started_runs:
             if run.name not in done:
                 remove_outputs(run)
                 (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
@@ -440,7 +479,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     write_replication(runs, state.current, data_meta)  # first: the index links the replication pages that exist
     write_index(runs, state)
     failed = [o for o in outcomes if not o.ok]
-    print(f"built  {len(outcomes) - len(failed)} run(s), skipped {len(runs) - len(pending)}, "
+    print(f"built  {len(outcomes) - len(failed)} run(s), skipped {skipped}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")
     return 1 if failed else 0
 

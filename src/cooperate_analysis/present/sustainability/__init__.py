@@ -1,21 +1,27 @@
-"""The district sustainability report (notebooks/sustainability.ipynb, runs sustainability-*): its indicator,
-profile, actor and timeline tables, its figure, its sentences and captions. Its words are in the
-``sustainability`` message catalog; the published-figures helpers it shares with the district report are
-in `present.published`.
+"""The district sustainability report (notebooks/sustainability.ipynb, runs sustainability-*), written as a
+district body would publish it: a fact sheet first (one headline value per indicator by a stated rule,
+its trend, comparable figures), the environmental and social indicators of data/raw/district_indicators.csv,
+the actors and their relations, the timeline, what the district can do, the firm survey in its own
+section, and appendices (values the rule passed over; what was searched for absent indicators). Its words
+are in the ``sustainability`` message catalog; the published-figures helpers it shares with the district
+report are in `present.published`.
 
 The index reads this report's findings sentence through `index_sentence` (the one entry point other
 modules use).
 """
 from __future__ import annotations
 
+from .actions import actions_html, barriers, planned, recommended, standing
 from .captions import CAPTIONS
+from .factsheet import (fact_sheet, fact_sheet_rows, indicator_table, passed_over, passed_over_table, searched_table,
+                        shown_rows)
 from .figures import csr_profile
-from .tables import (SUSTAINABILITY_SECTIONS, TERRITORY_MEASURES, actors_table, group_name, indicator_name,
-                     indicator_table, milestones_table, period, profile_table, published_value, share_interval,
-                     survey_label, sustainability_indicators)
-from .text import (HEADLINE_UNITS, PROJECT_YEAR, actors_sentence, district_paragraph, findings_sustainability,
-                   headline_rows, index_sentence_sustainability, published_year_number, reading_sustainability,
-                   schemes_sentence)
+from .indicators import (GRADES, REQUIRED_GROUPS, comparisons, eligible, grade_legend, grade_mark, headline, headlines,
+                         lags, period_end, prepare, rule_text, trend, value_text, year_text)
+from .tables import (actors_table, drop_unknown, group_name, milestones_table, period, profile_table, relations_table,
+                     share_interval)
+from .text import (actors_sentence, district_paragraph, index_sentence_sustainability, reading_sustainability,
+                   schemes_sentence, survey_findings)
 
 
 def heading(district: str, lang: str, cb) -> str:
@@ -26,6 +32,28 @@ def heading(district: str, lang: str, cb) -> str:
     return _("Sustainability report: {district}", district=cb.label(district, lang))
 
 
+def survey_heading(synthetic: bool, lang: str) -> str:
+    """The survey section's title, saying when its data are synthetic."""
+    from ..i18n import messages
+
+    _ = messages(lang)
+    return _("The firm survey (synthetic data)") if synthetic else _("The firm survey")
+
+
+def notes_html(lang: str) -> str:
+    """The fact sheet's notes: the headline rule and the legend of the grade marks (escaped HTML)."""
+    import html
+
+    return f'<p class="table-notes"><small>{html.escape(rule_text(lang))} {html.escape(grade_legend(lang))}</small></p>'
+
+
+def list_html(items: list[str]) -> str:
+    """Sentences as an escaped HTML list (citation markers are linked when the report is rendered)."""
+    import html
+
+    return "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in items) + "</ul>"
+
+
 def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
     """The index page's sentence for a sustainability report, from its recorded values (the district is
     parameters["district"])."""
@@ -33,9 +61,11 @@ def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
 
 
 __all__ = [
-    "CAPTIONS", "HEADLINE_UNITS", "PROJECT_YEAR", "SUSTAINABILITY_SECTIONS", "TERRITORY_MEASURES", "actors_sentence",
-    "actors_table", "csr_profile", "district_paragraph", "findings_sustainability", "group_name", "heading",
-    "headline_rows", "index_sentence", "index_sentence_sustainability", "indicator_name", "indicator_table",
-    "milestones_table", "period", "profile_table", "published_value", "published_year_number",
-    "reading_sustainability", "schemes_sentence", "share_interval", "survey_label", "sustainability_indicators",
+    "CAPTIONS", "GRADES", "REQUIRED_GROUPS", "actions_html", "actors_sentence", "actors_table", "barriers",
+    "comparisons", "csr_profile", "district_paragraph", "drop_unknown", "eligible", "fact_sheet", "fact_sheet_rows",
+    "grade_legend", "grade_mark", "group_name", "heading", "headline", "headlines", "index_sentence",
+    "index_sentence_sustainability", "indicator_table", "lags", "list_html", "milestones_table", "notes_html", "passed_over",
+    "passed_over_table", "period", "period_end", "planned", "prepare", "profile_table", "reading_sustainability",
+    "recommended", "relations_table", "rule_text", "schemes_sentence", "searched_table", "share_interval",
+    "shown_rows", "standing", "survey_findings", "survey_heading", "trend", "value_text", "year_text",
 ]

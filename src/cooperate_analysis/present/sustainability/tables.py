@@ -1,46 +1,18 @@
-"""The tables of a district sustainability report (issue 17): the indicator rows of each section with
-where each comes from, the CSR profile as a local benchmark, the actors and the timeline.
-
-`sustainability_indicators` gathers, for one district and one section of the report (territory, economic,
-social, environmental), every indicator row with where it comes from: "published" (a row of
-data/raw/published_figures.csv with its year, perimeter and source), "survey" (a share of answering
-firms with its Wilson interval, from `measures.adoption_profile`) or "absent" (no source gives it; never
-a value). `indicator_table` prints them in a report language. Words are messages of ``sustainability.po``;
-the names of published measures and perimeters are data (`published.published_label`).
-"""
+"""The tables of a district sustainability report that are not indicator tables (those are in
+`factsheet`): the CSR profile as a local benchmark, the actors and their relations, the timeline. Words are
+messages of ``sustainability.po``; names of plants, committees and agreements are data
+(data/raw/district_labels.csv)."""
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
 from .. import formatting as fmt
 from ..i18n import N_, messages
-from ..published import published_label, published_source, published_unit, published_year
+from ..published import published_source, published_year
 
-SUSTAINABILITY_SECTIONS = {  # section -> [(indicator, whether a published figure is looked for, survey items)]
-    "territory": [("territory", True, [])],
-    "economic": [("firms", True, []), ("employees", True, []), ("output", True, []), ("exports", True, []),
-                 ("size_structure", True, [])],
-    "social": [("employment", True, ["dimension:workplace", "wp_training_plan", "cert_sa8000"]),
-               ("workplace_safety", True, ["cert_ohsas18001"]),
-               ("stakeholder_relations", True, ["com_stakeholder_dialogue", "dimension:community"]),
-               ("ethics_code", True, ["gov_code_of_ethics"])],
-    "environmental": [("certified_firms", True, ["cert_iso14001", "cert_emas"]), ("district_emas", True, []),
-                      ("environmental_practices", False, ["dimension:environment", "env_internal_audit",
-                                                          "env_impact_monitoring"])],
-}
-TERRITORY_MEASURES = ("Area", "Number of comuni", "Population")  # the territory rows of published_figures.csv
-INDICATOR_NAMES = {
-    "territory": N_("Territory"), "firms": N_("Firms"), "employees": N_("Employees"),
-    "output": N_("Output and turnover"), "exports": N_("Exports"), "size_structure": N_("Size structure"),
-    "employment": N_("Employment and working conditions"), "workplace_safety": N_("Workplace safety"),
-    "stakeholder_relations": N_("Relations with stakeholders"), "ethics_code": N_("Codes of ethics"),
-    "certified_firms": N_("Certified firms and voluntary schemes"), "district_emas": N_("District EMAS"),
-    "environmental_practices": N_("Environmental practices"),
-}
 ACTOR_KINDS = {  # the kinds of data/raw/district_actors.csv
     "trade_association": N_("trade association"), "development_agency": N_("development agency"),
     "union": N_("trade union"), "local_authority": N_("local authority"), "consortium": N_("consortium"),
@@ -53,116 +25,11 @@ MILESTONE_KINDS = {  # the kinds of data/raw/district_milestones.csv
 }
 
 
-def indicator_name(indicator: str, lang: str = "en") -> str:
-    """The name of an indicator of `SUSTAINABILITY_SECTIONS` in `lang`."""
-    return messages(lang)(INDICATOR_NAMES[indicator])
-
-
 def share_interval(share, low, high, lang: str) -> str:
     """'42.9% [26.5, 60.9]' ('42,9% [26,5; 60,9]'), percentages with one decimal; '–' when missing."""
     if share is None or pd.isna(share):
         return fmt.MISSING
     return f"{fmt.percent(share, 1, lang)} {fmt.interval(100 * low, 100 * high, 1, lang)}"
-
-
-def published_value(value, unit, lang: str = "en") -> str:
-    """A published value with its unit: "6,000 employees", "1.272,7 milioni di euro", a year as "2008". The
-    decimals are those of the file (1272.7 keeps one)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return fmt.MISSING
-    value = float(value)
-    if isinstance(unit, str) and unit.strip() == "year":
-        return fmt.year(value)
-    text = np.format_float_positional(value, trim="-")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    number = fmt.number(value, decimals, lang)
-    unit_text = published_unit(unit, lang) if isinstance(unit, str) and unit.strip() else ""
-    if unit_text.startswith("%"):
-        return number + unit_text
-    return f"{number} {unit_text}".strip()
-
-
-def sustainability_indicators(published: pd.DataFrame, profile: pd.DataFrame, district: str,
-                              section: str) -> pd.DataFrame:
-    """The indicator rows of one `section` of a district's sustainability report, language-free: for each
-    indicator of `SUSTAINABILITY_SECTIONS`, the rows of `published` (published_figures.csv with its
-    `indicator` and `perimeter` columns) about the district (or about all COOPERATE districts) in file
-    order, or one "absent" row when none is; then the district's survey shares of `profile`
-    (`measures.adoption_profile`). Columns: section, indicator, kind (published, survey, absent), item
-    (the measure as published, or the survey variable / "dimension:<dim>"), value, unit, year, perimeter,
-    source_id, row (the row of published_figures.csv, counted from 0), k, n, share, ci_low, ci_high."""
-    if section not in SUSTAINABILITY_SECTIONS:
-        raise ValueError(f"section {section!r} is not valid; valid: {', '.join(SUSTAINABILITY_SECTIONS)}")
-    mine = profile[profile["group"] == district].set_index("item") if len(profile) else pd.DataFrame()
-    has = "indicator" in published.columns
-    rows = []
-    for indicator, look, items in SUSTAINABILITY_SECTIONS[section]:
-        if indicator == "territory":
-            found = published[published["measure"].isin(TERRITORY_MEASURES) & (published["district"] == district)]
-        else:
-            found = published[(published["indicator"] == indicator) & published["district"].isin([district, "all"])] \
-                if has and look else published.iloc[0:0]
-        for i, r in found.iterrows():
-            rows.append({"indicator": indicator, "kind": "published", "item": r["measure"], "value": float(r["value"]),
-                         "unit": r["unit"], "year": r["year"], "perimeter": r.get("perimeter", None),
-                         "source_id": r["source_id"], "row": int(i)})
-        if look and found.empty:
-            rows.append({"indicator": indicator, "kind": "absent", "item": indicator})
-        for item in items:
-            key = item.removeprefix("dimension:")
-            if key not in mine.index:
-                continue
-            s = mine.loc[key]
-            rows.append({"indicator": indicator, "kind": "survey", "item": item, "k": int(s["k"]), "n": int(s["n"]),
-                         "share": s["share"], "ci_low": s["ci_low"], "ci_high": s["ci_high"]})
-    columns = ["section", "indicator", "kind", "item", "value", "unit", "year", "perimeter", "source_id", "row",
-               "k", "n", "share", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns[1:]).assign(section=section)[columns]
-
-
-def survey_label(item: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """How an indicator table names a survey share: "ISO 14001 certified (% of firms)", "At least one
-    practice: Workplace (% of firms)"."""
-    cb = cb or load_codebook()
-    _ = messages(lang)
-    if item.startswith("dimension:"):
-        return _("At least one practice: {dimension} (% of firms)", dimension=cb.label(item.removeprefix("dimension:"), lang))
-    return _("{label} (% of firms)", label=cb.label(item, lang))
-
-
-def indicator_headers(lang: str) -> list[str]:
-    _ = messages(lang)
-    return [_.pgettext("table header", "Indicator"), _.pgettext("table header", "Measure"),
-            _.pgettext("table header", "Value"), _.pgettext("table header", "Year"),
-            _.pgettext("table header", "Perimeter"), _.pgettext("table header", "Source")]
-
-
-def indicator_table(rows: pd.DataFrame, lang: str = "en", synthetic: bool = True,
-                    cb: Codebook | None = None) -> pd.DataFrame:
-    """`sustainability_indicators` rows as printed: indicator (on its first row), measure, value (a
-    published value with its unit, or a survey share with its Wilson 95% interval), year, perimeter (as
-    published, or the firms of the sample) and source: "Published: @key" (a citation marker the renderer
-    links to the references), "Survey (synthetic data)" or "Absent: no source gives it"."""
-    cb = cb or load_codebook()
-    _ = messages(lang)
-    headers = indicator_headers(lang)
-    out, previous = [], None
-    for r in rows.itertuples(index=False):
-        first = r.indicator != previous
-        previous = r.indicator
-        if r.kind == "published":
-            cells = (published_label(r.item, lang, "measure"), published_value(r.value, r.unit, lang),
-                     published_year(r.year, lang), published_label(r.perimeter, lang, "perimeter"),
-                     _("Published: {source}", source=published_source(r.source_id, lang)))
-        elif r.kind == "survey":
-            cells = (survey_label(r.item, lang, cb), share_interval(r.share, r.ci_low, r.ci_high, lang), fmt.MISSING,
-                     _.ngettext("{k} of {n} firm of the sample", "{k} of {n} firms of the sample", r.n,
-                                k=fmt.integer(r.k, lang)),
-                     _("Survey (synthetic data)") if synthetic else _("Survey"))
-        else:
-            cells = (fmt.MISSING, fmt.MISSING, fmt.MISSING, fmt.MISSING, _("Absent: no source gives it"))
-        out.append(dict(zip(headers, (indicator_name(r.indicator, lang) if first else "", *cells))))
-    return pd.DataFrame(out, columns=headers)
 
 
 def group_name(group: str, lang: str = "en", cb: Codebook | None = None) -> str:
@@ -238,7 +105,41 @@ def actors_table(actors: pd.DataFrame, district: str, lang: str = "en") -> pd.Da
         table[_.pgettext("table header", "In COOPERATE's working group")] = \
             [answers.get(g, answers["unknown"]) for g in group]
     table[_.pgettext("table header", "Source")] = [source_cell(s, lang) for s in rows["source_id"]]
-    return pd.DataFrame(table)
+    return drop_unknown(pd.DataFrame(table))
+
+
+def drop_unknown(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` without the columns that are unknown ('–' or empty) in every row."""
+    keep = [c for c in table.columns if not all(str(v).strip() in ("", fmt.MISSING) for v in table[c])]
+    return table[keep]
+
+
+RELATIONS = {  # the relations of data/raw/district_relations.csv: "<actor> <verb> <target>"
+    "runs": N_("runs"), "member_of": N_("is a member of"), "chairs": N_("chairs"), "vice_chairs": N_("is vice-chair of"),
+    "advises": N_("advises"), "founded": N_("founded"), "signed": N_("signed"), "partner_of": N_("is a partner in"),
+    "discharges_to": N_("discharges to"), "led": N_("led"), "coordinated": N_("coordinated"),
+    "promoted": N_("promoted"), "supports": N_("supports"),
+}
+
+
+def relations_table(relations: pd.DataFrame, district: str, lang: str = "en") -> pd.DataFrame:
+    """Who runs which plant, sits on which committee, signed which agreement (data/raw/district_relations.csv
+    rows of the district and of every district), grouped by actor: actor (on its first row), relation,
+    plant / committee / agreement (named in `lang`) and source."""
+    from . import indicators as ind
+
+    _ = messages(lang)
+    rows = relations[relations["district"].isin([district, "all"])]
+    order = list(dict.fromkeys(rows["actor"]))
+    rows = rows.assign(_o=rows["actor"].map(order.index)).sort_values("_o", kind="stable")
+    out, previous = [], None
+    for r in rows.itertuples():
+        out.append({_.pgettext("table header", "Actor"): r.actor if r.actor != previous else "",
+                    _.pgettext("table header", "Relation"): _(RELATIONS[r.relation]),
+                    _.pgettext("table header", "Plant, committee or agreement"): ind.label(r.target, "target", lang),
+                    _.pgettext("table header", "Source"): source_cell(r.source_id, lang)})
+        previous = r.actor
+    return drop_unknown(pd.DataFrame(out))
 
 
 def _is_date(value) -> bool:

@@ -1,6 +1,7 @@
-"""The sentences of a district sustainability report: key findings, the district and its actors, its
-collective schemes, the reading of the report and the index sentence. Whole messages with named
-placeholders (``sustainability.po``); counts through plural forms; comparison words chosen by the numbers."""
+"""The sentences of a district sustainability report: the district in a paragraph (fact sheet), the survey's
+findings, the district and its actors, its collective schemes, the reading of the report and the index
+sentence. Whole messages with named placeholders (``sustainability.po``); counts through plural forms;
+comparison words chosen by the numbers."""
 from __future__ import annotations
 
 import re
@@ -9,50 +10,77 @@ from ...data.codebook import load_codebook
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import messages
-from ..published import published_label, published_year
-from .tables import group_name, indicator_name, period, published_value, share_interval
+from . import indicators as ind
+from .tables import group_name, period, share_interval
 
-HEADLINE_UNITS = {"firms": ("firms",), "employees": ("employees",), "exports": ("million EUR",),
-                  "output": ("million EUR",)}
-PROJECT_YEARS = (2006, 2008)  # the COOPERATE years
-PROJECT_YEAR = 2007  # the middle of the COOPERATE years by which headline figures are chosen
 SCHEME_BODIES = ("consortium", "district_committee")
+PARAGRAPH_INDICATORS = ("firms", "employees", "turnover", "exports")  # the size of the district, if published
+RANKING = re.compile(r"Rete Cartesio")
 
 
 def _share_ci(row, lang: str) -> str:
     return share_interval(row["share"], row["ci_low"], row["ci_high"], lang)
 
 
-def published_year_number(year) -> int | None:
-    """The first four-digit year of a year of published_figures.csv ("c.2010-2012" -> 2010), None when undated."""
-    match = re.search(r"(1[89]\d\d|20\d\d)", str(year)) if isinstance(year, str) else None
-    return int(match.group(1)) if match else None
-
-
-def headline_rows(rows):
-    """For firms, employees, output and exports, the published row (`sustainability_indicators`, economic
-    section) dated closest to the COOPERATE years, in a unit of `HEADLINE_UNITS` (a count or millions of
-    euros, not a share); file order on ties. {indicator: row}."""
-    chosen = {}
-    for indicator, units in HEADLINE_UNITS.items():
-        candidates = rows[(rows["kind"] == "published") & (rows["indicator"] == indicator)]
-        best = None
-        for _, r in candidates.iterrows():
-            year = published_year_number(r["year"])
-            base = str(r["unit"]).partition(" (")[0]
-            if year is None or base not in units:
-                continue
-            if best is None or abs(year - PROJECT_YEAR) < abs(best[0] - PROJECT_YEAR):
-                best = (year, r)
-        if best is not None:
-            chosen[indicator] = best[1]
-    return chosen
-
-
-def _marker(source_id: str) -> str:
+def marker(source_id: str) -> str:
+    """' [@key]' of a source id (' (D99)' for a source the bibliography lacks)."""
     from .. import bibliography
 
+    source_id = str(source_id).strip()
     return f" [@{bibliography.source_key(source_id)}]" if source_id in bibliography.source_keys() else f" ({source_id})"
+
+
+def cited(sentence: str, source_id: str) -> str:
+    """`sentence` with the citation marker of `source_id` before its final full stop."""
+    body = sentence[:-1] if sentence.endswith(".") else sentence
+    return f"{body}{marker(source_id)}."
+
+
+def district_paragraph(rows, published, milestones, district: str, lang: str = "en", cb=None) -> str:
+    """The district in a paragraph, for the fact sheet: its name and its size from the headlines of
+    firms, employees, turnover and exports (with year and source); its Rete Cartesio eco-district rank
+    (published_figures.csv); the latest 'status' milestone of its district EMAS; how many indicators have a
+    headline and how many no source gives."""
+    from ..methods import short_label
+
+    cb = cb or load_codebook()
+    _ = messages(lang)
+    name = short_label(district, lang, cb)
+    parts = []
+    chosen = ind.headlines(rows, district)
+    size = []
+    for i, r in chosen.items():
+        if i not in PARAGRAPH_INDICATORS:
+            continue
+        value = ind.value_text(r["value"], r["unit"], r["qualifier"], lang)
+        name = ind.indicator_label(i, lang)
+        if ind.unit_text(r["unit"], lang).lower() != name.lower():  # "10,857 employees", but "turnover 5,900 ..."
+            value = _("{indicator} {value}", indicator=phrases.lower_first(name), value=value)
+        size.append(ind.figure_text(r, lang, value) + marker(r["source_id"]))
+    if size:
+        parts.append(_("The {district}, in the latest figures for the whole district: {list}.", district=name,
+                       list=", ".join(size)))
+    else:
+        parts.append(_("The {district}.", district=name))
+    ranks = published[(published["district"] == district) & published["measure"].str.contains(RANKING)]
+    for _i, r in ranks.iterrows():
+        total = re.search(r"among (\d+)", r["measure"])
+        parts.append(cited(_("In the Rete Cartesio ranking of Italian districts for eco-sustainability ({year}) it "
+                             "was number {rank} of {total}.", year=str(r["year"]), rank=fmt.integer(r["value"], lang),
+                             total=total.group(1) if total else fmt.MISSING), r["source_id"]))
+    status = milestones[(milestones["district"] == district) & (milestones["kind"] == "status")]
+    if len(status):
+        last = status.sort_values("start").iloc[-1]
+        parts.append(cited(_("District EMAS, as of {date}: {event}.", date=period(last["start"], "", lang),
+                             event=ind.lower_start(last[f"event_{lang}"])), last["source_id"]))
+    absent = sum(1 for _i, part in rows[rows["district"] == district].groupby("indicator")
+                 if _i not in chosen and part["value"].isna().any())
+    parts.append(_.ngettext("The sheet below gives {n} headline value with its year, perimeter, source and grade;",
+                            "The sheet below gives {n} headline values with their year, perimeter, source and grade;",
+                            len(chosen)) + " " +
+                 _.ngettext("{n} indicator was searched for and not found.",
+                            "{n} indicators were searched for and not found.", absent))
+    return " ".join(parts)
 
 
 def _dimension_sentence(by, district: str, dims: list[str], lang: str, cb) -> str | None:
@@ -80,14 +108,10 @@ def _dimension_sentence(by, district: str, dims: list[str], lang: str, cb) -> st
     return None
 
 
-def findings_sustainability(profile, indicators, district: str, synthetic: bool, lang: str = "en", cb=None) -> list[str]:
-    """The key findings of a district sustainability report: the district's certification shares (ISO 14001,
-    EMAS) against the other districts and the pooled sample, the dimensions where its adoption differs most
-    from the pooled sample (comparison words follow the numbers), the published headline figures with year
-    and source (`headline_rows`), its district EMAS, what no source gives, and (synthetic data) what the
-    survey shares are. `profile` is `measures.adoption_profile`; `indicators` the rows of
-    `sustainability_indicators` of every section, concatenated. Citations are bracketed markers of
-    bibliography keys, linked when the report is rendered."""
+def survey_findings(profile, district: str, synthetic: bool, lang: str = "en", cb=None) -> list[str]:
+    """What the survey shows of the district: its certification shares (ISO 14001, EMAS) against the other
+    districts and the pooled sample, the dimensions where its adoption differs most from the pooled sample
+    (comparison words follow the numbers) and, with synthetic data, that the shares illustrate the method."""
     cb = cb or load_codebook()
     _ = messages(lang)
     out = []
@@ -108,60 +132,15 @@ def findings_sustainability(profile, indicators, district: str, synthetic: bool,
         sentence = _dimension_sentence(by, district, dims, lang, cb)
         if sentence:
             out.append(sentence)
-    economic = indicators[indicators["section"] == "economic"]
-    chosen = headline_rows(economic)
-    if chosen:
-        parts = []
-        for indicator, r in chosen.items():
-            value = published_value(r["value"], r["unit"], lang)
-            if indicator == "exports":
-                value = _("exports {value}", value=value)
-            elif indicator == "output":
-                value = _("output {value}", value=value)
-            year = published_year(r["year"], lang)
-            if isinstance(r["perimeter"], str) and r["perimeter"].strip():
-                item = _("{value}, {year}, {perimeter}", value=value, year=year,
-                         perimeter=published_label(r["perimeter"], lang, "perimeter"))
-            else:
-                item = _("{value}, {year}", value=value, year=year)
-            parts.append(item + _marker(r["source_id"]))
-        out.append(_("Published figures on the district closest to the COOPERATE years ({years}): {list}; the sources "
-                     "differ in year and perimeter, and each figure is given with both below.",
-                     years=fmt.year_range(*PROJECT_YEARS), list="; ".join(parts)))
-    else:
-        out.append(_("No published figure on the district's firms, employees, output or exports was found."))
-    emas = indicators[(indicators["kind"] == "published") & (indicators["indicator"] == "district_emas")]
-    emas = emas[emas["unit"].astype(str).str.strip() == "year"]
-    if len(emas):
-        parts = [f"{published_label(r['item'], lang, 'measure')} {published_value(r['value'], r['unit'], lang)}"
-                 + _marker(r["source_id"]) for _i, r in emas.iterrows()]
-        out.append(_("{list}.", list="; ".join(parts)))
-    absent = indicators[indicators["kind"] == "absent"]["indicator"].drop_duplicates()
-    if len(absent):
-        out.append(_("No published source we could read gives {list} for the district (marked absent in the tables; "
-                     "where the questionnaire asks, the survey shares stand in).",
-                     list=phrases.join([phrases.lower_first(indicator_name(a, lang)) for a in absent], lang)))
     if synthetic:
         out.append(_("The survey shares come from synthetic microdata and illustrate the method; the published "
                      "figures are real."))
     return out
 
 
-def district_paragraph(district: str, lang: str = "en", cb=None) -> str:
-    """The opening of a sustainability report's district section: its name and sector from the codebook."""
-    from ..methods import short_label
-
-    cb = cb or load_codebook()
-    _ = messages(lang)
-    return _("The {district} (sector: {sector}). The tables below give what the published sources say of its "
-             "territory, firms and collective schemes, each figure with its year, perimeter and source.",
-             district=short_label(district, lang, cb), sector=cb.districts[district]["sector"][lang])
-
-
 def actors_sentence(actors, district: str, lang: str = "en") -> str:
     """Who the sources name in COOPERATE's working group of the district (district_actors.csv rows with
-    working_group 'yes'), or that they name none. The working-group citation is the clothing district's
-    sustainability report, the one source that lists a working group."""
+    working_group 'yes'), or that they name none."""
     _ = messages(lang)
     rows = actors[(actors["district"] == district) & (actors["working_group"] == "yes")]
     if len(rows):
@@ -172,50 +151,23 @@ def actors_sentence(actors, district: str, lang: str = "en") -> str:
                           "institutions: the sources name {n} members ({names}) [@asev_sustainability_clothing].",
                           len(names), names="; ".join(names))
     return _("The sources we could read do not name the members of COOPERATE's working group in this district; the "
-             "actors below are those its published schemes name (district EMAS committee and projects).")
+             "actors below are those that run its plants and sit on its committees, or that its schemes and "
+             "agreements name.")
 
 
-def reading_sustainability(n_firms: int, synthetic: bool, lang: str = "en", indicators=None) -> str:
-    """The reading of a district sustainability report: what its published and survey parts can and cannot say;
-    the span of years of the published rows of `indicators` (`sustainability_indicators`) when given."""
+def reading_sustainability(n_firms: int, synthetic: bool, lang: str = "en", rows=None) -> str:
+    """How to read the report: the published part (headline rule, perimeters, grades) and the survey part."""
     _ = messages(lang)
-    dated = []
-    if indicators is not None:
-        dated = [y for y in (published_year_number(v) for v in indicators.loc[indicators["kind"] == "published", "year"])
-                 if y is not None]
-    values = dict(n=fmt.integer(n_firms, lang))
-    if dated and min(dated) < max(dated):
-        text = _.ngettext(
-            "This report puts side by side what the published sources say of the district and what a survey of its "
-            "firms shows. The published figures differ in year (from {first} to {last}) and in perimeter (the "
-            "district, its sector, its province, the associations' members), so they describe the district's size "
-            "and direction rather than one consistent series; where they disagree, both are shown. The survey shares "
-            "describe the {n} firm of the district's sample, with intervals that are wide at this size; they serve "
-            "each firm as a local benchmark and the working group as a starting point, not as estimates of the "
-            "district's population.",
-            "This report puts side by side what the published sources say of the district and what a survey of its "
-            "firms shows. The published figures differ in year (from {first} to {last}) and in perimeter (the "
-            "district, its sector, its province, the associations' members), so they describe the district's size "
-            "and direction rather than one consistent series; where they disagree, both are shown. The survey shares "
-            "describe the {n} firms of the district's sample, with intervals that are wide at this size; they serve "
-            "each firm as a local benchmark and the working group as a starting point, not as estimates of the "
-            "district's population.", n_firms, first=fmt.year(min(dated)), last=fmt.year(max(dated)))
-    else:
-        text = _.ngettext(
-            "This report puts side by side what the published sources say of the district and what a survey of its "
-            "firms shows. The published figures differ in year and in perimeter (the district, its sector, its "
-            "province, the associations' members), so they describe the district's size and direction rather than "
-            "one consistent series; where they disagree, both are shown. The survey shares describe the {n} firm of "
-            "the district's sample, with intervals that are wide at this size; they serve each firm as a local "
-            "benchmark and the working group as a starting point, not as estimates of the district's population.",
-            "This report puts side by side what the published sources say of the district and what a survey of its "
-            "firms shows. The published figures differ in year and in perimeter (the district, its sector, its "
-            "province, the associations' members), so they describe the district's size and direction rather than "
-            "one consistent series; where they disagree, both are shown. The survey shares describe the {n} firms "
-            "of the district's sample, with intervals that are wide at this size; they serve each firm as a local "
-            "benchmark and the working group as a starting point, not as estimates of the district's population.",
-            n_firms)
-    parts = [text]
+    parts = [_("The published figures differ in year, in perimeter (a plant, the district as its sources draw it, "
+               "the region, Italy) and in the strength of their source, so the fact sheet gives one value per "
+               "indicator by a stated rule and the appendix the values it passed over."),
+             _.ngettext("The survey shares describe the {n} firm of the district's sample, with intervals that are "
+                        "wide at this size; they serve each firm as a local benchmark and the working group as a "
+                        "starting point, not as estimates of the district's population.",
+                        "The survey shares describe the {n} firms of the district's sample, with intervals that are "
+                        "wide at this size; they serve each firm as a local benchmark and the working group as a "
+                        "starting point, not as estimates of the district's population.",
+                        n_firms, n=fmt.integer(n_firms, lang))]
     if synthetic:
         parts.append(_("Here the survey is synthetic: its shares illustrate the method and say nothing about the "
                        "real firms."))
@@ -225,14 +177,13 @@ def reading_sustainability(n_firms: int, synthetic: bool, lang: str = "en", indi
 
 def schemes_sentence(milestones, actors, district: str, lang: str = "en") -> str:
     """The district's collective schemes: its certification milestones (district_milestones.csv, kind
-    'certification': the district EMAS certificates) with period and source, and the consortia and
-    district committees of district_actors.csv."""
+    'certification') with period and source, and the consortia and district committees of district_actors.csv."""
     _ = messages(lang)
     events = milestones[(milestones["district"] == district) & (milestones["kind"] == "certification")]
     parts = []
     for _i, r in events.iterrows():
         parts.append(_("{event} ({period})", event=r[f"event_{lang}"], period=period(r["start"], r["end"], lang))
-                     + _marker(str(r["source_id"]).strip()))
+                     + marker(r["source_id"]))
     bodies = list(dict.fromkeys(actors.loc[(actors["district"] == district) & actors["kind"].isin(SCHEME_BODIES), "actor"]))
     if bodies:
         parts.append(_("bodies that run or promote them: {list}", list=phrases.join(bodies, lang)))
@@ -243,8 +194,8 @@ def schemes_sentence(milestones, actors, district: str, lang: str = "en") -> str
 
 def index_sentence_sustainability(values: dict, district: str, lang: str = "en") -> str:
     """One findings sentence for the index from a sustainability report's results values: the district's
-    ISO 14001 share with its Wilson interval against the pooled sample, and how many published figures the
-    report shows. '' when the values hold no such share."""
+    ISO 14001 share with its Wilson interval against the pooled sample, and how many headline values its
+    fact sheet shows. '' when the values hold no such share."""
     _ = messages(lang)
 
     def share(group: str) -> str:
@@ -257,10 +208,10 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
     own, pooled = share(district), share("pooled")
     if not own or not pooled or not phrases.finite(values.get("n_firms")):
         return ""
-    k = sum(1 for key in values if key.startswith("published."))
+    k = sum(1 for key in values if key.startswith("headline."))
     first = _.ngettext("ISO 14001: {own} of the district's {n} surveyed firm (all the districts together {pooled}).",
                        "ISO 14001: {own} of the district's {n} surveyed firms (all the districts together {pooled}).",
                        int(values["n_firms"]), own=own, pooled=pooled)
-    second = _.ngettext("{n} published figure shown with year, perimeter and source.",
-                        "{n} published figures shown with year, perimeter and source.", k)
+    second = _.ngettext("{n} published indicator with its headline value, year, perimeter and source.",
+                        "{n} published indicators with their headline value, year, perimeter and source.", k)
     return f"{first} {second}"
