@@ -94,8 +94,9 @@ def test_fractional_logit_ames_match_r_finite_differences(small):
 
 def test_fractional_logit_ames_agree_with_marginaleffects(small):
     """marginaleffects (avg_slopes on the statsmodels GLM, binary regressors as bool so that it takes
-    the True - False contrast, our HC3 matrix as vcov) gives the same AMEs; its SEs (numeric Jacobian) of the
-    derivatives differ by its finite-difference step (under 1%), those of the contrasts by < 1e-4."""
+    the True - False contrast, our HC3 matrix as vcov) gives the same AMEs and SEs. Its SEs come from a
+    numeric Jacobian: with its default step the export share's (a coefficient of about 0.007 on a 0-100
+    scale) differs by 1.8%; with a step of 1e-6 (`eps_vcov`) every SE agrees to 1e-3."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
     from marginaleffects import avg_slopes
@@ -107,11 +108,11 @@ def test_fractional_logit_ames_agree_with_marginaleffects(small):
     d = adoption.design(small, "csr_overall", REGRESSORS, "district")
     cov = pd.DataFrame(adoption.hc3_logit(d.X, d.y, glm.fittedvalues.to_numpy()), d.names, d.names)
     order = [name.replace("[T.True]", "") for name in glm.params.index]
-    theirs = avg_slopes(glm, vcov=cov.loc[order, order].to_numpy()).to_pandas().set_index("term")
+    theirs = avg_slopes(glm, vcov=cov.loc[order, order].to_numpy(), eps_vcov=1e-6).to_pandas().set_index("term")
     ours = adoption.fractional_logit(small, "csr_overall", REGRESSORS, "district").ame.set_index("term")
     for term in REGRESSORS:
         assert ours.loc[term, "estimate"] == pytest.approx(theirs.loc[term, "estimate"], rel=1e-5, abs=1e-9)
-        tolerance = 1e-4 if ours.loc[term, "kind"] == "discrete change" else 1e-2
+        tolerance = 1e-4 if ours.loc[term, "kind"] == "discrete change" else 1e-3
         assert ours.loc[term, "std_error"] == pytest.approx(theirs.loc[term, "std_error"], rel=tolerance)
 
 

@@ -130,6 +130,21 @@ def test_no_report_text_in_python(module):
     assert report_text_literals(PACKAGE / module) == []
 
 
+def direct_message_calls(path: Path) -> list[int]:
+    """Lines that ask for a message as messages(lang)("..."): Babel extracts only `_`, `ngettext`,
+    `pgettext`, `npgettext` and `N_` calls, so such a message never reaches the catalog."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Call)
+            and getattr(node.func.func, "id", getattr(node.func.func, "attr", "")) == "messages"
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+
+
+@pytest.mark.parametrize("module", _python_files())
+def test_messages_are_asked_for_in_a_form_babel_extracts(module):
+    assert direct_message_calls(PACKAGE / module) == []
+
+
 def test_the_literal_scan_sees_italian_and_a_language_dictionary(tmp_path):
     demo = tmp_path / "demo.py"
     demo.write_text('"""Docstring: il 17% delle imprese."""\nA = {"en": "firms", "it": "imprese"}\n'

@@ -369,3 +369,23 @@ def test_share_difference_is_newcombes_hybrid_score_interval():
     diff, low, high = share_difference(9, 10, 3, 10)
     assert diff == pytest.approx(0.6) and low == pytest.approx(0.1705, abs=1e-4) and high == pytest.approx(0.8090, abs=1e-4)
     assert all(np.isnan(share_difference(1, 0, 2, 5)))
+
+
+def test_wilson_interval_with_the_finite_population_correction():
+    """The design's sampling fraction f shrinks the binomial variance by 1 - f (R survey's fpc): at a large
+    sample the Wilson half-width approaches the corrected Wald one, z sqrt(p (1 - p) (1 - f) / n); f = 0
+    is the plain interval; a census (f = 1) is the share itself."""
+    from scipy.stats import norm
+
+    from cooperate_analysis.stats.measures import design_fraction, wilson_interval
+
+    plain = wilson_interval(5000, 10000)
+    same = wilson_interval(5000, 10000, fraction=0.0)
+    assert np.allclose(plain, same)
+    share, low, high = wilson_interval(5000, 10000, fraction=0.5)
+    assert (high - low)[0] / 2 == pytest.approx(norm.ppf(0.975) * np.sqrt(0.25 * 0.5 / 10000), rel=1e-3)
+    assert (high - low)[0] < (plain[2] - plain[1])[0]
+    s, lo, hi = wilson_interval(3, 10, fraction=1.0)
+    assert lo[0] == hi[0] == s[0] == pytest.approx(0.3)
+    assert design_fraction(28, 133) == pytest.approx(28 / 133) and design_fraction(32, 2500) == 0.0
+    assert design_fraction(30, None) == 0.0

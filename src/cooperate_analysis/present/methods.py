@@ -22,6 +22,7 @@ import pandas as pd
 from ..data.codebook import Codebook, load_codebook
 from . import bibliography
 from .formatting import integer, join
+from .phrases import share_phrase
 from .i18n import N_, messages
 
 KINDS = ("district", "cross-district", "speccurve", "sustainability", "channels")
@@ -123,6 +124,9 @@ SPECCURVE_ESTIMATORS_N = N_('Estimators. A specification curve [@simonsohn2020],
     'linear specification, resamples firms within districts and compares the median estimate, the '
     "share of significant estimates of the dominant sign and Stouffer's Z with their null "
     'distributions [@simonsohn2020].')
+FPC = N_("Finite population. Where a district's sample holds more than 5% of its firms ({districts}), the "
+          "intervals of its shares carry the finite-population correction 1 − n/N, the sample being drawn "
+          "without replacement from a known number of firms, as R's survey package applies it [@lumley2010].")
 SPECCURVE_POOLED = N_("Every specification of the curve over all districts has district fixed effects, so it compares "
                       "firms within their district.")
 OLS_FE = N_('OLS of each competitiveness score on the overall CSR index with district fixed effects, '
@@ -275,6 +279,24 @@ def _frame_sentences(frame: pd.DataFrame, districts: list[str], lang: str, cb: C
     return "; ".join(totals), _(FRAME_SPLIT) if split else "", _(FRAME_ABSENT) if absent else ""
 
 
+def _fpc_sentence(meta: dict, frame: pd.DataFrame, lang: str, cb: Codebook) -> str:
+    """The districts whose sampling fraction exceeds 5% (their intervals are finite-population corrected,
+    `stats.measures.design_fraction`), with the fraction; '' when none does."""
+    from ..stats.measures import design_fraction, population_sizes
+
+    _ = messages(lang)
+    sizes = population_sizes(frame)
+    counts = meta.get("rows_by_district", {})
+    listed = []
+    for district in cb.district_ids:
+        f = design_fraction(int(counts.get(district, 0)), sizes.get(district))
+        if f > 0:
+            listed.append(_("{district}: {n} of {N} firms, {share}", district=short_label(district, lang, cb),
+                            n=integer(counts[district], lang), N=integer(sizes[district], lang),
+                            share=share_phrase(100 * f, lang)))
+    return _(FPC, districts="; ".join(listed)) if listed else ""
+
+
 def _codebook_facts(lang: str, cb: Codebook) -> dict[str, str]:
     certs = cb.certifications(None)
     scales = cb.outcome_scales
@@ -335,6 +357,10 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
                           district=short_label(district, lang, cb))
     out.append(esc(sample))
     totals, split, absent = _frame_sentences(frame, districts, lang, cb)
+    if kind == "channels":
+        fpc = _fpc_sentence(meta, frame, lang, cb)
+        if fpc:
+            out.append(esc(fpc))
     if kind not in ("sustainability", "channels"):  # these reports use no weights
         out.append(" ".join(t for t in (esc(_(FRAME, totals="\0")).replace("\0", totals), esc(split), esc(absent)) if t))
     values = {"n_scales": integer(len(cb.outcome_scales), lang)}

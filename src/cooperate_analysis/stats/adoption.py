@@ -539,9 +539,10 @@ def adoption_drivers(frame: pd.DataFrame, group: str, cb=None, regressors: Seque
 # --- channels ------------------------------------------------------------------------------------
 
 def adoption_by_channel(frame: pd.DataFrame, outcomes: Sequence[str] = ("cert_any", "csr_half"),
-                        channels: Sequence[str] = CHANNELS, level: float = 0.95) -> pd.DataFrame:
+                        channels: Sequence[str] = CHANNELS, level: float = 0.95, fraction: float = 0.0) -> pd.DataFrame:
     """Share of firms adopting (each 0/1 outcome) among firms that use each channel (used = 1) and
-    firms that do not (used = 0), with Wilson intervals (`measures.wilson_interval`). Firms missing
+    firms that do not (used = 0), with Wilson intervals (`measures.wilson_interval`; finite-population
+    corrected by the sample's `fraction`, `measures.design_fraction`). Firms missing
     the channel or the outcome are left out of that row. Columns: outcome, channel, used, k, n,
     share, ci_low, ci_high (NaN share and interval where n = 0)."""
     rows = []
@@ -553,7 +554,8 @@ def adoption_by_channel(frame: pd.DataFrame, outcomes: Sequence[str] = ("cert_an
                 rows.append({"outcome": outcome, "channel": channel, "used": used, "k": int((y == 1).sum()),
                              "n": int(len(y))})
     out = pd.DataFrame(rows, columns=["outcome", "channel", "used", "k", "n"])
-    share, low, high = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([],) * 3
+    share, low, high = (wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level, fraction) if len(out)
+                        else ([],) * 3)
     return out.assign(share=share, ci_low=low, ci_high=high)
 
 
@@ -674,7 +676,8 @@ def salience(frame: pd.DataFrame, items: Sequence[str]) -> Salience:
     return Salience(statistic, df, p, w, len(data), len(items), table)
 
 
-def likert_summary(frame: pd.DataFrame, items: Sequence[str], high: int = 4, level: float = 0.95) -> pd.DataFrame:
+def likert_summary(frame: pd.DataFrame, items: Sequence[str], high: int = 4, level: float = 0.95,
+                   fraction: float = 0.0) -> pd.DataFrame:
     """Per Likert item: n answering, mean, sd, and the share answering `high` or more (4 or 5 of a 1-5
     scale: important / very important) with its Wilson interval. Columns: item, n, mean, sd, k,
     share, ci_low, ci_high."""
@@ -684,7 +687,8 @@ def likert_summary(frame: pd.DataFrame, items: Sequence[str], high: int = 4, lev
         rows.append({"item": item, "n": len(x), "mean": x.mean() if len(x) else np.nan,
                      "sd": x.std(ddof=1) if len(x) > 1 else np.nan, "k": int((x >= high).sum())})
     out = pd.DataFrame(rows, columns=["item", "n", "mean", "sd", "k"])
-    share, low, high_ = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([],) * 3
+    share, low, high_ = (wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level, fraction) if len(out)
+                         else ([],) * 3)
     return out.assign(share=share, ci_low=low, ci_high=high_)
 
 
@@ -695,7 +699,7 @@ QUESTIONNAIRE_PARTS = {"awareness": "awareness", "awareness_summary": "awareness
                        "workforce": "workforce", "training": "training"}  # part -> codebook block
 
 
-def staff_summary(frame: pd.DataFrame, items: Sequence[str], cb=None) -> pd.DataFrame:
+def staff_summary(frame: pd.DataFrame, items: Sequence[str], cb=None, fraction: float = 0.0) -> pd.DataFrame:
     """Atypical workers and staff training: per item, the firms answering (n), the mean and sd of the
     answers (a count of workers, a percentage of staff trained, or a 0/1 answer, whose mean is a share),
     and for a count or a 0/1 item the firms with at least one such worker / answering yes (k) as a
@@ -718,11 +722,11 @@ def staff_summary(frame: pd.DataFrame, items: Sequence[str], cb=None) -> pd.Data
     mask = out["counted"].to_numpy(bool)
     if mask.any():
         share[mask], low[mask], high[mask] = wilson_interval(out.loc[mask, "k"].to_numpy(),
-                                                             out.loc[mask, "n"].to_numpy())
+                                                             out.loc[mask, "n"].to_numpy(), fraction=fraction)
     return out.drop(columns="counted").assign(share=share, ci_low=low, ci_high=high)
 
 
-def questionnaire_blocks(frame: pd.DataFrame, cb=None) -> dict[str, pd.DataFrame | Check]:
+def questionnaire_blocks(frame: pd.DataFrame, cb=None, fraction: float = 0.0) -> dict[str, pd.DataFrame | Check]:
     """What the firms of one sample said in the questionnaire's own blocks (A awareness, B certification
     status, D atypical workers, E training), each part after `estimability.answers` (its block present
     and answered; else the `Check` saying why):
@@ -749,13 +753,14 @@ def questionnaire_blocks(frame: pd.DataFrame, cb=None) -> dict[str, pd.DataFrame
         if not check:
             out[part] = check
         elif part == "awareness":
-            out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])))
+            out[part] = answer_shares(frame, items, sorted(cb.answer_labels(items[0])), fraction=fraction)
         elif part == "awareness_summary":
-            out[part] = likert_summary(frame, items, high=KNOW_WELL)
+            out[part] = likert_summary(frame, items, high=KNOW_WELL, fraction=fraction)
         elif part == "cert_status":  # one denominator per certification: the held question (issue 23)
-            out[part] = pd.concat([certification_status(frame, item) for item in items], ignore_index=True)
+            out[part] = pd.concat([certification_status(frame, item, fraction=fraction) for item in items],
+                                  ignore_index=True)
         else:
-            out[part] = staff_summary(frame, items, cb)
+            out[part] = staff_summary(frame, items, cb, fraction=fraction)
     return out
 
 
@@ -774,9 +779,12 @@ def drivers_by_group(frame: pd.DataFrame, groups: Sequence[str], cb=None,
         return {g: adoption_drivers(frame, g, cb) for g in groups}
 
 
-def channels_by_group(samples: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """`adoption_by_channel` of each sample ({group: firms})."""
-    return {g: adoption_by_channel(sample) for g, sample in samples.items()}
+def channels_by_group(samples: dict[str, pd.DataFrame], fractions: dict[str, float] | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """`adoption_by_channel` of each sample ({group: firms}), each with its sampling fraction ({group: f},
+    `measures.sample_fractions`; none: no finite-population correction)."""
+    fractions = fractions or {}
+    return {g: adoption_by_channel(sample, fraction=fractions.get(g, 0.0)) for g, sample in samples.items()}
 
 
 def gradients_by_group(samples: dict[str, pd.DataFrame], diagnostics=None,
@@ -827,13 +835,17 @@ def salience_by_group(samples: dict[str, pd.DataFrame], items: Sequence[str], cb
     return out
 
 
-def likert_by_group(samples: dict[str, pd.DataFrame], items: Sequence[str], cb=None) -> dict[str, pd.DataFrame]:
-    """`likert_summary` of each sample whose firms answered the items (`estimability.answers`); samples
-    without answers are left out."""
-    return {g: likert_summary(sample, items) for g, sample in samples.items()
+def likert_by_group(samples: dict[str, pd.DataFrame], items: Sequence[str], cb=None,
+                    fractions: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """`likert_summary` of each sample whose firms answered the items (`estimability.answers`), with the
+    sample's sampling fraction ({group: f}); samples without answers are left out."""
+    fractions = fractions or {}
+    return {g: likert_summary(sample, items, fraction=fractions.get(g, 0.0)) for g, sample in samples.items()
             if estimability.answers(sample, list(items), cb)}
 
 
-def questionnaire_by_group(samples: dict[str, pd.DataFrame], cb=None) -> dict[str, dict[str, pd.DataFrame | Check]]:
-    """`questionnaire_blocks` of each sample."""
-    return {g: questionnaire_blocks(sample, cb) for g, sample in samples.items()}
+def questionnaire_by_group(samples: dict[str, pd.DataFrame], cb=None, fractions: dict[str, float] | None = None
+                           ) -> dict[str, dict[str, pd.DataFrame | Check]]:
+    """`questionnaire_blocks` of each sample, with its sampling fraction ({group: f})."""
+    fractions = fractions or {}
+    return {g: questionnaire_blocks(sample, cb, fractions.get(g, 0.0)) for g, sample in samples.items()}

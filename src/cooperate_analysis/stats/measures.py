@@ -397,12 +397,19 @@ def harman_single_factor(df: pd.DataFrame, include_csr: bool = False, cb: Codebo
 
 # --- shares of firms with Wilson intervals (the district sustainability reports) -----------------
 
-def wilson_interval(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def wilson_interval(successes, n, level: float = 0.95, fraction: float = 0.0) -> tuple[np.ndarray, np.ndarray,
+                                                                                      np.ndarray]:
     """Share successes / n with its Wilson score interval (Wilson 1927; Newcombe 1998, method 3), as
     statsmodels' ``proportion_confint(method="wilson")`` computes it: (share, low, high), arrays of the
     shape of the inputs. The interval stays inside [0, 1] and is not degenerate at 0 or n successes,
     unlike the Wald interval, which matters for the rare practices of a 30-firm district. Where n is
-    0 all three are NaN."""
+    0 all three are NaN.
+
+    `fraction`: the design's sampling fraction f (`design_fraction`: the sample's firms over the
+    population's, 0 at or below 5%). The binomial variance is multiplied by 1 - f, the finite-population
+    correction of R's `survey` (Lumley 2010), and the Wilson interval taken at the effective size
+    n / (1 - f) (`wilson_interval_fpc`); the same f applies to every share of the sample, a domain
+    included, as `svyby` does on a design with `fpc`."""
     from statsmodels.stats.proportion import proportion_confint
 
     k = np.atleast_1d(np.asarray(successes, dtype="float64"))
@@ -414,10 +421,40 @@ def wilson_interval(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.n
     ok = m > 0
     if ok.any():
         share[ok] = k[ok] / m[ok]
-        low[ok], high[ok] = proportion_confint(k[ok], m[ok], alpha=1 - level, method="wilson")
+        if fraction and fraction > 0:
+            if fraction >= 1:
+                low[ok], high[ok] = share[ok], share[ok]  # a census: the share is known
+                return share, low, high
+            eff = m[ok] / (1 - fraction)
+            low[ok], high[ok] = proportion_confint(share[ok] * eff, eff, alpha=1 - level, method="wilson")
+        else:
+            low[ok], high[ok] = proportion_confint(k[ok], m[ok], alpha=1 - level, method="wilson")
         # rounding leaves 1e-17 at 0 successes (and the share a hair outside at 0 or n): exact bounds
         low[ok], high[ok] = np.clip(low[ok], 0.0, share[ok]), np.clip(high[ok], share[ok], 1.0)
     return share, low, high
+
+
+def design_fraction(n: int, N: float | None) -> float:
+    """The sampling fraction n / N of a sample of `n` firms from `N`, when it exceeds the policy's 5%
+    (`policy.needs_fpc`); 0 otherwise or when N is unknown. Passed as `fraction` to the intervals."""
+    from .policy import needs_fpc
+
+    return float(n / N) if N and np.isfinite(N) and needs_fpc(n, N) else 0.0
+
+
+def sample_fractions(samples: dict[str, pd.DataFrame], population: dict[str, float] | None) -> dict[str, float]:
+    """{group: design_fraction} of each sample of a report ({"pooled" or a district: its firms}): a
+    district against its population (`population_sizes`), the pooled sample against the sum of the
+    populations of its districts (0 when one of them is unknown)."""
+    out = {}
+    for group, sample in samples.items():
+        if not population:
+            out[group] = 0.0
+            continue
+        districts = sorted(set(sample["district"].astype(str))) if "district" in sample else [group]
+        sizes = [population.get(d) for d in districts]
+        out[group] = design_fraction(len(sample), sum(sizes)) if all(sizes) else 0.0
+    return out
 
 
 def dimension_adoption(df: pd.DataFrame, items: list[str]) -> pd.Series:
@@ -429,16 +466,19 @@ def dimension_adoption(df: pd.DataFrame, items: list[str]) -> pd.Series:
     return pd.Series(np.where(anyone, 1.0, np.where(values.notna().all(axis=1), 0.0, np.nan)), index=df.index)
 
 
-def share_rows(df: pd.DataFrame, columns: dict[str, pd.Series | str], level: float = 0.95) -> pd.DataFrame:
-    """Share of answering firms with each yes/no indicator, with Wilson intervals. `columns` maps a row
-    name to a column of `df` or to a 0/1 series aligned with it. Columns: item, k, n, share, ci_low,
-    ci_high (NaN when no firm answered)."""
+def share_rows(df: pd.DataFrame, columns: dict[str, pd.Series | str], level: float = 0.95,
+               fraction: float = 0.0) -> pd.DataFrame:
+    """Share of answering firms with each yes/no indicator, with Wilson intervals (finite-population
+    corrected by the sample's `fraction`, see `wilson_interval`). `columns` maps a row name to a column of
+    `df` or to a 0/1 series aligned with it. Columns: item, k, n, share, ci_low, ci_high (NaN when no
+    firm answered)."""
     rows = []
     for name, column in columns.items():
         x = (df[column] if isinstance(column, str) else column).astype("float64")
         rows.append({"item": name, "k": int((x == 1).sum()), "n": int(x.notna().sum())})
     out = pd.DataFrame(rows, columns=["item", "k", "n"])
-    share, low, high = wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level) if len(out) else ([], [], [])
+    share, low, high = (wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), level, fraction) if len(out)
+                        else ([], [], []))
     return out.assign(share=share, ci_low=low, ci_high=high)
 
 
@@ -466,7 +506,7 @@ def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = N
     return out[["group", "kind", "dimension", "item", "k", "n", "share", "ci_low", "ci_high"]]
 
 
-def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95) -> pd.DataFrame:
+def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95, fraction: float = 0.0) -> pd.DataFrame:
     """For each coded item (a Likert or category variable), the share of the answering firms giving each
     answer `code`, with Wilson intervals (`share_rows`: the base n is the firms answering the item, so the
     shares of an item sum to 1). Columns: item, answer, k, n, share, ci_low, ci_high (NaN when no firm
@@ -475,7 +515,7 @@ def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95
     for item in items:
         x = df[item].astype("float64")
         indicators = {code: (x == code).astype("float64").where(x.notna()) for code in codes}
-        part = share_rows(df, indicators, level).rename(columns={"item": "answer"})
+        part = share_rows(df, indicators, level, fraction).rename(columns={"item": "answer"})
         parts.append(part.assign(item=item))
     columns = ["item", "answer", "k", "n", "share", "ci_low", "ci_high"]
     if not parts:
@@ -508,7 +548,7 @@ def certification_held(df: pd.DataFrame, cert: str) -> tuple[int, int]:
 CERT_STATUS_ANSWERS = {1: "held", 2: "planned", 3: "not_interested"}
 
 
-def certification_status(df: pd.DataFrame, cert: str, level: float = 0.95) -> pd.DataFrame:
+def certification_status(df: pd.DataFrame, cert: str, level: float = 0.95, fraction: float = 0.0) -> pd.DataFrame:
     """Held, planned and not interested for one certification over ONE denominator: the n firms that
     answered the held question (`certification_held`). Held = the dummy is 1; planned / not interested
     = the dummy is 0 and the status item says 2 / 3; firms with the dummy 0 and no status answer are
@@ -522,7 +562,7 @@ def certification_status(df: pd.DataFrame, cert: str, level: float = 0.95) -> pd
     k_held, n = certification_held(df, held)
     counts = {1: k_held, 2: int((answered & (x == 0) & (s == 2)).sum()),
               3: int((answered & (x == 0) & (s == 3)).sum())}
-    share, low, high = wilson_interval(list(counts.values()), [n] * 3, level)
+    share, low, high = wilson_interval(list(counts.values()), [n] * 3, level, fraction)
     return pd.DataFrame({"item": status, "answer": list(counts), "status": list(CERT_STATUS_ANSWERS.values()),
                          "k": list(counts.values()), "n": n, "share": share, "ci_low": low, "ci_high": high,
                          "unstated": n - sum(counts.values())})

@@ -25,7 +25,8 @@ def _lower(text: str) -> str:
 def _ame_item(fit, term: str, lang: str) -> tuple[str, str]:
     """('name +0.05 [0.01, 0.09]', direction) of a regressor's AME in a fit."""
     est, low, high, _p = scaled_ame(fit, term)
-    text = messages(lang)("{name} {estimate} {interval}", name=_lower(regressor_name(term, lang)),
+    _ = messages(lang)
+    text = _("{name} {estimate} {interval}", name=_lower(regressor_name(term, lang)),
                           estimate=phrases.estimate(est, lang), interval=phrases.interval(low, high, lang))
     return text, phrases.direction(low, high)
 
