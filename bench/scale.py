@@ -23,6 +23,14 @@ a scratch directory. Every stage then runs in a fresh Python subprocess, so its 
              from the joint test
 - load_xlsx (with --xlsx, sizes <= 10^4 only): `io.read_survey` of the same survey as .xlsx
 
+Census (issue 28): `--census [--census-firms 10000] [--census-groups GROUP ...] [--workers 2]
+[--speccurve-m 20] [--speccurve-boot 500]` instead runs a census-sized synthetic survey (10,000
+firms per district, seeded) through the multiverse (`speccurve.run`, 4,704 specifications) and its
+joint tests per outcome family (`speccurve.joint_tests`) on a local Dask cluster of `--workers`
+single-threaded worker processes, one group at a time (default: the first district), and prints
+each group's wall seconds of the curve and of the joint tests and the peak resident memory of this
+process and its workers together (sampled every 0.2 s with psutil). Target: within 4 GiB.
+
 Seconds cover the stage's own work only (imports and the stage's inputs are prepared before
 the clock starts). `base MiB` is the child's resident memory just before the stage starts
 (interpreter, libraries, inputs). The growth exponent is log(t2/t1) / log(n2/n1) against the
@@ -152,6 +160,104 @@ def run_stage(stage: str, csv: Path, work: Path, m: int = 20, n_boot: int = 500)
     return {"seconds": seconds, "peak_mib": peak, "base_mib": base, "note": note}
 
 
+# --- census: the multiverse on a local Dask cluster ----------------------------------------------
+
+CENSUS_FIRMS, CENSUS_TARGET_MIB = 10_000, 4096.0
+
+
+class PeakMemory:
+    """Peak resident memory (MiB) of this process and all its descendants (the Dask workers),
+    sampled every `interval` seconds in a background thread while the context is open."""
+
+    def __init__(self, interval: float = 0.2):
+        import threading
+
+        self.interval, self.peak, self._stop = interval, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def now(self) -> float:
+        import psutil
+
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for proc in me.children(recursive=True):
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:  # a worker that just exited
+                pass
+        return total / 2 ** 20
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.now())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.now())
+
+
+def census(firms: int = CENSUS_FIRMS, groups: list[str] | None = None, m: int = 20, n_boot: int = 500,
+           workers: int = 2, seed: int = SEED, outcomes: list[str] | None = None) -> list[dict]:
+    """The multiverse and its joint tests per outcome family for each group (a district id or
+    "pooled") of a seeded synthetic survey of `firms` firms per district, on a local Dask cluster
+    of `workers` single-threaded processes: one dict per group with firms, specs, the curve's and
+    the joint tests' wall seconds, the joint tests' p-values and the peak MiB of this process and
+    the workers (cluster start-up included). `outcomes`: only the specifications of these outcomes
+    (default: all; the tests use two)."""
+    from distributed import Client, LocalCluster
+
+    from cooperate_analysis.data import derived, synthetic
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.stats import estimability, speccurve
+
+    cb = load_codebook()
+    frame = derived.analysis_frame(synthetic.generate({d: firms for d in cb.district_ids}, seed=seed), cb)
+    out = []
+    with PeakMemory() as memory, LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                              dashboard_address=None) as cluster, Client(cluster) as client:
+        for group in groups or [cb.district_ids[0]]:
+            firms_ = frame if group == "pooled" else frame[frame["district"] == group].reset_index(drop=True)
+            specs = speccurve.specifications(cb, pooled=group == "pooled")
+            specs = specs if outcomes is None else specs[specs["outcome"].isin(outcomes)]
+            start = time.perf_counter()
+            curve = speccurve.run(firms_, specs, m=m, seed=seed, scheduler=client)
+            curve_s = time.perf_counter() - start
+            family = specs["outcome"].map(lambda o: speccurve.outcome_family(o, cb))
+            testable = family.isin([f for f in speccurve.FAMILIES if estimability.joint(curve[family == f])])
+            start = time.perf_counter()
+            joint = speccurve.joint_tests(firms_, specs[testable], curve[testable], family[testable], n_boot=n_boot,
+                                          m=m, seed=seed, scheduler=client) if testable.any() else {}
+            out.append({"group": group, "firms": len(firms_), "specs": len(specs), "curve_s": curve_s,
+                        "joint_s": time.perf_counter() - start, "estimable": int(curve["estimate"].notna().sum()),
+                        "p_values": {f: j.table.set_index("statistic")["p_value"].to_dict() for f, j in joint.items()}})
+    for row in out:
+        row["peak_mib"] = memory.peak
+    return out
+
+
+def census_main(args) -> None:
+    print(f"census: {args.census_firms} firms per district, m = {args.speccurve_m}, n_boot = {args.speccurve_boot}, "
+          f"local Dask cluster of {args.workers} single-threaded workers; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    start = time.perf_counter()
+    rows = census(args.census_firms, args.census_groups, args.speccurve_m, args.speccurve_boot, args.workers)
+    print(f"{'group':<28}{'firms':>7}{'specs':>7}{'estimable':>10}{'curve s':>9}{'joint s':>9}  joint p (median, share, Z)")
+    for r in rows:
+        p = "; ".join(f"{f[:5]} " + ", ".join(f"{v:.3f}" for v in ps.values()) for f, ps in r["p_values"].items())
+        print(f"{r['group']:<28}{r['firms']:>7}{r['specs']:>7}{r['estimable']:>10}{r['curve_s']:>9.1f}"
+              f"{r['joint_s']:>9.1f}  {p}")
+    peak = rows[0]["peak_mib"]
+    print(f"total {time.perf_counter() - start:.1f} s wall (survey generated, cluster started); peak memory "
+          f"{peak:.0f} MiB, this process and workers (target <= {CENSUS_TARGET_MIB:.0f} MiB): "
+          f"{'OK' if peak <= CENSUS_TARGET_MIB else 'MISSED'}; load average {os.getloadavg()[0]:.1f} at end")
+
+
 # --- parent side -------------------------------------------------------------------------------
 
 def write_survey(n: int, directory: Path) -> Path:
@@ -198,8 +304,15 @@ def main() -> None:
     ap.add_argument("--speccurve", action="store_true", help="also time the specification-curve notebook")
     ap.add_argument("--speccurve-m", type=int, default=20, help="imputations for --speccurve (default 20)")
     ap.add_argument("--speccurve-boot", type=int, default=500, help="bootstrap draws for --speccurve (default 500)")
+    ap.add_argument("--census", action="store_true", help="only the census run of the multiverse on a Dask cluster")
+    ap.add_argument("--census-firms", type=int, default=CENSUS_FIRMS, help="firms per district for --census")
+    ap.add_argument("--census-groups", nargs="+", help="districts and/or 'pooled' for --census (default: the first)")
+    ap.add_argument("--workers", type=int, default=2, help="Dask worker processes for --census (default 2)")
     ap.add_argument("--child", nargs=3, metavar=("STAGE", "CSV", "WORK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.census:
+        census_main(args)
+        return
     if args.child:
         stage, csv, work = args.child
         print(json.dumps(run_stage(stage, Path(csv), Path(work), args.speccurve_m, args.speccurve_boot)))

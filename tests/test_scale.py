@@ -37,3 +37,39 @@ def test_examples_are_the_first_three_distinct_texts():
     assert _examples(pd.Series([-0.0, 0.0, -0.0, 7.0]), "{:g}") == "'-0', '0', '7'"
     # distinct numbers with the same text are shown once
     assert _examples(pd.Series([1.0000001, 1.0, 2.5]), "{:g}") == "'1', '2.5'"
+
+
+def test_census_bench_runs_the_multiverse_on_a_local_dask_cluster():
+    """bench/scale.py --census on a tiny survey (40 firms per district, m = 2, 12 draws, one
+    worker, the 672 specifications of two outcomes): the curve and joint tests computed on the
+    cluster equal the local computation, and the peak memory of the process and its worker is
+    measured."""
+    import importlib.util
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    path = Path(__file__).resolve().parents[1] / "bench" / "scale.py"
+    spec = importlib.util.spec_from_file_location("bench_scale", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from cooperate_analysis.data import derived, synthetic
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.stats import estimability, speccurve
+
+    outcomes = ["score_innovation", "out_reputation"]
+    [row] = bench.census(40, ["santa_croce_tanning"], m=2, n_boot=12, workers=1, seed=7, outcomes=outcomes)
+    assert (row["group"], row["firms"], row["specs"]) == ("santa_croce_tanning", 40, 7 * 8 * 3 * 2 * 2)
+    assert row["curve_s"] > 0 and row["joint_s"] > 0 and 100 < row["peak_mib"] < bench.CENSUS_TARGET_MIB
+    cb = load_codebook()
+    frame = derived.analysis_frame(synthetic.generate({d: 40 for d in cb.district_ids}, seed=7), cb)
+    firms = frame[frame["district"] == "santa_croce_tanning"].reset_index(drop=True)
+    specs = speccurve.specifications(cb)
+    specs = specs[specs["outcome"].isin(outcomes)]
+    curve = speccurve.run(firms, specs, m=2, seed=7, n_jobs=1)
+    assert row["estimable"] == curve["estimate"].notna().sum() > 0
+    family = specs["outcome"].map(lambda o: speccurve.outcome_family(o, cb))
+    testable = family.isin([f for f in speccurve.FAMILIES if estimability.joint(curve[family == f])])
+    local = speccurve.joint_tests(firms, specs[testable], curve[testable], family[testable], n_boot=12, m=2, seed=7,
+                                  n_jobs=1)
+    assert row["p_values"] == {f: j.table.set_index("statistic")["p_value"].to_dict() for f, j in local.items()}
+    assert row["p_values"]

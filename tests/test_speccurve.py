@@ -186,6 +186,7 @@ def test_results_do_not_depend_on_how_cells_are_batched(district, district_curve
     linear = specs[specs["model"] == "ols"]
     joint = speccurve.joint_test(district, linear, curve, n_boot=20, seed=SEED, m=M, n_jobs=1)
     monkeypatch.setattr(speccurve, "CELLS_PER_BATCH", 64)  # one group and one draw at a time
+    monkeypatch.setattr(speccurve.batched, "OLS_CELLS_PER_BATCH", 64)  # one fit unit and draw per step
     small = speccurve.run(district, linear, m=M, seed=SEED, n_jobs=1)
     pd.testing.assert_frame_equal(small, curve.loc[linear.index], rtol=1e-12)
     again = speccurve.joint_test(district, linear, curve, n_boot=20, seed=SEED, m=M, n_jobs=1)
@@ -281,3 +282,92 @@ def test_joint_tests_of_groups_from_one_bootstrap_equal_each_groups_own_test(dis
         pd.testing.assert_frame_equal(result.table, alone.table, rtol=1e-12)
         assert (result.n_specs, result.n_linear, result.excluded_specs) == (
             alone.n_specs, alone.n_linear, alone.excluded_specs)
+
+
+# --- the joint test's bootstrap engine (issue 28) ------------------------------------------------------
+
+def draw_specs(weights: str) -> pd.DataFrame:
+    specs = subset(speccurve.specifications())
+    return specs[(specs["model"] == "ols") & (specs["missing"] == "complete") & (specs["weights"] == weights)]
+
+
+@pytest.mark.parametrize("weights", ["none", "poststrat"])
+def test_bootstrap_draws_equal_statsmodels_fits_on_the_drawn_firms(district, weights):
+    """Every complete-case linear spec of a small multiverse under the null (y* = y - b x), in 8
+    bootstrap draws: slope and variance of the sufficient-statistics engine equal statsmodels
+    OLS-HC3 / WLS-HC1 fitted one at a time on the drawn firms (rows repeated), to 1e-9."""
+    specs = draw_specs(weights)
+    data = speccurve._prepare(district, specs, M, SEED, None)
+    counts = speccurve._bootstrap_counts(data.strata, 8, SEED)
+    compared = 0
+    for block in speccurve._blocks(data, specs, M):
+        null = speccurve._under_null(block)
+        b, var = speccurve._ols_draw_cells(null, counts)
+        q = len(block.targets)
+        for k, position in enumerate(block.specs):
+            spec, cell = specs.iloc[position], block.cells[k, 0]
+            X = district[[spec["csr"], *speccurve.CONTROL_SETS[spec["controls"]]]].astype("float64")
+            y = coded(district, spec["outcome"], spec["coding"])
+            assert (block.groups[cell // q][1], block.targets[cell % q]) == (spec["csr"], (spec["outcome"],
+                                                                                           spec["coding"]))
+            keep = np.flatnonzero(y.notna() & X.notna().all(axis=1))
+            y_null = y - null.null_slope[cell] * X[spec["csr"]]
+            for d in range(len(counts)):
+                rows = np.repeat(keep, counts[d, keep])
+                design = sm.add_constant(X.iloc[rows], has_constant="add")
+                if weights == "none":
+                    fit = sm.OLS(y_null.iloc[rows], design).fit(cov_type="HC3")
+                else:
+                    fit = sm.WLS(y_null.iloc[rows], design, weights=data.weights[rows]).fit(cov_type="HC1")
+                if not np.isfinite(fit.bse[spec["csr"]]):  # a leverage of 1: not estimable in both
+                    assert np.isnan(b[cell, d])
+                    continue
+                assert b[cell, d] == pytest.approx(fit.params[spec["csr"]], rel=1e-9, abs=1e-12)
+                assert var[cell, d] == pytest.approx(fit.bse[spec["csr"]] ** 2, rel=1e-9)
+                compared += 1
+    assert compared >= 0.9 * len(specs) * len(counts)
+
+
+def test_an_exact_fit_in_a_draw_is_not_estimable_and_other_draws_equal_the_residual_form(district):
+    """A planted draw holding only firms that did not improve their reputation: the 'improved'
+    outcome is constant on the draw, y* = y - b x is a line in x and the fit is exact. Its computed
+    SE is rounding noise (in either form of the sums), so the draw's spec is not estimable (NaN
+    estimate and p: neither significant nor in the median); ordinary draws are unchanged."""
+    specs = draw_specs("none")
+    specs = specs[(specs["outcome"] == "out_reputation") & (specs["coding"] == "improved")]
+    data = speccurve._prepare(district, specs, M, SEED, None)
+    counts = speccurve._bootstrap_counts(data.strata, 6, SEED)
+    improved = coded(district, "out_reputation", "improved").to_numpy()
+    assert 3 <= np.nansum(improved) < len(improved) - 15  # enough firms on both sides
+    planted = np.where(improved == 0, 2, 0)  # every non-improver twice, nobody else
+    counts = np.vstack([counts, planted[None, :]])
+    for block in speccurve._blocks(data, specs, M):
+        null = speccurve._under_null(block)
+        f = null.factor[:, None]
+        for cells in (speccurve._ols_draw_cells, speccurve._ols_cells):
+            b, var = cells(null, counts)
+            spec_cells = null.cells[:, 0]
+            assert np.isfinite(b[spec_cells, -1]).all()  # a fit is computed ...
+            assert (np.abs(var[spec_cells, -1]) * f[spec_cells, 0] ** 2 < speccurve.SE_TOLERANCE ** 2).all()  # ... exact
+            est, p = speccurve._null_draws(null, counts, cells)
+            assert np.isnan(est[:, -1]).all() and np.isnan(p[:, -1]).all()
+            assert np.isfinite(est[:, :-1]).all() and (p[:, :-1] > 0).all()
+            assert (np.sqrt(var[spec_cells, :-1]) * f[spec_cells] > 100 * speccurve.SE_TOLERANCE).all()
+        fast = speccurve._null_draws(null, counts)
+        slow = speccurve._null_draws(null, counts, speccurve._ols_cells)
+        np.testing.assert_allclose(fast[0], slow[0], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(fast[1], slow[1], rtol=1e-9, atol=1e-12)
+    stats = speccurve._statistics(np.array([[0.3], [np.nan], [0.1]]), np.array([[0.01], [np.nan], [0.5]]))
+    assert stats.loc[0, "median"] == pytest.approx(0.2) and stats.loc[0, "share_significant"] == pytest.approx(1 / 3)
+
+
+def test_a_median_zero_to_rounding_has_the_positive_direction():
+    """The middle specs of a null draw that reproduce their observed samples have slope 0, computed
+    as +-1e-16; their sign must not choose the curve's direction."""
+    est = np.array([[-0.3, -0.3], [-1.4e-16, 3.3e-16], [-1.4e-16, 3.3e-16], [0.2, 0.2]])
+    p = np.array([[0.01, 0.01], [1.0, 1.0], [1.0, 1.0], [0.3, 0.3]])
+    stats = speccurve._statistics(est, p)
+    np.testing.assert_array_equal(speccurve._direction(stats["median"].to_numpy()), [1.0, 1.0])
+    assert stats["share_significant"].tolist() == [0.0, 0.0]  # the significant spec is negative
+    assert stats["stouffer_z"].iloc[0] == pytest.approx(stats["stouffer_z"].iloc[1])
+    assert speccurve._direction(np.array([-1e-6]))[0] == -1.0
