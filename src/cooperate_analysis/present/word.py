@@ -48,6 +48,7 @@ def html_to_docx(source: Path, target: Path, lang: str = "en") -> None:
         Path(tmp_html).write_text(body, encoding="utf-8")
         pypandoc.convert_file(tmp_html, "docx", format="html", outputfile=tmp_docx,
                               extra_args=[f"--metadata=lang:{'it-IT' if lang == 'it' else 'en-US'}"])
+        os.chmod(tmp_docx, 0o644)
         os.replace(tmp_docx, target)
     finally:
         Path(tmp_html).unlink(missing_ok=True)

@@ -49,7 +49,7 @@ REPLICATION_TEXT = {
            "built_from": "These reports were built from {source} ({rows} firms, SHA-256 <code>{sha}</code>): "
                          "rebuild them with <code>make reports DATA=path/to/{source}</code>.",
            "path": "path/to/survey.csv", "runs": "Runs", "cols": ("Report", "Notebook", "Parameters", "Wall time (s)"),
-           "items": ("Table or figure", "Caption"), "kind": {"table": "Table", "figure": "Figure"},
+           "items": ("Table or figure", "Caption"), "code": "Code", "kind": {"table": "Table", "figure": "Figure"},
            "not_built": "not built", "command": "Rebuilt by <code>make reports</code> (with <code>DATA=...</code> "
            "for your own survey), which runs <code>{notebook}</code> with {params}.", "none": "no table or figure"},
     "it": {"title": "Elenco per la replica", "index": "Indice dei rapporti",
@@ -64,7 +64,7 @@ REPLICATION_TEXT = {
            "built_from": "Questi rapporti sono stati prodotti da {source} ({rows} imprese, SHA-256 <code>{sha}</code>): "
                          "si ricostruiscono con <code>make reports DATA=percorso/di/{source}</code>.",
            "path": "percorso/della/indagine.csv", "runs": "Esecuzioni", "cols": ("Rapporto", "Notebook", "Parametri", "Tempo di esecuzione (s)"),
-           "items": ("Tabella o figura", "Didascalia"), "kind": {"table": "Tabella", "figure": "Figura"},
+           "items": ("Tabella o figura", "Didascalia"), "code": "Codice", "kind": {"table": "Tabella", "figure": "Figura"},
            "not_built": "non prodotto", "command": "Si ricostruisce con <code>make reports</code> (con "
            "<code>DATA=...</code> per la propria indagine), che esegue <code>{notebook}</code> con {params}.",
            "none": "nessuna tabella o figura"},
@@ -105,12 +105,16 @@ def replication_html(runs: list[Run], current: set[str], lang: str = "en", data_
         run_rows.append(f'<tr><td><a href="{esc(report)}">{title}</a></td><td><code>{esc(str(run.notebook))}</code></td>'
                         f"<td><code>{esc(params)}</code></td><td class=\"num\">{number(prov['wall_time_seconds'], 1, lang)}</td></tr>")
         items = []
-        for item in json.loads(run.results(code).read_text(encoding="utf-8")).get("contents", []):
+        contents = json.loads(run.results(code).read_text(encoding="utf-8")).get("contents", [])
+        with_code = any(item.get("code") for item in contents)  # a run that names the function of each item
+        for item in contents:
             anchor = f"{item['kind']}-{item['number']}"
             label = f"{t['kind'].get(item['kind'], item['kind'])} {item['number']}"
+            source = f"<td><code>{esc(item.get('code', ''))}</code></td>" if with_code else ""
             items.append(f'<tr><td><a href="{esc(report)}#{esc(anchor)}">{esc(label)}</a></td>'
-                         f"<td>{esc(item['caption'])}</td></tr>")
-        body = (f"<table><thead><tr><th>{t['items'][0]}</th><th>{t['items'][1]}</th></tr></thead>"
+                         f"<td>{esc(item['caption'])}</td>{source}</tr>")
+        code_head = f"<th>{t['code']}</th>" if with_code else ""
+        body = (f"<table><thead><tr><th>{t['items'][0]}</th><th>{t['items'][1]}</th>{code_head}</tr></thead>"
                 f"<tbody>{''.join(items)}</tbody></table>") if items else f"<p>{t['none']}</p>"
         command = t["command"].format(notebook=esc(str(run.notebook)), params=f"<code>{esc(params)}</code>")
         sections.append(f'<section id="{esc(run.output_name(code))}"><h3><a href="{esc(report)}">{title}</a></h3>'

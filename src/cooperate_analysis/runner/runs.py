@@ -26,7 +26,7 @@ SUPPLIED = ("data_path", "results_path", "langs")  # parameters the pipeline fil
 INPUTS = ("notebooks", "data/raw", "pipeline.yml", "requirements.lock")  # what a build reads
 RUN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # becomes a file name under reports/
 NOTEBOOKS = Path("notebooks")
-RUN_KEYS = {"name", "notebook", "title", "parameters", "languages", "cost", "min_districts"}
+RUN_KEYS = {"name", "notebook", "title", "parameters", "languages", "cost", "min_districts", "reads", "docx"}
 
 
 def copy_inputs(root: Path, dest: Path) -> None:
@@ -60,6 +60,8 @@ class Run:
     languages: tuple = ("en",)
     cost: float = 0.0  # expected seconds (hint for scheduling the longest runs first)
     min_districts: int = 2  # a run over every district (no `district` or `group`) needs this many with firms
+    reads: tuple = ()  # runs whose results this run reads: it runs after them and its key covers their results
+    docx: bool = False  # also a Word edition of each language (reports/<name>.docx), converted by pandoc
 
     def __post_init__(self) -> None:
         # the name becomes file names under reports/: a safe pattern, checked wherever a Run is made
@@ -105,10 +107,18 @@ class Run:
     def outputs(self) -> list[Path]:
         """Outputs that must exist for the run to be current (PDFs are optional: no engine, no PDF)."""
         return [self.executed, *(path for lang in self.languages
-                                 for path in (self.html(lang), self.results(lang), self.provenance(lang)))]
+                                 for path in (self.html(lang), self.results(lang), self.provenance(lang))),
+                *self.docxs()]
 
     def pdfs(self) -> list[Path]:
         return [self.pdf(lang) for lang in self.languages]
+
+    def docx_file(self, lang: str) -> Path:
+        return REPORTS / f"{self.output_name(lang)}.docx"
+
+    def docxs(self) -> list[Path]:
+        """The Word editions (one per language) of a run that declares `docx: true`, else none."""
+        return [self.docx_file(lang) for lang in self.languages] if self.docx else []
 
 
 # --------------------------------------------------------------------------- configuration
@@ -255,9 +265,16 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
         if isinstance(min_districts, bool) or not isinstance(min_districts, int) or min_districts < 1:
             raise ConfigError(f"{config}: run {name!r}: 'min_districts' must be a whole number >= 1, "
                               f"found {min_districts!r}")
+        reads = entry.get("reads", [])
+        if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads) or len(set(reads)) != len(reads):
+            raise ConfigError(f"{config}: run {name!r}: 'reads' must be a list of run names, each once, "
+                              f"found {reads!r}")
+        docx = entry.get("docx", False)
+        if not isinstance(docx, bool):
+            raise ConfigError(f"{config}: run {name!r}: 'docx' must be true or false, found {docx!r}")
         try:
             run = Run(name=name, notebook=notebook, title=title, parameters=params, languages=tuple(languages),
-                      cost=float(cost), min_districts=min_districts)
+                      cost=float(cost), min_districts=min_districts, reads=tuple(reads), docx=docx)
         except ConfigError as exc:
             raise ConfigError(f"{config}: {exc}") from None
         clash = [out for out in map(run.output_name, run.languages) if out in outputs]
@@ -266,4 +283,35 @@ def load_runs(config: Path = CONFIG) -> list[Run]:
                               f"{outputs[clash[0]]!r}")
         outputs.update({out: name for out in map(run.output_name, run.languages)})
         runs.append(run)
+    check_reads(runs, config)
     return runs
+
+
+def check_reads(runs: list[Run], config: Path = CONFIG) -> None:
+    """Every run a run `reads` is declared, is not the run itself, and the reads form no cycle (so the
+    build can order the runs: `stages`)."""
+    names = {run.name for run in runs}
+    for run in runs:
+        for other in run.reads:
+            if other == run.name:
+                raise ConfigError(f"{config}: run {run.name!r} reads its own results")
+            if other not in names:
+                raise ConfigError(f"{config}: run {run.name!r} reads run {other!r}, which is not declared; "
+                                  f"declared: {', '.join(sorted(names))}")
+    stages(runs, config)
+
+
+def stages(runs: list[Run], config: Path = CONFIG) -> list[list[Run]]:
+    """The runs in build order: first those that read no run, then those whose read runs are all in
+    earlier stages, and so on (configuration order within a stage). A cycle is a ConfigError."""
+    done: set[str] = set()
+    left, out = list(runs), []
+    while left:
+        stage = [run for run in left if all(other in done for other in run.reads)]
+        if not stage:
+            raise ConfigError(f"{config}: the runs {', '.join(run.name for run in left)} read each other "
+                              "in a cycle")
+        out.append(stage)
+        done.update(run.name for run in stage)
+        left = [run for run in left if run.name not in done]
+    return out

@@ -142,6 +142,8 @@ def _files(run, lang: str) -> str:
     code = lang if lang in run.languages else run.languages[0]
     links = [_link(run.html(code).name, _.pgettext("file kind", "HTML"))]
     links += [_link(run.pdf(code).name, _.pgettext("file kind", "PDF"))] if run.pdf(code).is_file() else []
+    docx = run.docx_file(code) if getattr(run, "docx", False) else None
+    links += [_link(docx.name, _.pgettext("file kind", "Word"))] if docx is not None and docx.is_file() else []
     links += [_link(run.executed.name, _.pgettext("file kind", "notebook")),
               _link(f"results/{run.results(code).name}", _.pgettext("file kind", "results"))]
     return " · ".join(links)
@@ -161,8 +163,14 @@ nav.lang{float:right;font-size:.9em}figure.headline{margin:1em 0 2em}figure.head
 figure.headline svg{max-width:60em;height:auto}"""
 
 
+def lead_with_paper(runs) -> list:
+    """The runs in the index's order: the working paper (report kind "paper") first, the others as configured."""
+    return sorted(runs, key=lambda run: entries.kind_of(run) != "paper")
+
+
 def _rows(runs, state: PageState, lang: str, folder: Path, cb) -> list[str]:
     _ = messages(lang)
+    runs = lead_with_paper(runs)
     sentences = entries.cached_sentences(runs, lambda run: _values(run, state), lang, folder, cb)
     rows = []
     for run in runs:

@@ -34,7 +34,7 @@ CAPTIONS = {
     "slopes": N_("CSR coefficient on each score: all districts (95% interval) and the slope of each district from "
                  "the interaction model (± 1.96 standard errors)."),
     "heterogeneity": N_("District heterogeneity: CSR slope of each district (HC3 standard error) and the Wald test "
-                        "of equal slopes, with Benjamini-Hochberg adjustment over the three scores."),
+                        "of equal slopes, with Benjamini-Hochberg adjustment over the competitiveness scores."),
     "ame": N_("Drivers of adoption, all districts: average marginal effects on the CSR index (fractional logit) and "
               "on the probability of ISO 14001 (logit), with 95% intervals; Benjamini-Hochberg p of the channels "
               "family."),
@@ -48,15 +48,31 @@ CAPTIONS = {
                    "whose results they are compared with."),
 }
 
+# the function that builds each table and figure (listed by replication.html beside the notebook and command)
+CODE = {
+    "model": "present.paper.figures.conceptual_model", "sample": "present.paper.tables.sample_rows",
+    "descriptives": "stats.referee.descriptives + present.paper.tables.descriptives_rows",
+    "correlations": "stats.referee.correlations, correlation_matrix, vif + present.paper.tables.correlation_rows",
+    "policy": "stats.policy (FAMILIES, GATES) + present.paper.text.policy_rows",
+    "tests": "present.paper.verdicts.hypothesis_verdicts + present.paper.tables.tests_rows",
+    "coefficients": "present.paper.tables.coefficient_rows (cross-district results)",
+    "slopes": "present.paper.figures.district_slopes (cross-district results)",
+    "heterogeneity": "present.paper.tables.heterogeneity_rows (cross-district results)",
+    "ame": "present.paper.tables.ame_rows (channels results)",
+    "robustness": "present.paper.tables.robustness_rows (cross-district, speccurve-pooled results)",
+    "robustness_figure": "present.paper.figures.robustness (cross-district, speccurve-pooled results)",
+    "verdicts": "present.paper.verdicts.hypothesis_verdicts + present.paper.tables.verdict_rows",
+}
+
 CSS = """<style>
 .jp-Notebook{font-family:"Times New Roman",Times,Georgia,serif;font-size:11.5pt;line-height:1.45}
 .paper-front{text-align:center;margin-bottom:1.5em}.paper-kind{text-transform:uppercase;letter-spacing:.08em;font-size:.85em;color:#555}
 .paper-title{font-size:1.55em;margin:.3em 0}.paper-authors{font-size:1.05em;margin:.2em 0}
 .abstract{text-align:justify;margin:1em 2.5em;font-size:.95em}.abstract h2{font-size:1em;text-align:center}
-h2.numbered{font-size:1.2em;margin-top:1.4em}h3.numbered{font-size:1.05em;font-style:italic}
+.jp-RenderedHTMLCommon h2[id^="sec-"]{font-size:1.2em;margin-top:1.4em}.jp-RenderedHTMLCommon h3[id^="sec-"]{font-size:1.05em;font-style:italic}
 .jp-RenderedHTMLCommon p{text-align:justify}p.hypothesis{margin-left:1.5em}
 figure.report-table-figure table{font-size:9pt}
-@media print{h2.numbered{break-after:avoid}}
+@media print{h2[id^="sec-"],h3[id^="sec-"]{break-after:avoid}nav.toc{display:none}}
 </style>"""
 
 
@@ -135,7 +151,8 @@ def assemble(rep, rec, results: dict, frame, meta: dict, cb, reports: dict, dist
     out.append(rep.figure(lambda lang: figures.district_slopes(cross, districts, lang, cb), "slopes"))
     out.append(_html({lang: text.section_heading("5.2", messages(lang)(N_("Adoption drivers and channels")), 3)
                       + text.result_channels(next(h for h in hyps if h["id"] == "H4"), verdict["H4"], lang, cb)
-                      + text.result_certification(verdict["H6"], lang) for lang in langs}))
+                      + text.result_certification(verdict["H6"], lang, channels.get("drivers.pooled.cert_iso14001"))
+                      for lang in langs}))
     out.append(rep.table(lambda lang: tables.ame_rows(channels, lang, cb), "ame"))
     t_rob, f_rob = rep.n_tables + 1, rep.n_figures + 1
     out.append(_html({lang: text.section_heading("5.3", messages(lang)(N_("Robustness")), 3)
@@ -161,6 +178,9 @@ def assemble(rep, rec, results: dict, frame, meta: dict, cb, reports: dict, dist
     # 8 references are added by the renderer (cited works only), after the data statement and the appendix
     out += [H("8", N_("Data availability, replication and online supplement")),
             _html({lang: text.data_availability(lang) + text.appendix(lang, reports.get(lang, [])) for lang in langs})]
+    for items in rep.contents.values():
+        for item in items:
+            item["code"] = "cooperate_analysis." + CODE[item["key"]].replace(" + ", " + cooperate_analysis.")
     return out
 
 

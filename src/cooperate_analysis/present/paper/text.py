@@ -24,8 +24,10 @@ def p(text: str, cls: str = "") -> str:
 
 
 def section_heading(number: str, title: str, level: int = 2) -> str:
+    """A numbered heading; a section (level 2) carries the anchor link the report's contents list reads."""
     anchor = "sec-" + number.replace(".", "-")
-    return f'<h{level} id="{anchor}" class="numbered">{esc(number)}&#8195;{esc(title)}</h{level}>'
+    link = f'<a class="anchor-link" href="#{anchor}"></a>' if level == 2 else ""
+    return f'<h{level} id="{anchor}">{esc(number)}&#8195;{esc(title)}{link}</h{level}>'
 
 
 def _districts(cb, lang: str, districts: list[str]) -> str:
@@ -76,7 +78,7 @@ def abstract(lang: str, values: dict, verdicts: dict, n_firms: int, districts: l
                    "The data are a survey of {n} firms in {districts}, the districts of the EU project COOPERATE.",
                    n_firms, districts=_districts(cb, lang, districts)),
         _("Six hypotheses drawn from the literature are tested under one declared analysis policy: Holm's "
-          "adjustment for the three confirmatory tests, Benjamini-Hochberg within each secondary family, and "
+          "adjustment for the confirmatory tests, Benjamini-Hochberg within each secondary family, and "
           "estimability gates for every model."),
         _("In the pooled model with district fixed effects, a change of the CSR index from none to every practice "
           "goes with {inn} points of the five-point innovation score (95% CI {inn_ci}; Holm p = {inn_p}), "
@@ -162,7 +164,7 @@ def measures(lang: str, cross: dict, cb) -> str:
              "practices a firm adopts (0 to 1); a dimension needs at least {share} of its practices answered and "
              "the overall index every dimension, otherwise the index is missing. Each competitiveness score is "
              "the mean of its items (1-5). Cronbach's alpha of the scores on the pooled sample: {alphas}. The "
-             "three-factor confirmatory model of the ten competitiveness items has CFI {cfi}, RMSEA {rmsea} and "
+             "confirmatory factor model of the competitiveness items, one factor per score, has CFI {cfi}, RMSEA {rmsea} and "
              "SRMR {srmr} [@hu1999; @fornell1981].",
              share=fmt.percent(MIN_ANSWERED_SHARE, 0, lang), alphas=fmt.join(alphas, lang),
              cfi=fmt.number(min(cfi, 1.0), 2, lang) if math.isfinite(cfi) else fmt.MISSING,
@@ -208,11 +210,11 @@ def policy_intro(lang: str, table: int) -> str:
 
 
 FAMILY_TEXT = {
-    "confirmatory": (N_("CSR coefficient on each competitiveness score (H1-H3)"), N_("the three scores of one sample")),
+    "confirmatory": (N_("CSR coefficient on each competitiveness score (H1-H3)"), N_("the competitiveness scores of one sample")),
     "association_grid": (N_("Rank associations of the district reports"), N_("one exposure block × one outcome block")),
-    "ordered_items": (N_("CSR slope on each single competitiveness item"), N_("the ten items of one sample")),
-    "heterogeneity": (N_("Equal CSR slopes across districts (H5)"), N_("the three scores")),
-    "certification": (N_("Certified vs uncertified firms, IPW and AIPW (H6a)"), N_("the three scores, per estimator")),
+    "ordered_items": (N_("CSR slope on each single competitiveness item"), N_("the competitiveness items of one sample")),
+    "heterogeneity": (N_("Equal CSR slopes across districts (H5)"), N_("the competitiveness scores")),
+    "certification": (N_("Certified vs uncertified firms, IPW and AIPW (H6a)"), N_("the competitiveness scores, per estimator")),
     "channels": (N_("Adoption drivers: the four channels (H4)"), N_("one outcome, across channels and samples")),
     "moderation": (N_("Network × CSR interactions (exploratory)"), N_("one score, across samples")),
     "adoption_by_channel": (N_("Adoption among users and non-users of each channel"), N_("one outcome, across channels and samples")),
@@ -292,7 +294,33 @@ def result_heterogeneity(v: V.Verdict, cross: dict, lang: str, cb, power_pooled)
     return p(esc(text))
 
 
-def result_certification(v: V.Verdict, lang: str) -> str:
+def gate_text(record, lang: str) -> str:
+    """A gate's record in a results file ("not estimable: few_epv(count=26, k=9, ...)") in words
+    (present.reasons), or '' when the value is not such a record."""
+    import re
+
+    from ...stats.estimability import Reason
+    from ..reasons import reason_text
+
+    if not isinstance(record, str) or not record.startswith("not estimable"):
+        return ""
+    out = []
+    for code, body in re.findall(r"(\w+)\(([^)]*)\)", record):
+        values = {}
+        for pair in filter(None, (x.strip() for x in body.split(","))):
+            key, _sep, value = pair.partition("=")
+            try:
+                values[key] = int(value) if value.lstrip("-").isdigit() else float(value)
+            except ValueError:
+                values[key] = value
+        try:
+            out.append(reason_text(Reason(code, values), lang))
+        except (KeyError, ValueError):
+            out.append(code)
+    return "; ".join(out)
+
+
+def result_certification(v: V.Verdict, lang: str, gate_record=None) -> str:
     _ = messages(lang)
     a, b = v.parts
     a_text = (_("the AIPW difference in innovation between certified and comparable uncertified firms is {est} "
@@ -301,13 +329,17 @@ def result_certification(v: V.Verdict, lang: str) -> str:
                 p=fmt.pvalue(a.numbers["p_adjusted"], lang))
               if a.reason != "unbalanced" else
               _("after weighting, certified and uncertified firms still differ in their covariates (some |SMD| ≥ "
-                "{smd}), so the weighted comparison is not read"))
-    text = _("H6 (certification and size): {a_text} ({a_verdict}); an increase of one in log(1 + employees) goes "
-             "with a change of {est} {ci} in the probability of holding ISO 14001 ({b_verdict}); the hypothesis "
-             "is {verdict}.", a_text=a_text, a_verdict=_verdict(a, lang),
-             est=phrases.estimate(b.numbers["estimate"], lang, 3),
-             ci=phrases.interval(b.numbers["ci_low"], b.numbers["ci_high"], lang, 3), b_verdict=_verdict(b, lang),
-             verdict=_verdict(v, lang), smd=fmt.number(policy.SMD_BALANCE, 1, lang))
+                "{smd}), so the weighted comparison is not read", smd=fmt.number(policy.SMD_BALANCE, 1, lang)))
+    if b.code == V.NOT_TESTABLE:
+        b_text = _("the ISO 14001 model cannot be estimated under the policy ({reason})",
+                   reason=gate_text(gate_record, lang) or T.reason_word(b.reason, lang))
+    else:
+        b_text = _("an increase of one in log(1 + employees) goes with a change of {est} {ci} in the probability of "
+                   "holding ISO 14001", est=phrases.estimate(b.numbers["estimate"], lang, 3),
+                   ci=phrases.interval(b.numbers["ci_low"], b.numbers["ci_high"], lang, 3))
+    text = _("H6 (certification and size): {a_text} ({a_verdict}); {b_text} ({b_verdict}); the hypothesis is "
+             "{verdict}.", a_text=a_text, a_verdict=_verdict(a, lang), b_text=b_text, b_verdict=_verdict(b, lang),
+             verdict=_verdict(v, lang))
     return p(esc(text))
 
 
@@ -366,8 +398,13 @@ def comparison(h: dict, v: V.Verdict, results: dict, lang: str) -> str:
                  "not_comparable": _("the work reports no comparable quantity, so no comparison is drawn")}
         if h["id"] == "H4" and c["direction"] in ("+", "-"):
             agree = "consistent" if v.code == V.SUPPORTED else "inconclusive"
-        sentence = _("@{key} report a {quantity} ({direction}); {agreement}.", key=c["key"],
-                     quantity=c["quantity"][lang], direction=c["direction"], agreement=words[agree])
+        if c["direction"] in ("+", "-"):
+            direction = _("positive") if c["direction"] == "+" else _("negative")
+            sentence = _("@{key} report a {direction} result ({quantity}); {agreement}.", key=c["key"], direction=direction,
+                         quantity=c["quantity"][lang], agreement=words[agree])
+        else:  # a direction in words (heterogeneous, none...): the quantity is named, not compared
+            sentence = _("@{key} report: {quantity}; {agreement}.", key=c["key"], quantity=c["quantity"][lang],
+                         agreement=words[agree])
         if c.get("value") is not None and h["family"] == "confirmatory":
             vals = results[h["run"]]
             r = V.partial_r(vals.get(h["tests"]["estimate"]), vals.get(h["tests"]["std_error"]),
