@@ -563,3 +563,45 @@ def test_ordered_items_flag_a_separated_item():
     assert not rows.loc["a", "separation"] and rows.loc["a", "max_abs_logodds"] < 10
     b = rows.loc["b"]
     assert b["note"] != "" or b["separation"] or b["brant_degenerate"]  # not estimated, or flagged
+
+
+def test_certification_effects_gate_each_outcome():
+    """The notebook's one call: each score's IPW/AIPW after its gate; a survey on which the trimmed GMM
+    covariance is singular (issue 23: make_survey(300, seed=5) with district effects) gets the reason
+    'failed' for that score instead of an exception."""
+    from cooperate_analysis.data import derived
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.stats import models
+
+    from .conftest import make_survey
+
+    frame = derived.analysis_frame(make_survey(300, seed=5), load_codebook())
+    scores = ["score_innovation", "score_intangible", "score_market"]
+    controls = ["log_employees", "export_share", "firm_age"]
+    checks, table = models.certification_effects(frame, scores, controls, fixed_effects="district")
+    assert set(checks) == set(scores)
+    for score, check in checks.items():
+        if check:
+            assert table is not None and score in set(table["outcome"])
+        else:
+            assert check.record_value().startswith("not estimable: ")
+    assert table is None and {c.reasons[0].code for c in checks.values()} == {"group_small"}  # 4 left after trimming
+
+
+def test_certification_effects_turn_a_fit_that_fails_after_its_gate_into_a_reason(monkeypatch):
+    from cooperate_analysis.data import derived
+    from cooperate_analysis.data.codebook import load_codebook
+    from cooperate_analysis.stats import estimability, models
+
+    from .conftest import make_survey
+
+    frame = derived.analysis_frame(make_survey(300, seed=1), load_codebook())
+    monkeypatch.setattr(models, "certification_check", lambda *a, **k: estimability.Check())
+
+    def singular(*args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(models, "certification_effect", singular)
+    checks, table = models.certification_effects(frame, ["score_market"], ["log_employees"], fixed_effects="district")
+    assert table is None and checks["score_market"].reasons[0].code == "failed"
+    assert checks["score_market"].record_value() == "not estimable: failed(detail=Singular matrix)"

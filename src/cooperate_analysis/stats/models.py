@@ -612,6 +612,27 @@ def certification_effect(df: pd.DataFrame, outcome: str, controls: list[str], tr
         balanced=balanced(smd), label=ASSOCIATION_LABEL)[TREATMENT_COLUMNS]
 
 
+def certification_effects(df: pd.DataFrame, outcomes: list[str], controls: list[str], treatment: str = "cert_any",
+                          fixed_effects: str | list[str] | None = None,
+                          trim: tuple[float, float] | None = (TRIM_LOW, TRIM_HIGH)
+                          ) -> tuple[dict[str, estimability.Check], pd.DataFrame | None]:
+    """`certification_effect` of each outcome after its gate (`certification_check`: group sizes before
+    and after trimming, Kish ESS): ({outcome: Check}, the rows of the estimated outcomes or None). An
+    estimation that fails after passing the gate (a singular GMM covariance, e.g. a district left with
+    one treated firm after trimming) gets `estimability.failed` instead of stopping the report."""
+    checks: dict[str, estimability.Check] = {}
+    rows = []
+    for outcome in outcomes:
+        check = certification_check(df, outcome, controls, treatment, fixed_effects, trim)
+        if check:
+            try:
+                rows.append(certification_effect(df, outcome, controls, treatment, fixed_effects, trim))
+            except (ValueError, np.linalg.LinAlgError, PerfectSeparationError) as error:
+                check = estimability.failed(error)
+        checks[outcome] = check
+    return checks, (pd.concat(rows, ignore_index=True) if rows else None)
+
+
 @dataclass(frozen=True)
 class Balance:
     """Covariate balance of an IPW comparison: `table` (one row per covariate, district levels as 0/1
