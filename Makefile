@@ -7,6 +7,7 @@
 #   make test-all           both
 #   make lab                JupyterLab on the notebooks, with the project environment
 #   make catalogs           extract new report messages into the .po catalogs (locale/), check them
+#   make catalogs-check     only check the catalogs (CI)
 #   make verify             rebuild in a scratch copy, compare every number with expected/
 #   make firm-reports       one confidential benchmark report per firm in reports/firms/ (opaque file names)
 SHELL := /bin/bash
@@ -26,7 +27,7 @@ export COOPERATE_MAPPING := $(value MAPPING)
 export COOPERATE_JOBS := $(value JOBS)
 unexport DATA MAPPING JOBS
 
-.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs firm-reports
+.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs catalogs-check firm-reports
 
 env: $(STAMP)
 
@@ -68,6 +69,9 @@ expected: reports
 
 catalogs: $(STAMP)
 	@$(PY) -m cooperate_analysis catalogs
+
+catalogs-check: $(STAMP)
+	@$(PY) -m cooperate_analysis catalogs --check
 
 synthetic: $(STAMP)
 	@$(PY) -m cooperate_analysis synthetic
