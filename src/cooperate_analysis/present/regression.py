@@ -419,3 +419,23 @@ def confirmatory_index_sentence(values: dict, prefix: str, lang: str = "en", cb=
     if ns:
         return _(INDEX_COEF_N, n=fmt.integer(max(ns), lang), list=listed, holm=holm_text)
     return _(INDEX_COEF, list=listed, holm=holm_text)
+
+
+TERM_COLUMNS = ("estimate", "std_error", "p_value", "ci_low", "ci_high")
+
+
+def record_terms(rec, prefix: str, fit) -> None:
+    """Record every term of a fitted model (`stats.referee.coefficient_table`: intercept and fixed effects
+    included) under `prefix`: `<prefix>.<term>.<column>` for estimate, std_error, p_value, ci_low and
+    ci_high, and `<prefix>.n`, `<prefix>.r2` (or the model's fit statistic) and `<prefix>.df_resid` (n minus
+    the number of coefficients), so a paper can print the full coefficient table from the results."""
+    from ..stats import referee
+
+    table = referee.coefficient_table(fit)
+    for row in table.itertuples(index=False):
+        for column in TERM_COLUMNS:
+            rec.record(f"{prefix}.{row.term}.{column}", getattr(row, column))
+    n = int(table["n"].iloc[0])
+    rec.record(f"{prefix}.n", n)
+    rec.record(f"{prefix}.{table['fit_statistic'].iloc[0] or 'fit'}", table["fit_value"].iloc[0])
+    rec.record(f"{prefix}.df_resid", n - len(table))
