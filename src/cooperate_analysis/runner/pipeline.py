@@ -110,10 +110,11 @@ def run_key(run: Run, data_key: str, env_key: str) -> str:
 def reads_key(run: Run, runs: dict[str, Run]) -> str:
     """What a run that reads other runs' results depends on besides its own inputs: the SHA-256 of every
     results file (each language) of every run it reads (`runs`: the declared runs by name), so it is
-    rebuilt when any of them changes."""
+    rebuilt when any of them changes, and of CITATION.cff (the paper's authors)."""
     files = {f"{name}:{lang}": sha256_file(runs[name].results(lang)) if runs[name].results(lang).is_file() else None
              for name in run.reads for lang in runs[name].languages}
-    return digest("reads", files)
+    citation = Path("CITATION.cff")
+    return digest("reads", files, sha256_file(citation) if citation.is_file() else None)
 
 
 def reads_reason(run: Run, current: set[str]) -> str:
