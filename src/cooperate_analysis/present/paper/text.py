@@ -1,4 +1,4 @@
-"""The paper's prose, section by section, as escaped HTML with citation markers ([@key], linked when the
+"""The paper's prose, section by section, as escaped HTML with citation markers (an at-sign and a key in brackets, linked when the
 report is rendered). Sentences that carry numbers are messages of the paper catalog; fixed paragraphs
 are in text.yaml; the data and estimator paragraphs shared with the other reports come from
 present.methods (common catalog). Every verdict word comes from `verdicts` (decided by the policy)."""
@@ -175,11 +175,14 @@ def measures(lang: str, cross: dict, cb) -> str:
 
 def estimators(lang: str, meta: dict, cb, n_specs: int | None) -> str:
     """The estimators of the runs the paper reads, in the words of their reports (present.methods)."""
+    _ = messages(lang)
+    leads = {"cross-district": _("Competitiveness models"), "channels": _("Adoption models"),
+             "speccurve": _("Specification curve")}
     out = []
     for kind in ("cross-district", "channels", "speccurve"):
         text = methods.paragraphs(kind, lang, meta, cb=cb, n_specs=n_specs if kind == "speccurve" else None)[-1]
-        lead, _sep, rest = text.partition(". ")
-        out.append(p(f"<strong>{lead}.</strong> {rest}"))
+        _lead, _sep, rest = text.partition(". ")
+        out.append(p(f"<strong>{esc(leads[kind])}.</strong> {rest}"))
     return "".join(out)
 
 
