@@ -84,6 +84,29 @@ def default_build(tmp_path_factory, worker_id) -> Path:
     return project
 
 
+@pytest.fixture(scope="session")
+def pseudo_truth(request) -> dict:
+    """`synthetic.ground_truth()` (the default design's pseudo-truth, about 10 s of CPU) computed
+    once and kept in the pytest cache under a key hashing every file of the data package (the
+    generator, the codebook and the population inputs), so workers and later sessions read it back;
+    each test gets its own copy."""
+    import copy
+    import hashlib
+
+    from cooperate_analysis.data import synthetic
+
+    package = Path(synthetic.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    key = f"cooperate/ground_truth/{digest.hexdigest()[:32]}"
+    truth = request.config.cache.get(key, None)
+    if truth is None:
+        truth = synthetic.ground_truth()
+        request.config.cache.set(key, truth)
+    return copy.deepcopy(truth)
+
+
 MAKE_VARIABLES = ("COOPERATE_DATA", "COOPERATE_JOBS", "COOPERATE_MAPPING", "DATA", "JOBS", "MAPPING")
 
 

@@ -24,7 +24,7 @@ SCORES = ["score_innovation", "score_intangible", "score_market"]
 
 
 @pytest.fixture(scope="module")
-def draws() -> pd.DataFrame:
+def draws(pseudo_truth) -> pd.DataFrame:
     cb = load_codebook()
     controls = list(synthetic.CONTROLS)
     population = synthetic.population_counts()
@@ -43,7 +43,7 @@ def draws() -> pd.DataFrame:
             mean = inference.weighted_mean(frame[mask], "employees", ps.weights[mask], strata=ps.strata[mask]).iloc[0]
             rows.append({"group": d, "target": "mean_employees", "estimate": mean["mean"], "ci_low": mean["ci_low"],
                          "ci_high": mean["ci_high"], "unweighted": mean["unweighted_mean"]})
-    truth = synthetic.ground_truth()
+    truth = pseudo_truth  # synthetic.ground_truth(), cached (conftest)
     out = pd.DataFrame(rows)
     out["truth"] = [truth["population"][g]["mean_employees"] if t == "mean_employees" else truth["pseudo_truth"][g][t]
                     for g, t in zip(out["group"], out["target"])]
@@ -98,10 +98,10 @@ ADOPTION_MODELS = {"fraclogit_ame": ("csr_overall", adoption.fractional_logit),
 
 
 @pytest.fixture(scope="module")
-def adoption_draws() -> pd.DataFrame:
+def adoption_draws(pseudo_truth) -> pd.DataFrame:
     cb = load_codebook()
     regressors = list(derived.ADOPTION_REGRESSORS)
-    truth = synthetic.ground_truth()
+    truth = pseudo_truth  # synthetic.ground_truth(), cached (conftest)
     rows = []
     for r in range(R_ADOPTION):
         frame = derived.analysis_frame(synthetic.generate(seed=ADOPTION_SEED0 + r), cb)

@@ -26,8 +26,8 @@ LARGE = {d: 300 * n for d, n in synthetic.DEFAULT_N.items()}  # 27,600 firms, de
 
 
 @pytest.fixture(scope="module")
-def truth() -> dict:
-    return synthetic.ground_truth()
+def truth(pseudo_truth) -> dict:
+    return pseudo_truth  # synthetic.ground_truth(), cached (conftest)
 
 
 @pytest.fixture(scope="module")
