@@ -16,6 +16,17 @@ fit's own sample, weighted when the fit is). Linear models: b sd(x) / sd(y). Log
 fully standardized latent-variable coefficient of McKelvey & Zavoina (Long 1997, §5.8),
 b sd(x) / sqrt(var(x'b) + pi^2 / 3). SEs are scaled by the same factor, taken as fixed, so z and p
 are those of the raw coefficient.
+
+Joint test's bootstrap (issue 28): the linear fits of every draw come from sufficient statistics
+(`batched.ols_draws`: per design and sample, each per-draw sum is one matrix product of the draws'
+weights with per-firm columns), equal to the residual form (`_ols_cells`, used for the observed
+curve) to rounding. Degenerate draws, by rule, in both forms: a fit whose standardized SE is below
+SE_TOLERANCE (1e-5) is exact (all residuals zero, e.g. an 'improved' outcome constant among the
+firms of a draw, so that y* = y - b x is a line in x); its computed SE and t are rounding noise, so
+it is not estimable and, as a non-estimable spec of the observed curve, counts as neither
+significant nor in the median or Z (`_exact_fits`). A curve's median within ZERO_TOLERANCE (1e-12)
+of zero has direction +1, the convention for an exact zero (`_direction`): under the null, specs
+whose draw reproduces their observed sample have slope 0, computed as +-1e-16.
 """
 from __future__ import annotations
 
