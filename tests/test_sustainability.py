@@ -527,6 +527,7 @@ def test_report_captions_exist_in_both_languages():
     cells = json.loads((ROOT / "notebooks/sustainability.ipynb").read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     used = set(re.findall(r'"(sustainability_[a-z_]+)"\)', code))
+    assert "sustainability_environment" in used and "sustainability_social_economic" in used
     assert used == set(sust.CAPTIONS)
     for key in sust.CAPTIONS:
         italian = messages("it")(sust.CAPTIONS[key])

@@ -40,6 +40,21 @@ def survey_heading(synthetic: bool, lang: str) -> str:
     return _("The firm survey (synthetic data)") if synthetic else _("The firm survey")
 
 
+def indicator_section(rows, district: str, theme: str, rep, key: str):
+    """A core table of the report (`factsheet.indicator_table`) with its caption `key`, or, when the district
+    has no value of the theme, a sentence pointing to the appendix's searches."""
+    if len(shown_rows(rows, district, theme)):
+        return rep.table(lambda lang: indicator_table(rows, district, theme, lang), key)
+    return rep.paragraph(_none_found)
+
+
+def _none_found(lang: str) -> str:
+    from ..i18n import messages
+
+    _ = messages(lang)
+    return _("No published value of these indicators was found for the district; the appendix lists what was searched.")
+
+
 def notes_html(lang: str) -> str:
     """The fact sheet's notes: the headline rule and the legend of the grade marks (escaped HTML)."""
     import html
@@ -64,7 +79,7 @@ __all__ = [
     "CAPTIONS", "GRADES", "REQUIRED_GROUPS", "actions_html", "actors_sentence", "actors_table", "barriers",
     "comparisons", "csr_profile", "district_paragraph", "drop_unknown", "eligible", "fact_sheet", "fact_sheet_rows",
     "grade_legend", "grade_mark", "group_name", "heading", "headline", "headlines", "index_sentence",
-    "index_sentence_sustainability", "indicator_table", "lags", "list_html", "milestones_table", "notes_html", "passed_over",
+    "index_sentence_sustainability", "indicator_section", "indicator_table", "lags", "list_html", "milestones_table", "notes_html", "passed_over",
     "passed_over_table", "period", "period_end", "planned", "prepare", "profile_table", "reading_sustainability",
     "recommended", "relations_table", "rule_text", "schemes_sentence", "searched_table", "share_interval",
     "shown_rows", "standing", "survey_findings", "survey_heading", "trend", "value_text", "year_text",

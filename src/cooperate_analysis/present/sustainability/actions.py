@@ -108,7 +108,7 @@ def recommended(recommendations: pd.DataFrame, lang: str = "en") -> list[str]:
 
 
 def actions_html(rows, firms, recommendations, district: str, synthetic: bool, lang: str = "en", cb=None) -> str:
-    """The section's body as escaped HTML: four short parts, each a paragraph title and a list."""
+    """The section's body as escaped HTML: three short parts, each a third-level heading and a list."""
     _ = messages(lang)
     parts = [(_("Where the district stands"), standing(rows, district, lang, cb)),
              (_("What the firms plan and what holds them back"),
@@ -118,5 +118,5 @@ def actions_html(rows, firms, recommendations, district: str, synthetic: bool, l
     out = []
     for title, items in parts:
         lis = "".join(f"<li>{html.escape(t)}</li>" for t in items)
-        out.append(f'<p class="actions-title"><strong>{html.escape(title)}</strong></p><ul>{lis}</ul>')
+        out.append(f"<h3>{html.escape(title)}</h3><ul>{lis}</ul>")
     return f'<section class="district-actions">{"".join(out)}</section>'

@@ -15,9 +15,12 @@ from . import indicators as ind
 THEMES = {"environment": ("environment",), "social_economic": ("social", "economic")}
 
 
-def _where(c: ind.Comparison, lang: str, cb: Codebook) -> str:
+def _where(c: ind.Comparison, lang: str, cb: Codebook, short: bool = False) -> str:
+    """Where a comparable figure is: a district's short name ("Capannori (paper)", or with `short` the place
+    alone, "Capannori"), or the perimeter of a region's or Italy's figure."""
     if c.where in cb.districts:
-        return cb.districts[c.where]["short"][lang]
+        name = cb.districts[c.where]["short"][lang]
+        return re.sub(r"\s*\([^)]*\)$", "", name) if short else name
     return ind.label(c.row["perimeter"], "perimeter", lang)
 
 
@@ -44,10 +47,17 @@ def _decimals(value: float) -> int:
 
 
 def comparison_text(rows: pd.DataFrame, district: str, indicator: str, unit, lang: str, cb: Codebook) -> str:
+    """The comparable figures beside a headline, short: "Capannori: 10,857 (c. 2024)" (the unit is the
+    headline's); beside an absent value, with their units."""
     found = ind.comparisons(rows, district, indicator, unit)
     if not found:
         return fmt.MISSING
-    return "; ".join(f"{_where(c, lang, cb)}: {_figure(c.row, lang)}" for c in found)
+    def figure(r) -> str:
+        if unit is None:
+            return _figure(r, lang)
+        number = fmt.number(r["value"], _decimals(r["value"]), lang)
+        return ind.figure_text(r, lang, ind.value_text(r["value"], "", r["qualifier"], lang).strip() or number)
+    return "; ".join(f"{_where(c, lang, cb, short=True)}: {figure(c.row)}" for c in found)
 
 
 def fact_sheet_rows(rows: pd.DataFrame, district: str) -> pd.DataFrame:

@@ -53,9 +53,9 @@ def district_paragraph(rows, published, milestones, district: str, lang: str = "
         if i not in PARAGRAPH_INDICATORS:
             continue
         value = ind.value_text(r["value"], r["unit"], r["qualifier"], lang)
-        name = ind.indicator_label(i, lang)
-        if ind.unit_text(r["unit"], lang).lower() != name.lower():  # "10,857 employees", but "turnover 5,900 ..."
-            value = _("{indicator} {value}", indicator=phrases.lower_first(name), value=value)
+        label = ind.indicator_label(i, lang)
+        if ind.unit_text(r["unit"], lang).lower() != label.lower():  # "10,857 employees", but "turnover 5,900 ..."
+            value = _("{indicator} {value}", indicator=phrases.lower_first(label), value=value)
         size.append(ind.figure_text(r, lang, value) + marker(r["source_id"]))
     if size:
         parts.append(_("The {district}, in the latest figures for the whole district: {list}.", district=name,
