@@ -110,6 +110,8 @@ def test_the_default_build_holds_the_paper_in_three_formats(default_build, stem)
     page = html_file.read_text(encoding="utf-8")
     assert word.docx_items(docx_file) == word.html_items(page)  # every table and figure, as Word tables and pictures
     assert body_words(page) <= 9000
+    abstract = re.search(r'<section class="abstract">.*?<p>(.*?)</p>', page, re.S).group(1)
+    assert len(re.sub(r"<[^>]+>", " ", abstract).split()) <= 250
     assert not re.search(r"\[@|(?<![\w.])@[a-z][a-z0-9]+\d{4}", re.sub(r"<[^>]+>", " ", page))  # every citation linked
     if shutil.which("pdfinfo") and pdf_file.is_file():
         pages, size = _pages(pdf_file)

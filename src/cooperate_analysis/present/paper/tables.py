@@ -33,7 +33,10 @@ def est_se(est, se, lang: str) -> str:
     """"0.84 (0.38)": an estimate with its standard error in parentheses."""
     if not (math.isfinite(_f(est)) and math.isfinite(_f(se))):
         return fmt.MISSING
-    return f"{fmt.number(_f(est), 2, lang, sign=True)} ({fmt.number(_f(se), 2, lang)})"
+    # two decimals, more for a coefficient on a wide scale (export share in %, age in years) whose
+    # standard error would otherwise print as 0.00
+    digits = 2 if abs(_f(se)) >= 0.01 else 3 if abs(_f(se)) >= 0.001 else 4
+    return f"{fmt.number(_f(est), digits, lang, sign=True)} ({fmt.number(_f(se), digits, lang)})"
 
 
 def est_ci(est, lo, hi, lang: str, digits: int = 2) -> str:
