@@ -107,7 +107,8 @@ def assemble(rep, rec, results: dict, frame, meta: dict, cb, reports: dict, dist
     sample = {d: int((meta.get("rows_by_district") or {}).get(d, 0)) for d in districts}
 
     out = [_html({lang: CSS for lang in langs})]
-    out.append(_html({lang: text.front(lang, text.title(lang), text.abstract(lang, results, verdict, n_firms, districts, cb), cb)
+    out.append(_html({lang: text.front(lang, text.title(lang), text.abstract(lang, results, verdict, n_firms, districts, cb,
+                                                                                bool(meta.get("synthetic"))), cb)
                       for lang in langs}))
     out.append(rep.banner(meta))
     H = lambda number, msg: _html({lang: text.section_heading(number, messages(lang)(msg)) for lang in langs})  # noqa: E731

@@ -61,7 +61,8 @@ def title(lang: str) -> str:
     return _("CSR practices, district channels and the competitiveness of SMEs: evidence from Tuscan industrial districts")
 
 
-def abstract(lang: str, values: dict, verdicts: dict, n_firms: int, districts: list[str], cb) -> str:
+def abstract(lang: str, values: dict, verdicts: dict, n_firms: int, districts: list[str], cb,
+             synthetic: bool = False) -> str:
     """The abstract (numbers generated): design, the main estimates, the verdicts."""
     _ = messages(lang)
     cross = values["cross-district"]
@@ -74,10 +75,12 @@ def abstract(lang: str, values: dict, verdicts: dict, n_firms: int, districts: l
         _("We ask whether corporate social responsibility (CSR) practices go with better competitiveness among "
           "small and medium-sized firms of industrial districts, and whether the district's channels (trade "
           "associations, intermediate institutions, formal networks, informal exchange) go with more CSR."),
-        _.ngettext("The data are a survey of {n} firm in {districts}, the districts of the EU project COOPERATE.",
-                   "The data are a survey of {n} firms in {districts}, the districts of the EU project COOPERATE.",
+        _.ngettext("The data are a survey of {n} firm in the districts of the EU project COOPERATE ({districts}).",
+                   "The data are a survey of {n} firms in the districts of the EU project COOPERATE ({districts}).",
                    n_firms, districts=_districts(cb, lang, districts)),
-        _("Six hypotheses drawn from the literature are tested under one declared analysis policy: Holm's "
+        *([_("The microdata of this version are synthetic, drawn by a documented generator: the numbers illustrate "
+             "the analysis, not the districts.")] if synthetic else []),
+        _("The hypotheses drawn from the literature are tested under one declared analysis policy: Holm's "
           "adjustment for the confirmatory tests, Benjamini-Hochberg within each secondary family, and "
           "estimability gates for every model."),
         _("In the pooled model with district fixed effects, a change of the CSR index from none to every practice "
@@ -87,12 +90,12 @@ def abstract(lang: str, values: dict, verdicts: dict, n_firms: int, districts: l
           inn=est["score_innovation"], inn_ci=ci["score_innovation"], inn_p=holm["score_innovation"],
           int=est["score_intangible"], int_ci=ci["score_intangible"], int_p=holm["score_intangible"],
           mkt=est["score_market"], mkt_ci=ci["score_market"], mkt_p=holm["score_market"]),
-        _("Under the policy {supported} of the six hypotheses are supported, {mixed} mixed, {not_supported} not "
-          "supported and {not_testable} not testable; robustness checks, district heterogeneity and adoption "
+        _("Verdicts under the policy: supported {supported}, mixed {mixed}, not supported {not_supported}, not "
+          "testable {not_testable} (of {total} hypotheses); robustness checks, district heterogeneity and adoption "
           "drivers are reported in full.",
           supported=fmt.integer(counts[V.SUPPORTED], lang), mixed=fmt.integer(counts[V.MIXED], lang),
           not_supported=fmt.integer(counts[V.NOT_SUPPORTED], lang),
-          not_testable=fmt.integer(counts[V.NOT_TESTABLE], lang)),
+          not_testable=fmt.integer(counts[V.NOT_TESTABLE], lang), total=fmt.integer(len(verdicts), lang)),
         _("The paper is built, number by number, by a public pipeline that reruns on the real microdata."),
     ]
     return " ".join(parts)
