@@ -126,7 +126,7 @@ def test_comparison_with_the_literature_follows_the_interval():
     assert V.agreement("+", -0.9, -0.1) == "opposite"
     assert V.agreement("+", -0.1, 0.9) == "inconclusive"
     assert V.agreement("heterogeneous", 0.1, 0.9) == "not_comparable"
-    assert V.agreement("+", 0.1, math.nan) == "not_comparable"
+    assert V.agreement("+", 0.1, math.nan) == "no_result"
     assert V.partial_r(2.0, 1.0, 96) == pytest.approx(2 / math.sqrt(4 + 96))
 
 

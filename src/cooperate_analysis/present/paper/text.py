@@ -38,6 +38,11 @@ def _f(x) -> float:
     return T._f(x)
 
 
+def lower(text: str) -> str:
+    """`text` with a lower-case first letter inside a sentence, unless it opens with an acronym ("CSR ...")."""
+    return text if len(text) > 1 and text[1].isupper() else phrases.lower_first(text)
+
+
 # --------------------------------------------------------------------------- front matter
 def front(lang: str, title: str, abstract: str, cb) -> str:
     _ = messages(lang)
@@ -160,7 +165,7 @@ def measures(lang: str, cross: dict, cb) -> str:
     for scale in ("innovation", "intangible", "market"):
         a = _f(cross.get(f"alpha.all.{scale}.alpha"))
         if math.isfinite(a):
-            alphas.append(_("{scale} {alpha}", scale=phrases.lower_first(cb.label(scale, lang)),
+            alphas.append(_("{scale} {alpha}", scale=lower(cb.label(scale, lang)),
                             alpha=fmt.number(a, 2, lang)))
     cfi, rmsea, srmr = (_f(cross.get(f"cfa.3-factor.{k}")) for k in ("cfi", "rmsea", "srmr"))
     text = _("Measures and reliability. The CSR index is the mean, over the CSR dimensions, of the share of "
@@ -269,7 +274,7 @@ def result_confirmatory(h: dict, v: V.Verdict, cross: dict, lang: str) -> str:
     t = h["tests"]
     text = _("{id} ({name}): the CSR coefficient is {est} points (95% CI {ci}; p {p}; Holm-adjusted p {p_adj}); "
              "under the policy the hypothesis is {verdict}.",
-             id=h["id"], name=phrases.lower_first(h["name"][lang]), est=phrases.estimate(cross.get(t["estimate"]), lang),
+             id=h["id"], name=lower(h["name"][lang]), est=phrases.estimate(cross.get(t["estimate"]), lang),
              ci=phrases.interval(cross.get(t["ci_low"]), cross.get(t["ci_high"]), lang),
              p=phrases.p_text(_f(cross.get(t["p_value"])), lang),
              p_adj=fmt.pvalue(_f(cross.get(t["p_adjusted"])), lang), verdict=_verdict(v, lang))
@@ -280,7 +285,7 @@ def result_channels(h: dict, v: V.Verdict, lang: str, cb) -> str:
     _ = messages(lang)
     parts = []
     for part, pv in zip(h["parts"], v.parts):
-        parts.append(_("{channel} {est} {ci} (BH p {p})", channel=phrases.lower_first(T.label(part["channel"], lang, cb)),
+        parts.append(_("{channel} {est} {ci} (BH p {p})", channel=lower(T.label(part["channel"], lang, cb)),
                        est=phrases.estimate(pv.numbers["estimate"], lang, 3),
                        ci=phrases.interval(pv.numbers["ci_low"], pv.numbers["ci_high"], lang, 3),
                        p=fmt.pvalue(pv.numbers["p_adjusted"], lang)))
@@ -291,7 +296,7 @@ def result_channels(h: dict, v: V.Verdict, lang: str, cb) -> str:
 
 def result_heterogeneity(v: V.Verdict, cross: dict, lang: str, cb, power_pooled) -> str:
     _ = messages(lang)
-    parts = [_("{score}: p {p}, BH {q}", score=phrases.lower_first(cb.label(pv.hypothesis.replace("score_", ""), lang)),
+    parts = [_("{score}: p {p}, BH {q}", score=lower(cb.label(pv.hypothesis.replace("score_", ""), lang)),
                p=fmt.pvalue(pv.numbers["p_value"], lang), q=fmt.pvalue(pv.numbers["p_adjusted"], lang)) for pv in v.parts]
     text = _("H5 (district context): the Wald tests of equal CSR slopes across districts give {parts}; the hypothesis "
              "is {verdict}. With the pooled sample the smallest correlation the main model detects with 80% power "
@@ -376,7 +381,7 @@ def robustness_text(lang: str, cross: dict, curve: dict, table: int, figure: int
              "for {score} with {kind}: {diff} points. The specification curves test each outcome family jointly "
              "across every defensible specification; their p-values come from {B} bootstrap draws, with a Monte "
              "Carlo error of about ±{mc} near 0.05 [@simonsohn2020].", t=table, f=figure,
-             score=phrases.lower_first(cb.label(score.replace("score_", ""), lang)), kind=kind_word,
+             score=lower(cb.label(score.replace("score_", ""), lang)), kind=kind_word,
              diff=phrases.estimate(diff, lang), B=fmt.integer(500, lang),
              mc=fmt.number(policy.mc_error(policy.ALPHA, 500), 3, lang))
     return p(esc(text))
@@ -401,15 +406,16 @@ def comparison(h: dict, v: V.Verdict, results: dict, lang: str) -> str:
         agree = V.agreement(c["direction"], lo, hi)
         words = {"consistent": _("our result has the same direction"), "opposite": _("our result has the opposite direction"),
                  "inconclusive": _("our interval includes zero, so the comparison is inconclusive"),
-                 "not_comparable": _("the work reports no comparable quantity, so no comparison is drawn")}
+                 "not_comparable": _("the work reports no comparable quantity, so no comparison is drawn"),
+                 "no_result": _("we have no estimate to compare with it")}
         if h["id"] == "H4" and c["direction"] in ("+", "-"):
             agree = "consistent" if v.code == V.SUPPORTED else "inconclusive"
         if c["direction"] in ("+", "-"):
             direction = _("positive") if c["direction"] == "+" else _("negative")
-            sentence = _("@{key} report a {direction} result ({quantity}); {agreement}.", key=c["key"], direction=direction,
-                         quantity=c["quantity"][lang], agreement=words[agree])
+            sentence = _("@{key} found a {direction} sign for the {quantity}; {agreement}.", key=c["key"],
+                         direction=direction, quantity=c["quantity"][lang], agreement=words[agree])
         else:  # a direction in words (heterogeneous, none...): the quantity is named, not compared
-            sentence = _("@{key} report: {quantity}; {agreement}.", key=c["key"], quantity=c["quantity"][lang],
+            sentence = _("@{key} studied the {quantity}; {agreement}.", key=c["key"], quantity=c["quantity"][lang],
                          agreement=words[agree])
         if c.get("value") is not None and h["family"] == "confirmatory":
             vals = results[h["run"]]

@@ -210,13 +210,13 @@ def hypothesis_verdicts(hyps: list[dict], results: dict) -> dict[str, Verdict]:
 def agreement(expected_direction: str, ci_low, ci_high) -> str:
     """How our result compares with a published direction: "consistent" (the published direction is "+"
     or "-" and our 95% interval excludes zero on that side), "opposite" (it excludes zero on the other
-    side), "inconclusive" (our interval includes zero), "not_comparable" (the publication gives no sign
-    or our interval is not finite)."""
+    side), "inconclusive" (our interval includes zero), "not_comparable" (the publication gives no sign),
+    "no_result" (our interval is not finite: the model gave no estimate)."""
     if expected_direction not in ("+", "-"):
         return "not_comparable"
     v = policy.verdict(_num(ci_low), _num(ci_high))
     if v is None:
-        return "not_comparable"
+        return "no_result"
     if v == "includes_zero":
         return "inconclusive"
     return "consistent" if (v == "positive") == (expected_direction == "+") else "opposite"
