@@ -125,7 +125,7 @@ def assemble(rep, rec, results: dict, frame, meta: dict, cb, reports: dict, dist
     # 3 data: tables numbered in order of appearance
     t0 = rep.n_tables
     out += [H("3", N_("Data"))]
-    out.append(_html({lang: text.data(lang, meta, cb, len(model_vars), max_vif, max_r, t0 + 1, t0 + 2, t0 + 3)
+    out.append(_html({lang: text.data(lang, meta, cb, len(described), max_vif, max_r, t0 + 1, t0 + 2, t0 + 3)
                       for lang in langs}))
     out.append(rep.table(lambda lang: tables.sample_rows(sample, population, lang, cb), "sample"))
     out.append(rep.table(lambda lang: tables.descriptives_rows(desc, lang, cb), "descriptives", digits=2))
