@@ -29,7 +29,7 @@ def test_tables_and_figures_are_numbered_and_data_text_escaped():
     rep = report.Report("it", captions=district.CAPTIONS)
     first = rep.table(pd.DataFrame({"a": ["<b>x</b>"]}), "missingness")._repr_html_()
     second = rep.table(pd.DataFrame({"a": [1.0]}), "firm_profile")._repr_html_()
-    fig = rep.figure(plt.figure(), "adoption_bars")._repr_html_()
+    fig = rep.figure(plt.figure(), "likert_stacked")._repr_html_()
     assert "Tabella 1." in first and "Tabella 2." in second and "Figura 1." in fig
     assert "<b>x</b>" not in first and "&lt;b&gt;x&lt;/b&gt;" in first
     assert 'src="data:image/png;base64,' in fig
@@ -133,7 +133,7 @@ def test_equation_is_typeset_offline_as_embedded_svg():
 def test_one_report_holds_every_language_with_shared_numbering():
     rep = report.Report(["en", "it"], captions=district.CAPTIONS)
     table = rep.table(lambda lang: pd.DataFrame({"x": [{"en": "yes", "it": "sì"}[lang]]}), "missingness")
-    fig = rep.figure(lambda lang: plt.figure(), "adoption_bars")
+    fig = rep.figure(lambda lang: plt.figure(), "likert_stacked")
     para = rep.paragraph(lambda lang: {"en": "<b>reading</b>", "it": "lettura"}[lang])
     assert set(table.by_lang) == {"en", "it"} and "Table 1." in table.by_lang["en"] and "Tabella 1." in table.by_lang["it"]
     assert "yes" in table.by_lang["en"] and "sì" in table.by_lang["it"] and "sì" not in table.by_lang["en"]

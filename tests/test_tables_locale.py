@@ -17,7 +17,7 @@ from cooperate_analysis.data import dataset, derived, population
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.present import bibliography, report
-from cooperate_analysis.present import regression
+from cooperate_analysis.present import appendix, regression
 from cooperate_analysis.present import measurement
 from cooperate_analysis.present import district
 from cooperate_analysis.present import cross_district
@@ -167,6 +167,15 @@ def built() -> dict[str, dict]:
         "certification_rows": (lambda lang: regression.certification_rows(cert, lang, CB), 3),
         "balance_rows": (lambda lang: regression.balance_rows(balance, lang, CB), 2),
         "csr_by_district": (lambda lang: cross_district.csr_by_district(frame, districts, lang, CB), 2),
+        "index_missing_rows": (lambda lang: regression.index_missing_rows(frame, lang, CB), 0),
+        "certification_held_rows": (lambda lang: cross_district.certification_held_rows(
+            cross_district.certification_held(frame, districts, {"capannori_paper": 0.2}, CB), districts, lang, CB,
+            {"capannori_paper": 0.2}), 0),
+        "appendix_coefficients": (lambda lang: appendix.coefficient_rows(fits, lang, CB), 3),
+        "appendix_descriptives": (lambda lang: appendix.descriptive_rows(frame, ["csr_overall", *SCORES, *CONTROLS], lang, CB), 2),
+        "appendix_correlations": (lambda lang: appendix.correlation_rows(frame, ["csr_overall", *SCORES, *CONTROLS], lang, CB), 2),
+        "appendix_vif": (lambda lang: appendix.vif_rows(appendix.vif_values(frame, SCORES, ["csr_overall", *CONTROLS], "district"),
+                                                        lang, CB), 2),
         "spec_summary": (lambda lang: spec_report.spec_summary(_curve(), lang), 2),
         "spec_by_choice": (lambda lang: spec_report.spec_by_choice(_curve(), lang, CB), 2),
         "spec_joint_rows": (lambda lang: spec_report.spec_joint_rows({"innovation": joint}, lang, CB), 3),
@@ -178,6 +187,8 @@ BUILDERS = ["adoption_rates", "describe", "sample_by_size", "sample_by_district"
             "coefficient_rows", "power_rows", "weighted_rows", "heterogeneity_rows", "reliability_rows",
             "reliability_by_group", "efa_rows", "cfa_rows", "construct_rows", "harman_rows", "grid_rows",
             "ordered_rows", "robustness_rows", "certification_rows", "balance_rows", "csr_by_district",
+            "index_missing_rows", "certification_held_rows", "appendix_coefficients", "appendix_descriptives",
+            "appendix_correlations", "appendix_vif",
             "spec_summary", "spec_by_choice", "spec_joint_rows"]
 COEFFICIENT_TABLES = ["coefficient_rows", "heterogeneity_rows", "ordered_rows", "robustness_rows", "certification_rows"]
 P_TABLES = ["coefficient_rows", "heterogeneity_rows", "ordered_rows", "certification_rows", "cfa_rows", "spec_joint_rows"]
@@ -187,10 +198,11 @@ def test_every_public_builder_is_checked():
     """A new table builder of the regression reports, the published figures or the specification curve
     has to be added to these checks (the channels report's builders are checked in test_channels)."""
     suffixes = ("_rows", "_figures", "_population", "_rates", "_by_group", "_by_choice", "_summary", "_by_district")
-    public = {name for module in (regression, measurement, district, cross_district, published_mod, spec_report)
+    public = {name for module in (regression, measurement, district, cross_district, published_mod, spec_report, appendix)
               for name in dir(module) if name.endswith(suffixes) and callable(getattr(module, name))}
     public |= {"describe", "missingness"}
     covered = set(BUILDERS) | {"sample_vs_population", "curve_summary"}  # curve_summary: a dict
+    covered |= {f"{name}_rows" for name in ("coefficient", "descriptive", "correlation", "vif")}  # appendix_*
     assert public <= covered, public - covered
 
 
@@ -333,6 +345,6 @@ def test_tables_stay_narrow_enough_for_a_portrait_page(built, name):
     """At most seven columns (the association grid: item and six exposures); every other table six
     or fewer, except the factor tables whose columns are short numbers."""
     limit = {"grid_rows": 7, "coefficient_rows": 8, "cfa_rows": 10, "efa_rows": 7, "ordered_rows": 8,
-             "certification_rows": 7}.get(name, 6)
+             "certification_rows": 7, "appendix_correlations": 8}.get(name, 6)  # the matrix: short numbers
     for lang in ("en", "it"):
         assert built[name][lang].shape[1] <= limit, (name, built[name][lang].columns.tolist())

@@ -13,7 +13,9 @@ from ..data.derived import label
 from . import formatting as fmt
 from . import phrases
 from .i18n import N_, messages
-from .regression import _p, answer, ci, district_short, with_interval
+from .regression import _p, answer, ci, district_short, noted, with_interval
+
+NO_ALPHA = N_("{dash}: not estimable: fewer than 2 firms answered every item, or the total score does not vary.")
 
 
 def _block_label(block: str, kind: str, lang: str, cb: Codebook) -> str:
@@ -24,9 +26,11 @@ def reliability_rows(rel: pd.DataFrame, lang: str = "en", cb: Codebook | None = 
     """`measures.reliability_table` of one group: alpha with its Feldt CI per measure."""
     cb = cb or load_codebook()
     h = messages(lang)
-    return pd.DataFrame({h.pgettext("table header", "Measure"): [_block_label(b, k, lang, cb) for b, k in zip(rel["block"], rel["kind"])],
-                         h.pgettext("table header", "Items"): rel["k"].to_numpy(), "n": rel["n"].to_numpy(), h.pgettext("table header", "Alpha"): rel["alpha"].to_numpy(),
-                         h.pgettext("table header", "95% CI (Feldt)"): [ci(lo, hi, lang) for lo, hi in zip(rel["ci_low"], rel["ci_high"])]})
+    out = pd.DataFrame({h.pgettext("table header", "Measure"): [_block_label(b, k, lang, cb) for b, k in zip(rel["block"], rel["kind"])],
+                        h.pgettext("table header", "Items"): rel["k"].to_numpy(), "n": rel["n"].to_numpy(), h.pgettext("table header", "Alpha"): rel["alpha"].to_numpy(),
+                        h.pgettext("table header", "95% CI (Feldt)"): [ci(lo, hi, lang) for lo, hi in zip(rel["ci_low"], rel["ci_high"])]})
+    dash = rel[["alpha", "ci_low", "ci_high"]].astype("float64").isna().to_numpy().any()
+    return noted(out, [h(NO_ALPHA, dash=fmt.MISSING)] if dash else [])
 
 
 def reliability_by_group(rel: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
@@ -42,7 +46,8 @@ def reliability_by_group(rel: pd.DataFrame, lang: str = "en", cb: Codebook | Non
     out = pd.DataFrame({h.pgettext("table header", "Measure"): [_block_label(b, k, lang, cb) for k, b in wide.index]})
     for g in groups:
         out[h.pgettext("table header", "Pooled") if g == "all" else district_short(g, lang, cb)] = wide[g].to_numpy()
-    return out
+    dash = rel["alpha"].astype("float64").isna().any()
+    return noted(out, [h(NO_ALPHA, dash=fmt.MISSING)] if dash else [])
 
 
 def efa_rows(result, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:

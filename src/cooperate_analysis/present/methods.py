@@ -127,6 +127,18 @@ SPECCURVE_ESTIMATORS_N = N_('Estimators. A specification curve [@simonsohn2020],
 FPC = N_("Finite population. Where a district's sample holds more than 5% of its firms ({districts}), the "
           "intervals of its shares carry the finite-population correction 1 − n/N, the sample being drawn "
           "without replacement from a known number of firms, as R's survey package applies it [@lumley2010].")
+FPC_MEANS = N_("Finite population. Where a district's sample holds more than 5% of its firms ({districts}), the "
+               "intervals of its shares and means carry the finite-population correction 1 − n/N, the sample being "
+               "drawn without replacement from a known number of firms, as R's survey package applies it "
+               "[@lumley2010]; the regressions do not, as their coefficients describe the process behind the firms, "
+               "not the firms counted.")
+INDEX_MISSING = N_("Missing answers. A CSR dimension index is the share of its practices adopted among those the firm "
+                   "answered, and is missing when fewer than half of them were answered; the overall CSR index, the "
+                   "mean of the dimension indices, is missing unless every dimension index exists, so that every "
+                   "firm's index weights the dimensions equally; a competitiveness score is the mean of its answered "
+                   "items, missing when fewer than half were answered. The missing-data table counts, for each index, "
+                   "the firms with a gap and the firms whose index is missing; the models use the firms with every "
+                   "variable (complete cases), and the robustness section imputes the missing answers.")
 SPECCURVE_POOLED = N_("Every specification of the curve over all districts has district fixed effects, so it compares "
                       "firms within their district.")
 OLS_FE = N_('OLS of each competitiveness score on the overall CSR index with district fixed effects, '
@@ -134,16 +146,19 @@ OLS_FE = N_('OLS of each competitiveness score on the overall CSR index with dis
     '[@mackinnon1985; @long2000] and p-values and 95% intervals from t with n − k degrees of freedom;'
     " the CSR coefficients on the {n_scales} scores are the confirmatory tests, adjusted by Holm's "
     'method [@holm1979].')
-SUSTAINABILITY_ESTIMATORS = N_('Indicators. Every indicator row of this report names where it comes from. Published: a figure of'
-    ' data/raw/published_figures.csv, real data transcribed from the works in the references, with '
-    'its year and its perimeter (what the figure covers) as published; where sources disagree, each '
-    'figure is shown. Survey: the share of the answering firms of the sample with a practice or a '
-    'certification, with a Wilson score 95% interval [@wilson1927], which stays between 0% and 100% '
-    'and does not shrink to a point when no firm or every firm answers yes, computed with statsmodels'
-    ' [@seabold2010]; a dimension counts the firms with at least one of its practices. Absent: no '
-    "source we could read gives the indicator, and no value is shown. The district's profile is set "
-    'beside the other districts and all firms together as a benchmark; the intervals describe '
-    'sampling uncertainty only, and no test is made.')
+SUSTAINABILITY_ESTIMATORS = N_(
+    "Indicators. The district's environmental, social and economic indicators are published figures "
+    "(data/raw/district_indicators.csv), transcribed with their year, unit and perimeter (what the figure "
+    "covers) from the works in the references, each source graded: official statistics, public body, "
+    "academic work, district body or association, press, secondary copy; a secondary copy is used only "
+    "where no primary source was found. One headline per indicator is chosen by the rule stated under "
+    "the fact sheet (the whole district and whole years, the most recent, then the most official source); "
+    "the values it passes over are listed in the appendix with the reason, and an indicator no source "
+    "gives is marked absent, with the searches made. Figures of other districts, Tuscany or Italy are set "
+    "beside a headline only for the same indicator and unit. Survey: the share of the answering firms of "
+    "the sample with a practice or a certification, with a Wilson score 95% interval [@wilson1927], "
+    "computed with statsmodels [@seabold2010]; the intervals describe sampling uncertainty only, and no "
+    "test is made.")
 CHANNELS_ESTIMATORS = N_('Estimators. Drivers of adoption: the CSR index, a share between 0 and 1, by the fractional logit'
     ' of @papke1996, a binomial quasi-likelihood with a logit link, with HC3 standard errors '
     '[@mackinnon1985; @long2000], and ordinary least squares with HC3 errors as a sensitivity '
@@ -279,22 +294,24 @@ def _frame_sentences(frame: pd.DataFrame, districts: list[str], lang: str, cb: C
     return "; ".join(totals), _(FRAME_SPLIT) if split else "", _(FRAME_ABSENT) if absent else ""
 
 
-def _fpc_sentence(meta: dict, frame: pd.DataFrame, lang: str, cb: Codebook) -> str:
-    """The districts whose sampling fraction exceeds 5% (their intervals are finite-population corrected,
-    `stats.measures.design_fraction`), with the fraction; '' when none does."""
+def _fpc_sentence(meta: dict, frame: pd.DataFrame, lang: str, cb: Codebook, districts: list[str] | None = None,
+                  message: str = FPC) -> str:
+    """The districts (of `districts`, default all) whose sampling fraction exceeds 5% (their intervals are
+    finite-population corrected, `stats.measures.design_fraction`), with the fraction, in `message`; '' when
+    none does."""
     from ..stats.measures import design_fraction, population_sizes
 
     _ = messages(lang)
     sizes = population_sizes(frame)
     counts = meta.get("rows_by_district", {})
     listed = []
-    for district in cb.district_ids:
+    for district in (districts or cb.district_ids):
         f = design_fraction(int(counts.get(district, 0)), sizes.get(district))
         if f > 0:
             listed.append(_("{district}: {n} of {N} firms, {share}", district=short_label(district, lang, cb),
                             n=integer(counts[district], lang), N=integer(sizes[district], lang),
                             share=share_phrase(100 * f, lang)))
-    return _(FPC, districts="; ".join(listed)) if listed else ""
+    return _(message, districts="; ".join(listed)) if listed else ""
 
 
 def _codebook_facts(lang: str, cb: Codebook) -> dict[str, str]:
@@ -357,10 +374,13 @@ def paragraphs(kind: str, lang: str, meta: dict, *, district: str | None = None,
                           district=short_label(district, lang, cb))
     out.append(esc(sample))
     totals, split, absent = _frame_sentences(frame, districts, lang, cb)
-    if kind == "channels":
-        fpc = _fpc_sentence(meta, frame, lang, cb)
+    if kind in ("channels", "district", "cross-district"):  # the intervals that carry the correction
+        fpc = _fpc_sentence(meta, frame, lang, cb, districts if kind == "district" else None,
+                            FPC_MEANS if kind == "district" else FPC)
         if fpc:
             out.append(esc(fpc))
+    if kind in ("district", "cross-district"):
+        out.append(esc(_(INDEX_MISSING)))
     if kind not in ("sustainability", "channels"):  # these reports use no weights
         out.append(" ".join(t for t in (esc(_(FRAME, totals="\0")).replace("\0", totals), esc(split), esc(absent)) if t))
     values = {"n_scales": integer(len(cb.outcome_scales), lang)}

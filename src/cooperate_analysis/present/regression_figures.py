@@ -12,9 +12,11 @@ import seaborn as sns
 
 from ..data.codebook import Codebook, load_codebook
 from ..data.derived import label
+from ..stats import estimability
 from ..stats.disclosure import bin_index
+from . import phrases, reasons
 from .disclosure import firm_points_allowed
-from .figures import DISTRICT_COLORS, WIDTH, _finish
+from .figures import DISTRICT_COLORS, FONT, WIDTH, _finish
 from .formatting import number
 from .i18n import messages
 
@@ -50,6 +52,7 @@ def csr_vs_scores(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
     axes = np.atleast_1d(axes)
     for ax, scale in zip(axes, scales):
         y = f"score_{scale}"
+        gate = estimability.regression(df, y, "csr_overall")  # the line is a least-squares fit: its gate
         if by_district:
             for district, colour in zip(districts, DISTRICT_COLORS):
                 part = df[df["district"] == district]
@@ -58,15 +61,22 @@ def csr_vs_scores(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
                                label=cb.label(district, lang))
                 else:
                     _binned(ax, part, y, color=colour, label=cb.label(district, lang))
-            sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None, scatter=False,
-                        line_kws={"color": "#222222", "linewidth": 1.3})
+            if gate:
+                sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None, scatter=False,
+                            line_kws={"color": "#222222", "linewidth": 1.3})
         elif points:
-            sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None,
+            sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None, fit_reg=bool(gate),
                         scatter_kws={"s": 12, "alpha": 0.6, "linewidths": 0}, line_kws={"color": "#b2182b"})
         else:
             _binned(ax, df, y, color="#4d4d4d")
-            sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None, scatter=False,
-                        line_kws={"color": "#b2182b"})
+            if gate:
+                sns.regplot(data=df, x="csr_overall", y=y, ax=ax, n_boot=0, ci=None, scatter=False,
+                            line_kws={"color": "#b2182b"})
+        if not gate:  # its reason, not a line
+            ax.text(0.5, 0.5, textwrap.fill(_("No line: {reason}", reason=phrases.lower_first(
+                reasons.check_text(gate, lang))), 30), transform=ax.transAxes, ha="center", va="center",
+                fontsize=FONT["annotation"], color="#444444")
+            ax.set_ylim(0.8, 5.2)
         ax.set_title(textwrap.fill(cb.label(scale, lang), 24))
         ax.set_xlabel("")
         ax.set_ylabel(_.pgettext("figure axis", "Score (1-5)") if ax is axes[0] else "")

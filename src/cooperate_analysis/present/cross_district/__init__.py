@@ -11,10 +11,10 @@ from ..findings import reading
 from ..regression import confirmatory_index_sentence
 from .captions import CAPTIONS
 from .figures import overlap
-from .tables import csr_by_district
+from .tables import certification_held, certification_held_rows, csr_by_district
 from .text import findings_cross
 
-__all__ = ["CAPTIONS", "csr_by_district", "findings_cross", "index_sentence", "overlap", "reading"]
+__all__ = ["CAPTIONS", "certification_held", "certification_held_rows", "csr_by_district", "findings_cross", "index_sentence", "overlap", "reading"]
 
 
 def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:

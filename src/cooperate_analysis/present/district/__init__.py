@@ -11,10 +11,10 @@ from ..findings import reading
 from ..regression import confirmatory_index_sentence
 from .captions import CAPTIONS
 from .figures import adoption_bars, association_heatmap, colour_limit, likert_stacked
-from .tables import adoption_rates
+from .tables import adoption_rates, adoption_shares
 from .text import district_vs_pooled, findings_district
 
-__all__ = ["CAPTIONS", "adoption_bars", "adoption_rates", "association_heatmap", "colour_limit", "district_vs_pooled",
+__all__ = ["CAPTIONS", "adoption_bars", "adoption_rates", "adoption_shares", "association_heatmap", "colour_limit", "district_vs_pooled",
            "findings_district", "index_sentence", "likert_stacked", "reading"]
 
 
