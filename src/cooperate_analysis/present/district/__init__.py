@@ -11,11 +11,11 @@ from ..findings import reading
 from ..regression import confirmatory_index_sentence
 from .captions import CAPTIONS
 from .figures import adoption_bars, association_heatmap, colour_limit, likert_stacked
-from .tables import adoption_rates, adoption_shares
+from .tables import adoption_rates, adoption_shares, published_notes
 from .text import district_vs_pooled, findings_district
 
 __all__ = ["CAPTIONS", "adoption_bars", "adoption_rates", "adoption_shares", "association_heatmap", "colour_limit", "district_vs_pooled",
-           "findings_district", "index_sentence", "likert_stacked", "reading"]
+           "findings_district", "index_sentence", "likert_stacked", "published_notes", "reading"]
 
 
 def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:

@@ -10,7 +10,7 @@ from ...stats.disclosure import Cell
 from .. import formatting as fmt
 from ..disclosure import attach
 from ..i18n import N_, messages
-from ..regression import noted, share_cell
+from ..regression import missing_value_notes, noted, share_cell
 
 FPC_NOTE = N_("Shares of answering firms as firms with the practice or certification over answering firms, with Wilson "
               "95% intervals carrying the finite-population correction (the sample holds {share} of the district's "
@@ -65,3 +65,13 @@ def adoption_shares(df: pd.DataFrame, fraction: float = 0.0, cb: Codebook | None
     out = pd.DataFrame(rows, columns=["item", "k", "n"])
     share, low, high = measures.wilson_interval(out["k"].to_numpy(), out["n"].to_numpy(), fraction=fraction)
     return out.assign(share=np.where(out["n"] > 0, share, np.nan), ci_low=low, ci_high=high)
+
+
+NOT_STATED = N_("the source does not state it")
+
+
+def published_notes(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The published-figures table (`present.published.published_figures`) with the reason of its dashes: a
+    figure's year or perimeter that its source does not state."""
+    _ = messages(lang)
+    return noted(table, missing_value_notes(table, lang, {c: _(NOT_STATED) for c in table.columns}))
