@@ -140,7 +140,8 @@ class Report:
 
     def figure(self, fig, key: str) -> Localized:
         """A matplotlib figure (or a function of the language returning one) as PNG with the numbered
-        caption `key`; each figure is closed once embedded."""
+        caption `key`, and under it the disclosure note of a figure whose builder left some values undrawn
+        (real data) or would have (synthetic data) (`disclosure.tag`); each figure is closed once embedded."""
         import matplotlib.pyplot as plt
 
         self.n_figures += 1
@@ -157,7 +158,7 @@ class Report:
             out[lang] = (f'<figure class="report-figure" id="{anchor}"><img alt="{html.escape(caption)}" '
                          f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
                          f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
-                         f'</figcaption></figure>')
+                         f'</figcaption>{disclosure.figure_note_html(figure, lang)}</figure>')
         return Localized(out)
 
     def heading(self, text, level: int = 1) -> Localized:

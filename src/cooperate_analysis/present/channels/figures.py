@@ -11,11 +11,14 @@ import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
+from ...stats import disclosure as sdc
+from .. import disclosure
 from ..figures import DISTRICT_COLORS, FONT, PROFILE_MARKERS, WIDTH, _finish
 from ..formatting import number
 from ..i18n import N_, messages
 from .names import (CHANNEL_VARIABLES, awareness_name, certification_name, channel_name, is_fit, outcome_name,
                     regressor_name, sample_name, scaled_ame)
+from .text import channel_codes, questionnaire_codes, share_cell
 
 # Translators: axis labels, titles and legends of the channels report's figures
 ADOPTION_TEXT = {
@@ -92,12 +95,18 @@ def adoption_ame(drivers: dict, models: list[str], lang: str = "en", cb: Codeboo
     return _finish(fig, lang)
 
 
-def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en", cb: Codebook | None = None,
+                     by_group: dict | None = None, mode: str | None = None, group: str = "pooled") -> plt.Figure:
     """Adoption among firms that use each channel and those that do not, with Wilson 95% intervals: one
     panel per outcome (cert_any, csr_half), one row per channel (`table`: `adoption.adoption_by_channel` of
-    one sample: outcome, channel, used, k, n, share, ci_low, ci_high)."""
+    one sample: outcome, channel, used, k, n, share, ci_low, ci_high). A share the disclosure policy
+    suppresses (the decisions of the channel tables, `by_group` every sample's table) is not drawn with real
+    data; the note under the figure says how many (`present.disclosure.tag`)."""
 
     cb = cb or load_codebook()
+    codes = {key: code for key, code in channel_codes(by_group if by_group else {group: table}).items()
+             if key[3] == group and key[0] in outcomes}
+    hidden = disclosure.undrawn(codes, mode)
     text = {k: _text(k, lang) for k in ("ame_axis", "share_axis", "used", "not_used", "mean", "csr_overall")}
     channels = list(CHANNEL_VARIABLES)
     fig, axes = plt.subplots(1, len(outcomes), figsize=(WIDTH, 0.45 * len(channels) + 1.3), sharey=True,
@@ -107,7 +116,7 @@ def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en",
             ys, xs, lo, hi = [], [], [], []
             for i, channel in enumerate(channels):
                 hit = table[(table["outcome"] == outcome) & (table["channel"] == channel) & (table["used"] == used)]
-                if not len(hit) or pd.isna(hit.iloc[0]["share"]):
+                if not len(hit) or pd.isna(hit.iloc[0]["share"]) or (outcome, channel, used, group) in hidden:
                     continue
                 r = hit.iloc[0]
                 ys.append(i + offset)
@@ -125,21 +134,28 @@ def channel_adoption(table: pd.DataFrame, outcomes: list[str], lang: str = "en",
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False, handletextpad=0.3,
                columnspacing=1.5)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), codes, mode)
 
 
-def channels_gradient(gradients: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+def channels_gradient(gradients: dict, lang: str = "en", cb: Codebook | None = None,
+                      mode: str | None = None) -> plt.Figure:
     """Mean CSR index by the number of channels a firm uses, one line per sample (`gradients`: {group:
     `adoption.channels_gradient` result, its `table`: channels_used, n, mean}); a count with no firm
-    has no point."""
+    has no point, and with real data neither has a mean of fewer firms than the disclosure policy allows
+    (the note under the figure says how many)."""
     cb = cb or load_codebook()
     text = {k: _text(k, lang) for k in ("ame_axis", "share_axis", "used", "not_used", "mean", "csr_overall")}
     fig, ax = plt.subplots(figsize=(WIDTH * 0.75, 3.0), layout="constrained")
+    codes = disclosure.protect({(group, int(r.channels_used)): sdc.Cell.mean(r.n)
+                                for group, g in gradients.items() if hasattr(g, "table")
+                                for r in g.table.itertuples() if r.n > 0})
+    hidden = disclosure.undrawn(codes, mode)
     for j, (group, g) in enumerate(gradients.items()):
         if not hasattr(g, "table"):
             continue
         colour, marker = _group_style(j, group)
-        rows = g.table[g.table["n"] > 0]
+        drawn = g.table["channels_used"].map(lambda c: (group, int(c)) not in hidden).astype(bool)
+        rows = g.table[(g.table["n"] > 0) & drawn]
         ax.plot(rows["channels_used"], rows["mean"], marker=marker, color=colour, markersize=4,
                 linewidth=1.6 if group == "pooled" else 1.0, label=_group_label(group, lang, cb))
     ax.set_xticks(range(len(CHANNEL_VARIABLES) + 1))
@@ -148,7 +164,7 @@ def channels_gradient(gradients: dict, lang: str = "en", cb: Codebook | None = N
     ax.set_ylim(0, 1)
     if ax.get_legend_handles_labels()[0]:
         fig.legend(loc="outside right center", frameon=False, handletextpad=0.3)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), codes, mode)
 
 
 def _stacked_bars(ax, bars: list[tuple[str, list[float]]], colours: list[str], labels: list[str], lang: str,
@@ -181,37 +197,65 @@ def _answer_shares(table: pd.DataFrame | None, item: str, codes: list[int]) -> l
     return [float(part.loc[c, "share"]) if c in part.index else math.nan for c in codes]
 
 
-def awareness_distribution(questionnaire: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+def answer_codes(tables: dict, items: list[str], answers: list[int]) -> dict:
+    """The disclosure decisions of 100% bars of answer shares ({group: `measures.answer_shares`-like table:
+    item, answer, k, n}), whole bars (`disclosure.whole_bars`): {(item, answer, group): code}. The answers of
+    an item add up to the firms answering it; the pooled sample is the sum of the districts."""
+    cells = {}
+    for group, table in tables.items():
+        if table is None:
+            continue
+        for r in table[table["item"].isin(items)].to_dict("records"):
+            cells[((r["item"], int(r["answer"])), group)] = share_cell(r)
+    codes = disclosure.by_groups(cells, sums=[[(item, a) for a in answers] for item in items])
+    codes = {(item, a, g): code for ((item, a), g), code in codes.items()}
+    bars = {(item, g): [(item, a, g) for a in answers] for item in items for g in tables}
+    return disclosure.whole_bars(codes, bars)
+
+
+def _undrawn_bar(shares: list[float], hidden: set, item: str, group: str, answers: list[int]) -> list[float]:
+    """No segment of a bar the policy does not let be drawn (real data)."""
+    return [math.nan] * len(shares) if any((item, a, group) in hidden for a in answers) else shares
+
+
+def awareness_distribution(questionnaire: dict, lang: str = "en", cb: Codebook | None = None,
+                           mode: str | None = None) -> plt.Figure:
     """CSR awareness: the answers to each awareness item (1 never heard of it ... 5 know it very well) as 100%
     bars of the answering firms, one panel per item, one bar per sample (`questionnaire`: {group:
-    `adoption.questionnaire_blocks`}); a sample without answers has no bar."""
+    `adoption.questionnaire_blocks`}); a sample without answers has no bar, and with real data neither has
+    one with an answer of too few firms (`answer_codes`; the note under the figure says so)."""
 
     cb = cb or load_codebook()
     items = cb.awareness_items()
     codes = sorted(cb.answer_labels(items[0], lang))
     answers = [textwrap.fill(cb.answer_labels(items[0], lang)[c], 18) for c in codes]
     groups = list(questionnaire)
+    tables = {g: (t if isinstance(t := questionnaire[g].get("awareness"), pd.DataFrame) else None) for g in groups}
+    decisions = answer_codes(tables, items, codes)
+    hidden = disclosure.undrawn(decisions, mode)
     fig, axes = plt.subplots(1, len(items), figsize=(WIDTH, 0.38 * len(groups) + 1.7), sharey=True,
                              layout="constrained", squeeze=False)
     for ax, item in zip(axes[0], items):
         bars = []
         for group in groups:
-            table = questionnaire[group].get("awareness")
-            bars.append((_group_label(group, lang, cb), _answer_shares(table if isinstance(table, pd.DataFrame)
-                                                                       else None, item, codes)))
+            shares = _undrawn_bar(_answer_shares(tables[group], item, codes), hidden, item, group, codes)
+            bars.append((_group_label(group, lang, cb), shares))
         _stacked_bars(ax, bars, KNOWLEDGE_COLORS, answers, lang, min_label=0.12)
         ax.set_title(textwrap.fill(awareness_name(item, lang, detail=True), 36))
         ax.set_xlabel(_text("axis", lang))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KNOWLEDGE_COLORS]
     fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
                handletextpad=0.3, columnspacing=1.0)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), decisions, mode)
 
 
-def cert_status_bars(parts: dict, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
+def cert_status_bars(parts: dict, lang: str = "en", cb: Codebook | None = None, questionnaire: dict | None = None,
+                     group: str = "pooled", mode: str | None = None) -> plt.Figure:
     """Certification status of one sample (`parts`: `adoption.questionnaire_blocks`, usually the pooled
     sample): for each certification the answering firms holding it, planning it and not interested, as 100%
-    bars."""
+    bars. With real data a bar with a share the disclosure policy suppresses is not drawn (the decisions of
+    the certification-status table when `questionnaire`, every sample's blocks, is given; `parts` is its
+    `group`); the note under the figure says so."""
 
     cb = cb or load_codebook()
     items = list(cb.cert_status_items())
@@ -219,11 +263,17 @@ def cert_status_bars(parts: dict, lang: str = "en", cb: Codebook | None = None) 
     answers = [cb.answer_labels(items[0], lang)[c] for c in codes]
     table = parts.get("cert_status")
     table = table if isinstance(table, pd.DataFrame) else None
+    found = questionnaire_codes(questionnaire if questionnaire else {group: parts})
+    status = {key[1:3]: code for key, code in found.items() if key[0] == "status" and key[3] == group}
+    decisions = disclosure.whole_bars(status, {i: [(i, a) for a in codes] for i in items})
+    hidden = disclosure.undrawn(decisions, mode)
     fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 0.36 * len(items) + 1.1), layout="constrained")
-    _stacked_bars(ax, [(certification_name(i, lang, cb), _answer_shares(table, i, codes)) for i in items],
-                  STATUS_COLORS, answers, lang)
+    bars = [(certification_name(i, lang, cb),
+             [math.nan] * len(codes) if any((i, a) in hidden for a in codes) else _answer_shares(table, i, codes))
+            for i in items]
+    _stacked_bars(ax, bars, STATUS_COLORS, answers, lang)
     ax.set_xlabel(_text("axis", lang))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLORS]
     fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
                handletextpad=0.3, columnspacing=1.2)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), decisions, mode)

@@ -9,13 +9,14 @@ from ...data.derived import ADOPTION_REGRESSORS
 from ...stats import policy
 from ...stats.estimability import Check
 from ...stats.measures import share_difference
+from .. import disclosure
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import messages
 from .names import (ALPHA, CHANNEL_TERMS, channel_family, channel_name, moderation_family, is_fit, method_prose, outcome_name, percent_interval,
                     regressor_name, regressor_prose, sample_name, scaled_ame, short_item)
-from .text import (GAP_OUTCOMES, SECTION_BLOCKS, SECTION_NAMES, _block_names, _with_article, questionnaire_sentence,
-                   unsupported_sections)
+from .text import (GAP_OUTCOMES, SECTION_BLOCKS, SECTION_NAMES, _block_names, _with_article, channel_codes,
+                   questionnaire_sentence, share_cell, unsupported_sections)
 
 
 def _lower(text: str) -> str:
@@ -179,15 +180,25 @@ def _salience(salience: dict, lang: str, cb) -> list[str]:
     return out
 
 
-def _barrier(likert: dict, published, lang: str, cb) -> list[str]:
+def _barrier(likert: dict, published, lang: str, cb, quotes=None) -> list[str]:
+    """The barrier most firms rate important (pooled sample) beside the published consultation shares (real
+    figures, quoted as they are); the survey share passes the disclosure policy with the decisions of the
+    barriers table (the pooled sample the sum of the districts), and with real data the barrier is chosen
+    among the shares that may be published."""
     from .. import bibliography
     from .tables import consultation_figures, consultation_text
 
     _ = messages(lang)
+    quotes = quotes if quotes is not None else disclosure.Quotes(lang)
     summary = likert.get("pooled")
     if summary is None or not len(summary) or published is None:
         return []
+    cells = {(r["item"], g): share_cell(r) for g, t in likert.items() if hasattr(t, "columns")
+             for r in t.to_dict("records")}
+    codes = disclosure.by_groups(cells)
+    hidden = disclosure.undrawn(codes, quotes.mode)
     barriers = summary[summary["item"].astype(str).str.startswith("bar_") & (summary["n"] > 0)]
+    barriers = barriers[[(item, "pooled") not in hidden for item in barriers["item"]]]
     consultation = consultation_figures(published)
     if not len(barriers) or not len(consultation):
         return []
@@ -201,7 +212,8 @@ def _barrier(likert: dict, published, lang: str, cb) -> list[str]:
               "project's stakeholder consultation (real, published figures, about {year}, the project's districts "
               "together) gave {published} [@{key}]; other respondents and other questions, so the two are not "
               "compared.", item=_lower(short_item(top["item"], lang, cb)),
-              share=percent_interval(top["share"], top["ci_low"], top["ci_high"], lang),
+              share=quotes(percent_interval(top["share"], top["ci_low"], top["ci_high"], lang), share_cell(top),
+                           code=codes.get((top["item"], "pooled"), "")),
               year=fmt.join(years, lang) or fmt.MISSING, published=phrases.join(parts, lang), key=key)]
 
 
@@ -218,6 +230,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
     a missing or not-estimable result gives no sentence."""
     cb = cb or load_codebook()
     _ = messages(lang)
+    quotes = disclosure.Quotes(lang, disclosure.mode(meta))
     out = _drivers(drivers, lang) + _certification(drivers, cert, lang, cb)
     table = by_channel.get("pooled")
     if table is not None and len(table):
@@ -225,10 +238,16 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
         used, unused = rows[rows["used"] == 1], rows[rows["used"] == 0]
         if len(used) and len(unused) and used.iloc[0]["n"] > 0 and unused.iloc[0]["n"] > 0:
             u, v = used.iloc[0], unused.iloc[0]
+            codes = channel_codes(by_channel)
+
+            def share(row) -> str:
+                text = percent_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+                key = ("cert_any", "intermediary_support", int(row["used"]), "pooled")
+                return _with_article(quotes(text, share_cell(row), code=codes.get(key, "")), lang)
+
             out.append(_("{channel}: {own} of the firms that use it hold a CSR certification, against {other} of "
                          "those that do not (Wilson 95% intervals).", channel=channel_name("intermediary_support", lang),
-                         own=_with_article(percent_interval(u["share"], u["ci_low"], u["ci_high"], lang), lang),
-                         other=_with_article(percent_interval(v["share"], v["ci_low"], v["ci_high"], lang), lang)))
+                         own=share(u), other=share(v)))
     g = gradients.get("pooled")
     if hasattr(g, "spearman_rho") and phrases.finite(g.spearman_rho) and phrases.finite(g.spearman_p):
         values = dict(rho=phrases.estimate(g.spearman_rho, lang), p=phrases.p_text(g.spearman_p, lang),
@@ -264,11 +283,13 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
             text += " " + _("The synthetic generator has no such interaction, so any found is a false positive of "
                             "the exploration.")
         out.append(text)
-    said = questionnaire_sentence((questionnaire or {}).get("pooled"), lang, cb)
+    said = questionnaire_sentence((questionnaire or {}).get("pooled"), lang, cb, quotes, questionnaire)
     if said:
         out.append(said)
     out += _salience(salience, lang, cb)
-    out += _barrier(likert, published, lang, cb)
+    out += _barrier(likert, published, lang, cb, quotes)
+    if quotes.note():
+        out.append(quotes.note())
     sections = unsupported_sections(meta)
     if sections:
         absent = set(meta.get("absent_blocks") or [])
@@ -285,18 +306,29 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
     return out
 
 
-def channel_gaps(table, lang: str = "en") -> str:
+def channel_gaps(table, lang: str = "en", by_group: dict | None = None, mode: str | None = None,
+                 group: str = "pooled") -> str:
     """Under the channel figure: for each outcome of `table` (`adoption.adoption_by_channel` of one sample),
     the channel with the largest difference in share between users and non-users, both shares with their
     Wilson intervals, and the difference with Newcombe's 95% interval (never whether two intervals overlap,
-    which is no test). '' when no channel has firms in both groups."""
+    which is no test). '' when no channel has firms in both groups.
+
+    The shares pass the disclosure policy with the decisions of the channel tables (`by_group`: every sample's
+    table, `table` being its `group`; without it each cell alone): with real data the channel is chosen
+    among those whose two shares may be published (a difference would give back a withheld share); with
+    synthetic data a marked share marks its difference too, and a note follows."""
     _ = messages(lang)
+    quotes = disclosure.Quotes(lang, mode)
+    codes = channel_codes(by_group if by_group else {group: table})
+    hidden = disclosure.undrawn(codes, quotes.mode)
     out = []
     for outcome in dict.fromkeys(table["outcome"]):
         best = None
         for channel in dict.fromkeys(table["channel"]):
             rows = table[(table["outcome"] == outcome) & (table["channel"] == channel)].set_index("used")
             if not {0, 1} <= set(rows.index) or (rows["n"] == 0).any():
+                continue
+            if {(outcome, channel, 1, group), (outcome, channel, 0, group)} & hidden:
                 continue
             gap = abs(rows.loc[1, "share"] - rows.loc[0, "share"])
             if best is None or gap > best[0]:
@@ -305,15 +337,22 @@ def channel_gaps(table, lang: str = "en") -> str:
             continue
         _gap, channel, u, v = best
         diff, low, high = share_difference(u["k"], u["n"], v["k"], v["n"])
+        code_u, code_v = codes.get((outcome, channel, 1, group), ""), codes.get((outcome, channel, 0, group), "")
+        shown = {"used": quotes(percent_interval(u["share"], u["ci_low"], u["ci_high"], lang), share_cell(u),
+                                code=code_u),
+                 "unused": quotes(percent_interval(v["share"], v["ci_low"], v["ci_high"], lang), share_cell(v),
+                                  code=code_v)}
+        flag = disclosure.NBSP + disclosure.FLAG if (code_u or code_v) else ""
         out.append(_("{outcome}: the largest difference between the firms that use a channel and those that do not "
                      "is for {channel}, {used} against {unused}: a difference of {diff} percentage points, 95% CI "
                      "{ci} (Newcombe's interval for a difference of shares).",
                      outcome=_(GAP_OUTCOMES[outcome]) if outcome in GAP_OUTCOMES else outcome,
                      channel=_lower(channel_name(channel, lang)),
-                     used=percent_interval(u["share"], u["ci_low"], u["ci_high"], lang),
-                     unused=percent_interval(v["share"], v["ci_low"], v["ci_high"], lang),
+                     used=shown["used"], unused=shown["unused"],
                      diff=fmt.number(100 * diff, 1, lang, sign=True),
-                     ci=fmt.interval(100 * low, 100 * high, 1, lang)))
+                     ci=fmt.interval(100 * low, 100 * high, 1, lang) + flag))
+    if quotes.note():
+        out.append(quotes.note())
     return " ".join(out)
 
 

@@ -13,7 +13,9 @@ Rules of the readings (tests/test_channels.py checks them against the numbers):
 from __future__ import annotations
 
 from ...data.codebook import load_codebook
+from ...stats import disclosure as sdc
 from ...stats.estimability import Check
+from .. import disclosure
 from .. import formatting as fmt
 from .. import reasons
 from .. import phrases
@@ -53,8 +55,57 @@ def _block_names(blocks, lang: str, cb) -> str:
 
 def _with_article(text: str, lang: str) -> str:
     """A share with its interval as the subject of a sentence: Italian "il 42,9% [26,5; 60,9]", "l'8,0% [...]"
-    (the article forms of `phrases.share_phrase`); English as it is."""
+    (the article forms of `phrases.share_phrase`); English as it is. A withheld share (`disclosure.Withheld`)
+    stays as its words say it."""
+    if isinstance(text, disclosure.Withheld):
+        return text
     return messages(lang).pgettext(_SHARE_CONTEXTS[phrases._sound(text)], _SHARE, share=text)
+
+
+def share_cell(row) -> sdc.Cell | None:
+    """The disclosure cell behind a row of k firms of n (None when no firm answered)."""
+    if row is None or not phrases.finite(row["n"]) or int(row["n"]) == 0:
+        return None
+    return sdc.Cell.share(row["k"], row["n"])
+
+
+def channel_codes(by_channel: dict) -> dict:
+    """The disclosure decisions of the adoption-by-channel shares as the channel tables make them ({group:
+    `adoption.adoption_by_channel`}; the pooled sample the sum of the districts in each row): {(outcome,
+    channel, used, group): code}."""
+    cells = {((r["outcome"], r["channel"], int(r["used"])), g): share_cell(r)
+             for g, t in by_channel.items() if hasattr(t, "columns") for r in t.to_dict("records")}
+    return {(*row, g): code for (row, g), code in disclosure.by_groups(cells).items()}
+
+
+def questionnaire_codes(questionnaire: dict | None) -> dict:
+    """The disclosure decisions of the shares the questionnaire sentence quotes, as the channels report's
+    tables make them ({group: `adoption.questionnaire_blocks`}): {("well", item, group)}, {("training",
+    group)} and {("status", item, answer, group)}: code. The pooled sample is the sum of the districts in
+    each row; the statuses of a certification add up to the firms answering."""
+    questionnaire = questionnaire or {}
+
+    def table(parts, name):
+        value = (parts or {}).get(name)
+        return value if hasattr(value, "columns") else None
+
+    aware, training, status = {}, {}, {}
+    for group, parts in questionnaire.items():
+        summary = table(parts, "awareness_summary")
+        for r in ([] if summary is None else summary.to_dict("records")):
+            aware[(r["item"], group)] = share_cell(r)
+        trained = table(parts, "training")
+        for r in ([] if trained is None else trained[trained["item"] == "tr_csr_training"].to_dict("records")):
+            training[("tr_csr_training", group)] = share_cell(r)
+        cert = table(parts, "cert_status")
+        for r in ([] if cert is None else cert.to_dict("records")):
+            status[((r["item"], int(r["answer"])), group)] = share_cell(r)
+    rows = list(dict.fromkeys(row for row, _g in status))
+    sums = [[row for row in rows if row[0] == item] for item in dict.fromkeys(item for item, _a in rows)]
+    out = {("well", item, g): code for (item, g), code in disclosure.by_groups(aware).items()}
+    out |= {("training", g): code for (_i, g), code in disclosure.by_groups(training).items()}
+    out |= {("status", item, a, g): code for ((item, a), g), code in disclosure.by_groups(status, sums=sums).items()}
+    return out
 
 
 # --- reasons ----------------------------------------------------------------------------------------------
@@ -88,15 +139,23 @@ def unsupported_sentence(section: str, meta: dict, lang: str = "en", cb=None) ->
 
 
 # --- the questionnaire's blocks ---------------------------------------------------------------------------
-def questionnaire_sentence(parts: dict | None, lang: str = "en", cb=None) -> str:
+def questionnaire_sentence(parts: dict | None, lang: str = "en", cb=None, quotes=None,
+                           questionnaire: dict | None = None, group: str = "pooled") -> str:
     """One findings sentence on the questionnaire's blocks of a sample (`adoption.questionnaire_blocks`):
     the shares knowing the concept of CSR and its tools well or very well (answers 4-5) and the share
     with training on safety, environment or social responsibility, with Wilson intervals; then the
     certification with the largest share of firms planning it (answer 2), that share and the share
-    holding it. '' when the awareness or training part is missing or not computable."""
+    holding it. '' when the awareness or training part is missing or not computable.
+
+    Every share passes the disclosure policy (`quotes`: a `present.disclosure.Quotes`, default one in the
+    recorded mode), with the decisions of the channels report's tables when `questionnaire` (every sample's
+    blocks; `parts` is its `group`) is given, else of each cell alone. With real data the most often
+    planned certification is chosen among the shares that may be published."""
     cb = cb or load_codebook()
     _ = messages(lang)
     parts = parts or {}
+    quotes = quotes if quotes is not None else disclosure.Quotes(lang)
+    codes = questionnaire_codes(questionnaire if questionnaire else {group: parts})
     summary, training = parts.get("awareness_summary"), parts.get("training")
     if not (hasattr(summary, "columns") and hasattr(training, "columns")):
         return ""
@@ -107,22 +166,27 @@ def questionnaire_sentence(parts: dict | None, lang: str = "en", cb=None) -> str
             or trained.iloc[0]["n"] == 0:
         return ""
 
-    def share(row) -> str:
-        return _with_article(percent_interval(row["share"], row["ci_low"], row["ci_high"], lang), lang)
+    def share(row, key) -> str:
+        text = percent_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+        return _with_article(quotes(text, share_cell(row), code=codes.get(key, "")), lang)
 
     text = _("What the firms said, all districts (Wilson 95% intervals): {concept} know the concept of CSR well or "
              "very well and {tools} know its tools as well; {training} gave training on safety, environment or "
-             "social responsibility.", concept=share(aw.loc[items[0]]), tools=share(aw.loc[items[1]]),
-             training=share(trained.iloc[0]))
+             "social responsibility.", concept=share(aw.loc[items[0]], ("well", items[0], group)),
+             tools=share(aw.loc[items[1]], ("well", items[1], group)),
+             training=share(trained.iloc[0], ("training", group)))
     status = parts.get("cert_status")
     if hasattr(status, "columns"):
+        hidden = disclosure.undrawn(codes, quotes.mode)
         planned = status[(status["answer"] == 2) & (status["n"] > 0)]
+        planned = planned[[("status", i, 2, group) not in hidden for i in planned["item"]]]
         if len(planned):
             top = planned.sort_values("share", ascending=False, kind="stable").iloc[0]
             held = status[(status["item"] == top["item"]) & (status["answer"] == 1)].iloc[0]
             text += " " + _("The certification most often planned is {cert}: {planned} of the firms plan it, while "
-                            "{held} hold it.", cert=certification_name(top["item"], lang, cb), planned=share(top),
-                            held=share(held))
+                            "{held} hold it.", cert=certification_name(top["item"], lang, cb),
+                            planned=share(top, ("status", top["item"], 2, group)),
+                            held=share(held, ("status", top["item"], 1, group)))
     return text
 
 

@@ -12,6 +12,8 @@ import seaborn as sns
 
 from ...data.codebook import Codebook, load_codebook
 from ...data.derived import label
+from ...stats import disclosure as sdc
+from .. import disclosure
 from ..figures import FONT, WIDTH, _finish
 from ..formatting import number
 from ..i18n import messages
@@ -19,13 +21,23 @@ from ..i18n import messages
 LIKERT_COLORS = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
 
 
-def adoption_bars(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
-    """Adoption rate of every CSR practice, coloured by dimension."""
+def _share_cell(x: pd.Series, k: int) -> sdc.Cell | None:
+    return sdc.Cell.share(k, len(x)) if len(x) else None
+
+
+def adoption_bars(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None, mode: str | None = None) -> plt.Figure:
+    """Adoption rate of every CSR practice, coloured by dimension. With real data a rate the disclosure
+    policy suppresses (k of n answering firms, the frequency rule) has no bar; the note under the figure
+    says how many (`present.disclosure.tag`)."""
     cb = cb or load_codebook()
     _ = messages(lang)
+    practices = [(dim, item) for dim, items in cb.practices_by_dimension().items() for item in items]
+    answers = {item: df[item].astype("float64").dropna() for _dim, item in practices}
+    codes = disclosure.protect({item: _share_cell(x, int((x == 1).sum())) for item, x in answers.items()})
+    hidden = disclosure.undrawn(codes, mode)
     rows = [{"item": cb.label(item, lang), "dimension": cb.label(dim, lang),
-             "rate": 100 * df[item].astype("float64").mean()}
-            for dim, items in cb.practices_by_dimension().items() for item in items]
+             "rate": np.nan if item in hidden else 100 * df[item].astype("float64").mean()}
+            for dim, item in practices]
     data = pd.DataFrame(rows)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.15 * len(data) + 0.8), layout="constrained")
     sns.barplot(data=data, y="item", x="rate", hue="dimension", dodge=False, ax=ax, palette="colorblind",
@@ -38,16 +50,28 @@ def adoption_bars(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False, handlelength=1.2,
                columnspacing=1.0)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), codes, mode)
 
 
-def likert_stacked(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> plt.Figure:
-    """Distribution of every competitiveness item as 100% stacked horizontal bars."""
+def likert_stacked(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None, mode: str | None = None) -> plt.Figure:
+    """Distribution of every competitiveness item as 100% stacked horizontal bars. With real data an item
+    with an answer given by too few firms (the frequency rule on each answer's k of n, the answers adding up
+    to the firms answering) has no bar: the segments after a missing one would give its size back
+    (`present.disclosure.whole_bars`); the note under the figure says how many values are not drawn."""
     cb = cb or load_codebook()
     _ = messages(lang)
     items = cb.outcome_items()
+    answers = range(1, 6)
+    cells = {}
+    for i in items:
+        x = df[i].astype("float64").dropna()
+        cells |= {(i, a): _share_cell(x, int((x == a).sum())) for a in answers}
+    codes = disclosure.whole_bars(disclosure.protect(cells, [sdc.known_sum([(i, a) for a in answers]) for i in items]),
+                                  {i: [(i, a) for a in answers] for i in items})
+    hidden = disclosure.undrawn(codes, mode)
     shares = pd.DataFrame({cb.label(i, lang): df[i].astype("float64").value_counts(normalize=True)
-                           .reindex(range(1, 6), fill_value=0) * 100 for i in items}).T
+                           .reindex(answers, fill_value=0) * 100 * (np.nan if (i, 1) in hidden else 1)
+                           for i in items}).T
     shares.columns = [cb.likert_labels[c][lang] for c in range(1, 6)]
     fig, ax = plt.subplots(figsize=(WIDTH, 0.27 * len(items) + 1.2), layout="constrained")
     shares.iloc[::-1].plot.barh(stacked=True, color=LIKERT_COLORS, ax=ax, width=0.75)
@@ -55,7 +79,7 @@ def likert_stacked(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = Non
     ax.set_xlabel(_.pgettext("figure axis", "Share of answering firms (%)"))
     ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.45, -0.13), frameon=False, handlelength=1.2,
               columnspacing=1.0)
-    return _finish(fig, lang)
+    return disclosure.tag(_finish(fig, lang), codes, mode)
 
 
 def colour_limit(values) -> float:

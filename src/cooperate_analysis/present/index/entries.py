@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...data.io import atomic_write_text
+from .. import disclosure
 
 # notebook stem -> report-kind package under present/
 REPORT_KINDS = {
@@ -90,7 +91,8 @@ def cached_sentences(runs, values_of: Callable, lang: str, folder: Path, cb) -> 
         values = values_of(run)
         if not values:
             continue
-        key = hashlib.sha256(json.dumps([code, kind_of(run), values, run.parameters], sort_keys=True,
+        key = hashlib.sha256(json.dumps([code, kind_of(run), values, run.parameters,
+                                        disclosure.current()], sort_keys=True,
                                         default=str).encode()).hexdigest()
         entry = cached.get(run.name)
         sentence = entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...data.io import atomic_write_text
+from .. import disclosure
 from .. import formatting as fmt
 from ..i18n import LANGS, N_, messages
 from ..navigation import index_name, page_name, twin_label
@@ -171,6 +172,7 @@ def lead_with_paper(runs) -> list:
 def _rows(runs, state: PageState, lang: str, folder: Path, cb) -> list[str]:
     _ = messages(lang)
     runs = lead_with_paper(runs)
+    disclosure.use(state.data_meta)  # the sentences quote survey shares under the survey's disclosure mode
     sentences = entries.cached_sentences(runs, lambda run: _values(run, state), lang, folder, cb)
     rows = []
     for run in runs:

@@ -18,8 +18,8 @@ from .factsheet import (fact_sheet, fact_sheet_rows, indicator_table, passed_ove
 from .figures import csr_profile
 from .indicators import (GRADES, REQUIRED_GROUPS, comparisons, eligible, grade_legend, grade_mark, headline, headlines,
                          lags, period_end, prepare, rule_text, trend, value_text, year_text)
-from .tables import (actors_table, drop_unknown, group_name, milestones_table, period, profile_table, relations_table,
-                     share_interval)
+from .tables import (actors_table, drop_unknown, group_name, milestones_table, period, profile_cells, profile_codes,
+                     profile_table, relations_table, share_interval)
 from .text import (actors_sentence, district_paragraph, index_sentence_sustainability, reading_sustainability,
                    schemes_sentence, survey_findings)
 
@@ -80,7 +80,7 @@ __all__ = [
     "comparisons", "csr_profile", "district_paragraph", "drop_unknown", "eligible", "fact_sheet", "fact_sheet_rows",
     "grade_legend", "grade_mark", "group_name", "heading", "headline", "headlines", "index_sentence",
     "index_sentence_sustainability", "indicator_section", "indicator_table", "lags", "list_html", "milestones_table", "notes_html", "passed_over",
-    "passed_over_table", "period", "period_end", "planned", "prepare", "profile_table", "reading_sustainability",
+    "passed_over_table", "period", "period_end", "planned", "prepare", "profile_cells", "profile_codes", "profile_table", "reading_sustainability",
     "recommended", "relations_table", "rule_text", "schemes_sentence", "searched_table", "share_interval",
     "shown_rows", "standing", "survey_findings", "survey_heading", "trend", "value_text", "year_text",
 ]

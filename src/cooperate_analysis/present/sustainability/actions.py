@@ -10,6 +10,8 @@ import pandas as pd
 
 from ...data.codebook import load_codebook
 from ...stats import adoption, measures
+from ...stats import disclosure as sdc
+from .. import disclosure
 from .. import formatting as fmt
 from ..i18n import messages
 from . import indicators as ind
@@ -59,11 +61,48 @@ def standing(rows: pd.DataFrame, district: str, lang: str = "en", cb=None) -> li
     return out
 
 
-def planned(firms: pd.DataFrame, synthetic: bool, lang: str = "en", cb=None) -> str | None:
+def _district_of(firms: pd.DataFrame) -> str | None:
+    values = firms["district"].dropna().unique() if "district" in firms.columns else []
+    return values[0] if len(values) == 1 else None
+
+
+def _samples(firms: pd.DataFrame, frame: pd.DataFrame | None) -> dict:
+    """{group: firms} of the samples whose cells the channels report tables beside the district's: every
+    district of `frame` and the pooled sample, or the district alone when `frame` is not given."""
+    district = _district_of(firms)
+    if frame is None or district is None:
+        return {district or "district": firms}
+    out = {d: frame[frame["district"] == d] for d in dict.fromkeys(frame["district"].dropna())}
+    return out | {"pooled": frame}
+
+
+def _ranked(found: list, codes: dict, quotes) -> list:
+    """The (share, key, row) of `found` in the order a list names them: by share, the largest first; with real
+    data the withheld ones after the others in their own order, so that their place tells nothing of them."""
+    hidden = disclosure.undrawn(codes, quotes.mode)
+    shown = sorted((t for t in found if t[1] not in hidden), key=lambda t: -t[0])
+    return shown[:TOP] + [t for t in found if t[1] in hidden]
+
+
+def planned(firms: pd.DataFrame, synthetic: bool, lang: str = "en", cb=None, frame: pd.DataFrame | None = None) -> str | None:
     """The certifications most firms of the survey plan (certification status 'planned',
-    `measures.certification_status`), with k of n and the Wilson interval; None without answers."""
+    `measures.certification_status`), with k of n and the Wilson interval; None without answers. Each share
+    passes the disclosure policy with the decisions of the channels report's certification-status table
+    (statuses of a certification adding up to the firms answering, the pooled sample the sum of the districts
+    of `frame`): with real data a suppressed one is withheld, k included."""
     cb = cb or load_codebook()
     _ = messages(lang)
+    quotes = disclosure.Quotes(lang, disclosure.MARK if synthetic else disclosure.ENFORCE)
+    district = _district_of(firms)
+    cells, sums = {}, []
+    for group, sample in _samples(firms, frame).items():
+        for cert in cb.certifications(None):
+            for r in measures.certification_status(sample, cert).itertuples():
+                cells[((cert, int(r.answer)), group)] = sdc.Cell.share(r.k, r.n) if r.n > 0 else None
+    for cert in cb.certifications(None):
+        sums.append([(cert, a) for a in (1, 2, 3)])
+    codes = disclosure.by_groups(cells, sums=sums)
+    group = district if district is not None else "district"
     found = []
     for cert in cb.certifications(None):
         status = measures.certification_status(firms, cert)
@@ -72,32 +111,53 @@ def planned(firms: pd.DataFrame, synthetic: bool, lang: str = "en", cb=None) -> 
             found.append((row["share"], cert, row))
     if not found:
         return None
-    found.sort(key=lambda t: -t[0])
-    items = [_.ngettext("{name}: {k} firm of {n}, {share}", "{name}: {k} firms of {n}, {share}", int(r["k"]),
-                        name=cb.label(cert, lang), k=fmt.integer(r["k"], lang), n=fmt.integer(r["n"], lang),
-                        share=share_interval(r["share"], r["ci_low"], r["ci_high"], lang))
-             for _s, cert, r in found[:TOP]]
+    mine = {cert: code for ((cert, answer), g), code in codes.items() if g == group and answer == 2}
+    items = []
+    for _s, cert, r in _ranked(found, mine, quotes):
+        share = share_interval(r["share"], r["ci_low"], r["ci_high"], lang)
+        quoted = quotes(share, sdc.Cell.share(r["k"], r["n"]), code=mine.get(cert, ""))
+        if isinstance(quoted, disclosure.Withheld):
+            items.append(_("{name}: {share}", name=cb.label(cert, lang), share=quoted))
+        else:
+            items.append(_.ngettext("{name}: {k} firm of {n}, {share}", "{name}: {k} firms of {n}, {share}",
+                                    int(r["k"]), name=cb.label(cert, lang), k=fmt.integer(r["k"], lang),
+                                    n=fmt.integer(r["n"], lang), share=quoted))
     text = _("Certifications the district's firms plan (survey): {list}.", list="; ".join(items))
-    return text + " " + _("(synthetic data)") if synthetic else text
+    text = text + " " + _("(synthetic data)") if synthetic else text
+    return " ".join(t for t in (text, quotes.note()) if t)
 
 
-def barriers(firms: pd.DataFrame, synthetic: bool, lang: str = "en", cb=None) -> str | None:
+def barriers(firms: pd.DataFrame, synthetic: bool, lang: str = "en", cb=None, frame: pd.DataFrame | None = None) -> str | None:
     """The barriers the district's surveyed firms rate important or very important most often
-    (`adoption.likert_summary`, 4-5 of 5), with their shares and Wilson intervals; None without answers."""
+    (`adoption.likert_summary`, 4-5 of 5), with their shares and Wilson intervals; None without answers.
+    Each share passes the disclosure policy with the decisions of the channels report's barriers table (the
+    pooled sample the sum of the districts of `frame`)."""
     cb = cb or load_codebook()
     _ = messages(lang)
     items = [i for i in cb.barrier_items() if i in firms.columns]
     if not items:
         return None
+    quotes = disclosure.Quotes(lang, disclosure.MARK if synthetic else disclosure.ENFORCE)
+    district = _district_of(firms)
+    cells = {}
+    for group, sample in _samples(firms, frame).items():
+        for r in adoption.likert_summary(sample, items).itertuples():
+            cells[(r.item, group)] = sdc.Cell.share(r.k, r.n) if r.n > 0 else None
+    group = district if district is not None else "district"
+    mine = {item: code for (item, g), code in disclosure.by_groups(cells).items() if g == group}
     table = adoption.likert_summary(firms, items)
-    table = table[table["n"] > 0].sort_values("share", ascending=False, kind="stable")
+    table = table[table["n"] > 0]
     if table.empty:
         return None
+    found = [(r["share"], r["item"], r) for _i, r in table.iterrows()]
     listed = [_.ngettext("{name}: {share} of {n} firm", "{name}: {share} of {n} firms", int(r["n"]),
-                         name=cb.label(r["item"], lang), share=share_interval(r["share"], r["ci_low"], r["ci_high"], lang))
-              for _i, r in table.head(TOP).iterrows()]
+                         name=cb.label(item, lang),
+                         share=quotes(share_interval(r["share"], r["ci_low"], r["ci_high"], lang),
+                                      sdc.Cell.share(r["k"], r["n"]), code=mine.get(item, "")))
+              for _s, item, r in _ranked(found, mine, quotes)]
     text = _("Barriers the firms rate important or very important most often (survey): {list}.", list="; ".join(listed))
-    return text + " " + _("(synthetic data)") if synthetic else text
+    text = text + " " + _("(synthetic data)") if synthetic else text
+    return " ".join(t for t in (text, quotes.note()) if t)
 
 
 def recommended(recommendations: pd.DataFrame, lang: str = "en") -> list[str]:
@@ -107,12 +167,16 @@ def recommended(recommendations: pd.DataFrame, lang: str = "en") -> list[str]:
             for _i, r in recommendations.iterrows()]
 
 
-def actions_html(rows, firms, recommendations, district: str, synthetic: bool, lang: str = "en", cb=None) -> str:
-    """The section's body as escaped HTML: three short parts, each a third-level heading and a list."""
+def actions_html(rows, firms, recommendations, district: str, synthetic: bool, lang: str = "en", cb=None,
+                 frame: pd.DataFrame | None = None) -> str:
+    """The section's body as escaped HTML: three short parts, each a third-level heading and a list. `frame`
+    (every district's firms) lets the survey's shares take the disclosure decisions of the tables that show
+    them beside the other districts."""
     _ = messages(lang)
     parts = [(_("Where the district stands"), standing(rows, district, lang, cb)),
              (_("What the firms plan and what holds them back"),
-              [t for t in (planned(firms, synthetic, lang, cb), barriers(firms, synthetic, lang, cb)) if t]
+              [t for t in (planned(firms, synthetic, lang, cb, frame), barriers(firms, synthetic, lang, cb, frame))
+               if t]
               or [_("The survey holds no answer on planned certifications or barriers for the district.")]),
              (_("What COOPERATE recommended to the districts"), recommended(recommendations, lang))]
     out = []

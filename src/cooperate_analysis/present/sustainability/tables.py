@@ -9,6 +9,8 @@ import re
 import pandas as pd
 
 from ...data.codebook import Codebook, load_codebook
+from ...stats import disclosure as sdc
+from .. import disclosure
 from .. import formatting as fmt
 from ..i18n import N_, messages
 from ..published import published_source, published_year
@@ -42,11 +44,27 @@ def group_name(group: str, lang: str = "en", cb: Codebook | None = None) -> str:
     return spec["short"][lang] if "short" in spec else cb.label(group, lang)
 
 
+def profile_cells(profile: pd.DataFrame) -> dict:
+    """What stands behind each share of a CSR profile (`measures.adoption_profile`): {(item, group):
+    `stats.disclosure.Cell.share(k, n)`}, None where no firm answered."""
+    return {(r.item, r.group): (sdc.Cell.share(r.k, r.n) if pd.notna(r.n) and int(r.n) > 0 else None)
+            for r in profile.itertuples()}
+
+
+def profile_codes(profile: pd.DataFrame) -> dict:
+    """{(item, group): code} of the profile's shares the disclosure policy suppresses: the shares as the
+    profile table lays them out, the pooled sample the sum of the districts in each row (secondary
+    suppression included), so that the table, the figure and the sentences hide the same cells."""
+    return disclosure.by_groups(profile_cells(profile))
+
+
 def profile_table(profile: pd.DataFrame, lang: str = "en", cb: Codebook | None = None) -> pd.DataFrame:
     """A district's CSR profile as a local benchmark (`measures.adoption_profile`): one row per dimension
     (share of firms with at least one of its practices), its practices, then the certifications; one
     column per group (the district first, the other districts, the pooled sample), each cell the
-    percentage of answering firms with its Wilson 95% interval; the header gives each group's firms."""
+    percentage of answering firms with its Wilson 95% interval; the header gives each group's firms.
+    Each cell carries its k of n firms for the disclosure policy, the pooled column a margin of the
+    districts (`present.disclosure.attach`)."""
     cb = cb or load_codebook()
     _ = messages(lang)
     h_dim, h_item = _.pgettext("table header", "Dimension"), _.pgettext("table header", "Practice or certification")
@@ -61,6 +79,9 @@ def profile_table(profile: pd.DataFrame, lang: str = "en", cb: Codebook | None =
         order[at:at] = [(dim, "practice", i) for i in items]
     order += [("", "certification", c) for c in cb.certifications(None)]
     previous = None
+    behind = profile_cells(profile)
+    cells, relations = {}, []
+    districts = [columns[g] for g in groups if g != "pooled"]
     for dim, kind, item in order:
         if not all((g, item) in by.index for g in groups):
             continue
@@ -71,8 +92,12 @@ def profile_table(profile: pd.DataFrame, lang: str = "en", cb: Codebook | None =
         for g in groups:
             s = by.loc[(g, item)]
             row[columns[g]] = share_interval(s["share"], s["ci_low"], s["ci_high"], lang)
+            if behind.get((item, g)) is not None:
+                cells[(len(out), columns[g])] = behind[(item, g)]
+        if "pooled" in columns and districts:
+            relations.append(sdc.margin([(len(out), d) for d in districts], (len(out), columns["pooled"])))
         out.append(row)
-    return pd.DataFrame(out, columns=[h_dim, h_item, *columns.values()])
+    return disclosure.attach(pd.DataFrame(out, columns=[h_dim, h_item, *columns.values()]), cells, relations)
 
 
 def _kind(kind, lang: str, names: dict) -> str:

@@ -7,19 +7,24 @@ from __future__ import annotations
 import re
 
 from ...data.codebook import load_codebook
+from ...stats import disclosure as sdc
+from .. import disclosure
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import messages
 from . import indicators as ind
-from .tables import group_name, period, share_interval
+from .tables import group_name, period, profile_codes, share_interval
 
 SCHEME_BODIES = ("consortium", "district_committee")
 PARAGRAPH_INDICATORS = ("firms", "employees", "turnover", "exports")  # the size of the district, if published
 RANKING = re.compile(r"Rete Cartesio")
 
 
-def _share_ci(row, lang: str) -> str:
-    return share_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+def _share_ci(row, lang: str, quotes=None, code: str = "") -> str:
+    """A profile share with its interval as a sentence quotes it: through the disclosure policy when
+    `quotes` (a `present.disclosure.Quotes`) is given, with the `code` the profile's decisions give it."""
+    text = share_interval(row["share"], row["ci_low"], row["ci_high"], lang)
+    return quotes(text, sdc.Cell.share(row["k"], row["n"]), code=code) if quotes is not None else text
 
 
 def marker(source_id: str) -> str:
@@ -83,16 +88,22 @@ def district_paragraph(rows, published, milestones, district: str, lang: str = "
     return " ".join(parts)
 
 
-def _dimension_sentence(by, district: str, dims: list[str], lang: str, cb) -> str | None:
+def _dimension_sentence(by, district: str, dims: list[str], lang: str, cb, quotes=None,
+                        codes: dict | None = None) -> str | None:
     """The dimensions where the district's share of firms with at least one practice differs most from
-    the pooled sample, the comparison word ("higher", "lower") read from the two numbers compared."""
+    the pooled sample, the comparison word ("higher", "lower") read from the two numbers compared. Shares
+    go through `quotes` with the profile's disclosure `codes` ({(item, group): code})."""
     _ = messages(lang)
+    codes = codes or {}
     gap = {d: by.loc[(district, d)]["share"] - by.loc[("pooled", d)]["share"] for d in dims}
     high, low = max(dims, key=lambda d: gap[d]), min(dims, key=lambda d: gap[d])
     name = (lambda d: phrases.lower_first(cb.label(d, lang))) if lang == "en" else (lambda d: cb.label(d, lang))
-    values = dict(high=name(high), low=name(low), own_high=_share_ci(by.loc[(district, high)], lang),
-                  pooled_high=_share_ci(by.loc[("pooled", high)], lang), own_low=_share_ci(by.loc[(district, low)], lang),
-                  pooled_low=_share_ci(by.loc[("pooled", low)], lang))
+
+    def share(group: str, dim: str) -> str:
+        return _share_ci(by.loc[(group, dim)], lang, quotes, codes.get((dim, group), ""))
+
+    values = dict(high=name(high), low=name(low), own_high=share(district, high), pooled_high=share("pooled", high),
+                  own_low=share(district, low), pooled_low=share("pooled", low))
     if gap[high] > 0 > gap[low]:
         return _("Against all the districts together, the share of the district's firms with at least one practice "
                  "of a dimension is most above for {high} ({own_high}, higher than {pooled_high}) and most below for "
@@ -111,27 +122,40 @@ def _dimension_sentence(by, district: str, dims: list[str], lang: str, cb) -> st
 def survey_findings(profile, district: str, synthetic: bool, lang: str = "en", cb=None) -> list[str]:
     """What the survey shows of the district: its certification shares (ISO 14001, EMAS) against the other
     districts and the pooled sample, the dimensions where its adoption differs most from the pooled sample
-    (comparison words follow the numbers) and, with synthetic data, that the shares illustrate the method."""
+    (comparison words follow the numbers) and, with synthetic data, that the shares illustrate the method.
+    Every share passes the disclosure policy with the decisions of the profile table (`tables.profile_codes`):
+    with real data a suppressed share is withheld, and a dimension whose share is withheld in the district or
+    the pooled sample takes no part in the comparison (its rank would tell about the share); with synthetic
+    data it is marked and a note follows."""
     cb = cb or load_codebook()
     _ = messages(lang)
     out = []
     by = profile.set_index(["group", "item"])
+    quotes = disclosure.Quotes(lang, disclosure.MARK if synthetic else disclosure.ENFORCE)
+    codes = profile_codes(profile)
     others = [g for g in dict.fromkeys(profile["group"]) if g not in (district, "pooled")]
     for cert in ("cert_iso14001", "cert_emas"):
         if (district, cert) not in by.index or by.loc[(district, cert)]["n"] == 0:
             continue
-        other_text = "; ".join(_("{district} {share}", share=_share_ci(by.loc[(g, cert)], lang),
-                                 district=group_name(g, lang, cb)) for g in others)
+
+        def share(group: str) -> str:
+            return _share_ci(by.loc[(group, cert)], lang, quotes, codes.get((cert, group), ""))
+
+        other_text = "; ".join(_("{district} {share}", share=share(g), district=group_name(g, lang, cb))
+                               for g in others)
         out.append(_("{name} (survey, share of firms with Wilson 95% intervals): {own} of the district's firms; "
                      "{others}; {pooled} in all the districts together.", name=cb.label(cert, lang),
-                     own=_share_ci(by.loc[(district, cert)], lang), others=other_text or fmt.MISSING,
-                     pooled=_share_ci(by.loc[("pooled", cert)], lang)))
+                     own=share(district), others=other_text or fmt.MISSING, pooled=share("pooled")))
+    withheld = set(disclosure.undrawn(codes, quotes.mode))
     dims = [d for d in cb.csr_dimensions if (district, d) in by.index and by.loc[(district, d)]["n"] > 0
-            and phrases.finite(by.loc[("pooled", d)]["share"]) and phrases.finite(by.loc[(district, d)]["share"])]
+            and phrases.finite(by.loc[("pooled", d)]["share"]) and phrases.finite(by.loc[(district, d)]["share"])
+            and not {(d, district), (d, "pooled")} & withheld]
     if len(dims) >= 2:
-        sentence = _dimension_sentence(by, district, dims, lang, cb)
+        sentence = _dimension_sentence(by, district, dims, lang, cb, quotes, codes)
         if sentence:
             out.append(sentence)
+    if quotes.note():
+        out.append(quotes.note())
     if synthetic:
         out.append(_("The survey shares come from synthetic microdata and illustrate the method; the published "
                      "figures are real."))
@@ -192,10 +216,24 @@ def schemes_sentence(milestones, actors, district: str, lang: str = "en") -> str
     return _("The district's collective schemes in the sources: {list}.", list="; ".join(parts))
 
 
+def _index_codes(values: dict, item: str) -> dict:
+    """The disclosure decisions ({(item, group): code}) of one row of the profile from the recorded k and n of
+    every group ('profile.<group>.<item>.k' / '.n'), as the profile table makes them."""
+    cells = {}
+    for key, k in values.items():
+        if key.startswith("profile.") and key.endswith(f".{item}.k"):
+            group = key[len("profile."):-len(f".{item}.k")]
+            n = values.get(f"profile.{group}.{item}.n")
+            if phrases.finite(k) and phrases.finite(n) and not isinstance(n, (bool, str)) and int(n) > 0:
+                cells[(item, group)] = sdc.Cell.share(int(k), int(n))
+    return disclosure.by_groups(cells)
+
+
 def index_sentence_sustainability(values: dict, district: str, lang: str = "en") -> str:
     """One findings sentence for the index from a sustainability report's results values: the district's
     ISO 14001 share with its Wilson interval against the pooled sample, and how many headline values its
-    fact sheet shows. '' when the values hold no such share."""
+    fact sheet shows. '' when the values hold no such share. The shares pass the disclosure policy in the
+    mode of the build's survey (`present.disclosure.current`), with the decisions of the profile table."""
     _ = messages(lang)
 
     def share(group: str) -> str:
@@ -208,6 +246,11 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
     own, pooled = share(district), share("pooled")
     if not own or not pooled or not phrases.finite(values.get("n_firms")):
         return ""
+    codes = _index_codes(values, "cert_iso14001")
+    quotes = disclosure.Quotes(lang)
+    share_cell = sdc.Cell("share")  # the words of a withheld share
+    own = quotes(own, share_cell, code=codes.get(("cert_iso14001", district), ""))
+    pooled = quotes(pooled, share_cell, code=codes.get(("cert_iso14001", "pooled"), ""))
     k = sum(1 for key in values if key.startswith("headline."))
     first = _.ngettext("ISO 14001: {own} of the district's {n} surveyed firm (all the districts together {pooled}).",
                        "ISO 14001: {own} of the district's {n} surveyed firms (all the districts together {pooled}).",
