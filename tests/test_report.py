@@ -40,16 +40,27 @@ def test_unknown_language_is_rejected():
         report.Report("fr", captions=district.CAPTIONS)
 
 
-def _caption_keys(nb: Path) -> set[str]:
-    """The caption keys a notebook's `rep.table(..., key)` and `rep.figure(..., key)` calls use."""
+def _sources(nb: Path, package: Path | None) -> list[str]:
+    cells = ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
+    files = [p.read_text(encoding="utf-8") for p in sorted(package.rglob("*.py"))] if package else []
+    return cells + files
+
+
+def _caption_keys(nb: Path, declared: set[str] = frozenset(), package: Path | None = None) -> set[str]:
+    """The caption keys a report uses: the second argument of every `.table(..., key)` / `.figure(..., key)`
+    call, and every string argument equal to a declared key passed to a helper that draws the table (e.g.
+    `indicator_section(rows, district, "environment", rep, "sustainability_environment")`), in the notebook
+    and in its report-kind package."""
     used = set()
-    for cell in json.loads(nb.read_text())["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for node in ast.walk(ast.parse("".join(cell["source"]))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("table", "figure") and getattr(node.func.value, "id", "") == "rep"):
+    for source in _sources(nb, package):
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            if (isinstance(node.func, ast.Attribute) and node.func.attr in ("table", "figure") and len(node.args) > 1
+                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
                 used.add(node.args[1].value)
+            used |= {a.value for a in [*node.args, *(k.value for k in node.keywords)]
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value in declared}
     return used
 
 
@@ -64,7 +75,7 @@ def test_each_report_declares_exactly_the_captions_its_notebook_uses_translated(
     except ModuleNotFoundError:
         pytest.skip(f"no report package for {nb.name} yet")
     captions = kind.CAPTIONS
-    used = _caption_keys(nb)
+    used = _caption_keys(nb, set(captions), Path(kind.__file__).parent)
     assert used == set(captions), (used - set(captions), set(captions) - used)
     monkeypatch.setenv(i18n.STRICT_VARIABLE, "1")
     for key, caption in captions.items():
@@ -80,10 +91,14 @@ def test_a_report_refuses_a_caption_its_kind_does_not_declare():
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_have_narrative_in_every_language_and_no_outputs(nb):
-    cells = json.loads(nb.read_text())["cells"]
+    """Narrative cells come in every language, as many of each; a notebook whose whole text is generated
+    from the catalogs by its package (the paper: metadata cooperate.narrative = "generated") has none."""
+    notebook = json.loads(nb.read_text())
+    cells = notebook["cells"]
     tags = [t for c in cells for t in c.get("metadata", {}).get("tags", [])]
     counts = {lang: tags.count(f"lang-{lang}") for lang in LANGS}
-    assert len(set(counts.values())) == 1 and counts["en"] > 0, counts
+    generated = notebook.get("metadata", {}).get("cooperate", {}).get("narrative") == "generated"
+    assert len(set(counts.values())) == 1 and (counts["en"] == 0 if generated else counts["en"] > 0), counts
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells if c["cell_type"] == "code")
     assert tags.count("parameters") == 1
 

@@ -94,10 +94,10 @@ def test_specification_curve_tables_and_reading_follow_the_curve():
     assert "Of 4 specifications, 3 could be estimated" in text
     assert "Innovation performance: across 2 estimable specifications the median standardized estimate is +0.10" in text
     # the three joint statistics disagree (0.010, 0.200, 0.020): mixed evidence, read by stats.policy.joint_verdict
-    assert "the three statistics disagree, so the evidence against chance is mixed" in text
+    assert "the joint statistics disagree, so the evidence against chance is mixed" in text
     assert "Monte Carlo SE" in text and "Stouffer's Z" in text
     assert "the joint test is not estimable" in text
-    assert "In no outcome family do all three joint statistics reject chance." in text
+    assert "In no outcome family does every joint statistic reject chance." in text
     assert "Significantly positive estimates by control set: none: " in text
     assert text.endswith("not the real district.")
     italian = spec_report.speccurve(curve, joints, 30, synthetic=True, lang="it")

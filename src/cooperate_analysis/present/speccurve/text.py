@@ -2,10 +2,10 @@
 sentence on the index page. Every number goes through `formatting` / `phrases`; every sentence is a
 whole message.
 
-Rules (tests/test_speccurve_report.py, tests/test_readings.py): the joint test is read from all three
-statistics of Simonsohn et al. (2020), the median, the share significant and Stouffer's Z, each with
-the Monte Carlo standard error of its bootstrap p (`stats.policy.joint_verdict`: "differs" when all
-three p are below 0.05, "same" when none is, "mixed" when they disagree, "undecided" when a p lies
+Rules (tests/test_speccurve_report.py, tests/test_readings.py): the joint test is read from every
+statistic of Simonsohn et al. (2020), the median, the share significant and Stouffer's Z, each with
+the Monte Carlo standard error of its bootstrap p (`stats.policy.joint_verdict`: "differs" when every
+p is below 0.05, "same" when none is, "mixed" when they disagree, "undecided" when a p lies
 within Monte Carlo error of 0.05, with the draws that would decide it); a p of 0 from the bootstrap
 means no null draw was as extreme and prints as "< 1 / n_boot"; a share of specifications that is
 not zero never prints as "0%"; the shares significant by control set are always given.
@@ -71,13 +71,13 @@ def _joint_text(joint, lang: str) -> str:
                       "for Stouffer's Z", joint.n_specs, **values)
     verdict = _verdict(joint)
     if verdict == "differs":
-        return _("{tests}; all three reject chance, so the curve differs from what chance alone would produce.",
+        return _("{tests}; every joint statistic rejects chance, so the curve differs from what chance alone would produce.",
                  tests=text)
     if verdict == "same":
         return _("{tests}; none rejects chance, so the curve cannot be told apart from what chance alone would "
                  "produce.", tests=text)
     if verdict == "mixed":
-        return _("{tests}; the three statistics disagree, so the evidence against chance is mixed.", tests=text)
+        return _("{tests}; the joint statistics disagree, so the evidence against chance is mixed.", tests=text)
     near = [p for p in ps.values() if finite(p) and policy.near_alpha(p, joint.n_boot)]
     needs = [policy.n_boot_needed(p) for p in near]
     need = max(needs) if near and None not in needs else 0
@@ -183,9 +183,9 @@ def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "e
         if len(differs) == len(tested):
             sentences.append(_("The association is distinguishable from chance in every outcome family."))
         elif not differs:
-            sentences.append(_("In no outcome family do all three joint statistics reject chance."))
+            sentences.append(_("In no outcome family does every joint statistic reject chance."))
         else:
-            sentences.append(_("All three joint statistics reject chance for {families} only.",
+            sentences.append(_("Every joint statistic rejects chance for {families} only.",
                                families=join(differs, lang)))
     controls = controls_sentence(curve, lang)
     if controls:

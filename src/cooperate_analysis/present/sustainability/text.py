@@ -28,7 +28,7 @@ def _share_ci(row, lang: str, quotes=None, code: str = "") -> str:
 
 
 def marker(source_id: str) -> str:
-    """' [@key]' of a source id (' (D99)' for a source the bibliography lacks)."""
+    """The citation marker (' [@' + its bibliography key + ']') of a source id (' (D99)' for a source the bibliography lacks)."""
     from .. import bibliography
 
     source_id = str(source_id).strip()
