@@ -576,17 +576,25 @@ class _Fit:
 
 @pytest.mark.parametrize("count", [1, 2])
 def test_counted_findings_agree_with_one_and_two(count):
-    """Certified firms and Firth models: the singular for 1, the plural for 2, in both languages."""
+    """Certified firms and Firth models: the singular for 1, the plural for 2, in both languages. A count of 1 or 2
+    certified firms is below the disclosure threshold: printed and marked for synthetic data, left out for real
+    data (issue 27)."""
+    from cooperate_analysis.present import disclosure
+
     fits = [_Fit("logit (Firth)", events=count) for _ in range(count)] + [_Fit("logit (ML)", events=count)]
     drivers = {"pooled": {"cert_iso14001": fits[0], **{f"cert_x{i}": f for i, f in enumerate(fits[1:])}}}
-    en = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, {}, "en", CB))
-    it = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, {}, "it", CB))
+    synthetic = {"synthetic": True}
+    en = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, synthetic, "en", CB))
+    it = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, synthetic, "it", CB))
+    mark = disclosure.NBSP + disclosure.FLAG
     if count == 1:
-        assert "1 certified firm)" in en and "1 impresa certificata)" in it
+        assert f"1{mark} certified firm)" in en and f"1{mark} impresa certificata)" in it
         assert f"{count} used Firth" in en and "1 ha usato" in it
     else:
-        assert "2 certified firms)" in en and "2 imprese certificate)" in it
+        assert f"2{mark} certified firms)" in en and f"2{mark} imprese certificate)" in it
         assert "2 used Firth" in en and "2 hanno usato" in it
+    real = " ".join(channels.findings_channels(drivers, {}, {}, {}, {}, {}, None, {}, "en", CB))
+    assert "certified firm" not in real and "(Firth's penalised logit; n = " in real
     assert "three" not in en and "tre distretti" not in it and "tutti i distretti" in it
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from ...data.codebook import load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
+from ...stats import disclosure as sdc
 from ...stats import policy
 from ...stats.estimability import Check
 from ...stats.measures import share_difference
@@ -105,8 +106,12 @@ def _drivers(drivers: dict, lang: str) -> list[str]:
     return out
 
 
-def _certification(drivers: dict, cert: str, lang: str, cb) -> list[str]:
+def _certification(drivers: dict, cert: str, lang: str, cb, quotes=None) -> list[str]:
+    """The pooled certification model's channel effects; the number of certified firms it quotes passes the
+    disclosure policy (k certified of the model's n firms): with real data a count the policy suppresses is
+    left out of the sentence (as when the model records none), with synthetic data it is marked."""
     _ = messages(lang)
+    quotes = quotes if quotes is not None else disclosure.Quotes(lang)
     out = []
     cfit = drivers.get("pooled", {}).get(cert)
     if is_fit(cfit):
@@ -114,6 +119,11 @@ def _certification(drivers: dict, cert: str, lang: str, cb) -> list[str]:
         events = getattr(cfit, "events", None)
         values = dict(cert=outcome_name(cert, lang, cb), method=method_prose(cfit.method, lang),
                       firms=fmt.integer(cfit.n, lang), list="; ".join(items))
+        if events is not None and phrases.finite(events):
+            count = quotes(fmt.integer(int(events), lang), sdc.Cell.share(int(events), int(cfit.n)))
+            events = None if isinstance(count, disclosure.Withheld) else events
+            if count != fmt.integer(int(events or 0), lang) and events is not None:
+                values["n"] = count  # marked (synthetic data)
         if events is not None and phrases.finite(events):
             text = _.ngettext("{cert}, all districts ({method}; n = {firms}; {n} certified firm): {list}.",
                               "{cert}, all districts ({method}; n = {firms}; {n} certified firms): {list}.",
@@ -231,7 +241,7 @@ def findings_channels(drivers: dict, by_channel: dict, gradients: dict, moderati
     cb = cb or load_codebook()
     _ = messages(lang)
     quotes = disclosure.Quotes(lang, disclosure.mode(meta))
-    out = _drivers(drivers, lang) + _certification(drivers, cert, lang, cb)
+    out = _drivers(drivers, lang) + _certification(drivers, cert, lang, cb, quotes)
     table = by_channel.get("pooled")
     if table is not None and len(table):
         rows = table[(table["outcome"] == "cert_any") & (table["channel"] == "intermediary_support")]
