@@ -64,23 +64,24 @@ def test_reading_counts_holm_survivors_and_flags_sign_changes():
             for s in fits}
     text = findings.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=same)
     assert "1 of 2 remains below 0.05" in text and "no coefficient changes verdict" in text
-    assert "changes sign:" not in text
+    assert "changes sign" not in text
     # the issue's case: -0.01 / +0.05 / -0.05 with intervals across zero is noise, not a change of sign
     noise = same | {"score_market": {"complete": row(-0.01, -0.6, 0.59), "weighted": row(0.05, -0.5, 0.6),
                                      "mice": row(-0.05, -0.6, 0.5)}}
     text = findings.reading(fits, "csr_overall", False, "en", p_holm=[0.01, 0.2], robust=noise)
-    assert "changes sign:" not in text and "which is not a change of sign" in text
+    assert "changes sign" not in text and "which is not a change of sign" in text
     flipped = same | {"score_market": {"complete": row(0.5, 0.1, 0.9), "weighted": row(-0.4, -0.7, -0.1),
                                        "mice": row(0.4, 0.1, 0.7)}}
     text = findings.reading(fits, "csr_overall", False, "it", p_holm=[0.01, 0.02], robust=flipped)
     assert "2 su 2 restano" in text and "Il coefficiente sulla performance di mercato cambia segno" in text
     assert "1 su 1 resta sotto 0,05" in findings.reading(fits, "csr_overall", False, "it", p_holm=[0.01])
     assert "nessuno resta" in findings.reading(fits, "csr_overall", False, "it", p_holm=[0.3, 0.2])
-    # a significant coefficient that halves and loses significance when weighted is said so
+    # a coefficient whose interval includes zero when weighted: the size of the change with both intervals (issue 23)
     halves = same | {"score_market": {"complete": row(0.96, 0.41, 1.5), "weighted": row(0.47, -0.16, 1.11),
                                       "mice": row(1.0, 0.45, 1.55)}}
     text = findings.reading(fits, "csr_overall", False, "en", robust=halves)
-    assert "+0.96 [0.41, 1.50] on complete cases, becomes +0.47 [\u22120.16, 1.11] (about half) when weighted" in text
+    assert ("+0.96 [0.41, 1.50] on complete cases to +0.47 [\u22120.16, 1.11] when weighted to the population by size "
+            "class, a change of \u22120.49: its interval now includes zero") in text and "survive" not in text
 
 
 def test_reading_derives_what_the_sample_can_detect_from_the_minimum_detectable_effect():

@@ -3,18 +3,24 @@ generated from the numbers.
 
 Every number goes through `formatting` / `phrases` (decimal comma in Italian, a true minus, p-values
 "< 0.001", intervals "[a, b]" / "[a; b]"); every sentence is a whole message of ``common.po``. Every
-claim follows a stated rule, so a property test can check it against the numbers it comes from
-(tests/test_readings.py):
+claim follows a rule of the analysis policy (`stats.policy`, issue 23), so a property test can check
+it against the numbers it comes from (tests/test_readings.py):
 
-- a confirmatory coefficient is read as positive / negative when its 95% interval excludes zero,
-  and as surviving Holm's adjustment when its Holm-adjusted p is below 0.05;
-- a secondary result is called significant when its adjusted p (the table's `p_adj`, else the
-  adjustment named in the sentence) is below 0.05 (`present.secondary`);
-- a coefficient "changes sign" between estimators (complete cases, post-stratification weights,
-  multiple imputation) only when two of its 95% intervals exclude zero on opposite sides; point
-  estimates of different sign whose intervals overlap zero are said to differ only within noise;
-- it "loses" (or "gains") significance when its interval excludes zero on complete cases but not
-  under the other estimator (or the reverse).
+- a confirmatory coefficient is read as positive / negative when its 95% interval excludes zero, and
+  as surviving Holm's adjustment (the ``confirmatory`` family) when its Holm-adjusted p is below
+  0.05; an interval that is not a finite number gets no verdict at all (`policy.verdict` is None);
+- robustness (complete cases against post-stratification weights and multiple imputation) is the
+  size of the change with both intervals (`policy.change`), never whether a result "survives": a
+  change of sign only when both intervals exclude zero on opposite sides ("sign_reversal"), a change
+  of verdict when exactly one does ("verdict_change"), no verdict when an interval is not finite
+  ("no_verdict": then no sentence says that no coefficient changes verdict); the largest change of
+  the report (`policy.largest_change`) is always named; point estimates of different sign whose
+  intervals include zero differ only within noise;
+- secondary results are read after their family's adjustment and named as findings only when the
+  confirmatory family rejects at least once (`policy.secondary_readable`), else reported as
+  exploratory (`present.secondary`, which also holds the IPW / AIPW and ordered-logit rules);
+- differences between groups are given as a difference with its interval (the IPW / AIPW contrasts,
+  the district slopes' Wald test), never as whether two intervals overlap.
 
 Shared by the district and cross-district reports; it never imports a report kind.
 """
@@ -24,6 +30,7 @@ from ..data.codebook import load_codebook
 from . import formatting as fmt
 from . import phrases
 from .i18n import N_, messages
+from ..stats import policy
 from .phrases import ALPHA, direction, finite
 from .secondary import secondary_sentences
 
@@ -121,35 +128,66 @@ def _method_phrase(method: str, lang: str) -> str:
     return _.pgettext("estimator in a sentence", "after multiple imputation of the missing answers")
 
 
-LOSES = {
-    ("weighted", False): N_("The {scale} coefficient, {a} {interval_a} on complete cases, becomes {b} {interval_b} "
-                            "{method}, an interval that includes zero: this result does not survive weighting."),
-    ("weighted", True): N_("The {scale} coefficient, {a} {interval_a} on complete cases, becomes {b} {interval_b} "
-                           "(about half) {method}, an interval that includes zero: this result does not survive "
-                           "weighting."),
-    ("mice", False): N_("The {scale} coefficient, {a} {interval_a} on complete cases, becomes {b} {interval_b} "
-                        "{method}, an interval that includes zero: this result does not survive imputation."),
-    ("mice", True): N_("The {scale} coefficient, {a} {interval_a} on complete cases, becomes {b} {interval_b} "
-                       "(about half) {method}, an interval that includes zero: this result does not survive "
-                       "imputation."),
-}
-FLIP = N_("The {scale} coefficient changes sign: {a} {interval_a} {method_a} against {b} {interval_b} {method_b}, "
-          "both intervals excluding zero.")
-GAINS = N_("The {scale} coefficient, not distinguishable from zero on complete cases ({a} {interval_a}), becomes "
-           "{b} {interval_b} {method}, an interval that excludes zero.")
+FLIP = N_("The {scale} coefficient changes sign {method}: {b} {interval_b} against {a} {interval_a} on complete "
+          "cases, a change of {difference}, both intervals excluding zero.")
+LOSES = N_("The {scale} coefficient moves from {a} {interval_a} on complete cases to {b} {interval_b} {method}, a "
+           "change of {difference}: its interval now includes zero, so the verdict changes.")
+GAINS = N_("The {scale} coefficient moves from {a} {interval_a} on complete cases to {b} {interval_b} {method}, a "
+           "change of {difference}: its interval now excludes zero, so the verdict changes.")
+NO_VERDICT = N_("No verdict can be read from the {scale} coefficient {method} ({b}, a change of {difference} from {a} "
+                "on complete cases): its 95% interval is not a finite number.")
+NO_VERDICT_BASE = N_("No verdict can be read from the {scale} coefficient on complete cases ({a}): its 95% interval "
+                     "is not a finite number, so no change of verdict is read {method} either.")
+NOT_ESTIMATED = N_("The {scale} coefficient could not be estimated {method}, so no verdict can be read there.")
+LARGEST = N_("The largest change between the analyses is that of the {scale} coefficient {method}: from {a} "
+             "{interval_a} on complete cases to {b} {interval_b}, a change of {difference}.")
+LARGEST_STATED = N_("Of all the coefficients, this change of the {scale} coefficient {method} ({difference}) is the "
+                    "largest between the analyses.")
+SAME = N_("With post-stratification weights and after multiple imputation no coefficient changes verdict (interval "
+          "including or excluding zero).")
+OTHERS_SAME = N_("The other coefficients keep their verdict (interval including or excluding zero) with "
+                 "post-stratification weights and after multiple imputation.")
 NOISE = N_("The {scale} estimates differ in sign ({values}) only within their confidence intervals, which is not a "
            "change of sign.")
-SAME = N_("With post-stratification weights and after multiple imputation no coefficient changes verdict (interval "
-          "including or excluding zero) and none changes sign beyond noise.")
+ALTERNATIVES = ("weighted", "mice")
 
 
 def sign_change(by_method: dict) -> tuple[str, str] | None:
-    """The rule for a change of sign: two estimators whose 95% intervals both exclude zero, on opposite
-    sides. Returns the pair of methods (positive first), or None."""
+    """The rule for a change of sign (`policy.change`, code "sign_reversal"): the complete-case
+    interval and an alternative's both exclude zero, on opposite sides. Returns (complete, method),
+    or None."""
     rows = {m: phrases.row(r) for m, r in by_method.items()}
-    pos = [m for m, r in rows.items() if direction(r.get("ci_low"), r.get("ci_high")) == "pos"]
-    neg = [m for m, r in rows.items() if direction(r.get("ci_low"), r.get("ci_high")) == "neg"]
-    return (pos[0], neg[0]) if pos and neg else None
+    base = rows.get("complete")
+    if base is None:
+        return None
+    for method in ALTERNATIVES:
+        if method in rows and _change(base, rows[method]).code == "sign_reversal":
+            return ("complete", method)
+    return None
+
+
+def _triple(r: dict) -> tuple[float, float, float]:
+    value = lambda k: float(r[k]) if finite(r.get(k)) else float("nan")  # noqa: E731
+    return value("estimate"), value("ci_low"), value("ci_high")
+
+
+def _change(base: dict, alternative: dict) -> policy.Change:
+    return policy.change(_triple(base), _triple(alternative))
+
+
+def robustness_changes(robust: dict) -> dict:
+    """{(outcome, method): `policy.Change`} from the complete-case coefficient to each alternative
+    ('weighted', 'mice') whose estimate is a finite number."""
+    out = {}
+    for outcome, by_method in (robust or {}).items():
+        rows = {m: phrases.row(r) for m, r in by_method.items()}
+        base = rows.get("complete")
+        if base is None or not finite(base.get("estimate")):
+            continue
+        for method in ALTERNATIVES:
+            if method in rows and finite(rows[method].get("estimate")):
+                out[(outcome, method)] = _change(base, rows[method])
+    return out
 
 
 def _number_list(values: list[str], lang: str) -> str:
@@ -159,56 +197,90 @@ def _number_list(values: list[str], lang: str) -> str:
 
 def robustness_sentences(robust: dict, lang: str = "en", cb=None) -> list[str]:
     """What weighting and imputation do to each confirmatory coefficient (`robust[outcome][method]`: rows
-    with estimate, ci_low, ci_high for 'complete', 'weighted', 'mice'): a change of sign (`sign_change`),
-    a result that loses or gains an interval excluding zero, point signs that differ only within noise;
-    one sentence saying nothing changes when that is so."""
+    with estimate, ci_low, ci_high for 'complete', 'weighted', 'mice'), by `policy.change` from the
+    complete-case coefficient to each alternative, always as the size of the change with both intervals:
+
+    - "sign_reversal": a change of sign (both intervals exclude zero, on opposite sides);
+    - "verdict_change": the interval now includes (or excludes) zero, so the verdict changes;
+    - "no_verdict": an interval that is not a finite number, from which no verdict is read (never
+      "no coefficient changes verdict" then); an alternative without an estimate says so;
+    - "same_verdict": not stated one by one; one sentence says that no coefficient (or no other
+      coefficient) changes verdict, only when every comparison of the report is of this kind or has
+      already been stated;
+    - the largest change (`policy.largest_change`) is always named, with both intervals unless its
+      sentence above already gave them;
+    - point estimates of different sign whose intervals include zero differ only within noise."""
     cb = cb or load_codebook()
     _ = messages(lang)
     est = lambda value: phrases.estimate(value, lang)  # noqa: E731
     ci = lambda r: phrases.interval(r["ci_low"], r["ci_high"], lang)  # noqa: E731
-    out = []
+    changes = robustness_changes(robust)
+    out, stated, same, unread = [], set(), 0, 0
     for outcome, by_method in robust.items():
         rows = {m: phrases.row(r) for m, r in by_method.items()}
         scale = phrases.scale_name(outcome, lang, cb)
-        flip = sign_change(rows)
-        if flip:
-            a, b = rows[flip[0]], rows[flip[1]]
-            out.append(_(FLIP, scale=scale, a=est(a["estimate"]), interval_a=ci(a), method_a=_method_phrase(flip[0], lang),
-                         b=est(b["estimate"]), interval_b=ci(b), method_b=_method_phrase(flip[1], lang)))
-            continue
         base = rows.get("complete")
-        if base is None:
+        if base is None or not finite(base.get("estimate")):
             continue
-        d0 = direction(base.get("ci_low"), base.get("ci_high"))
-        for method in [m for m in rows if m != "complete"]:
-            alt = rows[method]
-            d1 = direction(alt.get("ci_low"), alt.get("ci_high"))
-            if "na" in (d0, d1) or not finite(alt.get("estimate")):
+        for method in ALTERNATIVES:
+            if method not in rows:
+                continue
+            alt, where = rows[method], _method_phrase(method, lang)
+            change = changes.get((outcome, method))
+            if change is None:
+                out.append(_(NOT_ESTIMATED, scale=scale, method=where))
+                unread += 1
                 continue
             args = dict(scale=scale, a=est(base["estimate"]), interval_a=ci(base), b=est(alt["estimate"]),
-                        interval_b=ci(alt), method=_method_phrase(method, lang))
-            if d0 in ("pos", "neg") and d1 == "null" and method in ("weighted", "mice"):
-                ratio = float(alt["estimate"]) / float(base["estimate"])
-                out.append(_(LOSES[(method, 0.35 <= ratio <= 0.65)], **args))
-            elif d0 == "null" and d1 in ("pos", "neg"):
+                        interval_b=ci(alt), method=where, difference=est(change.difference))
+            if change.code == "same_verdict":
+                same += 1
+                continue
+            stated.add((outcome, method))
+            if change.code == "no_verdict":
+                out.append(_(NO_VERDICT_BASE, **args) if change.base_verdict is None else _(NO_VERDICT, **args))
+            elif change.code == "sign_reversal":
+                out.append(_(FLIP, **args))
+            elif change.alternative_verdict == "includes_zero":
+                out.append(_(LOSES, **args))
+            else:
                 out.append(_(GAINS, **args))
-        printed = [est(r["estimate"]) for r in rows.values() if finite(r.get("estimate"))]
-        if len({text[0] for text in printed if text != est(0.0)}) > 1:
+        estimated = [r for r in rows.values() if finite(r.get("estimate"))]
+        printed = [est(r["estimate"]) for r in estimated]
+        sides = {direction(r.get("ci_low"), r.get("ci_high")) for r in estimated}
+        if len({text[0] for text in printed if text != est(0.0)}) > 1 and not {"pos", "neg"} <= sides \
+                and "na" not in sides:
             out.append(_(NOISE, scale=scale, values=_number_list(printed, lang)))
-    return out or [_(SAME)]
+    largest = policy.largest_change(changes)
+    if largest is not None:
+        outcome, method = largest
+        base, alt = (phrases.row(robust[outcome][m]) for m in ("complete", method))
+        args = dict(scale=phrases.scale_name(outcome, lang, cb), method=_method_phrase(method, lang),
+                    difference=est(changes[largest].difference))
+        out.append(_(LARGEST_STATED, **args) if largest in stated else
+                   _(LARGEST, a=est(base["estimate"]), interval_a=ci(base), b=est(alt["estimate"]), interval_b=ci(alt),
+                     **args))
+    if same and not stated and not unread:
+        out.append(_(SAME))
+    elif same:
+        out.append(_(OTHERS_SAME))
+    return out
 
 
 # --- the reading ------------------------------------------------------------------------------------------------
 
 def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=None, robust: dict | None = None,
             mde_r: float | None = None, missing: list[str] | tuple[str, ...] = (), grid=None, items=None,
-            certification=None, het: dict | None = None, cross: bool = False, cb=None) -> str:
+            certification=None, het: dict | None = None, cross: bool = False, cb=None, balance=None) -> str:
     """One paragraph: direction and interval of each scale's coefficient, how many survive Holm's
     adjustment (`p_holm`, by outcome), what weighting and imputation do to them (`robustness_sentences`:
-    a change of sign only beyond noise), the secondary families (`secondary_sentences`: significant
-    results named, or that there are none), then the limits and what the sample can detect
-    (`power_sentence` of `mde_r`). `fits` holds the estimable regressions; `missing` names the
-    outcomes that could not be estimated; `cross`: the reading of the cross-district report."""
+    sizes of the changes, verdicts by `policy.change`, the largest change), the secondary families
+    (`secondary_sentences`: results after their family's adjustment, named as findings only when
+    `policy.secondary_readable` of `p_holm`, else exploratory; the IPW / AIPW trimming, effective
+    sample sizes and balance, with `balance` the `models.covariate_balance` result(s) that name the
+    worst covariate), then the limits and what the sample can detect (`power_sentence` of `mde_r`).
+    `fits` holds the estimable regressions; `missing` names the outcomes that could not be estimated;
+    `cross`: the reading of the cross-district report."""
     cb = cb or load_codebook()
     _ = messages(lang)
     if not fits:
@@ -226,7 +298,8 @@ def reading(fits: dict, term: str, synthetic: bool, lang: str = "en", p_holm=Non
         parts.append(holm_sentence(p_holm, lang))
     if robust:
         parts += robustness_sentences(robust, lang, cb)
-    parts += secondary_sentences(grid, items, certification, het, lang, cb)
+    parts += secondary_sentences(grid, items, certification, het, lang, cb, readable=readable(p_holm, fits),
+                                 balance=balance)
     parts += [_limits(n, lang), power_sentence(mde_r, lang)]
     if synthetic:
         parts.append(synthetic_sentence(lang, cross))
@@ -242,7 +315,7 @@ VERDICT = {  # (direction of the interval, Holm verdict: None when not stated)
     ("pos", None): N_("Firms with more CSR practices report better {scale}."),
     ("neg", None): N_("Firms with more CSR practices report worse {scale}."),
     ("null", None): N_("The association cannot be told apart from zero."),
-    ("na", None): N_("No interval could be computed."),
+    ("na", None): N_("No interval could be computed, so no verdict is read."),
 }
 FINDINGS_MISSING = N_("The regression on {scale} cannot be estimated with these data.")
 FINDINGS_NONE = N_("None of the confirmatory regressions can be estimated with these data.")
@@ -275,15 +348,11 @@ def _verdict_with_holm(kind: str, survives: bool, m: int, scale: str, lang: str)
                           "adjustment for {n} confirmatory test.",
                           "Firms with more CSR practices report worse {scale}, but this does not survive Holm's "
                           "adjustment for {n} confirmatory tests.", m, scale=scale)
-    if kind == "null":  # an interval touching zero whose Holm p is below 0.05
-        return _.ngettext("The association cannot be told apart from zero, although this survives Holm's adjustment "
-                          "for {n} confirmatory test.",
-                          "The association cannot be told apart from zero, although this survives Holm's adjustment "
-                          "for {n} confirmatory tests.", m)
-    return _.ngettext("No interval could be computed, although this survives Holm's adjustment for {n} confirmatory "
-                      "test.",
-                      "No interval could be computed, although this survives Holm's adjustment for {n} confirmatory "
-                      "tests.", m)
+    # an interval touching zero whose Holm p is below 0.05 (a non-finite interval gets no verdict: VERDICT "na")
+    return _.ngettext("The association cannot be told apart from zero, although this survives Holm's adjustment "
+                      "for {n} confirmatory test.",
+                      "The association cannot be told apart from zero, although this survives Holm's adjustment "
+                      "for {n} confirmatory tests.", m)
 
 
 def _holm_by_outcome(p_holm, fits: dict) -> dict:
@@ -298,9 +367,17 @@ def _holm_by_outcome(p_holm, fits: dict) -> dict:
     return {o: float(p) for o, p in zip(fits, list(p_holm))}
 
 
+def readable(p_holm, fits: dict) -> bool:
+    """Whether the report's secondary results may be named as findings: `policy.secondary_readable` of
+    the confirmatory Holm-adjusted p-values (`p_holm`: an `inference.holm` table, a mapping by outcome or
+    a list in the order of `fits`); False without them (nothing confirmatory holds)."""
+    return policy.secondary_readable(list(_holm_by_outcome(p_holm, fits).values()))
+
+
 def confirmatory_sentences(fits: dict, term: str, p_holm=None, lang: str = "en", cb=None) -> list[str]:
     """One finding per confirmatory coefficient: estimate, 95% CI, Holm-adjusted p and n in numbers,
-    then in words: its direction (from the interval) and whether it survives Holm (adjusted p < 0.05)."""
+    then in words: its direction (from the interval) and whether it survives Holm (adjusted p < 0.05);
+    no verdict, Holm's included, on an interval that is not finite."""
     cb = cb or load_codebook()
     _ = messages(lang)
     holm = _holm_by_outcome(p_holm, fits)
@@ -310,7 +387,7 @@ def confirmatory_sentences(fits: dict, term: str, p_holm=None, lang: str = "en",
         kind = direction(row["ci_low"], row["ci_high"])
         scale = phrases.scale_name(outcome, lang, cb)
         p = holm.get(outcome)
-        if finite(p) and (kind in ("pos", "neg") or p < ALPHA):
+        if finite(p) and (kind in ("pos", "neg") or kind == "null" and p < ALPHA):
             verdict = _verdict_with_holm(kind, bool(p < ALPHA), len(holm), scale, lang)
         else:
             verdict = _(VERDICT[(kind, None)], scale=scale)

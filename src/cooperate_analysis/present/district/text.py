@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...data.codebook import load_codebook
 from .. import phrases
-from ..findings import key_findings
+from ..findings import key_findings, readable
 from ..i18n import N_, messages
 from ..secondary import secondary_sentences
 
@@ -25,12 +25,15 @@ def findings_district(fits: dict, confirmatory=None, robust: dict | None = None,
                       missing: list[str] | tuple[str, ...] = (), term: str = "csr_overall", cb=None) -> list[str]:
     """The "Key findings" of a district report, a short list of sentences: each confirmatory CSR
     coefficient (estimate, 95% CI, Holm-adjusted p from `confirmatory` (`inference.holm` table), n;
-    direction and Holm in words), what weighting and imputation do to them (`robust`), significant
-    secondary results (BH-significant association cells of `grid`, single items of `items` significant
-    after adjustment), what the sample can detect (`mde_r`), that these are associations, and the
+    direction and Holm in words), what weighting and imputation do to them (`robust`: sizes of the
+    changes and the largest one, `findings.robustness_sentences`), the secondary results (association
+    cells of `grid` after Benjamini-Hochberg, single items of `items` after their adjustment) named only
+    when the district's confirmatory family rejects at least once (`findings.readable`), else counted
+    as exploratory, what the sample can detect (`mde_r`), that these are associations, and the
     synthetic-data caveat."""
     cb = cb or load_codebook()
-    secondary = secondary_sentences(grid, items, None, None, lang, cb, only_significant=True)
+    secondary = secondary_sentences(grid, items, None, None, lang, cb, only_significant=True,
+                                    readable=readable(confirmatory, fits))
     return key_findings(fits, term, confirmatory, robust, mde_r, missing, synthetic, lang, cb, False, secondary)
 
 
