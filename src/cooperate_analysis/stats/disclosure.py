@@ -51,6 +51,11 @@ What is declared (`POLICY`, a `Policy`)
   more cell.
 - **Figures**: no firm-level point in a figure of real data (`FIRM_POINTS_REAL` = False): binned or
   smoothed displays, each bin holding at least ``n_min_magnitude`` firms (`bin_index`).
+- **Figures of survey shares and sentences**: a bar, dot or quoted value is a cell like a table's, with the
+  decisions of the table that shows the same numbers (secondary suppression included); a stacked bar with
+  a suppressed segment is not drawn at all (the segments after it would give its size back); a sentence
+  that ranks values ranks only the publishable ones (`present.disclosure`: `Quotes`, `by_groups`,
+  `whole_bars`).
 - **Identifiers**: no firm id or name in any output (`IDENTIFIER_COLUMNS` never reach a table).
 
 Mode: with real data (the metadata's ``synthetic`` false) suppressed cells print a mark and a note;
