@@ -19,8 +19,9 @@ it against the numbers it comes from (tests/test_readings.py):
 - secondary results are read after their family's adjustment and named as findings only when the
   confirmatory family rejects at least once (`policy.secondary_readable`), else reported as
   exploratory (`present.secondary`, which also holds the IPW / AIPW and ordered-logit rules);
-- differences between groups are given as a difference with its interval (the IPW / AIPW contrasts,
-  the district slopes' Wald test), never as whether two intervals overlap.
+- differences between groups are given as a difference with its interval (the IPW / AIPW contrasts)
+  or as a test of the difference itself (the districts' equal-slope Wald test), never as whether two
+  intervals overlap (tests/test_readings.py checks that no generated sentence says "overlap").
 
 Shared by the district and cross-district reports; it never imports a report kind.
 """
