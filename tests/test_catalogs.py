@@ -48,6 +48,24 @@ def test_check_finds_an_untranslated_message_and_a_lost_placeholder(tmp_path, mo
     assert "placeholders of 'Firms in {district}'" in problems
 
 
+def test_a_singular_form_may_leave_out_the_count_but_nothing_else(tmp_path, monkeypatch):
+    source = tmp_path / "present" / "demo"
+    source.mkdir(parents=True)
+    (source / "__init__.py").write_text('from ..i18n import messages\n_ = messages("it")\n'
+                                        'A = _.ngettext("{n} test of {family}", "{n} tests of {family}", 1, family="x")\n')
+    monkeypatch.setattr(catalogs, "PRESENT_DIR", tmp_path / "present")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    catalogs.update()
+    po = tmp_path / "locale" / "it" / "LC_MESSAGES" / "demo.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr[0] ""', 'msgstr[0] "l\'unico test di {family}"')
+                  .replace('msgstr[1] ""', 'msgstr[1] "{n} test di {family}"'), encoding="utf-8")
+    assert catalogs.check() == []
+    po.write_text(text.replace('msgstr[0] ""', 'msgstr[0] "l\'unico test"')
+                  .replace('msgstr[1] ""', 'msgstr[1] "{n} test di {family}"'), encoding="utf-8")
+    assert any("placeholders" in p for p in catalogs.check())
+
+
 def test_plural_forms_agree_with_the_count():
     _ = i18n.messages("it")
     one = _.ngettext("{source} ({n} firm, synthetic)", "{source} ({n} firms, synthetic)", 1, source="f.csv")
