@@ -83,7 +83,7 @@ def test_the_certification_reading_states_trimming_and_reads_only_balanced_compa
     cert = pd.DataFrame(rows)
     for lang in ("en", "it"):
         text = " ".join(secondary.certification_sentences(cert, lang, cb, balance=tables))
-        assert ("[0.1, 0.9]" if lang == "en" else "[0,1; 0,9]") in text and "Crump" in text
+        assert ("[0.1, 0.9]" if lang == "en" else "[0,1; 0,9]") in text and "[@crump2009]" in text  # linked when rendered
         for value in (*cert["ess_treated"], *cert["ess_control"], *cert["n_trimmed"]):
             assert fmt.number(value, 1 if isinstance(value, float) else 0, lang) in text
         sentences = re.split(r"(?<=\.) (?=[A-Z])", text)

@@ -48,7 +48,9 @@ def test_section_links_every_citation_to_a_listed_work(kind, district, lang):
     assert markup.startswith('<section class="data-methods"><h2 id="data-and-methods">')
     assert messages(lang)(methods.TITLE) in markup
     text = _text(markup)
-    assert "@" not in text and "[" not in text and "{" not in text and "}" not in text  # no marker or slot left
+    # no marker or slot left (an interval such as the trimming band "[0.1, 0.9]" is text, not a marker)
+    assert "@" not in text and "{" not in text and "}" not in text
+    assert not re.search(r"\[(?![\d.,;\s−-]+\])", text), text
     keys = bib.cited_keys(markup)  # raises on a key the bibliography lacks
     assert {"vaasa_cooperate", "battaglia2014", "eu2003", "lumley2010"} <= set(keys)
     references = bib.references_for(markup, lang)

@@ -577,7 +577,7 @@ def certification_problems(case: dict, lang: str, findings: list[str], reading: 
     cert = case["certification"]
     first = cert.drop_duplicates("outcome")
     bounds = "[0.1, 0.9]" if lang == "en" else "[0,1; 0,9]"
-    if bounds not in reading or "Crump" not in reading:
+    if bounds not in reading or "[@crump2009]" not in reading:
         problems.append("certification: trimming rule not stated")
     for value in (*first["ess_treated"], *first["ess_control"]):
         if fmt.number(value, 1, lang) not in reading:

@@ -100,10 +100,13 @@ CROSS_ESTIMATORS = N_('Estimators. Reliability by district as in the district re
 CROSS_DIFFERENCES = N_('District differences: CSR × district interactions with a joint Wald test; standard errors are '
     'firm-level, not clustered on the districts, which were chosen, not sampled [@abadie2023].')
 CROSS_CERTIFICATION = N_('Certification: inverse probability weighting and its augmented, doubly robust form '
-    '[@rosenbaum1983; @robins1994]; an association, not an effect.')
+    '[@rosenbaum1983; @robins1994], on the firms whose estimated propensity of certification lies in [0.1, 0.9] '
+    "[@crump2009], with Kish's effective sample size of each weighted group; an association, not an effect.")
 CROSS_CERTIFICATION_BALANCE = N_('Certification: inverse probability weighting and its augmented, doubly robust form '
-    '[@rosenbaum1983; @robins1994], with covariate balance as standardized mean differences before '
-    'and after weighting [@austin2009]; an association, not an effect.')
+    '[@rosenbaum1983; @robins1994], on the firms whose estimated propensity of certification lies in [0.1, 0.9] '
+    "[@crump2009], with Kish's effective sample size of each weighted group and covariate balance as "
+    'standardized mean differences before and after weighting [@austin2009]; the weighted groups are read as '
+    'comparable only when every difference is below 0.1; an association, not an effect.')
 SPECCURVE_ESTIMATORS = N_('Estimators. A specification curve [@simonsohn2020], a multiverse of analytic choices '
     '[@steegen2016]: every combination of outcome (a score or a single item), its coding (as '
     'answered, or better versus not), CSR measure, controls, weights or none, complete cases or '

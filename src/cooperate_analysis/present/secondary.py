@@ -50,7 +50,7 @@ from .regression import balance_label
 ADJUSTMENTS = {"bh": "fdr_bh", "holm": "holm"}
 ADJUSTMENT_NAMES = {"bh": "Benjamini-Hochberg", "holm": "Holm"}  # proper names: the same in every language
 EFFECT_NAMES = {"spearman_rho": "rho", "kendall_tau_b": "tau", "rank_biserial": "r", "phi": "phi"}  # symbols
-CRUMP = "Crump, Hotz, Imbens & Mitnik 2009"  # a citation: the same in every language
+CRUMP = "[@crump2009]"  # a citation marker, linked to the references when the report is rendered
 
 
 def adjusted(p, method: str = "bh"):
@@ -391,19 +391,19 @@ def certification_design(certification, lang: str = "en", cb=None) -> str:
     if len({_sample_key(r) for _i, r in first.iterrows()}) == 1:
         r = first.iloc[0]
         return _.ngettext("IPW and AIPW compare certified and uncertified firms after trimming the firms whose "
-                          "estimated propensity of certification lies outside [{low}, {high}] ({source}): trimming "
+                          "estimated propensity of certification lies outside [{low}, {high}] {source}: trimming "
                           "removes {n} firm of the {before} with complete answers, and the effective sample sizes "
                           "(Kish) of the weighted groups are {ess_treated} certified and {ess_control} uncertified "
                           "firms.",
                           "IPW and AIPW compare certified and uncertified firms after trimming the firms whose "
-                          "estimated propensity of certification lies outside [{low}, {high}] ({source}): trimming "
+                          "estimated propensity of certification lies outside [{low}, {high}] {source}: trimming "
                           "removes {n} firms of the {before} with complete answers, and the effective sample sizes "
                           "(Kish) of the weighted groups are {ess_treated} certified and {ess_control} uncertified "
                           "firms.", int(r["n_trimmed"]),
                           **bounds, **{k: v for k, v in values(r).items() if k != "trimmed"})
     listed = [_(CERT_SAMPLE, scale=phrases.scale_name(r["outcome"], lang, cb), **values(r)) for _i, r in first.iterrows()]
     return _("IPW and AIPW compare certified and uncertified firms after trimming the firms whose estimated propensity "
-             "of certification lies outside [{low}, {high}] ({source}); firms trimmed of those with complete answers, "
+             "of certification lies outside [{low}, {high}] {source}; firms trimmed of those with complete answers, "
              "and effective sample sizes (Kish) of the certified and uncertified weighted groups, by score: {list}.",
              **bounds, list="; ".join(listed))
 
