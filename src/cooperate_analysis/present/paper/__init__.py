@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ...stats import referee
+from .. import formatting as fmt
 from ..i18n import N_, messages
 from ..report import Localized
 from . import figures, sources, tables, text, verdicts
@@ -225,9 +226,12 @@ def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
     if not codes:
         return ""
     supported = sum(1 for c in codes if c == verdicts.SUPPORTED)
+    if supported == 0:
+        return _.ngettext("The paper's hypothesis is not supported under the analysis policy.",
+                          "None of the paper's {n} hypotheses is supported under the analysis policy.", len(codes))
     return _.ngettext("{n} of the paper's hypotheses is supported under the analysis policy ({total} tested).",
                       "{n} of the paper's hypotheses are supported under the analysis policy ({total} tested).",
-                      supported, total=len(codes))
+                      supported, total=fmt.integer(len(codes), lang))
 
 
 __all__ = ["CAPTIONS", "READS", "assemble", "figures", "hypothesis_verdicts", "index_sentence", "sources", "tables",
