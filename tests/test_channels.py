@@ -645,3 +645,26 @@ def test_a_block_with_some_columns_absent_is_not_read_as_unanswered(tmp_path):
     en, it = channels.partial_block_note(meta, "en", CB), channels.partial_block_note(meta, "it", CB)
     assert all(c in en and c in it for c in missing) and channels.channel_name("intermediary_support", "en").lower() in en.lower()
     assert channels.partial_block_note({"absent_columns": []}, "en", CB) == ""
+
+
+def test_appendix_gives_every_coefficient_of_each_estimated_model_and_the_reason_of_each_gated_one(analysis):
+    """Issue 23, item 6: the channels report's appendix has every term of each estimated adoption model (the
+    referee's full coefficient table, from stats.referee.coefficient_table) and, for a gated model, one row
+    of dashes with its reason in the note."""
+    from cooperate_analysis.stats import referee
+
+    drivers = analysis["drivers"]
+    models = ["csr_overall", "csr_overall_ols"]
+    for lang in ("en", "it"):
+        table = channels.coefficient_rows(drivers, models, lang, CB)
+        fitted = [(g, m) for g in drivers for m in models if m in drivers[g] and channels.is_fit(drivers[g][m])]
+        gated = [(g, m) for g in drivers for m in models if m in drivers[g] and not channels.is_fit(drivers[g][m])]
+        expected_rows = sum(len(referee.coefficient_table(drivers[g][m])) for g, m in fitted) + len(gated)
+        assert len(table) == expected_rows
+        notes = " ".join(table.attrs.get("notes", []))
+        for g, m in gated:
+            assert ch_text.reason_text(drivers[g][m], lang) in notes
+        pooled = referee.coefficient_table(drivers["pooled"]["csr_overall"])
+        first = table.iloc[0]
+        assert f"n = {fmt.integer(int(pooled['n'].iloc[0]), lang)}" in first.iloc[0]
+        assert first.iloc[2] == pytest.approx(float(pooled["estimate"].iloc[0]))

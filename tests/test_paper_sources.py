@@ -155,7 +155,10 @@ def test_the_results_keys_of_each_hypothesis_exist_in_the_reference_results(hypo
     assert runs and all(keys_by_run.values()), hypothesis["id"]
     for run, keys in keys_by_run.items():
         values = json.loads((EXPECTED / f"{run}.json").read_text(encoding="utf-8"))["values"]
-        missing = [k for k in keys if k not in values]
+        # a key is there, or its model is recorded as gated by the analysis policy (the results file then
+        # holds the reason under the model's key, e.g. drivers.pooled.cert_iso14001 = "not estimable: few_epv(...)")
+        missing = [k for k in keys if k not in values and not any(
+            str(values.get(".".join(k.split(".")[:i]), "")).startswith("not estimable") for i in range(1, k.count(".") + 1))]
         assert not missing, (hypothesis["id"], run, missing)
 
 

@@ -17,6 +17,7 @@ from .results import (not_supported, record_channels, record_consultation, recor
                       record_likert, record_moderation, record_questionnaire, record_salience)
 from .tables import (ame_rows, awareness_rows, cert_status_rows, channel_rows, consultation_figures, consultation_rows,
                      friedman_rows, gradient_rows, likert_rows, model_rows, moderation_rows, salience_rows, staff_rows)
+from .appendix import coefficient_rows, record_terms
 from .text import (partial_block_note, questionnaire_notes, questionnaire_sentence, reason_text, unsupported_sections,
                    unsupported_sentence)
 
@@ -42,5 +43,5 @@ __all__ = [
     "not_supported", "outcome_name", "questionnaire_notes", "questionnaire_sentence", "reason_text",
     "record_channels", "record_consultation", "record_drivers", "record_gradients", "record_likert",
     "record_moderation", "record_questionnaire", "record_salience", "regressor_name", "salience_rows",
-    "partial_block_note", "sample_name", "scaled_ame", "short_item", "staff_rows", "unsupported_sections", "unsupported_sentence",
+    "coefficient_rows", "partial_block_note", "record_terms", "sample_name", "scaled_ame", "short_item", "staff_rows", "unsupported_sections", "unsupported_sentence",
 ]

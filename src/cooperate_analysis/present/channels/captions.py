@@ -23,4 +23,10 @@ CAPTIONS = {
     'questionnaire_cert_status': N_("Certifications held, planned or not of interest (questionnaire block B): firms / answering firms, share and Wilson 95% interval (%), by sample."),
     'questionnaire_cert_status_figure': N_("Certifications held, planned or not of interest, all districts: shares of the answering firms."),
     'questionnaire_staff': N_("Atypical workers and staff training (questionnaire blocks D and E): firms with trainees or interns, with home-workers and with training on safety, environment or social responsibility (firms / answering firms, share and Wilson 95% interval, %), and means over the answering firms, by sample."),
+    "adoption_coefficients": N_("Appendix: every coefficient of each adoption model, by outcome and sample, with its "
+                                "method, n and fit statistic; a model that could not be estimated says why in the note."),
+    "adoption_descriptives": N_("Appendix: descriptive statistics of the adoption models' variables, all districts."),
+    "adoption_correlations": N_("Appendix: correlations of the adoption models' variables, all districts."),
+    "adoption_vif": N_("Appendix: variance inflation factors of the regressors of the CSR-index model, all districts "
+                       "(district fixed effects in the design)."),
 }
