@@ -324,8 +324,7 @@ def test_certification_held_reads_the_dummy_over_its_answers():
 def test_finite_population_correction():
     assert measures.fpc_factor(28, 133) == pytest.approx(1 - 28 / 133)
     assert measures.fpc_factor(34, 2500) == 1.0 and measures.fpc_factor(10, None) == 1.0
-    with pytest.raises(ValueError):
-        measures.fpc_factor(30, 20)
+    assert measures.fpc_factor(30, 20) == 1.0  # a frame that does not fit the survey: no correction
     x = np.arange(28, dtype=float)
     got = measures.mean_interval(x, N=133)
     se = np.sqrt(1 - 28 / 133) * x.std(ddof=1) / np.sqrt(28)  # R survey: var(mean) = (1 - n/N) s^2 / n
@@ -389,3 +388,13 @@ def test_wilson_interval_with_the_finite_population_correction():
     assert lo[0] == hi[0] == s[0] == pytest.approx(0.3)
     assert design_fraction(28, 133) == pytest.approx(28 / 133) and design_fraction(32, 2500) == 0.0
     assert design_fraction(30, None) == 0.0
+
+
+def test_no_finite_population_correction_when_the_sample_exceeds_the_population_count():
+    """A survey with more firms of a district than the population frame counts (a user's census, or a frame
+    that does not fit): no correction, never a negative variance or an error (the property test's 305 of 133)."""
+    from cooperate_analysis.stats.measures import design_fraction, fpc_factor, mean_interval
+
+    assert fpc_factor(305, 133.0) == 1.0 and design_fraction(305, 133.0) == 0.0
+    out = mean_interval(np.arange(305.0), 133.0)
+    assert out["fpc"] == 1.0 and np.isfinite(out["ci_low"])

@@ -34,7 +34,7 @@ def test_pipeline_declares_district_cross_district_and_speccurve_runs_in_both_la
     districts = ["capannori_paper", "empolese_valdelsa_clothing", "santa_croce_tanning"]
     assert {run.name for run in RUNS} == {
         *(f"district-{d}" for d in districts), "cross-district", *(f"speccurve-{g}" for g in [*districts, "pooled"]),
-        *(f"sustainability-{d}" for d in districts), "channels"}
+        *(f"sustainability-{d}" for d in districts), "channels", "paper"}
     assert all(run.languages == ("en", "it") and set(run.title) == {"en", "it"} for run in RUNS)
     assert set(REPORTS) == {run.name for run in RUNS} | {f"{run.name}-it" for run in RUNS}
 

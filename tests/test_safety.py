@@ -387,7 +387,7 @@ def test_a_survey_without_a_district_builds_the_others_and_says_so(project):
     assert proc.returncode == 0, err
     assert "skip   tiny-santa_croce_tanning: no data: the survey has no firms of" in out
     index = _assert_index_true(project)
-    assert "No data for: Santa Croce sull&#x27;Arno tanning district" in index
+    assert "No data for Santa Croce sull&#x27;Arno tanning district: the survey has no firms of this district" in index
     assert (project / "reports" / "tiny-capannori_paper.html").is_file()
     assert not (project / "reports" / "tiny-santa_croce_tanning.html").exists()
 

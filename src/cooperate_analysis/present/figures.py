@@ -29,7 +29,7 @@ SAVE_PAD_IN = 0.1  # savefig(bbox_inches="tight") pads the drawn area by this mu
 MIN_PRINT_PT = 7.0
 WIDTH = 6.6  # figure width in inches: the text width less the tight-bbox padding
 
-FONT = {"base": 9.0, "title": 9.5, "label": 9.0, "tick": 8.5, "legend": 8.5, "annotation": 8.0}
+FONT = {"base": 9.0, "title": 9.5, "label": 9.0, "tick": 8.5, "legend": 8.5, "annotation": 8.5}
 
 def style() -> None:
     """Apply the compendium's plotting style (deterministic fonts, sizes at least 7 pt in print)."""

@@ -436,10 +436,12 @@ def wilson_interval(successes, n, level: float = 0.95, fraction: float = 0.0) ->
 
 def design_fraction(n: int, N: float | None) -> float:
     """The sampling fraction n / N of a sample of `n` firms from `N`, when it exceeds the policy's 5%
-    (`policy.needs_fpc`); 0 otherwise or when N is unknown. Passed as `fraction` to the intervals."""
+    (`policy.needs_fpc`); 0 otherwise, when N is unknown, and when the sample holds more firms than the
+    population count (a frame that does not fit the survey: no correction rather than a negative variance).
+    Passed as `fraction` to the intervals."""
     from .policy import needs_fpc
 
-    return float(n / N) if N and np.isfinite(N) and needs_fpc(n, N) else 0.0
+    return float(n / N) if N and np.isfinite(N) and n <= N and needs_fpc(n, N) else 0.0
 
 
 def sample_fractions(samples: dict[str, pd.DataFrame], population: dict[str, float] | None) -> dict[str, float]:
@@ -599,7 +601,7 @@ def fpc_factor(n: int, N: float | None) -> float:
     from .policy import needs_fpc
 
     if N is not None and np.isfinite(N) and n > N:
-        raise ValueError(f"fpc: {n} sampled firms exceed the population of {N}")
+        return 1.0  # a sample larger than the population count: the frame does not fit this survey, no correction
     return float(1 - n / N) if needs_fpc(n, N) else 1.0
 
 
