@@ -220,7 +220,7 @@ OLS_CELLS_PER_BATCH = 2 ** 22  # fits x draws x (firms or products) per step of 
 
 def _scaled_inverse(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Batched inverse of symmetric X'WX with a singularity flag (determinant of the correlation-scaled
-    matrix at most 1e-10), as `speccurve._inverse`."""
+    matrix at most 1e-10); the one inverse of the engine's linear and logit fits."""
     d = np.sqrt(np.diagonal(A, axis1=-2, axis2=-1))
     ok = (d > 0).all(axis=-1)
     d = np.where(d > 0, d, 1.0)

@@ -41,7 +41,6 @@ from joblib import Parallel, delayed, parallel_config
 from scipy import stats
 
 from ..data.codebook import Codebook, load_codebook
-from ..data.derived import label
 from ..data.population import population_frame
 from . import batched
 from .estimability import MIN_RESIDUAL_DF
@@ -335,18 +334,6 @@ def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
     return [_block(data, part) for _, part in fits.groupby(keys, sort=False)]
 
 
-def _inverse(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Batched inverse of X'WX with a singularity flag (scaled determinant below 1e-10)."""
-    d = np.sqrt(np.diagonal(A, axis1=-2, axis2=-1))
-    ok = (d > 0).all(axis=-1)
-    d = np.where(d > 0, d, 1.0)
-    scale = d[..., :, None] * d[..., None, :]
-    R = A / scale
-    ok &= np.linalg.det(R) > 1e-10
-    R[~ok] = np.eye(A.shape[-1])
-    return np.linalg.inv(R) / scale, ok
-
-
 def _ols_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw CSR coefficient and its variance in every cell and draw: arrays (G * q, B).
 
@@ -375,7 +362,7 @@ def _ols_batch(block: _Block, arrays: _Arrays, counts: np.ndarray) -> tuple[np.n
     B, U, q = counts.shape[0], arrays.patterns.shape[1], arrays.Y.shape[1]
     outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(G, n, p * p)
     W = arrays.patterns[:, None] * counts[:, None, :] * w  # (G, B, U, n)
-    Ainv, ok = _inverse((W.reshape(G, B * U, n) @ outer).reshape(G, B, U, p, p))
+    Ainv, ok = batched._scaled_inverse((W.reshape(G, B * U, n) @ outer).reshape(G, B, U, p, p))
     z = (Ainv[..., 1, :].reshape(G, B * U, p) @ X.transpose(0, 2, 1)).reshape(G, B, U, n)  # row 1 of (X'WX)^-1 X'
     if block.weighted:
         n_eff = (arrays.patterns[:, None] * counts[:, None, :]).sum(axis=-1, keepdims=True)
