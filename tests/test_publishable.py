@@ -29,7 +29,8 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-SECTION_NUMBER = re.compile(r"(?m)^\s*\d+(?:\.\d+)+(?=\s+[A-ZÀ-Ý])")  # "2.1  RSI e competitività": a heading's number
+# "2.1  RSI e competitività": a heading's number (a decimal would have a comma in Italian, and no capital after it)
+SECTION_NUMBER = re.compile(r"(?<![\d.,])\d+(?:\.\d+)+(?=[\s\u2003]+[A-ZÀ-Ý])")
 
 
 def decimal_points(text: str) -> list[str]:
@@ -57,8 +58,11 @@ def zero_p_values(page: str) -> list[str]:
 
 
 def findings_first(page: str) -> bool:
-    findings, table = page.find('class="key-findings"'), page.find('id="table-1"')
-    return findings != -1 and (table == -1 or findings < table)
+    """The findings come before the first table: a report's key findings, or the paper's abstract (which
+    carries its numbers)."""
+    found = [i for i in (page.find('class="key-findings"'), page.find('class="abstract"')) if i != -1]
+    table = page.find('id="table-1"')
+    return bool(found) and (table == -1 or min(found) < table)
 
 
 # --- the checks catch what they look for ----------------------------------------------------------------
