@@ -230,8 +230,11 @@ ARTEFACTS = re.compile(r"/e\)|\b\w+/[aeio]\b|\(anno\)|\(s\)\b|\bfirm\(s\)|\bdist
 
 
 def visible_text(markup: str) -> str:
-    """The text a reader sees in an HTML page (tags, scripts, styles and data URIs removed)."""
+    """The text a reader sees in an HTML page (tags, scripts, styles and data URIs removed), without the
+    reference list and links, which quote titles and addresses verbatim."""
     markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    markup = re.sub(r'(?is)<section class="references".*?</section>', " ", markup)
+    markup = re.sub(r"https?://\S+", " ", markup)
     markup = re.sub(r"(?s)<[^>]+>", " ", markup)
     import html as _html
 

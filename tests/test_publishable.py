@@ -33,10 +33,13 @@ def visible_text(page: str) -> str:
 SECTION_NUMBER = re.compile(r"(?<![\d.,])\d+(?:\.\d+)+(?=[\s\u2003]+[A-ZÀ-Ý])")
 
 
+QUOTED = re.compile(r"«[^«»]*»")  # a search query or a title quoted verbatim (e.g. «D2.4 consumi energia»)
+
+
 def decimal_points(text: str) -> list[str]:
-    """Numbers with a decimal point (Italian thousands groups such as 12.345 and the numbers of section
-    headings such as "2.1" at the start of a line excepted)."""
-    text = SECTION_NUMBER.sub("N", ITALIAN_GROUPED.sub("N", text))
+    """Numbers with a decimal point (Italian thousands groups such as 12.345, the numbers of section headings
+    such as "2.1" and text quoted verbatim in «guillemets» excepted)."""
+    text = SECTION_NUMBER.sub("N", ITALIAN_GROUPED.sub("N", QUOTED.sub("«»", text)))
     return [text[max(0, m.start() - 20):m.end() + 20] for m in DECIMAL_POINT.finditer(text)]
 
 
@@ -58,9 +61,10 @@ def zero_p_values(page: str) -> list[str]:
 
 
 def findings_first(page: str) -> bool:
-    """The findings come before the first table: a report's key findings, or the paper's abstract (which
-    carries its numbers)."""
-    found = [i for i in (page.find('class="key-findings"'), page.find('class="abstract"')) if i != -1]
+    """The findings come before the first table: a report's key findings, the paper's abstract (which carries
+    its numbers), or a sustainability report's fact sheet, its opening page (issue 26)."""
+    found = [i for i in (page.find('class="key-findings"'), page.find('class="abstract"'),
+                         page.find('id="The-district-at-a-glance"'), page.find('id="Il-distretto-in-sintesi"')) if i != -1]
     table = page.find('id="table-1"')
     return bool(found) and (table == -1 or min(found) < table)
 
