@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,21 @@ os.environ.setdefault("COOPERATE_STRICT_I18N", "1")
 # One citeproc cache for the whole test session (each project copy would otherwise run pandoc again).
 os.environ.setdefault("COOPERATE_CITEPROC_CACHE", os.path.join(
     os.environ.get("PYTEST_CITEPROC_BASE", "/tmp"), f"cooperate-citeproc-{os.getuid()}"))
+
+
+@contextmanager
+def deadline(seconds: int = 30):
+    """Fail (instead of hanging the suite) if the block takes longer than `seconds`: a read that opened a
+    FIFO or a device, a zip bomb, a YAML alias tree."""
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def make_survey(n: int = 30, seed: int = 0) -> pd.DataFrame:

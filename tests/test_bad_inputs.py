@@ -2,9 +2,7 @@
 and the file is byte-identical afterwards. Paths that are not regular files (a directory, a FIFO,
 a dangling link, a device...) are made at run time and must be refused before anything opens them."""
 import os
-import signal
 import socket
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +15,7 @@ from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.data.io import read_survey, sha256_file
 from cooperate_analysis.data.validate import validate_survey
 
-from .conftest import make_survey
+from .conftest import deadline, make_survey
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text())
@@ -28,20 +26,6 @@ def test_corpus_is_complete():
     files = {p.name for p in CORPUS.iterdir()} - {"make_corpus.py", "expected.yml", "__pycache__"}
     assert files == set(EXPECTED) and len(files) >= 60
     assert all("loads_as_base" in EXPECTED[name] for name in LOADS)
-
-
-@contextmanager
-def deadline(seconds: int):
-    """Fail (instead of hanging the suite) if the block takes longer than `seconds`."""
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s: something opened a FIFO or read a device")
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def validate(path, capsys) -> tuple[int, str]:

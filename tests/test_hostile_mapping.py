@@ -9,11 +9,9 @@ from __future__ import annotations
 import csv
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +25,7 @@ from cooperate_analysis.data.mapping import load_mapping, means_no_answer, read_
 from cooperate_analysis.data.validate import validate_survey
 from cooperate_analysis.runner.cli import main
 
-from .conftest import make_survey
+from .conftest import deadline, make_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = Path(__file__).resolve().parent / "real_exports"
@@ -38,19 +36,6 @@ import make_exports  # noqa: E402
 MISSING_99 = {"out_reputation": [99], "wp_training_plan": [99], "turnover_class": [99], "firm_age": [99],
               "export_share": [99]}
 VALID_99 = {"ignore": ["note"], "missing": MISSING_99}  # a mapping that makes CODES_99 valid
-
-
-@contextmanager
-def deadline(seconds: int = 30):
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
