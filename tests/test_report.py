@@ -101,6 +101,9 @@ def test_notebooks_have_narrative_in_every_language_and_no_outputs(nb):
     assert len(set(counts.values())) == 1 and (counts["en"] == 0 if generated else counts["en"] > 0), counts
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells if c["cell_type"] == "code")
     assert tags.count("parameters") == 1
+    # nbformat 4.5 cell ids, distinct (without them every run prints nbformat's MissingIDFieldWarning)
+    ids = [c.get("id") for c in cells]
+    assert None not in ids and len(set(ids)) == len(ids)
 
 
 def test_table_html_aligns_numbers_right_text_left_and_escapes():

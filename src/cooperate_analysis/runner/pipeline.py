@@ -30,6 +30,9 @@ from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs, s
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 KERNEL_HASH_SEED = "0"
+# thread pools of the numerical libraries in each kernel; a variable the user set is left as it is
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+USER_THREADS = {variable: os.environ[variable] for variable in THREAD_VARIABLES if variable in os.environ}
 SOCKETS_PREFIX = "cooperate-kernel-"  # + build pid: kernel IPC sockets in the system temp folder
 
 
@@ -513,6 +516,18 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _share_cores(workers: int) -> None:
+    """Each kernel's BLAS / OpenMP threads: the cores divided among the runs executing at once.
+
+    Kernels (and the spawned workers that start them) inherit the environment. With two runs on two
+    cores, a kernel's multi-threaded BLAS only competes with the other run: measured (bench/speccurve.py,
+    2 cores) the pooled specification curve takes the same wall time with 1 or 2 threads and twice the
+    CPU time with 2. A thread count the user set in the environment is kept."""
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = USER_THREADS.get(variable, threads)
+
+
 def expected_seconds(run: Run) -> float:
     """How long `run` is expected to take: its last recorded wall time, else the `cost` hint of
     pipeline.yml (seconds on the reference machine), else 0."""
@@ -528,6 +543,7 @@ def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, 
     pending = sorted(pending, key=lambda item: -expected_seconds(item[0]))  # stable: config order on ties
     workers = max(1, min(jobs or default_jobs(), len(pending)))
     print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
+    _share_cores(workers)
     if workers == 1:
         for run, key in pending:
             finished(execute(run, key, data_meta))

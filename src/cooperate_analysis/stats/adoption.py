@@ -47,10 +47,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
 from scipy.special import expit
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from . import estimability
@@ -218,7 +220,7 @@ def fractional_logit(df: pd.DataFrame, outcome: str, regressors: Sequence[str],
         raise ValueError(f"fractional logit: {outcome} must lie in [0, 1]")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)  # y at 0 or 1 exactly is valid here
-        result = sm.GLM(d.y, d.X, family=sm.families.Binomial()).fit(maxiter=100, tol=1e-12)  # IRLS
+        result = GLM(d.y, d.X, family=families.Binomial()).fit(maxiter=100, tol=1e-12)  # IRLS
     if not result.converged:
         raise RuntimeError(f"fractional logit of {outcome} did not converge")
     beta = np.asarray(result.params)
@@ -400,7 +402,7 @@ def _ml_logit(d: Design):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.Logit(d.y, d.X).fit(method="newton", maxiter=100, disp=False)
+            result = Logit(d.y, d.X).fit(method="newton", maxiter=100, disp=False)
         except (np.linalg.LinAlgError, ValueError):  # PerfectSeparationError is a ValueError
             return None
     bad = any(issubclass(w.category, (PerfectSeparationWarning, ConvergenceWarning)) for w in caught)

@@ -23,11 +23,12 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 from scipy import stats
 from statsmodels.imputation.mice import MICEData
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import FTestPowerF2
+from statsmodels.tools.tools import add_constant
 
 from ..data.codebook import load_codebook
 
@@ -378,7 +379,7 @@ class FastMICEData(MICEData):
 
     def _perturb_gaussian(self, vname):
         design = self._main_effects(vname)
-        if design is None or self.model_class[vname] is not sm.OLS:
+        if design is None or self.model_class[vname] is not OLS:
             return super()._perturb_gaussian(vname)
         endog, exog, _, _ = self.get_fitting_data(vname)
         xtx_inv = np.linalg.pinv(exog.T @ exog, hermitian=True)
@@ -429,9 +430,9 @@ def mice_ols(df: pd.DataFrame, outcome: str | Sequence[str], exposure: str, cont
     fits: dict[str, list] = {y: [] for y in outcomes}  # (params, variances, df_resid, nobs) of each analysis
     for _ in range(m):
         imp.update_all(n_skip + 1)
-        exog = sm.add_constant(imp.data[rhs], has_constant="add").rename(columns={"const": "Intercept"})
+        exog = add_constant(imp.data[rhs], has_constant="add").rename(columns={"const": "Intercept"})
         for y in outcomes:
-            fit = sm.OLS(imp.data[y], exog).fit(cov_type=cov_type)  # only its numbers are kept: memory
+            fit = OLS(imp.data[y], exog).fit(cov_type=cov_type)  # only its numbers are kept: memory
             fits[y].append((fit.params, np.diag(fit.cov_params()), fit.df_resid, int(fit.nobs)))
     pooled = []
     for y, results in fits.items():

@@ -17,7 +17,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pingouin as pg
-import semopy
 from factor_analyzer import FactorAnalyzer
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 from scipy import stats
@@ -227,6 +226,8 @@ def fit_cfa(description: str, data: pd.DataFrame) -> CFAFit:
     lavaan's (`bounded_cfi`); semopy's unbounded value is kept as ``rni`` (issue 23: a CFI of 1.017
     was printed). RMSEA is semopy's, already floored at 0 when chi2 < df, as lavaan's.
     """
+    import semopy  # imported on first use: it loads sympy (about 0.8 s), which most reports never need
+
     model = semopy.Model(description)
     sample = _complete(data, model.vars["observed"])
     result = model.fit(sample)

@@ -32,12 +32,12 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from marginaleffects import avg_slopes
 from scipy import optimize, stats
 from scipy.special import expit
+from statsmodels.discrete.discrete_model import Logit
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.tools import add_constant
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
@@ -287,6 +287,8 @@ def average_marginal_effects(df: pd.DataFrame, item: str, exposure: str, control
 
 def _ame_table(model: OrderedModel, result, item: str, exposure: str) -> pd.DataFrame:
     """The `average_marginal_effects` table of a fitted `OrderedModel`."""
+    from marginaleffects import avg_slopes  # on first use: it loads JAX and polars (about 0.7 s)
+
     ame = avg_slopes(result, variables=exposure).data.to_pandas()
     table = _normal_table(ame["term"], ame["estimate"], ame["std_error"])
     table.insert(1, "contrast", ame["contrast"].to_numpy())
@@ -316,12 +318,12 @@ def _brant(model: OrderedModel, item: str) -> pd.DataFrame:
     """The `proportional_odds_test` table for an (unfitted) `OrderedModel`."""
     if model.k_levels < 3:
         raise ValueError(f"{item}: the Brant test needs at least 3 observed categories")
-    X = sm.add_constant(np.asarray(model.exog, float), has_constant="add")
+    X = add_constant(np.asarray(model.exog, float), has_constant="add")
     fits, failed = [], []
     for j in range(model.k_levels - 1):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", (ConvergenceWarning, PerfectSeparationWarning))
-            fit = sm.Logit((model.endog > j).astype(float), X).fit(disp=False, maxiter=100)
+            fit = Logit((model.endog > j).astype(float), X).fit(disp=False, maxiter=100)
         if not fit.mle_retvals["converged"] or any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
             failed.append(f"{model.labels[j]}|{model.labels[j + 1]}")
         fits.append(fit)
