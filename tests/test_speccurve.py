@@ -371,3 +371,55 @@ def test_a_median_zero_to_rounding_has_the_positive_direction():
     assert stats["share_significant"].tolist() == [0.0, 0.0]  # the significant spec is negative
     assert stats["stouffer_z"].iloc[0] == pytest.approx(stats["stouffer_z"].iloc[1])
     assert speccurve._direction(np.array([-1e-6]))[0] == -1.0
+
+
+def test_imputed_fits_that_are_the_same_fit_are_computed_once_and_equal_the_residual_form(district):
+    """Imputed linear specs under the null, in 6 draws: the sufficient-statistics engine, which fits a
+    design, sample and outcome shared by several completed datasets once, equals the residual form
+    (`_ols_cells`, every cell fitted on its own) to 1e-9; and with a CSR measure and controls observed
+    for every firm, the M completed datasets share one design, so far fewer units than cells are fitted."""
+    specs = subset(speccurve.specifications())
+    specs = specs[(specs["model"] == "ols") & (specs["missing"] == "imputed")]
+    data = speccurve._prepare(district, specs, M, SEED, None)
+    counts = speccurve._bootstrap_counts(data.strata, 6, SEED)
+    fitted, cells = [], 0
+    original = speccurve.batched.ols_draws
+
+    def counting(X, *args):
+        fitted.append(len(X))
+        return original(X, *args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(speccurve.batched, "ols_draws", counting)
+        for block in speccurve._blocks(data, specs, M):
+            null = speccurve._under_null(block)
+            fast, slow = speccurve._ols_draw_cells(null, counts), speccurve._ols_cells(null, counts)
+            np.testing.assert_allclose(fast[0], slow[0], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(fast[1], slow[1], rtol=1e-9, atol=1e-15)
+            cells += len(block.groups)
+    observed = district[["csr_overall", "cert_any", "log_employees"]].notna().all().all()
+    assert observed and sum(fitted) < cells  # the 'none' and 'size' designs are shared by the datasets
+
+
+def test_identical_logit_fits_are_computed_once_with_the_same_results(district, monkeypatch):
+    """`_logit_task` fits each distinct (outcome, regressors, weights) once and copies its result to
+    the fits that are the same (completed datasets that do not differ where the fit looks); the results
+    equal those of every fit computed on its own (`_logit_batch` on all rows, then the same retries),
+    also when the designs are built a few specifications at a time (LOGIT_DESIGN_CELLS)."""
+    specs = subset(speccurve.specifications())
+    specs = specs[(specs["model"] == "logit") & (specs["controls"] == "size")]
+    data = speccurve._prepare(district, specs, M, SEED, None)
+    fits = speccurve._fits(specs, M)
+    y, X, w, robust = speccurve._logit_design(data, fits)
+    first, inverse = speccurve._distinct_fits(fits, y, X, robust)
+    assert len(first) < len(fits)  # completed datasets share fits
+    for i in range(len(fits)):  # a fit shares its results only with an identical one
+        j = first[inverse[i]]
+        assert np.array_equal(y[i], y[j], equal_nan=True) and np.array_equal(X[i], X[j], equal_nan=True)
+        assert robust[i] == robust[j]
+    together = speccurve._logit_task(data, fits)
+    alone, _ = speccurve._logit_batch(y, X, w, robust)
+    retried = ~np.isnan(together[:, 0]) & np.isnan(alone[:, 0])  # retries from the previous dataset's fit
+    np.testing.assert_allclose(together[~retried], alone[~retried], rtol=1e-9, atol=1e-12)
+    monkeypatch.setattr(speccurve, "LOGIT_DESIGN_CELLS", 5 * M * len(district))  # about 5 specs at a time
+    np.testing.assert_allclose(speccurve._logit_task(data, fits), together, rtol=1e-9, atol=1e-12)

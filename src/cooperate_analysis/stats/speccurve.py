@@ -293,23 +293,37 @@ def _distinct_rows(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mask[first], inverse
 
 
+def _distinct_float_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-d float array, compared by their bytes: the index of the first of
+    each and, for every row, its distinct row (as `np.unique(axis=0)`, one key per row)."""
+    rows = np.ascontiguousarray(rows, dtype="float64")
+    keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
 def _patterns(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of each group's (q, n) mask, padded by repetition: (G, U, n) and (G, q)."""
-    found = [_distinct_rows(group) for group in mask]
-    U = max(len(unique) for unique, _ in found)
-    patterns = np.stack([np.concatenate([unique, np.repeat(unique[:1], U - len(unique), axis=0)])
-                         for unique, _ in found])
-    return patterns, np.stack([inverse.ravel() for _, inverse in found])
+    """Distinct rows of each group's (q, n) mask, padded by repetition: (G, U, n) and (G, q).
+
+    Within a group the distinct rows are in the order of their packed bytes (as `_distinct_rows` of
+    the group alone); the rows of every group are compared at once."""
+    G, q, n = mask.shape
+    unique, row = _distinct_rows(mask.reshape(G * q, n))  # in byte order, over all groups
+    pairs, pair = np.unique(np.repeat(np.arange(G), q) * len(unique) + row.ravel(), return_inverse=True)
+    pair_group, pair_row = np.divmod(pairs, len(unique))  # sorted by group, then byte order
+    local = np.arange(pairs.size) - np.searchsorted(pair_group, pair_group)  # position within the group
+    U = local.max() + 1
+    slots = np.repeat(pair_row[np.searchsorted(pair_group, np.arange(G))][:, None], U, axis=1)  # pad: first row
+    slots[pair_group, local] = pair_row
+    return unique[slots], local[pair.ravel()].reshape(G, q)
 
 
 def _block(data: _Data, fits: pd.DataFrame) -> _Block:
     first = fits.iloc[0]
-    groups = fits[["dataset", "csr"]].drop_duplicates().reset_index(drop=True)
-    targets = fits[["outcome", "coding"]].drop_duplicates().reset_index(drop=True)
-    g = fits.merge(groups.reset_index(), on=["dataset", "csr"], how="left")["index"].to_numpy()
-    t = fits.merge(targets.reset_index(), on=["outcome", "coding"], how="left")["index"].to_numpy()
+    g, groups = pd.MultiIndex.from_frame(fits[["dataset", "csr"]]).factorize()  # in order of appearance
+    t, targets = pd.MultiIndex.from_frame(fits[["outcome", "coding"]]).factorize()
     cells = (g * len(targets) + t).reshape(-1, (fits["spec"] == fits["spec"].iloc[0]).sum())
-    block = _Block(data, tuple(map(tuple, groups.to_numpy())), tuple(map(tuple, targets.to_numpy())),
+    block = _Block(data, tuple(groups), tuple(targets),
                    first["controls"], first["fixed_effects"], first["weights"] == "poststrat", cells,
                    fits["spec"].to_numpy()[::cells.shape[1]])
     factor, n = [], []
@@ -435,30 +449,47 @@ def _linear(block: _Block, counts: np.ndarray, raw: tuple[np.ndarray, np.ndarray
 def _ols_draw_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`_ols_cells` for bootstrap draws by `batched.ols_draws`: (G * q, B) raw slopes and variances.
 
-    A fit unit is a group (one design X) with one of its complete-case patterns (one sample); its
-    targets with that pattern are its outcomes, so X'WX, its inverse and the leverages are formed
-    once per unit and draw. Equal to `_ols_cells` to rounding where the draw's fit is not exact."""
+    A fit unit is a distinct design X with a distinct sample (complete-case pattern); its outcomes
+    are the distinct outcome columns of the cells fitted on it. Cells that are the same fit (the
+    same X, sample and y: e.g. a spec on completed datasets whose imputed values enter neither its
+    regressors nor its outcome) are computed once, and X'WX, its inverse and the leverages are
+    formed once per unit and draw. Units are batched by their number of outcomes (within a factor
+    sqrt(2)), so little is padded. Equal to `_ols_cells` to rounding where the draw's fit is not
+    exact."""
     q, n = len(block.targets), counts.shape[1]
     b_out, v_out = [], []
     for groups in block.chunks(q * n):
         arrays = _arrays(block, groups)
         G, U = arrays.patterns.shape[:2]
-        used = np.zeros((G, U), dtype=bool)
-        used[np.arange(G)[:, None], arrays.which] = True
-        unit_group, unit_pattern = np.nonzero(used)
-        slot = np.full((G, U), -1)
-        slot[unit_group, unit_pattern] = np.arange(unit_group.size)
-        unit = slot[np.arange(G)[:, None], arrays.which].ravel()  # (G * q,) unit of each cell
-        order = np.argsort(unit, kind="stable")
-        first = np.searchsorted(unit[order], np.arange(unit_group.size))
-        rank = np.empty_like(unit)
-        rank[order] = np.arange(unit.size) - first[unit[order]]  # position of each cell in its unit
-        Y = np.zeros((unit_group.size, rank.max() + 1, n))
-        Y[unit, rank] = arrays.Y.reshape(G * q, n)
-        slope, var = batched.ols_draws(arrays.X[unit_group], arrays.patterns[unit_group, unit_pattern], Y,
-                                       counts, block.w, block.weighted)
-        b_out.append(slope[unit, :, rank])
-        v_out.append(var[unit, :, rank])
+        pair = np.repeat(np.arange(G), q) * U + arrays.which.ravel()  # (G * q,) design and sample of each cell
+        pairs, pair_of_cell = np.unique(pair, return_inverse=True)
+        pair_group, pair_pattern = np.divmod(pairs, U)
+        sample = arrays.patterns[pair_group, pair_pattern]
+        unit_first, unit_of_pair = _distinct_float_rows(np.concatenate(
+            [arrays.X[pair_group].reshape(pairs.size, -1), sample], axis=1))
+        unit = unit_of_pair[pair_of_cell.ravel()]  # (G * q,)
+        Y = arrays.Y.reshape(G * q, n)
+        column_first, column = _distinct_float_rows(np.concatenate([unit[:, None].astype("float64"), Y], axis=1))
+        column_unit = unit[column_first]  # the unit of each distinct outcome column
+        slope, var = np.empty((column_first.size, len(counts))), np.empty((column_first.size, len(counts)))
+        width = np.bincount(column_unit, minlength=unit_first.size)  # outcomes of each unit
+        size_class = np.ceil(2 * np.log2(width)).astype(int)
+        for size in np.unique(size_class):
+            units = np.flatnonzero(size_class == size)
+            slot = np.full(unit_first.size, -1)
+            slot[units] = np.arange(units.size)
+            chosen = np.flatnonzero(slot[column_unit] >= 0)  # the columns of these units,
+            chosen = chosen[np.argsort(slot[column_unit[chosen]], kind="stable")]  # grouped by unit
+            owner = slot[column_unit[chosen]]
+            rank = np.arange(chosen.size) - np.searchsorted(owner, owner)  # position of each in its unit
+            Yu = np.zeros((units.size, width[units].max(), n))
+            Yu[owner, rank] = Y[column_first[chosen]]
+            pairs_u = unit_first[units]
+            s_u, v_u = batched.ols_draws(arrays.X[pair_group[pairs_u]], sample[pairs_u], Yu, counts, block.w,
+                                         block.weighted)
+            slope[chosen], var[chosen] = s_u[owner, :, rank], v_u[owner, :, rank]
+        b_out.append(slope[column])
+        v_out.append(var[column])
     return np.concatenate(b_out), np.concatenate(v_out)
 
 
@@ -481,6 +512,7 @@ def _null_draws(block: _Block, counts: np.ndarray, cells=None) -> tuple[np.ndarr
 # --- 4. Logit specifications: ordered / binary logit, batched Newton-Raphson (`batched.ordinal_fits`) --
 
 LOGIT_ROWS_PER_BATCH = 2 ** 16  # fits x firms per batched Newton step (bounds memory for any survey size)
+LOGIT_DESIGN_CELLS = 2 ** 22  # fits x firms whose designs are built at once (`_logit_task`; bounds memory)
 PARALLEL_MIN_WORK = 2e9  # firm-level operations below which one thread beats a pool (default survey: 4e8)
 
 
@@ -493,7 +525,9 @@ def _logit_design(data: _Data, fits: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
     y = data.values[ds, :, fits["outcome"].map(data.columns).to_numpy()]
     improved = (fits["coding"] == "improved").to_numpy()[:, None]
     y = np.where(improved & np.isfinite(y), (y > NEUTRAL).astype("float64"), y)
-    cols = np.array([[data.columns[c] for c in (csr, *CONTROL_SETS[first["controls"]])] for csr in fits["csr"]])
+    controls = [data.columns[c] for c in CONTROL_SETS[first["controls"]]]
+    cols = np.column_stack([fits["csr"].map(data.columns).to_numpy(dtype=np.intp),
+                            np.broadcast_to(np.array(controls, dtype=np.intp), (len(fits), len(controls)))])
     X = data.values[ds[:, None, None], np.arange(n)[None, :, None], cols[:, None, :]]
     fixed = data.fixed if first["fixed_effects"] == "district" else data.fixed[:, :0]
     X = np.concatenate([X, np.broadcast_to(fixed, (len(fits),) + fixed.shape)], axis=2)
@@ -564,9 +598,58 @@ def _logit_task(data: _Data, fits: pd.DataFrame) -> np.ndarray:
     dataset that failed is retried from the parameters of the same specification on the previous
     dataset when that one was estimable and has as many parameters (the m completed datasets
     differ only in their imputed values), repeated while retries succeed. Where both starts
-    converge they reach the same maximum."""
+    converge they reach the same maximum. Fits are taken a few specifications at a time (at most
+    about LOGIT_DESIGN_CELLS fits x firms, all fits of a specification together), so the designs'
+    memory is bounded for any survey size; within each part a fit identical to an earlier one (the
+    same outcome, regressors and weights: on completed datasets whose imputed values do not enter
+    it, or coincide) is computed once (`_distinct_fits`)."""
+    spec = fits["spec"].to_numpy()
+    per_part = max(1, LOGIT_DESIGN_CELLS // data.values.shape[1])
+    cuts, previous = [0], 0
+    for edge in np.r_[np.flatnonzero(spec[1:] != spec[:-1]) + 1, len(fits)]:  # end of each spec's fits
+        if edge - cuts[-1] > per_part and previous > cuts[-1]:
+            cuts.append(previous)
+        previous = edge
+    cuts.append(len(fits))
+    out = np.empty((len(fits), 4))
+    for first, last in zip(cuts[:-1], cuts[1:]):
+        out[first:last] = _logit_part(data, fits.iloc[first:last])
+    return out
+
+
+def _distinct_fits(fits: pd.DataFrame, y: np.ndarray, X: np.ndarray, robust: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct fits among `fits` (designs y, X, `_logit_design`): the index of the first of each
+    distinct fit and, for every fit, its distinct fit (as `np.unique`). Two fits are the same when
+    they have the same outcome and coding with equal values, the same CSR measure with equal
+    regressors, and the same weighting: the values are compared once per dataset
+    (`_versions`), not once per fit."""
+    dataset = fits["dataset"].to_numpy()
+    target = pd.factorize(fits["outcome"] + "\0" + fits["coding"])[0]
+    csr = pd.factorize(fits["csr"])[0]
+    key = np.column_stack([target, _versions(y, target, dataset), csr,
+                           _versions(X.reshape(len(X), -1), csr, dataset), robust])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _versions(values: np.ndarray, label: np.ndarray, dataset: np.ndarray) -> np.ndarray:
+    """For each row of `values`, an id of its value among the rows with its `label`: equal ids for
+    equal bytes. Rows with the same label and dataset must be equal; each is compared once."""
+    pairs, first, inverse = np.unique(label * (dataset.max() + 1) + dataset, return_index=True, return_inverse=True)
+    ids = np.empty(pairs.size, dtype=np.intp)
+    for each in np.unique(label[first]):
+        chosen = np.flatnonzero(label[first] == each)
+        ids[chosen] = _distinct_float_rows(values[first[chosen]])[1]
+    return ids[inverse.ravel()]
+
+
+def _logit_part(data: _Data, fits: pd.DataFrame) -> np.ndarray:
+    """`_logit_task` on fits that hold whole specifications."""
     y, X, w, robust = _logit_design(data, fits)
-    out, thetas = _logit_batch(y, X, w, robust)
+    first, inverse = _distinct_fits(fits, y, X, robust)
+    distinct, distinct_thetas = _logit_batch(y[first], X[first], w[first], robust[first])
+    out, thetas = distinct[inverse], [distinct_thetas[i] for i in inverse]
     spec, dataset = fits["spec"].to_numpy(), fits["dataset"].to_numpy()
     follows = np.zeros(len(fits), dtype=bool)  # the previous fit is the same spec on the previous dataset
     follows[1:] = (spec[1:] == spec[:-1]) & (dataset[1:] > 1) & (dataset[:-1] > 0)
