@@ -14,7 +14,7 @@ def _from_env(args: argparse.Namespace) -> None:
     The Makefile never writes a user's value into a shell command: it exports it, and the value
     arrives here byte for byte, whatever characters a file name holds.
     """
-    from .pipeline import ConfigError
+    from .runs import ConfigError
 
     data = os.environ.get("COOPERATE_DATA", "")
     if data:
@@ -30,16 +30,38 @@ def _from_env(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    import time
 
+    from . import uptodate
+
+    started = time.perf_counter()
     if args.from_env:
         _from_env(args)
     if args.jobs is not None and args.jobs < 1:
-        from .pipeline import ConfigError
+        from .runs import ConfigError
 
         raise ConfigError(f"--jobs {args.jobs} is not valid: give at least 1")
+    stamp = None if args.force else uptodate.current(args.config, args.data, args.mapping)
+    if stamp is not None:  # nothing the build reads has changed since the last complete build
+        print(f"data   {stamp['source']}: unchanged, {stamp['rows']} firms\n"
+              f"skip   {stamp['runs']} run(s): up to date (nothing changed since the build of {stamp['built']})\n"
+              f"built  0 run(s), skipped {stamp['runs']}, failed 0 in {time.perf_counter() - started:.1f} s "
+              f"-> reports/index.html")
+        return 0
+    from ..data.dataset import DEFAULT_SURVEY, read_meta
+    from .pipeline import build
+    from .runs import load_runs
+
+    uptodate.forget()
     mapping = {"mapping": args.mapping} if args.mapping else {}
-    return build(data=args.data, jobs=args.jobs, force=args.force, config=args.config, **mapping)
+    status = build(data=args.data, jobs=args.jobs, force=args.force, config=args.config, **mapping)
+    meta = read_meta()
+    if status == 0 and meta is not None:
+        uptodate.write(args.config, args.data, args.mapping,
+                       {"source": str(args.data or DEFAULT_SURVEY), "rows": meta["rows"],
+                        "runs": len(load_runs(args.config)),
+                        "built": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})
+    return status
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -269,18 +291,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors that are the input's fault: one line each, no traceback (imported only when one is
+    raised, so a no-op build loads none of the modules that define them)."""
     from ..data.dataset import FactsError, ManifestError
     from ..data.io import SurveyFileError
-    from .pipeline import BuildBusy, ConfigError
     from ..data.validate import SurveyValidationError
+    from .pipeline import BuildBusy
+    from .runs import ConfigError
 
+    return SurveyFileError, SurveyValidationError, ManifestError, ConfigError, BuildBusy, FactsError
+
+
+def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
-    except (SurveyFileError, SurveyValidationError, ManifestError, ConfigError, BuildBusy, FactsError) as exc:
-        print(f"error: {exc}\nnothing was written.", file=sys.stderr)
-        return 2
+        try:
+            return args.func(args)
+        except Exception as exc:
+            if isinstance(exc, _user_errors()):
+                print(f"error: {exc}\nnothing was written.", file=sys.stderr)
+                return 2
+            raise
     except OSError as exc:  # a folder that cannot be written (read-only, full, a file in the way): one line
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}; check that the folder exists and can be written",

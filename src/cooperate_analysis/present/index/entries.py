@@ -86,7 +86,11 @@ def cached_sentences(runs, values_of: Callable, lang: str, folder: Path, cb) -> 
         cached = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cached = {}
-    out, fresh = {}, {}
+    out = {}
+    # entries of runs without values now are kept: early in a build a run that reads others (the paper) is
+    # not current yet, and its sentence is needed again as soon as it is
+    names = {run.name for run in runs}
+    fresh = {name: entry for name, entry in cached.items() if name in names}
     for run in runs:
         values = values_of(run)
         if not values:
