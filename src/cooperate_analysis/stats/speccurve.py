@@ -453,9 +453,9 @@ def _ols_draw_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.n
     are the distinct outcome columns of the cells fitted on it. Cells that are the same fit (the
     same X, sample and y: e.g. a spec on completed datasets whose imputed values enter neither its
     regressors nor its outcome) are computed once, and X'WX, its inverse and the leverages are
-    formed once per unit and draw. Units are batched by their number of outcomes (within a factor
-    sqrt(2)), so little is padded. Equal to `_ols_cells` to rounding where the draw's fit is not
-    exact."""
+    formed once per unit and draw. Units are batched together, or by their number of outcomes (within
+    a factor sqrt(2)) where padding them to the largest would add more than half. Equal to
+    `_ols_cells` to rounding where the draw's fit is not exact."""
     q, n = len(block.targets), counts.shape[1]
     b_out, v_out = [], []
     for groups in block.chunks(q * n):
@@ -465,8 +465,11 @@ def _ols_draw_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.n
         pairs, pair_of_cell = np.unique(pair, return_inverse=True)
         pair_group, pair_pattern = np.divmod(pairs, U)
         sample = arrays.patterns[pair_group, pair_pattern]
-        unit_first, unit_of_pair = _distinct_float_rows(np.concatenate(
-            [arrays.X[pair_group].reshape(pairs.size, -1), sample], axis=1))
+        if G > 1:  # designs of several groups (datasets) may coincide
+            unit_first, unit_of_pair = _distinct_float_rows(np.concatenate(
+                [arrays.X[pair_group].reshape(pairs.size, -1), sample], axis=1))
+        else:  # one design: its samples are distinct
+            unit_first = unit_of_pair = np.arange(pairs.size)
         unit = unit_of_pair[pair_of_cell.ravel()]  # (G * q,)
         Y = arrays.Y.reshape(G * q, n)
         column_first, column = _distinct_float_rows(np.concatenate([unit[:, None].astype("float64"), Y], axis=1))
@@ -474,6 +477,8 @@ def _ols_draw_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.n
         slope, var = np.empty((column_first.size, len(counts))), np.empty((column_first.size, len(counts)))
         width = np.bincount(column_unit, minlength=unit_first.size)  # outcomes of each unit
         size_class = np.ceil(2 * np.log2(width)).astype(int)
+        if width.size * width.max() <= 1.5 * width.sum():  # little to pad: one batch
+            size_class[:] = 0
         for size in np.unique(size_class):
             units = np.flatnonzero(size_class == size)
             slot = np.full(unit_first.size, -1)
