@@ -294,7 +294,7 @@ def ols_draws(X: np.ndarray, sample: np.ndarray, Y: np.ndarray, counts: np.ndarr
             MA = meat @ ru
             M = MA[..., :p * p].reshape(Nu, Bc, p, p)
             C = MA[..., p * p:p * p + p * Q].reshape(Nu, Bc, p, Q)
-            v = MA[..., p * p + p * Q:] + np.einsum("ubpq,ubpq->ubq", M @ beta - 2 * C, beta)
+            v = MA[..., p * p + p * Q:] + ((M @ beta - 2 * C) * beta).sum(axis=2)  # einsum: 3x slower
             b = beta[:, :, 1, :] + b0[us][:, None, 1, :]
             okq = np.broadcast_to(ok[..., None], b.shape)
             slope[us, d:d + Bc] = np.where(okq, b, np.nan)
