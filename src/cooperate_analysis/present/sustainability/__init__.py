@@ -6,6 +6,8 @@ section, and appendices (values the rule passed over; what was searched for abse
 are in the ``sustainability`` message catalog; the published-figures helpers it shares with the district
 report are in `present.published`.
 
+Its key findings (`findings_sustainability`) open the report, before the fact sheet.
+
 The index reads this report's findings sentence through `index_sentence` (the one entry point other
 modules use).
 """
@@ -16,6 +18,7 @@ from .captions import CAPTIONS
 from .factsheet import (fact_sheet, fact_sheet_rows, indicator_table, passed_over, passed_over_table, searched_table,
                         shown_rows)
 from .figures import csr_profile
+from .findings import coverage, findings_sustainability, headline_item
 from .indicators import (GRADES, REQUIRED_GROUPS, comparisons, eligible, grade_legend, grade_mark, headline, headlines,
                          lags, period_end, prepare, rule_text, trend, value_text, year_text)
 from .tables import (actors_table, drop_unknown, group_name, milestones_table, period, profile_cells, profile_codes,
@@ -77,8 +80,9 @@ def index_sentence(values: dict, parameters: dict, lang: str, cb) -> str:
 
 __all__ = [
     "CAPTIONS", "GRADES", "REQUIRED_GROUPS", "actions_html", "actors_sentence", "actors_table", "barriers",
-    "comparisons", "csr_profile", "district_paragraph", "drop_unknown", "eligible", "fact_sheet", "fact_sheet_rows",
-    "grade_legend", "grade_mark", "group_name", "heading", "headline", "headlines", "index_sentence",
+    "comparisons", "coverage", "csr_profile", "district_paragraph", "drop_unknown", "eligible", "fact_sheet",
+    "fact_sheet_rows", "findings_sustainability", "grade_legend", "grade_mark", "group_name", "heading", "headline",
+    "headline_item", "headlines", "index_sentence",
     "index_sentence_sustainability", "indicator_section", "indicator_table", "lags", "list_html", "milestones_table", "notes_html", "passed_over",
     "passed_over_table", "period", "period_end", "planned", "prepare", "profile_cells", "profile_codes", "profile_table", "reading_sustainability",
     "recommended", "relations_table", "rule_text", "schemes_sentence", "searched_table", "share_interval",
