@@ -88,7 +88,7 @@ def default_build(tmp_path_factory, worker_id) -> Path:
 
     from cooperate_analysis.runner import pipeline
 
-    root = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    root = _shared_root(tmp_path_factory, worker_id)
     project = root / "default_build"
     with open(root / "default_build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -101,14 +101,23 @@ def default_build(tmp_path_factory, worker_id) -> Path:
     return project
 
 
+def _shared_root(tmp_path_factory, worker_id) -> Path:
+    """The folder every pytest-xdist worker of this session sees (the session's own temporary folder
+    without xdist): where the file locks of the shared fixtures live."""
+    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
 @pytest.fixture(scope="session")
-def pseudo_truth(request) -> dict:
-    """`synthetic.ground_truth()` (the default design's pseudo-truth, about 10 s of CPU) computed
-    once and kept in the pytest cache under a key hashing every file of the data package (the
-    generator, the codebook and the population inputs), so workers and later sessions read it back;
-    each test gets its own copy."""
-    import copy
+def truth_cache(request, tmp_path_factory, worker_id) -> None:
+    """Fill the per-process cache of `synthetic._pseudo_truth` for the default design (the estimands on a
+    very large sample, about 10 s of CPU, the costly part of `synthetic.ground_truth()` and so of
+    `write_synthetic()`), so that every test that writes or checks the default survey's truth reads it.
+    It is computed once and kept in the pytest cache under a key hashing every file of the data package
+    (the generator, the codebook and the population inputs) and the versions of the numerical libraries;
+    under pytest-xdist the first worker that needs it computes it while the others wait on a file lock."""
+    import fcntl
     import hashlib
+    from importlib.metadata import version
 
     from cooperate_analysis.data import synthetic
 
@@ -116,12 +125,27 @@ def pseudo_truth(request) -> dict:
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    key = f"cooperate/ground_truth/{digest.hexdigest()[:32]}"
-    truth = request.config.cache.get(key, None)
-    if truth is None:
-        truth = synthetic.ground_truth()
-        request.config.cache.set(key, truth)
-    return copy.deepcopy(truth)
+    for library in ("numpy", "scipy", "pandas", "statsmodels"):
+        digest.update(f"{library}=={version(library)}\0".encode())
+    key = f"cooperate/pseudo_truth/{digest.hexdigest()[:32]}"
+    with open(_shared_root(tmp_path_factory, worker_id) / "pseudo_truth.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cached = request.config.cache.get(key, None)
+        if cached is None:
+            synthetic._TRUTH_CACHE.clear()
+            synthetic._pseudo_truth()
+            [(design, values)] = synthetic._TRUTH_CACHE.items()
+            request.config.cache.set(key, {"design": design, "values": values})
+        else:
+            synthetic._TRUTH_CACHE[cached["design"]] = tuple(cached["values"])
+
+
+@pytest.fixture(scope="session")
+def pseudo_truth(truth_cache) -> dict:
+    """`synthetic.ground_truth()` of the default design (its pseudo-truth read from `truth_cache`)."""
+    from cooperate_analysis.data import synthetic
+
+    return synthetic.ground_truth()
 
 
 MAKE_VARIABLES = ("COOPERATE_DATA", "COOPERATE_JOBS", "COOPERATE_MAPPING", "DATA", "JOBS", "MAPPING")

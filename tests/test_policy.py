@@ -37,6 +37,14 @@ def test_adjust_matches_r_bh_and_hand_holm_and_skips_nan():
     assert policy.adjust("confirmatory", {"a": 0.2}).tolist() == [0.2]
 
 
+def test_holm_equals_statsmodels_multipletests():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)  # (each multipletests call runs a full garbage collection: few calls)
+    for p in (rng.uniform(0, 0.01, 7), np.round(rng.uniform(0, 0.3, 40), 2), [0.2]):  # small p; ties, some capped at 1
+        assert policy.holm_adjusted(p).tolist() == multipletests(p, method="holm")[1].tolist(), p
+
+
 def test_significance_and_secondary_reading_follow_the_confirmatory_family():
     assert policy.significant(0.049) and not policy.significant(0.05) and policy.significant(np.nan) is None
     assert not policy.secondary_readable([0.3, 0.07, np.nan]) and policy.secondary_readable([0.3, 0.01])

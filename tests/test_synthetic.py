@@ -49,7 +49,7 @@ def test_same_seed_same_data_other_seed_other_data():
     assert (a["employees"] != b["employees"]).any()
 
 
-def test_written_files_are_byte_identical_for_the_same_seed(tmp_path):
+def test_written_files_are_byte_identical_for_the_same_seed(tmp_path, truth_cache):
     first = synthetic.write_synthetic(tmp_path / "a", seed=7)
     second = synthetic.write_synthetic(tmp_path / "b", seed=7)
     other = synthetic.write_synthetic(tmp_path / "c", seed=8)
@@ -103,7 +103,7 @@ def test_large_sample_with_heavy_non_response_follows_the_codebook():
     check_schema(synthetic.generate(LARGE, seed=3, missing_rate=0.2))
 
 
-def test_csv_round_trip_through_the_validator(tmp_path):
+def test_csv_round_trip_through_the_validator(tmp_path, truth_cache):
     data, _ = synthetic.write_synthetic(tmp_path, seed=11)
     typed = validate_survey(read_survey(data), str(data))
     pd.testing.assert_frame_equal(typed, synthetic.generate(seed=11))
@@ -342,7 +342,7 @@ def test_market_association_is_clearly_weaker_than_innovation(truth):
                                 truth["pseudo_truth_mc_se"]["empolese_valdelsa_clothing"]["ols.score_innovation.csr_overall"])
 
 
-def test_committed_synthetic_survey_is_reproduced(tmp_path):
+def test_committed_synthetic_survey_is_reproduced(tmp_path, truth_cache):
     from cooperate_analysis.data.io import sha256_file
 
     root = Path(__file__).resolve().parents[1]

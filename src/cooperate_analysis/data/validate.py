@@ -76,9 +76,9 @@ def listed(items: list) -> str:
     return ", ".join(str(i) for i in items[:MAX_ROWS_SHOWN]) + more
 
 
-def _rows(mask: pd.Series) -> tuple[int, ...]:
+def _rows(mask: pd.Series | np.ndarray) -> tuple[int, ...]:
     """1-based data-row numbers where mask is true (Python ints, built in C: no per-row Python loop)."""
-    return tuple((np.flatnonzero(mask.to_numpy()) + 1).tolist())
+    return tuple((np.flatnonzero(np.asarray(mask, dtype=bool)) + 1).tolist())
 
 
 def _as_text(col: pd.Series) -> pd.Series:
@@ -110,25 +110,33 @@ def _stored_as_text(col: pd.Series) -> pd.Series:
     return pd.Series(False, index=col.index)
 
 
-def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> pd.Series:
-    """Parse a numeric column, reporting unparsable and missing-code cells.
+def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a numeric column, reporting unparsable and missing-code cells: (numbers as float64, NaN for
+    missing; which cells are empty).
 
     In a whole-number column, text such as '1.000' is an error, never the number 1: a point
     before three digits is how Italian writes thousands. A real number ('12.500' in a
-    percentage) is read as written.
+    percentage) is read as written. The masks are numpy arrays (a column of a small survey costs a
+    few pandas calls, not one per rule); the cells are parsed by pandas, column by column.
     """
     text = _as_text(col)
-    empty = text == ""
-    grouped = pd.Series(False, index=text.index)
+    cells = text.to_numpy(dtype=object)
+    empty = cells == ""
+    grouped = np.zeros(len(cells), dtype=bool)
     if var.type in WHOLE_NUMBER_TYPES:
-        grouped = _stored_as_text(col) & text.str.fullmatch(THOUSANDS)
+        points = np.strings.find(cells.astype(np.dtypes.StringDType()), ".") >= 0  # variable width: no padding
+        candidate = _stored_as_text(col).to_numpy(dtype=bool) & points
+        if candidate.any():
+            grouped = candidate & text.str.fullmatch(THOUSANDS).to_numpy(dtype=bool)
         if grouped.any():
             out.append(Violation(file, var.name, _rows(grouped), "thousands_separator",
                                  f"expected a whole number, found {_examples(text[grouped])}: a point before three "
                                  "digits looks like an Italian thousands separator ('1.000' = one thousand, not 1): "
                                  "write whole numbers with digits only, e.g. 1000"))
-    numbers = pd.to_numeric(text.where(~empty & ~grouped), errors="coerce")
-    bad = ~empty & ~grouped & numbers.isna()
+    skipped = empty | grouped
+    numbers = pd.to_numeric(text.where(~skipped) if skipped.any() else text, errors="coerce")
+    numbers = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~skipped & np.isnan(numbers)
     if bad.any():
         found = text[bad]
         if found.str.fullmatch(THOUSANDS + r"(?:,[0-9]+)?").any():  # '1.234.567' or '1.234,5' in a number column
@@ -142,8 +150,8 @@ def _parse_numeric(var: Variable, col: pd.Series, file: str, out: list[Violation
         out.append(Violation(file, var.name, _rows(bad), "type",
                              f"expected a number, found {_examples(found)}{hint}"))
     if var.missing_codes:
-        numbers = numbers.mask(numbers.isin([float(c) for c in var.missing_codes]))
-    return numbers.astype("float64")
+        numbers[np.isin(numbers, [float(c) for c in var.missing_codes])] = np.nan
+    return numbers, empty
 
 
 def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violation]) -> pd.Series:
@@ -181,16 +189,15 @@ def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violatio
         return text.mask(missing).astype("string")
 
     reported = len(out)
-    numbers = _parse_numeric(var, col, file, out)
-    present = numbers.notna()
-    empty = ~present & (_as_text(col) == "")
+    numbers, empty = _parse_numeric(var, col, file, out)
+    present = ~np.isnan(numbers)
     if var.required and empty.any():
         out.append(Violation(file, var.name, _rows(empty), "required", "value is empty"))
     if var.type in ("integer", "likert", "binary", "category"):
         fractional = present & (numbers != np.floor(numbers))
         if fractional.any():
             out.append(Violation(file, var.name, _rows(fractional), "integer",
-                                 f"expected a whole number, found {_examples(numbers[fractional])}"))
+                                 f"expected a whole number, found {_examples(pd.Series(numbers[fractional]))}"))
     if var.type == "binary":
         allowed, rule = [0.0, 1.0], "binary"
     elif var.type == "category":
@@ -198,19 +205,20 @@ def _check_variable(var: Variable, col: pd.Series, file: str, out: list[Violatio
     else:
         allowed, rule = None, "range"
     if allowed is not None:
-        bad = present & ~numbers.isin(allowed)
+        bad = present & ~np.isin(numbers, allowed)
         codes = f"; missing codes: {', '.join(map(str, var.missing_codes))}" if var.missing_codes else ""
         if bad.any():
             out.append(Violation(file, var.name, _rows(bad), rule,
                                  f"must be one of {', '.join(f'{a:g}' for a in allowed)}{codes}; "
-                                 f"found {_examples(numbers[bad], '{:g}')}"))
+                                 f"found {_examples(pd.Series(numbers[bad]), '{:g}')}"))
     else:
         bad = present & ((numbers < var.min) | (numbers > var.max))
         if bad.any():
             codes = f" (missing codes: {', '.join(map(str, var.missing_codes))})" if var.missing_codes else ""
             out.append(Violation(file, var.name, _rows(bad), rule,
                                  f"must be between {var.min:g} and {var.max:g}{codes}; "
-                                 f"found {_examples(numbers[bad], '{:g}')}"))
+                                 f"found {_examples(pd.Series(numbers[bad]), '{:g}')}"))
+    numbers = pd.Series(numbers, name=col.name)
     if var.type == "number" or len(out) > reported:  # values that broke a rule are not cast
         return numbers
     return numbers.round().astype("Int64")

@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from factor_analyzer import FactorAnalyzer
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 from scipy import stats
@@ -73,6 +72,8 @@ def reliability(df: pd.DataFrame, items: list[str], ci: float = 0.95) -> pd.Data
     n, k = data.shape
     alpha, low, high = np.nan, np.nan, np.nan
     if n >= 2 and data.sum(axis=1).var() > 0:
+        import pingouin as pg  # on first use: it imports matplotlib.pyplot (about 1 s per process)
+
         alpha, (low, high) = pg.cronbach_alpha(data, nan_policy="listwise", ci=ci)
     return pd.DataFrame([[k, n, float(alpha), float(low), float(high)]], columns=RELIABILITY_COLUMNS)
 

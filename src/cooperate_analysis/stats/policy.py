@@ -137,6 +137,17 @@ def family(name: str) -> Family:
         raise KeyError(f"no multiplicity family {name!r}; declared: {', '.join(FAMILIES)}") from None
 
 
+def holm_adjusted(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values of finite `p`, in input order: sorted p times (m - rank), running
+    maximum, capped at 1. The same numbers as statsmodels' `multipletests(method="holm")`, which also runs a
+    full garbage collection on every call (tens of milliseconds in a process holding many objects)."""
+    p = np.asarray(p, dtype="float64")
+    order = np.argsort(p)
+    out = np.empty_like(p)
+    out[order] = np.minimum(np.maximum.accumulate(p[order] * np.arange(len(p), 0, -1)), 1.0)
+    return out
+
+
 def adjust(name: str, pvalues: Sequence[float] | Mapping) -> np.ndarray:
     """The adjusted p-values of one family's tests (`FAMILIES[name].method`), in input order. NaN
     p-values (tests that could not be run) stay NaN and are not counted in the family."""
@@ -147,7 +158,9 @@ def adjust(name: str, pvalues: Sequence[float] | Mapping) -> np.ndarray:
     out = np.full(p.shape, np.nan)
     finite = np.isfinite(p)
     if finite.any():
-        out[finite] = multipletests(p[finite], alpha=ALPHA, method=family(name).method)[1]
+        method = family(name).method
+        out[finite] = (holm_adjusted(p[finite]) if method == "holm" else
+                       multipletests(p[finite], alpha=ALPHA, method=method)[1])
     return out
 
 
