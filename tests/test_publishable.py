@@ -61,10 +61,9 @@ def zero_p_values(page: str) -> list[str]:
 
 
 def findings_first(page: str) -> bool:
-    """The findings come before the first table: a report's key findings, the paper's abstract (which carries
-    its numbers), or a sustainability report's fact sheet, its opening page (issue 26)."""
-    found = [i for i in (page.find('class="key-findings"'), page.find('class="abstract"'),
-                         page.find('id="The-district-at-a-glance"'), page.find('id="Il-distretto-in-sintesi"')) if i != -1]
+    """The findings come before the first table: a report's key findings (a sustainability report's too,
+    before its fact sheet) or the paper's abstract (which carries its numbers)."""
+    found = [i for i in (page.find('class="key-findings"'), page.find('class="abstract"')) if i != -1]
     table = page.find('id="table-1"')
     return bool(found) and (table == -1 or min(found) < table)
 

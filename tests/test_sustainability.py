@@ -573,13 +573,15 @@ def test_the_notebook_runs_on_a_small_survey_of_one_district_and_records_only_nu
 
 def test_index_sentence_of_a_sustainability_report():
     values = {"n_firms": 28, "profile.capannori_paper.cert_iso14001.share": 0.5,
+              "profile.capannori_paper.cert_iso14001.n": 26,  # the share's base: the firms that answered, not n_firms
               "profile.capannori_paper.cert_iso14001.ci_low": 0.326, "profile.capannori_paper.cert_iso14001.ci_high": 0.674,
               "profile.pooled.cert_iso14001.share": 0.4, "profile.pooled.cert_iso14001.ci_low": 0.305,
               "profile.pooled.cert_iso14001.ci_high": 0.503, "headline.firms": 332.0, "headline.employees": 10857.0,
               "indicator.firms.row51": 133.0}
     it = sust.index_sentence_sustainability(values, "capannori_paper", "it")
-    assert it == ("ISO 14001: 50,0% [32,6; 67,4] delle 28 imprese del distretto nell'indagine (insieme dei distretti "
-                  "40,0% [30,5; 50,3]). 2 indicatori pubblicati con valore di riferimento, anno, perimetro e fonte.")
+    assert it == ("ISO 14001: 50,0% [32,6; 67,4] delle 26 imprese del distretto che hanno risposto (insieme dei "
+                  "distretti 40,0% [30,5; 50,3]). 2 indicatori pubblicati con valore di riferimento, anno, perimetro e "
+                  "fonte.")
     assert sust.index_sentence(values, {"district": "capannori_paper"}, "it", CB) == it
     assert "50.0% [32.6, 67.4]" in sust.index_sentence_sustainability(values, "capannori_paper", "en")
     values["profile.capannori_paper.cert_iso14001.share"] = "not computable: no firm answered"

@@ -88,5 +88,9 @@ def write(config: Path, data: Path | None, mapping: Path | None, summary: dict) 
 
 
 def forget() -> None:
-    """Remove the stamp: a build is about to change the outputs."""
-    STAMP.unlink(missing_ok=True)
+    """Remove the stamp: a build is about to change the outputs. (A reports/ that is not a folder has no
+    stamp; the build then refuses it with its own message.)"""
+    try:
+        STAMP.unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        pass

@@ -231,7 +231,8 @@ def _index_codes(values: dict, item: str) -> dict:
 
 def index_sentence_sustainability(values: dict, district: str, lang: str = "en") -> str:
     """One findings sentence for the index from a sustainability report's results values: the district's
-    ISO 14001 share with its Wilson interval against the pooled sample, and how many headline values its
+    ISO 14001 share of the firms that answered, with its Wilson interval, against the pooled sample, and
+    how many headline values its
     fact sheet shows. '' when the values hold no such share. The shares pass the disclosure policy in the
     mode of the build's survey (`present.disclosure.current`), with the decisions of the profile table."""
     _ = messages(lang)
@@ -244,7 +245,8 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
         return share_interval(*vals, lang)
 
     own, pooled = share(district), share("pooled")
-    if not own or not pooled or not phrases.finite(values.get("n_firms")):
+    answered = values.get(f"profile.{district}.cert_iso14001.n")  # the share's base: firms that answered
+    if not own or not pooled or not phrases.finite(answered) or isinstance(answered, (bool, str)):
         return ""
     codes = _index_codes(values, "cert_iso14001")
     quotes = disclosure.Quotes(lang)
@@ -252,9 +254,11 @@ def index_sentence_sustainability(values: dict, district: str, lang: str = "en")
     own = quotes(own, share_cell, code=codes.get(("cert_iso14001", district), ""))
     pooled = quotes(pooled, share_cell, code=codes.get(("cert_iso14001", "pooled"), ""))
     k = sum(1 for key in values if key.startswith("headline."))
-    first = _.ngettext("ISO 14001: {own} of the district's {n} surveyed firm (all the districts together {pooled}).",
-                       "ISO 14001: {own} of the district's {n} surveyed firms (all the districts together {pooled}).",
-                       int(values["n_firms"]), own=own, pooled=pooled)
+    first = _.ngettext("ISO 14001: {own} of the {n} firm of the district that answered (all the districts together "
+                       "{pooled}).",
+                       "ISO 14001: {own} of the {n} firms of the district that answered (all the districts together "
+                       "{pooled}).",
+                       int(answered), own=own, pooled=pooled)
     second = _.ngettext("{n} published indicator with its headline value, year, perimeter and source.",
                         "{n} published indicators with their headline value, year, perimeter and source.", k)
     return f"{first} {second}"
