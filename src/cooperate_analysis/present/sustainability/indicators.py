@@ -190,7 +190,9 @@ def prepare(indicators: pd.DataFrame, exclusions: pd.DataFrame | None = None) ->
     same = out[valued].groupby(["district", "indicator", "unit", "year", "value"])["rank"].transform("min")
     out["superseded"] = False
     out.loc[valued, "superseded"] = out.loc[valued, "rank"] > same
-    return out
+    # a small table filtered hundreds of times per report: Python strings are taken about twice as fast as
+    # pandas' Arrow-backed ones (the fact sheet of a district: 0.20 -> 0.10 s)
+    return out.astype({c: object for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)})
 
 
 def eligible(rows: pd.DataFrame) -> pd.DataFrame:
