@@ -12,6 +12,7 @@ Stages, each timed once on a scratch copy of the project inputs:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -65,8 +66,6 @@ def floor_seconds(project: Path) -> float:
 
 def notebook_seconds(project: Path) -> dict[str, float]:
     """Each run's notebook wall time in the build just made (its provenance's `wall_time_seconds`)."""
-    import json
-
     out = {}
     for path in sorted((project / "reports" / "provenance").glob("*.json")):
         if not path.stem.endswith("-it"):
