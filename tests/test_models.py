@@ -162,6 +162,33 @@ def test_weighted_fit_is_wls_with_hc1_sandwich():
     assert set(table["cov_type"]) == {"HC1"} and set(table["model"]) == {"WLS"}
 
 
+@pytest.mark.parametrize("fixed_effects, weights", [(None, None), ("district", None), (["district", "size"], None),
+                                                    ("district", "w"), ("one_level", None)])
+def test_ols_design_is_the_formulas_patsy_design(fixed_effects, weights):
+    """`ols_hc3` builds its design without patsy: the same columns, names, order and results as the formula
+    fit through statsmodels' patsy interface (the reference), with string and numeric categorical levels,
+    a categorical with one observed level and a repeated regressor."""
+    df = simulate(120, {"a": 0.7}, seed=5)
+    rng = np.random.default_rng(6)
+    df["size"] = rng.choice([3, 1, 2], len(df))  # numeric levels: named size[T.2], size[T.3]
+    df["one_level"] = "only"
+    df["w"] = rng.uniform(0.5, 3, len(df))
+    df.loc[[3, 40], "z"] = np.nan
+    fes = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
+    table = ols_hc3(df, "y", "x", ["z", "x"], fixed_effects, weights)
+    data = df.dropna(subset=["y", "x", "z"]).astype({f: "category" for f in fes})
+    formula = "y ~ " + " + ".join(["x", "z", "x", *fes])
+    model = smf.wls(formula, data, weights=data["w"]) if weights else smf.ols(formula, data)
+    reference = model.fit(cov_type="HC1" if weights else "HC3", use_t=True)
+    assert list(table["term"]) == list(reference.params.index)
+    if "size" in fes:
+        assert {"size[T.2]", "size[T.3]"} <= set(table["term"])
+    np.testing.assert_allclose(table["estimate"], reference.params, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(table["std_error"], reference.bse, rtol=1e-10)
+    np.testing.assert_allclose(table[["ci_low", "ci_high"]], reference.conf_int(), rtol=1e-10, atol=1e-12)
+    assert table["n"].iloc[0] == reference.nobs and table["r2"].iloc[0] == pytest.approx(reference.rsquared, rel=1e-12)
+
+
 def test_fit_wrapper_carries_the_tidy_table():
     df = simulate(300, {"a": 0.7}, seed=4)
     table, fit = by_term(ols_hc3(df, "y", "x", ["z"], "district")), ols(df, "y", "x", ["z"], "district")

@@ -447,9 +447,22 @@ def _eta_constants(params: Params, moments: dict) -> dict:
             "eta_size_cov": pooled["lin_z"] - pooled["lin"] * pooled["z"], "eta_by_district": per_district}
 
 
+_CONSTANTS_CACHE: dict[str, dict] = {}
+
+
 def design_constants(params: Params | None = None) -> dict:
-    """Constants implied by the design: standardisation of log size, export intercepts, thresholds."""
+    """Constants implied by the design: standardisation of log size, export intercepts, thresholds.
+    They depend on the parameters only, so each set's are computed once per process (the quadrature of
+    the exact design moments was most of the cost of generating a survey; a Monte Carlo study
+    generates hundreds) and every caller gets its own copy."""
     params = params or Params()
+    key = json.dumps([asdict(params), load_codebook().district_ids], sort_keys=True)
+    if key not in _CONSTANTS_CACHE:
+        _CONSTANTS_CACHE[key] = _design_constants(params)
+    return copy.deepcopy(_CONSTANTS_CACHE[key])
+
+
+def _design_constants(params: Params) -> dict:
     cb = load_codebook()
     pmfs = {d: _sample_pmf(params, d, cb) for d in cb.district_ids}
     total = sum(params.reference_n.values())

@@ -8,6 +8,7 @@ a no-op build stays fast.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -146,7 +147,8 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     partial notebook in reports/failed/."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
-    from traitlets.config import Config
+
+    from . import kernel
 
     from ..present.pdf import pdf_engine, print_pdf
     from ..present.render import render_html
@@ -165,14 +167,12 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     # kernels inherit a fixed hash seed: some libraries (semopy) order parameters by set iteration,
     # so an ill-conditioned fit would otherwise differ in the last digits from one run to the next
     os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
-    # IPC sockets in a private directory: no TCP port races between parallel kernels
-    sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.environ.get('COOPERATE_BUILD_PID', os.getpid())}-"))
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(sockets / "kernel")
     try:
-        pm.execute_notebook(str(run.notebook), str(executed), parameters=params, kernel_name="python3",
-                            language="python", progress_bar=False, cwd=os.getcwd(), config=config,
+        # this process's kernel, kept from its previous run (runner/kernel.py)
+        warm = kernel.kernel(f"{SOCKETS_PREFIX}{os.environ.get('COOPERATE_BUILD_PID', os.getpid())}-")
+        pm.execute_notebook(str(run.notebook), str(executed), parameters=params, kernel_name=kernel.KERNEL_NAME,
+                            language="python", progress_bar=False, cwd=os.getcwd(), engine_name=kernel.ENGINE,
+                            km=warm.manager, config=warm.config,
                             # the kernel logs a harmless KeyboardInterrupt when it is shut down
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         missing = [localized_path(results, lang).name for lang in run.languages
@@ -210,6 +210,7 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
         atomic_write_text(run.key_file, key + "\n")
         return Outcome(run.name, True, time.perf_counter() - start)
     except Exception as exc:  # any failure: report it, keep the partial notebook, leave no report
+        kernel.discard()  # the next run starts a new kernel
         if isinstance(exc, PapermillExecutionError):
             first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "")
             message = (f"{run.notebook}: code cell In [{exc.exec_count}] starting {first_line!r}\n"
@@ -224,7 +225,6 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
         return Outcome(run.name, False, time.perf_counter() - start, message)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _running_cell(executed: Path) -> str:
@@ -242,9 +242,18 @@ def _running_cell(executed: Path) -> str:
 
 
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the build process, which stops them: no traceback from each worker."""
+    """Workers leave Ctrl-C to the build process, which stops them: no traceback from each worker. A
+    worker that ends normally shuts its kernel down."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    atexit.register(_discard_kernel)
+
+
+def _discard_kernel() -> None:
+    """Shut this process's warm kernel down, if it started one."""
+    module = sys.modules.get(f"{__package__}.kernel")
+    if module is not None:
+        module.discard()
 
 
 def _execute_in_worker(root: str, run: Run, key: str, data_meta: dict) -> Outcome:
@@ -545,8 +554,11 @@ def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, 
     print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
     _share_cores(workers)
     if workers == 1:
-        for run, key in pending:
-            finished(execute(run, key, data_meta))
+        try:
+            for run, key in pending:
+                finished(execute(run, key, data_meta))
+        finally:
+            _discard_kernel()
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
     try:

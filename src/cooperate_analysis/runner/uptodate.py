@@ -26,7 +26,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 REPORTS, PROCESSED = Path("reports"), Path("data/processed")
 STAMP = REPORTS / ".build" / "complete.json"
 READ = (Path("requirements.lock"), Path("CITATION.cff"), Path("notebooks"), Path("data/raw"))
-IGNORED_SETTINGS = ("COOPERATE_BUILD_PID", "COOPERATE_JOBS")  # neither changes what a build writes
+# none changes what a build writes: a process id, the number of parallel runs, where the citeproc cache is
+IGNORED_SETTINGS = ("COOPERATE_BUILD_PID", "COOPERATE_JOBS", "COOPERATE_CITEPROC_CACHE")
 
 
 def _contents(path: Path, digest) -> None:

@@ -1,0 +1,154 @@
+"""A warm kernel: one Jupyter kernel per build worker, reused by the runs the worker executes.
+
+Starting a kernel and importing the statistics stack in it took about 4 s of each run, a third of a
+specification-curve run and most of what the build spends beyond the analyses' own code (issue 28).
+A worker now starts one kernel and executes its notebooks in it one after another, through
+papermill's engine interface (`WarmKernelEngine`): papermill still parameterises, executes and records
+every notebook as before; only the kernel is kept.
+
+Before each notebook the kernel is put back into the state it had when it started (`RESET`, run
+silently before the first cell): the user namespace, IPython's history and output cache cleared and
+its execution counter back at 1; matplotlib's figures closed and its rc parameters (seaborn's theme
+included) restored; the warning filters restored (which also empties the registries that show a
+warning only once); numpy's error and print settings, the states of numpy's and Python's global
+random generators, the environment and the working folder restored. What a notebook leaves behind
+otherwise is imported modules and the package's caches of pure functions (the codebook, the message
+catalogs, the design constants), which hold the same values whichever run filled them. A run that
+fails, or whose kernel died, does not hand its kernel on: the next run starts a new one. The tests
+(tests/test_kernel.py) hold a run's results and report equal in a fresh kernel and after other runs.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE = "cooperate-warm-kernel"
+KERNEL_NAME = "python3"
+STATE_MODULE = "__cooperate_kernel_state__"
+
+# Runs in the kernel before every notebook. The first time it records the state (after importing what
+# every notebook imports first, so that matplotlib's rc parameters are the ones a fresh import gives);
+# every later time it restores that state and resets IPython.
+RESET = f"""
+def __cooperate_reset():
+    import copy, gc, os, random, sys, types, warnings
+    import numpy
+    import matplotlib
+    import matplotlib.pyplot as plt
+    state = sys.modules.get({STATE_MODULE!r})
+    if state is None:
+        state = types.ModuleType({STATE_MODULE!r})
+        state.filters = list(warnings.filters)
+        state.rc = copy.deepcopy(dict(dict.items(matplotlib.rcParams)))
+        state.numpy_err, state.numpy_print = numpy.geterr(), numpy.get_printoptions()
+        state.numpy_random, state.random = numpy.random.get_state(), random.getstate()
+        state.environ, state.cwd = dict(os.environ), os.getcwd()
+        sys.modules[state.__name__] = state
+        return
+    plt.close("all")
+    dict.update(matplotlib.rcParams, copy.deepcopy(state.rc))
+    warnings.filters[:] = state.filters
+    warnings._filters_mutated()  # forget which warnings were already shown once
+    numpy.seterr(**state.numpy_err)
+    numpy.set_printoptions(**state.numpy_print)
+    numpy.random.set_state(state.numpy_random)
+    random.setstate(state.random)
+    os.environ.clear()
+    os.environ.update(state.environ)
+    os.chdir(state.cwd)
+    get_ipython().reset(new_session=True)
+    gc.collect()
+__cooperate_reset()
+"""
+
+
+class KernelError(RuntimeError):
+    """The kernel could not be put back into its starting state."""
+
+
+class WarmKernel:
+    """One kernel, started by the first notebook executed in it and kept for the next ones."""
+
+    def __init__(self, socket_prefix: str):
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets.config import Config
+
+        # IPC sockets in a private folder: no TCP port races between parallel kernels
+        self.sockets = Path(tempfile.mkdtemp(prefix=socket_prefix))
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(self.sockets / "kernel")
+        self.config = config
+        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, config=config)
+
+    def alive(self) -> bool:
+        return not self.manager.has_kernel or bool(run_sync(self.manager.is_alive)())
+
+    def close(self) -> None:
+        try:
+            if self.manager.has_kernel:
+                run_sync(self.manager.shutdown_kernel)(now=True)
+        finally:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+_warm: WarmKernel | None = None
+
+
+def kernel(socket_prefix: str) -> WarmKernel:
+    """This process's warm kernel: the one kept from its last run if that run succeeded, else a new one."""
+    global _warm
+    if _warm is not None and not _warm.alive():
+        discard()
+    if _warm is None:
+        _warm = WarmKernel(socket_prefix)
+    return _warm
+
+
+def discard() -> None:
+    """Shut the warm kernel down (after a failed run, and when the build or its worker ends)."""
+    global _warm
+    warm, _warm = _warm, None
+    if warm is not None:
+        warm.close()
+
+
+async def _reset(client: PapermillNotebookClient) -> None:
+    reply = await client.kc.execute_interactive(RESET, silent=True, store_history=False, timeout=120,
+                                                output_hook=lambda msg: None)
+    if reply["content"]["status"] != "ok":
+        raise KernelError(f"the kernel could not be reset before the notebook: {reply['content'].get('ename')}: "
+                          f"{reply['content'].get('evalue')}")
+
+
+class WarmKernelEngine(NBClientEngine):
+    """papermill's nbclient engine with a kernel manager it does not own: the kernel outlives the notebook."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                             stdout_file=stdout_file, stderr_file=stderr_file)
+        client = PapermillNotebookClient(nb_man, **final)
+
+        async def reset(notebook):
+            await _reset(client)
+
+        client.on_notebook_start = reset
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmKernelEngine)

@@ -1,0 +1,120 @@
+"""The warm kernel (runner/kernel.py): notebooks executed one after another in one kernel each start
+from the state a new kernel has."""
+from __future__ import annotations
+
+import json
+import os
+
+import nbformat
+import papermill as pm
+import pytest
+
+from cooperate_analysis.runner import kernel
+
+# Everything a notebook can leave behind that the reset restores, written as JSON by a notebook.
+STATE = """
+import json, os, random, sys, warnings
+import numpy as np
+import matplotlib
+import matplotlib.pyplot as plt
+state = {
+    "pid": os.getpid(),
+    "names": sorted(n for n in globals() if not n.startswith("_") and n not in
+                    {"In", "Out", "exit", "quit", "get_ipython", "open", "json", "os", "random", "sys",
+                     "warnings", "np", "matplotlib", "plt", "types", "library_warnings"}),
+    "execution_count": get_ipython().execution_count,
+    "rc": {k: repr(v) for k, v in dict.items(matplotlib.rcParams)},
+    "figures": plt.get_fignums(),
+    "filters": [repr(f) for f in warnings.filters],
+    "numpy_err": np.geterr(),
+    "numpy_print": repr(np.get_printoptions()),
+    "numpy_random": np.random.random(3).tolist(),
+    "random": random.random(),
+    "leftover_variable": os.environ.get("COOPERATE_TEST_LEFTOVER"),
+    "cwd": os.getcwd(),
+}
+state["warning_shown"] = library_warnings()
+"""
+
+# A library module's warning, shown once per location under the default filters (its registry lives in
+# the module, which a new notebook keeps), counted without touching the filters.
+WARNER = """
+import sys, types, warnings
+def library_warnings():
+    module = sys.modules.get("cooperate_test_warner")
+    if module is None:
+        module = types.ModuleType("cooperate_test_warner")
+        exec("import warnings\\ndef warn():\\n    warnings.warn('a library warning', UserWarning)", module.__dict__)
+        sys.modules[module.__name__] = module
+    shown, show = [], warnings.showwarning
+    warnings.showwarning = lambda *args, **kwargs: shown.append(args[0])
+    try:
+        module.warn()
+    finally:
+        warnings.showwarning = show
+    return len(shown)
+"""
+
+POLLUTE = """
+import os, random, warnings
+import numpy as np
+import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+leftover = 1
+sns.set_theme(style="dark", context="poster")
+matplotlib.rcParams["font.size"] = 31
+plt.figure()
+warnings.simplefilter("ignore")
+np.seterr(all="raise")
+np.set_printoptions(precision=2)
+np.random.seed(5)
+random.seed(5)
+os.environ["COOPERATE_TEST_LEFTOVER"] = "1"
+os.chdir("/")
+"""
+
+
+def _notebook(path, *sources: str):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _execute(path, tmp_path):
+    warm = kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-")
+    pm.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name=kernel.KERNEL_NAME, language="python",
+                        progress_bar=False, cwd=str(tmp_path), engine_name=kernel.ENGINE, km=warm.manager,
+                        config=warm.config)
+
+
+@pytest.fixture
+def fresh_kernel():
+    kernel.discard()
+    yield
+    kernel.discard()
+
+
+def test_a_notebook_after_another_in_the_same_kernel_starts_from_a_new_kernels_state(tmp_path, fresh_kernel):
+    record = lambda name: WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / name)!r}, 'w'))"  # noqa: E731
+    _execute(_notebook(tmp_path / "first.ipynb", record("first.json")), tmp_path)
+    _execute(_notebook(tmp_path / "pollute.ipynb", POLLUTE, "def f():\n    return leftover\n", "1 + 1"), tmp_path)
+    # a library warning shown after the filters last changed: a new notebook must show it again
+    _execute(_notebook(tmp_path / "warn.ipynb", WARNER + "assert library_warnings() == 1"), tmp_path)
+    _execute(_notebook(tmp_path / "second.ipynb", record("second.json")), tmp_path)
+    first, second = (json.loads((tmp_path / n).read_text()) for n in ("first.json", "second.json"))
+    assert first["pid"] == second["pid"]  # the same kernel process
+    assert first["names"] == [] and first["warning_shown"] == 1 and first["leftover_variable"] is None
+    assert second == first
+
+
+def test_a_kernel_that_died_is_replaced_by_a_new_one(tmp_path, fresh_kernel):
+    record = WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / 'after.json')!r}, 'w'))"
+    _execute(_notebook(tmp_path / "pid.ipynb", f"import os; open({str(tmp_path / 'pid')!r}, 'w').write(str(os.getpid()))"),
+             tmp_path)
+    with pytest.raises(Exception):
+        _execute(_notebook(tmp_path / "die.ipynb", "import os; os._exit(1)"), tmp_path)
+    _execute(_notebook(tmp_path / "after.ipynb", record), tmp_path)
+    after = json.loads((tmp_path / "after.json").read_text())
+    assert after["pid"] != int((tmp_path / "pid").read_text()) and after["names"] == []
