@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -474,9 +474,10 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                     if pdf_engine() is None:
                         print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
                     browser.enter_context(_shared_browser(pdf_engine()))
+                    workers = browser.enter_context(closing(Workers(jobs)))  # ended before the browser
                     started_browser = True
                 started_runs += [run for run, _key in pending]
-                _run_all(pending, jobs, {**data_meta, "navigation": navs}, finished)
+                workers.run(pending, {**data_meta, "navigation": navs}, finished)
     except KeyboardInterrupt:
         done = {o.run for o in outcomes}
         for run in started_runs:
@@ -547,37 +548,59 @@ def expected_seconds(run: Run) -> float:
 
 
 def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, finished) -> None:
-    """Execute the pending runs, in worker processes when more than one runs at a time, the longest
-    first (so short runs fill the cores at the end instead of one long run finishing alone)."""
-    pending = sorted(pending, key=lambda item: -expected_seconds(item[0]))  # stable: config order on ties
-    workers = max(1, min(jobs or default_jobs(), len(pending)))
-    print(f"run    {len(pending)} notebook run(s), {workers} in parallel", flush=True)
-    _share_cores(workers)
-    if workers == 1:
-        try:
+    """Execute the pending runs of one stage (`Workers.run`)."""
+    with closing(Workers(jobs)) as workers:
+        workers.run(pending, data_meta, finished)
+
+
+class Workers:
+    """The processes that execute the runs, kept from one stage of the build to the next: each keeps its
+    warm kernel (runner/kernel.py), so the runs of a later stage (the paper, which reads the others'
+    results) do not start a kernel and import the statistics stack again. More than one run at a time
+    runs in spawned worker processes, one run at a time in this process."""
+
+    def __init__(self, jobs: int | None):
+        self.jobs, self.count, self.pool = jobs, None, None
+
+    def run(self, pending: list[tuple[Run, str]], data_meta: dict, finished) -> None:
+        """Execute the pending runs, the longest first (so short runs fill the cores at the end instead of
+        one long run finishing alone). The first stage fixes the number of workers (and their threads)."""
+        pending = sorted(pending, key=lambda item: -expected_seconds(item[0]))  # stable: config order on ties
+        if self.count is None:
+            self.count = max(1, min(self.jobs or default_jobs(), len(pending)))
+            _share_cores(self.count)
+        print(f"run    {len(pending)} notebook run(s), {min(self.count, len(pending))} in parallel", flush=True)
+        if self.count == 1:
             for run, key in pending:
                 finished(execute(run, key, data_meta))
-        finally:
-            _discard_kernel()
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
-    try:
-        futures = [pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta) for run, key in pending]
-        for fut in as_completed(futures):
-            finished(fut.result())
-    except BaseException:
-        # stop now: end the workers (their kernels exit with them) before anything is cleaned up
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in processes:
-            proc.terminate()
-        for proc in processes:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(timeout=5)
-        raise
-    pool.shutdown(wait=True)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context("spawn"),
+                                            initializer=_worker_init)
+        try:
+            futures = [self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta) for run, key in pending]
+            for fut in as_completed(futures):
+                finished(fut.result())
+        except BaseException:
+            # stop now: end the workers (their kernels exit with them) before anything is cleaned up
+            pool, self.pool = self.pool, None
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:
+                proc.terminate()
+            for proc in processes:
+                proc.join(timeout=10)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(timeout=5)
+            raise
+
+    def close(self) -> None:
+        """End the workers (each shuts its kernel down) and this process's kernel."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+        _discard_kernel()
 
 
 def _report(outcome: Outcome) -> None:
