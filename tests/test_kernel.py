@@ -118,3 +118,14 @@ def test_a_kernel_that_died_is_replaced_by_a_new_one(tmp_path, fresh_kernel):
     _execute(_notebook(tmp_path / "after.ipynb", record), tmp_path)
     after = json.loads((tmp_path / "after.json").read_text())
     assert after["pid"] != int((tmp_path / "pid").read_text()) and after["names"] == []
+
+
+def test_a_run_in_another_project_folder_gets_its_own_kernel(tmp_path, monkeypatch, fresh_kernel):
+    pids = []
+    for name in ("a", "b", "b"):
+        folder = tmp_path / name
+        folder.mkdir(exist_ok=True)
+        monkeypatch.chdir(folder)
+        _execute(_notebook(folder / "pid.ipynb", "import os; open('pid', 'w').write(str(os.getpid()))"), folder)
+        pids.append(int((folder / "pid").read_text()))
+    assert pids[0] != pids[1] and pids[1] == pids[2]

@@ -14,11 +14,14 @@ warning only once); numpy's error and print settings, the states of numpy's and 
 random generators, the environment and the working folder restored. What a notebook leaves behind
 otherwise is imported modules and the package's caches of pure functions (the codebook, the message
 catalogs, the design constants), which hold the same values whichever run filled them. A run that
-fails, or whose kernel died, does not hand its kernel on: the next run starts a new one. The tests
-(tests/test_kernel.py) hold a run's results and report equal in a fresh kernel and after other runs.
+fails, or whose kernel died, does not hand its kernel on: the next run starts a new one; so does a
+run in another project folder. tests/test_kernel.py changes each of these in one notebook and checks
+that the next one sees a new kernel's state; the forced rebuild of tests/test_pipeline.py (runs after
+other runs in their kernels) gives byte-identical results.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -87,6 +90,7 @@ class WarmKernel:
         config.KernelManager.ip = str(self.sockets / "kernel")
         self.config = config
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, config=config)
+        self.cwd = os.getcwd()  # the project folder it runs in (notebooks read and write relative paths)
 
     def alive(self) -> bool:
         return not self.manager.has_kernel or bool(run_sync(self.manager.is_alive)())
@@ -105,7 +109,7 @@ _warm: WarmKernel | None = None
 def kernel(socket_prefix: str) -> WarmKernel:
     """This process's warm kernel: the one kept from its last run if that run succeeded, else a new one."""
     global _warm
-    if _warm is not None and not _warm.alive():
+    if _warm is not None and (_warm.cwd != os.getcwd() or not _warm.alive()):
         discard()
     if _warm is None:
         _warm = WarmKernel(socket_prefix)
