@@ -109,23 +109,19 @@ def test_a_notebook_after_another_in_the_same_kernel_starts_from_a_new_kernels_s
     assert second == first
 
 
-def test_a_kernel_that_died_is_replaced_by_a_new_one(tmp_path, fresh_kernel):
-    record = WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / 'after.json')!r}, 'w'))"
-    _execute(_notebook(tmp_path / "pid.ipynb", f"import os; open({str(tmp_path / 'pid')!r}, 'w').write(str(os.getpid()))"),
-             tmp_path)
-    with pytest.raises(Exception):
-        _execute(_notebook(tmp_path / "die.ipynb", "import os; os._exit(1)"), tmp_path)
-    _execute(_notebook(tmp_path / "after.ipynb", record), tmp_path)
-    after = json.loads((tmp_path / "after.json").read_text())
-    assert after["pid"] != int((tmp_path / "pid").read_text()) and after["names"] == []
-
-
-def test_a_run_in_another_project_folder_gets_its_own_kernel(tmp_path, monkeypatch, fresh_kernel):
-    pids = []
-    for name in ("a", "b", "b"):
-        folder = tmp_path / name
+def test_a_kernel_is_replaced_after_it_died_and_in_another_project_folder(tmp_path, monkeypatch, fresh_kernel):
+    """The kept kernel is reused in the same folder; a dead one, or a run in another folder, gets a new one."""
+    def pid(folder, die=False) -> int:
         folder.mkdir(exist_ok=True)
         monkeypatch.chdir(folder)
         _execute(_notebook(folder / "pid.ipynb", "import os; open('pid', 'w').write(str(os.getpid()))"), folder)
-        pids.append(int((folder / "pid").read_text()))
-    assert pids[0] != pids[1] and pids[1] == pids[2]
+        if die:
+            with pytest.raises(Exception):
+                _execute(_notebook(folder / "die.ipynb", "import os; os._exit(1)"), folder)
+        return int((folder / "pid").read_text())
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    first = pid(a, die=True)
+    replaced = pid(a)
+    elsewhere = pid(b)
+    assert len({first, replaced, elsewhere}) == 3 and pid(b) == elsewhere
