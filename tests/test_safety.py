@@ -407,3 +407,26 @@ def test_the_longest_runs_start_first(project, monkeypatch):
                         lambda r, key, meta: started.append(r.name) or pipeline.Outcome(r.name, True, 0))
     pipeline._run_all([(r, "k") for r in (plain, hinted, short, long_)], 1, {}, lambda outcome: None)
     assert started == ["long", "short", "hinted", "plain"]
+
+
+def test_a_run_starts_when_the_runs_it_reads_are_done_and_those_go_first(project, monkeypatch):
+    """No stage waits for another: `reader` reads `early` only, so it is decided and executed while runs it
+    does not read still wait; `early` goes before the longer `late` because `reader` follows it
+    (critical_path_seconds: its own seconds plus those of the longest chain of runs that read it)."""
+    def run(name, cost, reads=()):
+        return runs.Run(name=name, notebook=Path("notebooks/x.ipynb"), title={"en": name}, cost=cost, reads=reads)
+
+    early, late, other, reader = run("early", 5), run("late", 8), run("other", 1), run("reader", 6, ("early",))
+    assert pipeline.critical_path_seconds([early, late, other, reader]) == {"early": 11, "late": 8, "other": 1,
+                                                                           "reader": 6}
+    started = []
+    monkeypatch.setattr(pipeline, "execute",
+                        lambda r, key, meta: started.append(r.name) or pipeline.Outcome(r.name, True, 0))
+    workers = pipeline.Workers(1, pipeline.critical_path_seconds([early, late, other, reader]))
+    workers.submit([(r, "k") for r in (late, other, early)], {})
+    assert workers.next().run == "early"
+    workers.submit([(reader, "k")], {})  # now ready: before the shorter run still waiting
+    while workers.busy:
+        workers.next()
+    workers.close()
+    assert started == ["early", "late", "reader", "other"]

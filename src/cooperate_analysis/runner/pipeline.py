@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -26,7 +26,7 @@ from typing import Iterator
 
 from ..data import dataset, population
 from ..data.io import atomic_write_text, check_survey_path, sha256_file
-from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs, stages
+from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs
 
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -443,14 +443,20 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
         write_index(runs, state)
 
     by_name = {run.name: run for run in runs}
+    priority = critical_path_seconds(runs)  # from the wall times of the last build, before any run replaces them
+    settled: set[str] = set()  # runs executed (whether they succeeded or failed) or skipped
+    waiting = list(runs)
     try:
-        with ExitStack() as browser:
-            started_browser = False
-            # runs that read other runs' results come after them (runs.stages); their key covers those results,
-            # so it is computed only once the runs they read are built
-            for stage in stages(runs):
+        with ExitStack() as resources:
+            workers = None
+            # a run is decided (skipped, or queued with its key) once every run it reads has settled: its key
+            # covers their results. No stage waits for another: the paper starts as soon as the runs it
+            # reads are done, while runs it does not read are still executing (load_runs refuses a cycle).
+            while waiting or (workers is not None and workers.busy):
+                ready = [run for run in waiting if all(other in settled for other in run.reads)]
+                waiting = [run for run in waiting if not all(other in settled for other in run.reads)]
                 pending = []
-                for run in stage:
+                for run in ready:
                     reason = (requirement(run, data_meta["rows_by_district"], labels)
                               or reads_reason(run, state.current))
                     if reason:
@@ -458,6 +464,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                         state.no_data[run.name] = reason
                         print(f"skip   {run.name}: {reason}")
                         skipped += 1
+                        settled.add(run.name)
                         continue
                     key = digest(run_key(run, data_meta["key"], env_key), navs[run.name],
                                  *([reads_key(run, by_name)] if run.reads else []))
@@ -465,19 +472,25 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                         print(f"skip   {run.name}: up to date")
                         state.current.add(run.name)
                         skipped += 1
+                        settled.add(run.name)
                     else:
                         pending.append((run, key))
-                write_index(runs, state)
-                if not pending:
-                    continue
-                if not started_browser:
-                    if pdf_engine() is None:
-                        print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
-                    browser.enter_context(_shared_browser(pdf_engine()))
-                    workers = browser.enter_context(closing(Workers(jobs)))  # ended before the browser
-                    started_browser = True
-                started_runs += [run for run, _key in pending]
-                workers.run(pending, {**data_meta, "navigation": navs}, finished)
+                if ready:
+                    write_index(runs, state)
+                if pending:
+                    if workers is None:
+                        if pdf_engine() is None:
+                            print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
+                        resources.enter_context(_shared_browser(pdf_engine()))
+                        workers = resources.enter_context(closing(Workers(jobs, priority)))  # ended before the browser
+                    started_runs += [run for run, _key in pending]
+                    workers.submit(pending, {**data_meta, "navigation": navs})
+                if workers is not None and workers.busy:
+                    outcome = workers.next()
+                    finished(outcome)
+                    settled.add(outcome.run)
+                elif waiting and not ready:
+                    raise RuntimeError(f"no run can start: {', '.join(run.name for run in waiting)}")  # a cycle
     except KeyboardInterrupt:
         done = {o.run for o in outcomes}
         for run in started_runs:
@@ -547,53 +560,105 @@ def expected_seconds(run: Run) -> float:
         return float(run.cost)
 
 
+def critical_path_seconds(runs: list[Run]) -> dict[str, float]:
+    """Each run's expected seconds plus those of the longest chain of runs that read it, directly or not:
+    the order that finishes soonest puts the runs with the longest such path first (list scheduling by
+    levels), so the runs the paper reads go before runs it does not need and the paper is not left to
+    run alone at the end."""
+    readers = {run.name: [other for other in runs if run.name in other.reads] for run in runs}
+    levels: dict[str, float] = {}
+
+    def level(run: Run) -> float:
+        if run.name not in levels:
+            levels[run.name] = expected_seconds(run) + max((level(r) for r in readers[run.name]), default=0.0)
+        return levels[run.name]
+
+    for run in runs:
+        level(run)
+    return levels
+
+
 def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, finished) -> None:
-    """Execute the pending runs of one stage (`Workers.run`)."""
+    """Execute `pending` runs (`Workers`), reporting each outcome to `finished`."""
     with closing(Workers(jobs)) as workers:
-        workers.run(pending, data_meta, finished)
+        workers.submit(pending, data_meta)
+        while workers.busy:
+            finished(workers.next())
 
 
 class Workers:
-    """The processes that execute the runs, kept from one stage of the build to the next: each keeps its
-    warm kernel (runner/kernel.py), so the runs of a later stage (the paper, which reads the others'
-    results) do not start a kernel and import the statistics stack again. More than one run at a time
-    runs in spawned worker processes, one run at a time in this process."""
+    """The processes that execute the runs, for the whole build: each keeps its warm kernel
+    (runner/kernel.py), so a run that becomes ready late (the paper, which reads other runs' results)
+    does not start a kernel and import the statistics stack again. More than one run at a time runs in
+    spawned worker processes, one at a time in this process.
 
-    def __init__(self, jobs: int | None):
+    Runs wait in a queue, the highest `priority` first (seconds: by default the run's expected ones, its
+    last recorded wall time, else its `cost` hint; the order of submission on ties), and a worker takes
+    the next one when it is free: the short runs fill the cores at the end instead of one long run
+    finishing alone, and a run submitted later still goes before the waiting runs of lower priority."""
+
+    def __init__(self, jobs: int | None, priority: dict[str, float] | None = None):
         self.jobs, self.count, self.pool = jobs, None, None
+        self.priority = priority or {}
+        self.queue: list[tuple[Run, str, dict]] = []
+        self.flight: dict = {}  # future -> run name, in submission order
 
-    def run(self, pending: list[tuple[Run, str]], data_meta: dict, finished) -> None:
-        """Execute the pending runs, the longest first (so short runs fill the cores at the end instead of
-        one long run finishing alone). The first stage fixes the number of workers (and their threads)."""
-        pending = sorted(pending, key=lambda item: -expected_seconds(item[0]))  # stable: config order on ties
+    @property
+    def busy(self) -> bool:
+        return bool(self.queue or self.flight)
+
+    def submit(self, pending: list[tuple[Run, str]], data_meta: dict) -> None:
+        """Queue runs. The first submission fixes the number of workers (and their threads)."""
         if self.count is None:
             self.count = max(1, min(self.jobs or default_jobs(), len(pending)))
             _share_cores(self.count)
         print(f"run    {len(pending)} notebook run(s), {min(self.count, len(pending))} in parallel", flush=True)
+        self.queue += [(run, key, data_meta) for run, key in pending]
+        # stable: submission order on ties
+        self.queue.sort(key=lambda item: -self.priority.get(item[0].name, expected_seconds(item[0])))
+        self._fill()
+
+    def next(self) -> Outcome:
+        """Wait for one run to finish (in this process: execute the next one) and return its outcome."""
         if self.count == 1:
-            for run, key in pending:
-                finished(execute(run, key, data_meta))
+            run, key, data_meta = self.queue.pop(0)
+            return execute(run, key, data_meta)
+        try:
+            done, _ = wait(self.flight, return_when=FIRST_COMPLETED)
+            future = next(f for f in self.flight if f in done)  # the earliest submitted of those done
+            del self.flight[future]
+            outcome = future.result()
+            self._fill()
+            return outcome
+        except BaseException:
+            self._stop()
+            raise
+
+    def _fill(self) -> None:
+        if self.count == 1:
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context("spawn"),
                                             initializer=_worker_init)
-        try:
-            futures = [self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta) for run, key in pending]
-            for fut in as_completed(futures):
-                finished(fut.result())
-        except BaseException:
-            # stop now: end the workers (their kernels exit with them) before anything is cleaned up
-            pool, self.pool = self.pool, None
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                proc.terminate()
-            for proc in processes:
-                proc.join(timeout=10)
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join(timeout=5)
-            raise
+        while self.queue and len(self.flight) < self.count:
+            run, key, data_meta = self.queue.pop(0)
+            self.flight[self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta)] = run.name
+
+    def _stop(self) -> None:
+        """End the workers now (their kernels exit with them), before anything is cleaned up."""
+        pool, self.pool = self.pool, None
+        self.queue, self.flight = [], {}
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
 
     def close(self) -> None:
         """End the workers (each shuts its kernel down) and this process's kernel."""
