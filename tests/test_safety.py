@@ -405,7 +405,11 @@ def test_the_longest_runs_start_first(project, monkeypatch):
     started = []
     monkeypatch.setattr(pipeline, "execute",
                         lambda r, key, meta: started.append(r.name) or pipeline.Outcome(r.name, True, 0))
-    pipeline._run_all([(r, "k") for r in (plain, hinted, short, long_)], 1, {}, lambda outcome: None)
+    workers = pipeline.Workers(1)
+    workers.submit([(r, "k") for r in (plain, hinted, short, long_)], {})
+    while workers.busy:
+        workers.next()
+    workers.close()
     assert started == ["long", "short", "hinted", "plain"]
 
 

@@ -454,7 +454,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
             # reads are done, while runs it does not read are still executing (load_runs refuses a cycle).
             while waiting or (workers is not None and workers.busy):
                 ready = [run for run in waiting if all(other in settled for other in run.reads)]
-                waiting = [run for run in waiting if not all(other in settled for other in run.reads)]
+                waiting = [run for run in waiting if run not in ready]
                 pending = []
                 for run in ready:
                     reason = (requirement(run, data_meta["rows_by_district"], labels)
@@ -578,14 +578,6 @@ def critical_path_seconds(runs: list[Run]) -> dict[str, float]:
     return levels
 
 
-def _run_all(pending: list[tuple[Run, str]], jobs: int | None, data_meta: dict, finished) -> None:
-    """Execute `pending` runs (`Workers`), reporting each outcome to `finished`."""
-    with closing(Workers(jobs)) as workers:
-        workers.submit(pending, data_meta)
-        while workers.busy:
-            finished(workers.next())
-
-
 class Workers:
     """The processes that execute the runs, for the whole build: each keeps its warm kernel
     (runner/kernel.py), so a run that becomes ready late (the paper, which reads other runs' results)
@@ -600,8 +592,8 @@ class Workers:
     def __init__(self, jobs: int | None, priority: dict[str, float] | None = None):
         self.jobs, self.count, self.pool = jobs, None, None
         self.priority = priority or {}
-        self.queue: list[tuple[Run, str, dict]] = []
-        self.flight: dict = {}  # future -> run name, in submission order
+        self.queue: list[tuple[float, Run, str, dict]] = []  # (priority, run, key, data) in the order of execution
+        self.flight: list = []  # futures of the runs executing, in submission order
 
     @property
     def busy(self) -> bool:
@@ -613,20 +605,20 @@ class Workers:
             self.count = max(1, min(self.jobs or default_jobs(), len(pending)))
             _share_cores(self.count)
         print(f"run    {len(pending)} notebook run(s), {min(self.count, len(pending))} in parallel", flush=True)
-        self.queue += [(run, key, data_meta) for run, key in pending]
-        # stable: submission order on ties
-        self.queue.sort(key=lambda item: -self.priority.get(item[0].name, expected_seconds(item[0])))
+        self.queue += [(self.priority[run.name] if run.name in self.priority else expected_seconds(run), run, key,
+                        data_meta) for run, key in pending]
+        self.queue.sort(key=lambda item: -item[0])  # stable: submission order on ties
         self._fill()
 
     def next(self) -> Outcome:
         """Wait for one run to finish (in this process: execute the next one) and return its outcome."""
         if self.count == 1:
-            run, key, data_meta = self.queue.pop(0)
+            _priority, run, key, data_meta = self.queue.pop(0)
             return execute(run, key, data_meta)
         try:
             done, _ = wait(self.flight, return_when=FIRST_COMPLETED)
             future = next(f for f in self.flight if f in done)  # the earliest submitted of those done
-            del self.flight[future]
+            self.flight.remove(future)
             outcome = future.result()
             self._fill()
             return outcome
@@ -641,13 +633,13 @@ class Workers:
             self.pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context("spawn"),
                                             initializer=_worker_init)
         while self.queue and len(self.flight) < self.count:
-            run, key, data_meta = self.queue.pop(0)
-            self.flight[self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta)] = run.name
+            _priority, run, key, data_meta = self.queue.pop(0)
+            self.flight.append(self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta))
 
     def _stop(self) -> None:
         """End the workers now (their kernels exit with them), before anything is cleaned up."""
         pool, self.pool = self.pool, None
-        self.queue, self.flight = [], {}
+        self.queue, self.flight = [], []
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
