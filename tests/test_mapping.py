@@ -299,3 +299,40 @@ def test_the_draft_names_absent_version_2_columns_as_optional_blocks():
     assert "# codebook variables with no column in the file" not in text  # every version-1 column is there
     line = next(x for x in text.splitlines() if x.startswith("# optional (codebook version 2)"))
     assert "block channels" in line and "block barriers" in line and "ch_net_emas" not in line
+
+
+def _vectorised_keys(col: pd.Series) -> pd.Series:
+    """The reference: the cell keys computed by pandas' string methods over every cell (the definition
+    `mapping.keys` had before it keyed each distinct cell once in Python)."""
+    import numpy as np
+
+    text = col.astype("string").fillna("")
+    folded = (text.str.normalize("NFKD").str.replace("[\u2018\u2019]", "'", regex=True)
+              .str.replace(r"[\u0300-\u036f]", "", regex=True).str.casefold()
+              .str.replace(r"\s+", " ", regex=True).str.strip())
+    numbers = pd.to_numeric(folded.where(folded.str.fullmatch(r"[-+]?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?")),
+                            errors="coerce").astype("float64")
+    whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)
+    if whole.any():
+        folded = folded.mask(whole, numbers[whole].astype("int64").astype("string"))
+    return folded.fillna("")
+
+
+def test_cell_keys_equal_the_vectorised_definition_on_awkward_cells():
+    import numpy as np
+
+    from cooperate_analysis.data.mapping import keys
+
+    awkward = ["3", "3.0", " 3 ", "+3", "-0", "-0.0", "00012", ".5", "1e3", "1E3", "2.5e-1", "1e400", "-1e400",
+               "999999999999999", "1000000000000000", "12345678901234567890", "1,5", "1.", "inf", "nan", "NaN",
+               "0x10", "1_000", "", "  ", "\t\n", "Molto  Importante", "MOLTO importante ", "perché", "Perche\u0301",
+               "l\u2019impresa", "\u2018sì\u2019", "İstanbul", "Straße", "ﬁne", "①", "٣", "３", "no answer", "N.D.",
+               "n.d.", "\u00a0capannori\u00a0", "Empolese\u2003Valdelsa", "Ä", "-", "+", "e5", "5e", "--5"]
+    rng = np.random.default_rng(3)
+    columns = [pd.Series(awkward), pd.Series(awkward + [None, pd.NA, np.nan], dtype=object),
+               pd.Series([1, 2.0, 3.5, np.nan, -0.0, 1e15, 1e14, 123456.0]),
+               pd.Series([1, 2, 3, 4], index=[10, 5, 7, 1]), pd.Series([True, False, None], dtype=object),
+               pd.Series(rng.choice(awkward, 500)), pd.Series(rng.integers(-5, 10_000, 300)),
+               pd.Series(np.round(rng.normal(0, 1e6, 200) * 10 ** -rng.integers(0, 4, 200).astype(float)) / 10.0), pd.Series([], dtype=object)]
+    for col in columns:
+        pd.testing.assert_series_equal(keys(col), _vectorised_keys(col))

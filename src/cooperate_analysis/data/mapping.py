@@ -36,6 +36,7 @@ import csv
 import difflib
 import io
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -109,19 +110,29 @@ def _key(value: Any) -> str:
     return fold(value)
 
 
+_QUOTES = re.compile("[\u2018\u2019]")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"[-+]?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?")
+
+
+def cell_key(text: str) -> str:
+    """The text key of one cell as text: folded (NFKD, typographic quotes plain, accents dropped, case
+    folded, one space between words, stripped), and a whole number below 1e15 as its digits ('3.0' -> '3')."""
+    folded = _SPACES.sub(" ", _MARKS.sub("", _QUOTES.sub("'", unicodedata.normalize("NFKD", text))).casefold()).strip()
+    if _NUMBER.fullmatch(folded):
+        number = float(folded)
+        if math.isfinite(number) and number == math.floor(number) and abs(number) < 1e15:
+            return str(int(number))
+    return folded
+
+
 def keys(col: pd.Series) -> pd.Series:
-    """The text keys of a column's cells, vectorised: folded text, whole numbers as digits ('3.0' -> '3');
-    empty or missing cells as ''."""
-    text = col.astype("string").fillna("")
-    folded = (text.str.normalize("NFKD").str.replace("[\u2018\u2019]", "'", regex=True)
-              .str.replace(r"[\u0300-\u036f]", "", regex=True).str.casefold()
-              .str.replace(r"\s+", " ", regex=True).str.strip())
-    numbers = pd.to_numeric(folded.where(folded.str.fullmatch(r"[-+]?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?")),
-                            errors="coerce").astype("float64")
-    whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)
-    if whole.any():
-        folded = folded.mask(whole, numbers[whole].astype("int64").astype("string"))
-    return folded.fillna("")
+    """The text keys of a column's cells (`cell_key` of each cell as text); empty or missing cells as ''.
+    Each distinct cell is keyed once: a survey column holds few distinct answers."""
+    codes, distinct = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    table = np.array([cell_key(text) for text in distinct] + [""], dtype=object)  # code -1 (missing) -> ''
+    return pd.Series(table[codes], index=col.index, dtype="string")
 
 
 # --------------------------------------------------------------------------- codebook labels
@@ -713,25 +724,30 @@ def _label_words(var: Variable) -> dict[str, list[str]]:
             "Italian label": _words(var.labels["it"])}
 
 
-def _word_match(header: str, var: Variable, texts: dict[str, list[str]] | None = None) -> tuple[float, str] | None:
+def _same_word(a: str, b: str) -> bool:
+    """Two words are the same for `_word_match`: equal, or the shorter, of at least 4 letters, begins the longer."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long.startswith(short)
+
+
+def _word_match(header: str | list[str], var: Variable, texts: dict[str, list[str]] | None = None
+                ) -> tuple[float, str] | None:
     """(score, how) when every word of `header` begins a word of the variable's name or English or
     Italian label, or is begun by one ('addetti', 'quota_export', 'classe_fatturato', 'eta_impresa');
     words of at least 4 letters are compared by their first 4 or more letters, shorter ones whole. A
-    header word with digits, or one that no label word shares, is no match."""
-    mine = _words(header)
+    header word with digits, or one that no label word shares, is no match. `header` may be given as
+    its words (`_words`), `texts` as the variable's (`_label_words`)."""
+    mine = _words(header) if isinstance(header, str) else header
     if not mine or any(re.search(r"[0-9]", w) for w in mine):
         return None
     texts = texts if texts is not None else _label_words(var)
-    theirs = {w for words in texts.values() for w in words}
 
-    def same(a: str, b: str) -> bool:
-        if a == b:
-            return True
-        short, long = sorted((a, b), key=len)
-        return len(short) >= 4 and long.startswith(short)
-
-    if not all(any(same(w, t) for t in theirs) for w in mine):
-        return None
+    same = _same_word
+    for w in mine:  # every header word must be shared by some word of the name or labels
+        if not any(same(w, t) for words in texts.values() for t in words):
+            return None
     # how well: the words of the label that the header covers, and whether it starts as a label does
     best = max(texts.items(), key=lambda kv: sum(any(same(w, t) for w in mine) for t in kv[1]) / max(len(kv[1]), 1))
     starts = any(words and same(mine[0], words[0]) for words in texts.values())
@@ -752,7 +768,16 @@ def _match_headers(columns: list[str], labels: dict[str, str], cb: Codebook) -> 
             theirs = plain(theirs)
             targets.append((var.name, theirs, what, difflib.SequenceMatcher(None, "", theirs)))
     scored = []
-    vocabulary = {var.name: _label_words(var) for var in cb.variables}
+    vocabulary = {var.name: (var, _label_words(var)) for var in cb.variables}
+    shared: dict[str, set[str]] = {}
+
+    def sharing(word: str) -> set[str]:
+        """The variables with a word of their name or labels that is the same as `word` (`_same_word`)."""
+        if word not in shared:
+            shared[word] = {name for name, (_, texts) in vocabulary.items()
+                            if any(_same_word(word, t) for label in texts.values() for t in label)}
+        return shared[word]
+
     for c in columns:
         texts = [(plain(c), "header")] + ([(plain(labels[c]), "variable label")] if c in labels else [])
         for mine, how in texts:
@@ -767,7 +792,11 @@ def _match_headers(columns: list[str], labels: dict[str, str], cb: Codebook) -> 
                     why = f"{how} similar to the {what} ({score:.0%}): check it"
                 if score >= 0.8:
                     scored.append((score, c, name, why))
-            words = [(name, _word_match(mine, cb[name], vocab)) for name, vocab in vocabulary.items()]
+            mine_words = _words(mine)
+            # only the variables that share every header word can match it (each word's set computed once)
+            candidates = set.intersection(*(sharing(w) for w in mine_words)) if mine_words else set()
+            words = [(name, _word_match(mine_words, var, vocab)) for name, (var, vocab) in vocabulary.items()
+                     if name in candidates]
             words = [(name, hit) for name, hit in words if hit]
             top = max((hit[0] for _, hit in words), default=0)
             best = [(name, hit) for name, hit in words if hit[0] == top]
@@ -810,8 +839,8 @@ def _propose_values(col: pd.Series, var: Variable, cb: Codebook, stored: dict[st
     maybe = heaped(col, var) if allowed is None else []
     in_range: list[tuple[float, int]] = []  # typical codes >= 98 inside the range (hinted if a code elsewhere)
     choices = {**index, **{fold(v): v for v in cb.district_ids}} if var.name == "district" else index
-    for key, shown_value in distinct.items():
-        number = pd.to_numeric(pd.Series([key]), errors="coerce").iloc[0]
+    numbers = pd.to_numeric(pd.Series(distinct.index, dtype=object), errors="coerce").to_numpy()
+    for (key, shown_value), number in zip(distinct.items(), numbers):
         if key in index or key in allowed_keys:
             continue
         if pd.notna(number):
