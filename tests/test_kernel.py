@@ -125,3 +125,33 @@ def test_a_kernel_is_replaced_after_it_died_and_in_another_project_folder(tmp_pa
     replaced = pid(a)
     elsewhere = pid(b)
     assert len({first, replaced, elsewhere}) == 3 and pid(b) == elsewhere
+
+
+def test_a_kernel_started_ahead_gives_its_first_notebook_a_new_kernels_state(tmp_path, monkeypatch, fresh_kernel):
+    """A worker's kernel started (and its libraries imported) before the first run is ready: that notebook
+    sees what it sees in a kernel nbclient starts for it (no preloaded name, the same counter and settings)."""
+    monkeypatch.chdir(tmp_path)
+    record = lambda name: WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / name)!r}, 'w'))"  # noqa: E731
+    _execute(_notebook(tmp_path / "fresh.ipynb", record("fresh.json")), tmp_path)
+    kernel.discard()
+    kernel.prestart(f"cooperate-kernel-test-{os.getpid()}-")
+    warm = kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-")
+    assert warm.manager.has_kernel and warm.alive()
+    _execute(_notebook(tmp_path / "ahead.ipynb", record("ahead.json"), "import sys\nassert 'seaborn' in sys.modules"),
+             tmp_path)
+    fresh, ahead = (json.loads((tmp_path / n).read_text()) for n in ("fresh.json", "ahead.json"))
+    assert ahead["names"] == []
+    own = {"pid", "numpy_random", "random"}  # of each process (unseeded generators)
+    assert {k: v for k, v in ahead.items() if k not in own} == {k: v for k, v in fresh.items() if k not in own}
+    assert kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-") is warm  # the same kernel runs the next one
+
+
+def test_a_kernel_that_cannot_start_ahead_is_left_to_the_first_run(tmp_path, monkeypatch, fresh_kernel):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(kernel, "PRELOAD", "import a_module_that_does_not_exist")
+    kernel.prestart(f"cooperate-kernel-test-{os.getpid()}-")  # no exception: the run reports what goes wrong
+    assert kernel._warm is None
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    _execute(_notebook(tmp_path / "pid.ipynb", "import os; open('pid', 'w').write(str(os.getpid()))"), tmp_path)
+    assert (tmp_path / "pid").read_text().isdigit()

@@ -15,7 +15,9 @@ random generators, the environment and the working folder restored. What a noteb
 otherwise is imported modules and the package's caches of pure functions (the codebook, the message
 catalogs, the design constants), which hold the same values whichever run filled them. A run that
 fails, or whose kernel died, does not hand its kernel on: the next run starts a new one; so does a
-run in another project folder. tests/test_kernel.py changes each of these in one notebook and checks
+run in another project folder. A build's worker starts its kernel as soon as it is spawned (`prestart`)
+and imports the libraries every notebook imports first (`PRELOAD`) while the data are checked, so its
+first run does not wait for them either. tests/test_kernel.py changes each of these in one notebook and checks
 that the next one sees a new kernel's state; the forced rebuild of tests/test_pipeline.py (runs after
 other runs in their kernels) gives byte-identical results.
 """
@@ -35,6 +37,22 @@ from papermill.utils import merge_kwargs, remove_args
 ENGINE = "cooperate-warm-kernel"
 KERNEL_NAME = "python3"
 STATE_MODULE = "__cooperate_kernel_state__"
+# the kernel's arguments (papermill passes them to nbclient, `WarmKernel.start` to the kernel manager): it
+# logs a harmless KeyboardInterrupt when it is shut down; nbclient keeps IPython's history in memory
+EXTRA_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
+# What a kernel started ahead of its first notebook imports while it waits (`WarmKernel.start`): the
+# libraries every notebook's first cell imports, inside a function so that no name is left in the
+# namespace. `RESET` records the kernel's state before they are imported (their warning filters, the
+# package's matplotlib backend), so the first notebook gets a new kernel's state back as every later
+# one does. A kept kernel holds these modules after its first notebook anyway.
+PRELOAD = """
+def __cooperate_preload():
+    import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn, IPython.display
+    import cooperate_analysis.present.figures, cooperate_analysis.present.report, cooperate_analysis.runner.results
+__cooperate_preload()
+del __cooperate_preload
+"""
 
 # Runs in the kernel before every notebook. The first time it records the state (after importing what
 # every notebook imports first, so that matplotlib's rc parameters are the ones a fresh import gives);
@@ -92,6 +110,25 @@ class WarmKernel:
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, config=config)
         self.cwd = os.getcwd()  # the project folder it runs in (notebooks read and write relative paths)
 
+    def start(self) -> None:
+        """Start the kernel now, as nbclient would start it for the first notebook (same arguments and
+        working folder), record its state (`RESET`) and import `PRELOAD` in it: a worker does this
+        before its first run is ready."""
+        if self.manager.has_kernel:
+            return
+        run_sync(self.manager.start_kernel)(extra_arguments=[*EXTRA_ARGUMENTS, HISTORY_ARGUMENT], cwd=self.cwd)
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            reply = run_sync(client.execute_interactive)(RESET + PRELOAD, silent=True, store_history=False, timeout=120,
+                                                         output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                raise KernelError(f"the kernel could not import the libraries: {reply['content'].get('ename')}: "
+                                  f"{reply['content'].get('evalue')}")
+        finally:
+            client.stop_channels()
+
     def alive(self) -> bool:
         return not self.manager.has_kernel or bool(run_sync(self.manager.is_alive)())
 
@@ -114,6 +151,15 @@ def kernel(socket_prefix: str) -> WarmKernel:
     if _warm is None:
         _warm = WarmKernel(socket_prefix)
     return _warm
+
+
+def prestart(socket_prefix: str) -> None:
+    """Start this process's warm kernel ahead of its first run (`WarmKernel.start`). A kernel that cannot
+    start is dropped silently: the first run then starts its own and reports what goes wrong."""
+    try:
+        kernel(socket_prefix).start()
+    except Exception:  # noqa: BLE001 - reported by the run that needs the kernel
+        discard()
 
 
 def discard() -> None:

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -169,12 +169,10 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
     try:
         # this process's kernel, kept from its previous run (runner/kernel.py)
-        warm = kernel.kernel(f"{SOCKETS_PREFIX}{os.environ.get('COOPERATE_BUILD_PID', os.getpid())}-")
+        warm = kernel.kernel(_socket_prefix())
         pm.execute_notebook(str(run.notebook), str(executed), parameters=params, kernel_name=kernel.KERNEL_NAME,
                             language="python", progress_bar=False, cwd=os.getcwd(), engine_name=kernel.ENGINE,
-                            km=warm.manager, config=warm.config,
-                            # the kernel logs a harmless KeyboardInterrupt when it is shut down
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                            km=warm.manager, config=warm.config, extra_arguments=kernel.EXTRA_ARGUMENTS)
         missing = [localized_path(results, lang).name for lang in run.languages
                    if not localized_path(results, lang).is_file()]
         if missing:
@@ -241,12 +239,26 @@ def _running_cell(executed: Path) -> str:
     return f"\n       while running the code cell starting {first!r}"
 
 
+def _socket_prefix() -> str:
+    """The folder prefix of this build's kernel sockets (`_remove_kernel_sockets` removes them)."""
+    return f"{SOCKETS_PREFIX}{os.environ.get('COOPERATE_BUILD_PID', os.getpid())}-"
+
+
 def _worker_init() -> None:
     """Workers leave Ctrl-C to the build process, which stops them: no traceback from each worker. A
-    worker that ends normally shuts its kernel down."""
+    worker starts its kernel at once (`kernel.prestart`: while the build process checks the data, or
+    while the worker waits for its first run), and shuts it down when it ends normally."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     atexit.register(_discard_kernel)
+    from . import kernel
+
+    os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED  # as `execute` sets it before a kernel starts
+    kernel.prestart(_socket_prefix())
+
+
+def _ready() -> None:
+    """A task that does nothing: submitted once per worker to spawn the workers before any run is ready."""
 
 
 def _discard_kernel() -> None:
@@ -422,33 +434,44 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     dataset.check_facts()  # a bad facts file stops the build here, before any report is removed or replaced
     env_key = environment_key()
     state = PageState(data_meta=None, status="building")
-    # new data are validated first (bad data change nothing); before they replace the processed
-    # survey, the index stops naming the old data and reports
-    data_meta = data_step(source, env_key, before_write=lambda: write_index(runs, state), mapping=mapping)
-    shutil.rmtree(inside_build(BUILD / "tmp"), ignore_errors=True)  # left by a killed build: we hold the lock
-    labels = {d: load_codebook().label(d) for d in data_meta["rows_by_district"]}
-    state.data_meta = data_meta
-    state.missing_districts = [labels[d] for d, n in data_meta["rows_by_district"].items() if n == 0]
-    # each report links the reports of the runs these data support (its navigation bar is part of its key)
-    navs = navigation(runs, {run.name for run in runs if not requirement(run, data_meta["rows_by_district"], labels)})
+    priority = critical_path_seconds(runs)  # from the wall times of the last build, before any run replaces them
     outcomes: list[Outcome] = []
     started_runs: list[Run] = []  # every run sent to execution, for the cleanup after an interrupt
     skipped = 0
+    with ExitStack() as resources:  # the browser and the workers, ended when the build ends or stops
+        def start_workers(count: int) -> Workers:
+            if pdf_engine() is None:
+                print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
+            resources.enter_context(_shared_browser(pdf_engine()))
+            started = resources.enter_context(Workers(jobs, priority))  # ended before the browser
+            started.start(count)
+            return started
 
-    def finished(outcome: Outcome) -> None:
-        outcomes.append(outcome)
-        _report(outcome)
-        if outcome.ok:
-            state.current.add(outcome.run)
-        write_index(runs, state)
+        # a build that will execute runs (forced, or without processed data yet) starts its browser and its
+        # workers first: their kernels start and import the libraries while the data are checked
+        workers = start_workers(len(runs)) if force or not dataset.PROCESSED.is_file() else None
+        # new data are validated first (bad data change nothing); before they replace the processed
+        # survey, the index stops naming the old data and reports
+        data_meta = data_step(source, env_key, before_write=lambda: write_index(runs, state), mapping=mapping)
+        shutil.rmtree(inside_build(BUILD / "tmp"), ignore_errors=True)  # left by a killed build: we hold the lock
+        labels = {d: load_codebook().label(d) for d in data_meta["rows_by_district"]}
+        state.data_meta = data_meta
+        state.missing_districts = [labels[d] for d, n in data_meta["rows_by_district"].items() if n == 0]
+        # each report links the reports of the runs these data support (its navigation bar is part of its key)
+        navs = navigation(runs, {run.name for run in runs
+                                 if not requirement(run, data_meta["rows_by_district"], labels)})
 
-    by_name = {run.name: run for run in runs}
-    priority = critical_path_seconds(runs)  # from the wall times of the last build, before any run replaces them
-    settled: set[str] = set()  # runs executed (whether they succeeded or failed) or skipped
-    waiting = list(runs)
-    try:
-        with ExitStack() as resources:
-            workers = None
+        def finished(outcome: Outcome) -> None:
+            outcomes.append(outcome)
+            _report(outcome)
+            if outcome.ok:
+                state.current.add(outcome.run)
+            write_index(runs, state)
+
+        by_name = {run.name: run for run in runs}
+        settled: set[str] = set()  # runs executed (whether they succeeded or failed) or skipped
+        waiting = list(runs)
+        try:
             # a run is decided (skipped, or queued with its key) once every run it reads has settled: its key
             # covers their results. No stage waits for another: the paper starts as soon as the runs it
             # reads are done, while runs it does not read are still executing (load_runs refuses a cycle).
@@ -479,10 +502,7 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                     write_index(runs, state)
                 if pending:
                     if workers is None:
-                        if pdf_engine() is None:
-                            print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
-                        resources.enter_context(_shared_browser(pdf_engine()))
-                        workers = resources.enter_context(closing(Workers(jobs, priority)))  # ended before the browser
+                        workers = start_workers(len(pending))
                     started_runs += [run for run, _key in pending]
                     workers.submit(pending, {**data_meta, "navigation": navs})
                 if workers is not None and workers.busy:
@@ -491,17 +511,19 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                     settled.add(outcome.run)
                 elif waiting and not ready:
                     raise RuntimeError(f"no run can start: {', '.join(run.name for run in waiting)}")  # a cycle
-    except KeyboardInterrupt:
-        done = {o.run for o in outcomes}
-        for run in started_runs:
-            if run.name not in done:
-                remove_outputs(run)
-                (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
-        shutil.rmtree(BUILD / "tmp", ignore_errors=True)
-        state.status = "interrupted"
-        write_replication(runs, state.current, data_meta)
-        write_index(runs, state)
-        raise
+        except KeyboardInterrupt:
+            if workers is not None:
+                workers.stop()  # the workers end before anything is cleaned up
+            done = {o.run for o in outcomes}
+            for run in started_runs:
+                if run.name not in done:
+                    remove_outputs(run)
+                    (FAILED / f"{run.name}.ipynb").unlink(missing_ok=True)
+            shutil.rmtree(BUILD / "tmp", ignore_errors=True)
+            state.status = "interrupted"
+            write_replication(runs, state.current, data_meta)
+            write_index(runs, state)
+            raise
     state.status = "complete"
     write_replication(runs, state.current, data_meta)  # first: the index links the replication pages that exist
     write_index(runs, state)
@@ -599,11 +621,21 @@ class Workers:
     def busy(self) -> bool:
         return bool(self.queue or self.flight)
 
+    def start(self, runs: int) -> None:
+        """Fix the number of workers for at most `runs` runs (and their threads) and, for more than one,
+        spawn them now: each starts its kernel (`_worker_init`) before any run is submitted."""
+        if self.count is not None:
+            return
+        self.count = max(1, min(self.jobs or default_jobs(), runs))
+        _share_cores(self.count)
+        if self.count > 1:
+            self._pool()
+            for _ in range(self.count):  # a pool spawns a worker per submission while none is idle
+                self.pool.submit(_ready)
+
     def submit(self, pending: list[tuple[Run, str]], data_meta: dict) -> None:
-        """Queue runs. The first submission fixes the number of workers (and their threads)."""
-        if self.count is None:
-            self.count = max(1, min(self.jobs or default_jobs(), len(pending)))
-            _share_cores(self.count)
+        """Queue runs. The first submission (or `start`) fixes the number of workers (and their threads)."""
+        self.start(len(pending))
         print(f"run    {len(pending)} notebook run(s), {min(self.count, len(pending))} in parallel", flush=True)
         self.queue += [(self.priority[run.name] if run.name in self.priority else expected_seconds(run), run, key,
                         data_meta) for run, key in pending]
@@ -623,20 +655,23 @@ class Workers:
             self._fill()
             return outcome
         except BaseException:
-            self._stop()
+            self.stop()
             raise
 
     def _fill(self) -> None:
         if self.count == 1:
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context("spawn"),
-                                            initializer=_worker_init)
+        self._pool()
         while self.queue and len(self.flight) < self.count:
             _priority, run, key, data_meta = self.queue.pop(0)
             self.flight.append(self.pool.submit(_execute_in_worker, os.getcwd(), run, key, data_meta))
 
-    def _stop(self) -> None:
+    def _pool(self) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context("spawn"),
+                                            initializer=_worker_init)
+
+    def stop(self) -> None:
         """End the workers now (their kernels exit with them), before anything is cleaned up."""
         pool, self.pool = self.pool, None
         self.queue, self.flight = [], []
@@ -651,6 +686,14 @@ class Workers:
             if proc.is_alive():
                 proc.kill()
                 proc.join(timeout=5)
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:  # bad data, an error or an interrupt: the workers end now, not after their runs
+            self.stop()
+        self.close()
 
     def close(self) -> None:
         """End the workers (each shuts its kernel down) and this process's kernel."""
