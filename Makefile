@@ -2,7 +2,7 @@
 #   make reports            build every report (creates .venv on first call)
 #   make reports DATA=f     same, on your own survey file (.csv .xlsx .parquet .dta .sav)
 #   make reports DATA=f MAPPING=m.yml   same, the file put in the codebook's shape by a mapping file
-#   make test               run the fast test suite (parallel workers; about 100 s on 2 cores)
+#   make test               run the fast test suite (parallel workers; about 90 s on 2 cores)
 #   make test-slow          the tests make test leaves out: end-to-end builds, property and Monte Carlo tests
 #   make test-all           both
 #   make lab                JupyterLab on the notebooks, with the project environment
