@@ -195,10 +195,11 @@ def make_project(tmp_path) -> Path:
 # rfc3987_syntax alone took 4.6 s instead of 1 s to import, behind the libraries loaded before it). The
 # collector is off while the test modules are imported, and what they loaded is then frozen: still
 # alive, never scanned again. Objects the tests make are collected as usual.
-def pytest_configure(config):
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
     gc.disable()
-
-
-def pytest_collection_finish(session):
-    gc.freeze()
-    gc.enable()
+    try:
+        return (yield)
+    finally:
+        gc.freeze()
+        gc.enable()
