@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -142,17 +144,24 @@ def test_run_parameters_are_checked_before_anything_runs(project, params, messag
         runs.load_runs(Path("bad.yml"))
 
 
-def test_bad_survey_exits_2_and_writes_nothing(project, capsys):
+def test_bad_survey_exits_2_and_writes_nothing(project, capsys, monkeypatch):
     bad = make_survey(n=12)
     bad.loc[4, "out_turnover_trend"] = 6
     bad.to_csv("bad.csv", index=False)
     before = sha256_file("bad.csv")
-    assert main(["build", "--data", "bad.csv"]) == 2
+    spawned = []
+    start = pipeline.Workers.start
+    monkeypatch.setattr(pipeline.Workers, "start", lambda self, runs: spawned.append(runs) or start(self, runs))
+    assert main(["build", "--data", "bad.csv", "--jobs", "2"]) == 2
     err = capsys.readouterr().err
     assert "bad.csv: column 'out_turnover_trend', row 5: [range]" in err
     assert "nothing was written" in err
     assert not Path("data/processed").exists() and not Path("reports").exists()
     assert sha256_file("bad.csv") == before
+    # without processed data the build spawned its workers before it checked the data: they are ended,
+    # with their kernels and the kernels' socket folders
+    assert spawned and not multiprocessing.active_children()
+    assert not list(Path(tempfile.gettempdir()).glob(f"{pipeline.SOCKETS_PREFIX}{os.getpid()}-*"))
 
 
 def _single_run_config(project: Path, name: str, extra_cell: str | None) -> Path:
