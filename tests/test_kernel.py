@@ -96,7 +96,12 @@ def fresh_kernel():
     kernel.discard()
 
 
-def test_a_notebook_after_another_in_the_same_kernel_starts_from_a_new_kernels_state(tmp_path, fresh_kernel):
+def test_a_notebook_after_another_in_the_same_kernel_starts_from_a_new_kernels_state(tmp_path, monkeypatch,
+                                                                                    fresh_kernel):
+    """Notebooks run one after another in one kernel each see a new kernel's state; so does the first
+    notebook of a kernel started (and its libraries imported) ahead of it, as a build worker starts its
+    kernel: no preloaded name, the same counter and settings as in a kernel nbclient starts."""
+    monkeypatch.chdir(tmp_path)  # a build's kernels start in the folder the build runs in
     record = lambda name: WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / name)!r}, 'w'))"  # noqa: E731
     _execute(_notebook(tmp_path / "first.ipynb", record("first.json")), tmp_path)
     _execute(_notebook(tmp_path / "pollute.ipynb", POLLUTE, "def f():\n    return leftover\n", "1 + 1"), tmp_path)
@@ -107,6 +112,18 @@ def test_a_notebook_after_another_in_the_same_kernel_starts_from_a_new_kernels_s
     assert first["pid"] == second["pid"]  # the same kernel process
     assert first["names"] == [] and first["warning_shown"] == 1 and first["leftover_variable"] is None
     assert second == first
+    # a kernel started ahead of its first notebook
+    kernel.discard()
+    kernel.prestart(f"cooperate-kernel-test-{os.getpid()}-")
+    warm = kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-")
+    assert warm.manager.has_kernel and warm.alive()
+    _execute(_notebook(tmp_path / "ahead.ipynb", record("ahead.json"), "import sys\nassert 'seaborn' in sys.modules"),
+             tmp_path)
+    ahead = json.loads((tmp_path / "ahead.json").read_text())
+    own = {"pid", "numpy_random", "random"}  # of each process (unseeded generators)
+    assert ahead["pid"] != first["pid"] and ahead["names"] == []
+    assert {k: v for k, v in ahead.items() if k not in own} == {k: v for k, v in first.items() if k not in own}
+    assert kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-") is warm  # the same kernel runs the next one
 
 
 def test_a_kernel_is_replaced_after_it_died_and_in_another_project_folder(tmp_path, monkeypatch, fresh_kernel):
@@ -125,25 +142,6 @@ def test_a_kernel_is_replaced_after_it_died_and_in_another_project_folder(tmp_pa
     replaced = pid(a)
     elsewhere = pid(b)
     assert len({first, replaced, elsewhere}) == 3 and pid(b) == elsewhere
-
-
-def test_a_kernel_started_ahead_gives_its_first_notebook_a_new_kernels_state(tmp_path, monkeypatch, fresh_kernel):
-    """A worker's kernel started (and its libraries imported) before the first run is ready: that notebook
-    sees what it sees in a kernel nbclient starts for it (no preloaded name, the same counter and settings)."""
-    monkeypatch.chdir(tmp_path)
-    record = lambda name: WARNER + STATE + f"\njson.dump(state, open({str(tmp_path / name)!r}, 'w'))"  # noqa: E731
-    _execute(_notebook(tmp_path / "fresh.ipynb", record("fresh.json")), tmp_path)
-    kernel.discard()
-    kernel.prestart(f"cooperate-kernel-test-{os.getpid()}-")
-    warm = kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-")
-    assert warm.manager.has_kernel and warm.alive()
-    _execute(_notebook(tmp_path / "ahead.ipynb", record("ahead.json"), "import sys\nassert 'seaborn' in sys.modules"),
-             tmp_path)
-    fresh, ahead = (json.loads((tmp_path / n).read_text()) for n in ("fresh.json", "ahead.json"))
-    assert ahead["names"] == []
-    own = {"pid", "numpy_random", "random"}  # of each process (unseeded generators)
-    assert {k: v for k, v in ahead.items() if k not in own} == {k: v for k, v in fresh.items() if k not in own}
-    assert kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-") is warm  # the same kernel runs the next one
 
 
 def test_a_kernel_that_cannot_start_ahead_is_left_to_the_first_run(tmp_path, monkeypatch, fresh_kernel):
