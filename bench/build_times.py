@@ -133,8 +133,8 @@ def main() -> None:
         print(f"{name:<8} {seconds:8.2f}")
     ratio = figures["warm"] / figures["floor"]
     print(f"warm build / plain-Python floor: {ratio:.2f}x (target <= {WARM_TARGET})")
-    print("each run's notebook in the cold build (statistics, both languages' tables and figures; without HTML and PDF; "
-          "each worker's kernel is started, and its libraries imported, when the worker is spawned):")
+    print("each run's notebook in the cold build (statistics, both languages' tables and figures; without HTML and "
+          "PDF; each worker's kernel is started, and its libraries imported, when the worker is spawned):")
     for name, seconds in notebooks.items():
         print(f"  {name:<44} {seconds:6.1f} s")
     for name, limit in TARGETS.items():

@@ -189,7 +189,6 @@ def make_project(tmp_path) -> Path:
     return tmp_path
 
 
-
 # Collection imports pandas, SciPy, statsmodels, matplotlib, sympy (semopy) and nbformat into every worker:
 # about 0.8 million long-lived objects that each full garbage collection would walk again (jsonschema's
 # rfc3987_syntax alone took 4.6 s instead of 1 s to import, behind the libraries loaded before it). The

@@ -333,6 +333,7 @@ def test_cell_keys_equal_the_vectorised_definition_on_awkward_cells():
                pd.Series([1, 2.0, 3.5, np.nan, -0.0, 1e15, 1e14, 123456.0]),
                pd.Series([1, 2, 3, 4], index=[10, 5, 7, 1]), pd.Series([True, False, None], dtype=object),
                pd.Series(rng.choice(awkward, 500)), pd.Series(rng.integers(-5, 10_000, 300)),
-               pd.Series(np.round(rng.normal(0, 1e6, 200) * 10 ** -rng.integers(0, 4, 200).astype(float)) / 10.0), pd.Series([], dtype=object)]
+               pd.Series(np.round(rng.normal(0, 1e6, 200) * 10 ** -rng.integers(0, 4, 200).astype(float)) / 10.0),
+               pd.Series([], dtype=object)]
     for col in columns:
         pd.testing.assert_series_equal(keys(col), _vectorised_keys(col))
