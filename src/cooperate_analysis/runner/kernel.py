@@ -95,7 +95,7 @@ class KernelError(RuntimeError):
 
 
 class WarmKernel:
-    """One kernel, started by the first notebook executed in it and kept for the next ones."""
+    """One kernel, started ahead (`start`) or by the first notebook executed in it, and kept for the next ones."""
 
     def __init__(self, socket_prefix: str):
         from jupyter_client.manager import AsyncKernelManager
@@ -121,11 +121,7 @@ class WarmKernel:
         client.start_channels()
         try:
             run_sync(client.wait_for_ready)(timeout=60)
-            reply = run_sync(client.execute_interactive)(RESET + PRELOAD, silent=True, store_history=False, timeout=120,
-                                                         output_hook=lambda msg: None)
-            if reply["content"]["status"] != "ok":
-                raise KernelError(f"the kernel could not import the libraries: {reply['content'].get('ename')}: "
-                                  f"{reply['content'].get('evalue')}")
+            run_sync(_silently)(client, RESET + PRELOAD, "could not import the libraries")
         finally:
             client.stop_channels()
 
@@ -170,12 +166,13 @@ def discard() -> None:
         warm.close()
 
 
-async def _reset(client: PapermillNotebookClient) -> None:
-    reply = await client.kc.execute_interactive(RESET, silent=True, store_history=False, timeout=120,
-                                                output_hook=lambda msg: None)
+async def _silently(client, code: str, failure: str) -> None:
+    """Execute `code` in the kernel of `client` (a kernel client) without output or history; KernelError
+    ("the kernel `failure`: ...") if it raised."""
+    reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=120,
+                                             output_hook=lambda msg: None)
     if reply["content"]["status"] != "ok":
-        raise KernelError(f"the kernel could not be reset before the notebook: {reply['content'].get('ename')}: "
-                          f"{reply['content'].get('evalue')}")
+        raise KernelError(f"the kernel {failure}: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
 class WarmKernelEngine(NBClientEngine):
@@ -191,7 +188,7 @@ class WarmKernelEngine(NBClientEngine):
         client = PapermillNotebookClient(nb_man, **final)
 
         async def reset(notebook):
-            await _reset(client)
+            await _silently(client.kc, RESET, "could not be reset before the notebook")
 
         client.on_notebook_start = reset
         try:
