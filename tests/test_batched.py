@@ -82,3 +82,43 @@ def test_rubin_estimate_p_equals_rubin_pool():
         ref = rubin_pool(pd.DataFrame(q), pd.DataFrame(u), df)
         np.testing.assert_allclose(est, ref["estimate"], rtol=1e-12)
         np.testing.assert_allclose(p, ref["p_value"], rtol=1e-12)
+
+
+def test_spd_inverse_equals_numpy_and_flags_what_is_not_positive_definite():
+    """The stacked Cholesky inverse equals np.linalg.inv and det to rounding on well- and
+    ill-conditioned matrices of several sizes, and flags singular and indefinite ones."""
+    rng = np.random.default_rng(3)
+    for p in (1, 2, 4, 7, 10):
+        X = rng.normal(size=(60, 3 * p, p))
+        X[:20, :, -1] = X[:20, :, 0] + 1e-4 * rng.normal(size=(20, 3 * p))  # ill-conditioned
+        A = X.transpose(0, 2, 1) @ X
+        inv, positive, det = batched.spd_inverse(A.reshape(3, 20, p, p))
+        assert inv.shape == (3, 20, p, p) and positive.shape == det.shape == (3, 20)
+        assert positive.all()
+        ref = np.linalg.inv(A)
+        cond = np.linalg.cond(A)[:, None, None]
+        scale = np.abs(ref).max(axis=(1, 2), keepdims=True)
+        assert np.all(np.abs(inv.reshape(A.shape) - ref) <= 1e-13 * cond * scale)
+        np.testing.assert_allclose(det.ravel(), np.linalg.det(A), rtol=1e-9 * cond.max())
+    singular = np.array([[1.0, 1.0], [1.0, 1.0]])
+    indefinite = np.array([[1.0, 2.0], [2.0, 1.0]])
+    zero = np.zeros((3, 3))
+    for A in (singular, indefinite):
+        _, positive, det = batched.spd_inverse(np.stack([A, np.eye(2)]))
+        assert positive.tolist() == [False, True] and det[1] == 1.0
+    assert not batched.spd_inverse(zero)[1]
+
+
+def test_scaled_inverse_flags_singular_designs_and_inverts_the_others():
+    """`_scaled_inverse` (every linear fit's (X'WX)^-1): equal to np.linalg.inv where the scaled
+    determinant exceeds 1e-10, flagged where a column is zero, collinear or nearly so."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(5, 30, 4))
+    X[1, :, 3] = 0.0  # a zero column
+    X[2, :, 3] = 2 * X[2, :, 1]  # collinear
+    X[3, :, 3] = X[3, :, 1] + 1e-7 * rng.normal(size=30)  # scaled determinant below 1e-10
+    A = X.transpose(0, 2, 1) @ X
+    inv, ok = batched._scaled_inverse(A)
+    assert ok.tolist() == [True, False, False, False, True]
+    np.testing.assert_allclose(inv[ok], np.linalg.inv(A[ok]), rtol=1e-10)
+    assert np.isfinite(inv).all()
