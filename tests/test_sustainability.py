@@ -83,6 +83,31 @@ def test_adoption_profile_counts_every_group_and_intervals_cover_the_share():
     assert sums.sort_index().equals(pooled_counts.sort_index())
 
 
+
+@pytest.mark.parametrize("seed", [4, 11])
+def test_adoption_profile_equals_share_rows_of_each_part(seed):
+    """The profile, counted at once, equals `share_rows` of each group's dimensions (`dimension_adoption`),
+    practices and certifications, row for row, with blanks in the answers and a district without firms."""
+    frame = derived.analysis_frame(make_survey(50, seed=seed), CB)
+    rng = np.random.default_rng(seed)
+    for column in CB.practices(None) + CB.certifications(None):
+        frame.loc[rng.random(len(frame)) < 0.15, column] = np.nan
+    frame = frame[frame["district"] != CB.district_ids[2]].reset_index(drop=True)
+    district = CB.district_ids[1]
+    parts = []
+    for group in [district, CB.district_ids[0], "pooled"]:
+        firms = frame if group == "pooled" else frame[frame["district"] == group]
+        for dim, items in CB.practices_by_dimension().items():
+            parts.append(measures.share_rows(firms, {dim: measures.dimension_adoption(firms, items)})
+                         .assign(group=group, kind="dimension", dimension=dim))
+            parts.append(measures.share_rows(firms, {i: i for i in items})
+                         .assign(group=group, kind="practice", dimension=dim))
+        parts.append(measures.share_rows(firms, {c: c for c in CB.certifications(None)})
+                     .assign(group=group, kind="certification", dimension=""))
+    expected = pd.concat(parts, ignore_index=True)[["group", "kind", "dimension", "item", "k", "n", "share",
+                                                    "ci_low", "ci_high"]]
+    pd.testing.assert_frame_equal(measures.adoption_profile(frame, district, CB), expected, rtol=1e-15)
+
 # --- the report's tables and texts on the real data ----------------------------------------------------
 from pathlib import Path  # noqa: E402
 

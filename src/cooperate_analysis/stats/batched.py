@@ -89,8 +89,8 @@ class _Stack:
         eta = np.einsum("fnk,fk->fn", self.X, theta[:, :k])
         u = np.take_along_axis(cuts, self.y + 1, axis=1) - eta
         l = np.take_along_axis(cuts, self.y, axis=1) - eta
-        upper = l > 0
-        P = np.where(upper, expit(-l) - expit(-u), expit(u) - expit(l))
+        upper = l > 0  # in the upper tail, 1 - F(l) - (1 - F(u)) = F(-l) - F(-u) keeps the digits of a small P
+        P = expit(np.where(upper, -l, u)) - expit(np.where(upper, -u, l))
         P = np.where(self.mask, P, 1.0)
         with np.errstate(divide="ignore"):
             ll = np.einsum("fn,fn->f", self.w, np.log(P))

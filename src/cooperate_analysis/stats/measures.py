@@ -496,18 +496,34 @@ def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = N
     cb = cb or load_codebook()
     present = [d for d in cb.district_ids if (frame["district"] == d).any()]
     groups = [district] + [d for d in present if d != district] + ["pooled"]
-    parts = []
-    for group in groups:
-        firms = frame if group == "pooled" else frame[frame["district"] == group]
-        for dim, items in cb.practices_by_dimension().items():
-            dims = share_rows(firms, {dim: dimension_adoption(firms, items)}, level)
-            parts.append(dims.assign(group=group, kind="dimension", dimension=dim))
-            parts.append(share_rows(firms, {i: i for i in items}, level).assign(group=group, kind="practice",
-                                                                               dimension=dim))
-        certs = share_rows(firms, {c: c for c in cb.certifications(None)}, level)
-        parts.append(certs.assign(group=group, kind="certification", dimension=""))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["group", "kind", "dimension", "item", "k", "n", "share", "ci_low", "ci_high"]]
+    dimensions, certifications = cb.practices_by_dimension(), cb.certifications(None)
+    practices = [item for items in dimensions.values() for item in items]
+    values = frame[practices + certifications].astype("float64").to_numpy()
+    column = {name: i for i, name in enumerate(practices + certifications)}
+    district_of = frame["district"].to_numpy()
+    labels, k, n = [], [], []
+    for group in groups:  # the rows `share_rows` gives for each part, in the same order, counted at once
+        x = values if group == "pooled" else values[district_of == group]
+        yes, answered = (x == 1).sum(axis=0), (~np.isnan(x)).sum(axis=0)
+        for dim, items in dimensions.items():
+            cols = [column[i] for i in items]
+            part = x[:, cols]  # `dimension_adoption`: any adopted, or every one answered
+            anyone = (part == 1).any(axis=1)
+            labels.append((group, "dimension", dim, dim))
+            k.append(int(anyone.sum()))
+            n.append(int((anyone | ~np.isnan(part).any(axis=1)).sum()))
+            for i, c in zip(items, cols):
+                labels.append((group, "practice", dim, i))
+                k.append(int(yes[c]))
+                n.append(int(answered[c]))
+        for c in certifications:
+            labels.append((group, "certification", "", c))
+            k.append(int(yes[column[c]]))
+            n.append(int(answered[column[c]]))
+    out = pd.DataFrame(labels, columns=["group", "kind", "dimension", "item"])
+    share, low, high = wilson_interval(np.array(k), np.array(n), level)
+    return out.assign(k=np.array(k, dtype="int64"), n=np.array(n, dtype="int64"), share=share, ci_low=low,
+                      ci_high=high)
 
 
 def answer_shares(df: pd.DataFrame, items: list[str], codes, level: float = 0.95, fraction: float = 0.0) -> pd.DataFrame:
