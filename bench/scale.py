@@ -228,7 +228,7 @@ def census(firms: int = CENSUS_FIRMS, groups: list[str] | None = None, m: int = 
             start = time.perf_counter()
             curve = speccurve.run(firms_, specs, m=m, seed=seed, scheduler=client)
             curve_s = time.perf_counter() - start
-            family = specs["outcome"].map(lambda o: speccurve.outcome_family(o, cb))
+            family = speccurve.outcome_families(specs["outcome"], cb)
             testable = family.isin([f for f in speccurve.FAMILIES if estimability.joint(curve[family == f])])
             start = time.perf_counter()
             joint = speccurve.joint_tests(firms_, specs[testable], curve[testable], family[testable], n_boot=n_boot,

@@ -43,7 +43,7 @@ def timed(func, *args, **kwargs):
 
 def joint_part(firms, specs, curve, cb, options: dict, n_boot: int) -> dict:
     """The notebook's joint tests: per outcome family with an estimable linear spec, one bootstrap."""
-    family = specs["outcome"].map(lambda o: speccurve.outcome_family(o, cb))
+    family = speccurve.outcome_families(specs["outcome"], cb)
     checks = {f: estimability.joint(curve[family == f]) for f in speccurve.FAMILIES}
     testable = family.isin([f for f, check in checks.items() if check])
     if not testable.any():

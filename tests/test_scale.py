@@ -67,7 +67,7 @@ def test_census_bench_runs_the_multiverse_on_a_local_dask_cluster():
     specs = specs[specs["outcome"].isin(outcomes)]
     curve = speccurve.run(firms, specs, m=2, seed=7, n_jobs=1)
     assert row["estimable"] == curve["estimate"].notna().sum() > 0
-    family = specs["outcome"].map(lambda o: speccurve.outcome_family(o, cb))
+    family = speccurve.outcome_families(specs["outcome"], cb)
     testable = family.isin([f for f in speccurve.FAMILIES if estimability.joint(curve[family == f])])
     local = speccurve.joint_tests(firms, specs[testable], curve[testable], family[testable], n_boot=12, m=2, seed=7,
                                   n_jobs=1)

@@ -274,6 +274,7 @@ def test_joint_test_refuses_a_curve_from_other_imputations(district, district_cu
 def test_joint_tests_of_groups_from_one_bootstrap_equal_each_groups_own_test(district, district_curve):
     specs, curve = district_curve
     family = specs["outcome"].map(speccurve.outcome_family)
+    pd.testing.assert_series_equal(speccurve.outcome_families(specs["outcome"]), family)  # one lookup per outcome
     together = speccurve.joint_tests(district, specs, curve, family, n_boot=40, seed=SEED, m=M, n_jobs=1)
     assert set(together) == set(family)
     for f, result in together.items():

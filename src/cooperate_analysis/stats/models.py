@@ -142,8 +142,13 @@ class Fit:
     r2: float
     cov_type: str
 
+    @cached_property
+    def _by_term(self) -> pd.DataFrame:
+        return self.coefficients.set_index("term")
+
     def term(self, name: str) -> pd.Series:
-        return self.coefficients.set_index("term").loc[name]
+        """The row of coefficient `name` (estimate, std_error, ...), indexed once per fit."""
+        return self._by_term.loc[name]
 
 
 def ols(df: pd.DataFrame, outcome: str, exposure: str, controls: list[str] | None = None,

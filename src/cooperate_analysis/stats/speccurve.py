@@ -85,6 +85,14 @@ def outcome_family(outcome: str, cb: Codebook | None = None) -> str:
     return next(scale for scale, items in cb.items_by_scale().items() if outcome in items)
 
 
+def outcome_families(outcomes: pd.Series, cb: Codebook | None = None) -> pd.Series:
+    """`outcome_family` of every outcome of a column (e.g. `specs["outcome"]`), looked up once per
+    distinct outcome."""
+    cb = cb or load_codebook()
+    family = {o: outcome_family(o, cb) for o in pd.unique(outcomes)}
+    return outcomes.map(family)
+
+
 def _coherent(outcome: str, coding: str, model: str) -> bool:
     return not (model == "logit" and coding == "level" and outcome.startswith("score_"))
 

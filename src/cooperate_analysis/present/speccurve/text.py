@@ -152,11 +152,11 @@ def controls_sentence(curve, lang: str) -> str:
 
 def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "en", cb=None,
               cross: bool = False) -> str:
-    """One paragraph on a specification curve read per outcome family (`speccurve.outcome_family`):
+    """One paragraph on a specification curve read per outcome family (`speccurve.outcome_families`):
     each family's estimable specifications, median and shares significant (never "0%" for a share
     that is not zero), and its joint test (`joints[family]`: a `speccurve.JointTest`, or an
     `estimability.Check` saying why not), then which families differ from chance."""
-    from ...stats.speccurve import outcome_family
+    from ...stats.speccurve import outcome_families
 
     cb = cb or load_codebook()
     _ = messages(lang)
@@ -164,7 +164,7 @@ def speccurve(curve, joints: dict, n_firms: int, synthetic: bool, lang: str = "e
     sentences = [_.ngettext("Of {k} specifications, {n} could be estimated.",
                             "Of {k} specifications, {n} could be estimated.", summary["estimable"],
                             k=fmt.integer(summary["specs"], lang))]
-    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
+    family_of = outcome_families(curve["outcome"], cb)
     differs, tested = [], []
     for family, joint in joints.items():
         part = curve[family_of == family]
@@ -204,7 +204,7 @@ def findings_speccurve(curve, joints: dict, n_firms: int | None = None, syntheti
     positive, a significantly positive and a significantly negative estimate (as the summary table,
     never "0%" for a share that is not zero) and the median; per outcome family its median and joint
     test; the limits; the synthetic-data caveat."""
-    from ...stats.speccurve import outcome_family
+    from ...stats.speccurve import outcome_families
 
     cb = cb or load_codebook()
     _ = messages(lang)
@@ -219,7 +219,7 @@ def findings_speccurve(curve, joints: dict, n_firms: int | None = None, syntheti
                       summary["specs"], e=fmt.integer(summary["estimable"], lang), pos=_pct(positive, lang),
                       sig_pos=_pct(summary["positive"], lang), sig_neg=_pct(summary["negative"], lang),
                       alpha=alpha(lang), median=estimate(summary["median"], lang))]
-    family_of = curve["outcome"].map(lambda o: outcome_family(o, cb))
+    family_of = outcome_families(curve["outcome"], cb)
     for family, joint in joints.items():
         part = curve[family_of == family]
         name = cb.label(family, lang)
