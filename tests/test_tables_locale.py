@@ -4,6 +4,7 @@ tables carry 95% intervals. The checks run on the HTML each table becomes in a r
 (`report.table_html`), and each check is shown to fail on a table that breaks its rule."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -111,6 +112,11 @@ def _curve() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def built() -> dict[str, dict]:
     """{builder: {"en": table, "it": table, "digits": d, "index": bool}} on a small synthetic survey."""
+    return _built()
+
+
+@functools.cache  # once per test process: pytest-xdist's work stealing sets a module fixture up again
+def _built() -> dict[str, dict]:  # each time a worker comes back to the module
     frame = derived.analysis_frame(make_survey(n=300, seed=5), CB)
     firms = frame[frame["district"] == "capannori_paper"].reset_index(drop=True)
     frame = frame.assign(score_innovation=frame["score_innovation"] + 2 * frame["csr_overall"])  # a p below 0.001
