@@ -16,7 +16,8 @@ H^-1 (sum w^2 s s') H^-1 n / (n - 1) when `robust`. Results equal `ordinal.fit`'
 `ols_draws`: the CSR slope and its heteroskedasticity-consistent variance (HC3, or HC1 for
 weighted fits) of many least-squares fits in many bootstrap draws at once, from sufficient
 statistics: every per-draw quantity is a matrix product of the draws' weights (B, n) with
-per-fit columns (n, .), so no (draws x outcomes x firms) residual array is formed.
+per-fit columns (n, .), so no (draws x outcomes x firms) residual array is formed. Each draw's
+(X'WX)^-1 comes from `spd_inverse`, a Cholesky inverse run over the whole stack of small matrices at once.
 
 `rubin_estimate_p`: the estimate and p-value of `inference.rubin_pool`, in numpy over any number of
 columns (the joint test pools millions of bootstrap fits and needs only these two).

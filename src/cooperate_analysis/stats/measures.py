@@ -491,7 +491,8 @@ def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = N
     """A district's CSR profile beside the other districts and the pooled sample: for each group (the
     district, each other district with firms, then 'pooled'), the share of answering firms adopting each
     practice, adopting at least one practice of each dimension (`dimension_adoption`) and holding each
-    certification, with Wilson intervals (`share_rows`). Columns: group, kind (practice, dimension,
+    certification, with Wilson intervals: the rows `share_rows` gives for each part, counted in one pass
+    over each group's answers (a test holds them equal). Columns: group, kind (practice, dimension,
     certification), dimension, item, k, n, share, ci_low, ci_high."""
     cb = cb or load_codebook()
     present = [d for d in cb.district_ids if (frame["district"] == d).any()]
@@ -502,7 +503,7 @@ def adoption_profile(frame: pd.DataFrame, district: str, cb: Codebook | None = N
     column = {name: i for i, name in enumerate(practices + certifications)}
     district_of = frame["district"].to_numpy()
     labels, k, n = [], [], []
-    for group in groups:  # the rows `share_rows` gives for each part, in the same order, counted at once
+    for group in groups:  # the parts in `share_rows` order
         x = values if group == "pooled" else values[district_of == group]
         yes, answered = (x == 1).sum(axis=0), (~np.isnan(x)).sum(axis=0)
         for dim, items in dimensions.items():
