@@ -210,6 +210,27 @@ def test_the_rule_on_constructed_cases():
     assert ind.period_end("1980s") == 1989 and ind.period_end("2016-2020") == 2020 and ind.period_end("") is None
 
 
+
+def test_headlines_equal_the_rule_applied_to_each_indicator():
+    """`headlines`, chosen in one sort, equals `headline` of each indicator's rows (the same row, every field),
+    in the definitions' order, on the published rows and on rows where some indicators have only undated
+    values, ties of year and grade, and no eligible value."""
+    extra = _rows([{"year": "", "grade": "OS", "value": 1.0}, {"year": "", "grade": "DB", "value": 2.0},
+                   {"indicator": "pulper_rejects", "theme": "environment", "unit": "t/yr", "value": 120.0,
+                    "source_id": "D49"},
+                   {"indicator": "sludge", "theme": "environment", "unit": "t/yr", "year": "2015", "value": 5.0},
+                   {"indicator": "sludge", "theme": "environment", "unit": "t/yr", "year": "2015", "value": 6.0},
+                   {"indicator": "sludge", "theme": "environment", "unit": "t/yr", "year": "", "value": 7.0}])
+    for rows in (ROWS, extra):
+        for district in dict.fromkeys(rows["district"]):
+            mine = rows[rows["district"] == district].sort_values(["order", "row"])
+            expected = {i: sust.headline(part) for i, part in mine.groupby("indicator", sort=False)}
+            expected = {i: r for i, r in expected.items() if r is not None}
+            got = sust.headlines(rows, district)
+            assert list(got) == list(expected)
+            for indicator, row in expected.items():
+                pd.testing.assert_series_equal(got[indicator], row)
+
 def test_the_rule_is_stated_in_the_report_in_both_languages():
     for lang, words in {"en": ("most recent", "most official", "district as a whole"),
                         "it": ("più recente", "più autorevole", "intero distretto")}.items():
