@@ -131,6 +131,34 @@ def test_without_secondary_suppression_the_margin_gives_the_cell_back():
     assert low == pytest.approx(high) == pytest.approx(1)
 
 
+
+def _recoverable_by_rank(suppressed, relations):
+    """The definition `recoverable` computes: cell j is determined iff adding its unit vector to the
+    relations (restricted to the suppressed cells) does not raise their rank."""
+    index = {c: j for j, c in enumerate(suppressed)}
+    rows = [row for row in ([relation.get(c, 0.0) for c in suppressed] for relation in relations) if any(row)]
+    if not suppressed or not rows:
+        return []
+    a = np.array(rows, dtype=float)
+    rank = np.linalg.matrix_rank(a)
+    return [c for c, j in index.items() if np.linalg.matrix_rank(np.vstack([a, np.eye(len(suppressed))[j]])) == rank]
+
+
+def test_recoverable_equals_the_rank_definition_on_random_suppression_patterns():
+    rng = np.random.default_rng(31)
+    found = 0
+    for _ in range(150):
+        counts = rng.integers(0, 12, size=(rng.integers(2, 6), rng.integers(2, 6)))
+        cells, relations = _two_way(counts)
+        keys = list(cells)
+        relations = relations + [sdc.known_sum([keys[i] for i in rng.choice(len(keys), size=3, replace=False)])
+                                 for _ in range(rng.integers(0, 3))]
+        suppressed = [keys[i] for i in np.flatnonzero(rng.random(len(keys)) < rng.uniform(0.1, 0.7))]
+        expected = _recoverable_by_rank(suppressed, relations)
+        assert sdc.recoverable(suppressed, relations) == expected
+        found += bool(expected)
+    assert found > 20  # the patterns include cells that are and are not determined
+
 def test_secondary_suppression_on_random_tables():
     rng = np.random.default_rng(27)
     for _ in range(40):

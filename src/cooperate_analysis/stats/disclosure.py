@@ -214,6 +214,9 @@ def known_sum(cells: Iterable[Hashable]) -> dict:
     return {c: 1.0 for c in cells}
 
 
+RESIDUAL_TOLERANCE = 1e-9  # `recoverable`: a unit vector this close (squared distance) to the row space lies in it
+
+
 def recoverable(suppressed: list, relations: list[Mapping]) -> list:
     """The suppressed cells whose value the published cells and the relations determine exactly: cell j
     is determined iff its unit vector lies in the row space of the relations restricted to the
@@ -232,14 +235,14 @@ def recoverable(suppressed: list, relations: list[Mapping]) -> list:
     if not rows:
         return []
     a = np.vstack(rows)
-    rank = np.linalg.matrix_rank(a)
-    out = []
-    for c, j in index.items():
-        unit = np.zeros(len(suppressed))
-        unit[j] = 1.0
-        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
-            out.append(c)
-    return out
+    # e_j is in the row space iff its projection on it is itself: (V V')_jj = 1, V an orthonormal basis of
+    # the row space (one SVD; the relations' coefficients are small integers, so a cell is either
+    # determined, up to rounding, or off the row space by far more than RESIDUAL_TOLERANCE)
+    _, s, vt = np.linalg.svd(a, full_matrices=False)
+    rank = int((s > s.max(initial=0.0) * max(a.shape) * np.finfo(float).eps).sum())
+    residual = 1.0 - (vt[:rank] ** 2).sum(axis=0)  # squared distance of each unit vector from the row space
+    return [c for c, j in index.items() if residual[j] <= RESIDUAL_TOLERANCE]
+
 
 
 def protect(cells: Mapping[Hashable, Cell], relations: list[Mapping] | None = None,
