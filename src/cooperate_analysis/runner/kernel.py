@@ -36,6 +36,9 @@ from papermill.utils import merge_kwargs, remove_args
 
 ENGINE = "cooperate-warm-kernel"
 KERNEL_NAME = "python3"
+# kernels inherit a fixed hash seed: some libraries (semopy) order parameters by set iteration, so an
+# ill-conditioned fit would otherwise differ in the last digits from one run to the next
+KERNEL_HASH_SEED = "0"
 STATE_MODULE = "__cooperate_kernel_state__"
 # the kernel's arguments (papermill passes them to nbclient, `WarmKernel.start` to the kernel manager): it
 # logs a harmless KeyboardInterrupt when it is shut down; nbclient keeps IPython's history in memory
@@ -109,6 +112,8 @@ class WarmKernel:
         self.config = config
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, config=config)
         self.cwd = os.getcwd()  # the project folder it runs in (notebooks read and write relative paths)
+        # the kernel inherits this process's environment whether `start` or nbclient starts it
+        os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
 
     def start(self) -> None:
         """Start the kernel now, as nbclient would start it for the first notebook (same arguments and

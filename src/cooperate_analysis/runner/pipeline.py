@@ -30,7 +30,6 @@ from .runs import BUILD, CONFIG, FAILED, REPORTS, ConfigError, Run, load_runs
 
 OWN_FOLDERS = (REPORTS, Path("data/processed"))  # the only places a build writes or deletes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-KERNEL_HASH_SEED = "0"
 # thread pools of the numerical libraries in each kernel; a variable the user set is left as it is
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 USER_THREADS = {variable: os.environ[variable] for variable in THREAD_VARIABLES if variable in os.environ}
@@ -164,9 +163,6 @@ def execute(run: Run, key: str, data_meta: dict) -> Outcome:
     executed, results = tmp / f"{run.name}.ipynb", tmp / f"{run.name}.json"
     params = {**run.parameters, "data_path": str(dataset.PROCESSED), "results_path": str(results),
               "langs": list(run.languages)}
-    # kernels inherit a fixed hash seed: some libraries (semopy) order parameters by set iteration,
-    # so an ill-conditioned fit would otherwise differ in the last digits from one run to the next
-    os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED
     try:
         # this process's kernel, kept from its previous run (runner/kernel.py)
         warm = kernel.kernel(_socket_prefix())
@@ -253,7 +249,6 @@ def _worker_init() -> None:
     atexit.register(_discard_kernel)
     from . import kernel
 
-    os.environ["PYTHONHASHSEED"] = KERNEL_HASH_SEED  # as `execute` sets it before a kernel starts
     kernel.prestart(_socket_prefix())
 
 
