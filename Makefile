@@ -76,8 +76,13 @@ catalogs-check: $(STAMP)
 synthetic: $(STAMP)
 	@$(PY) -m cooperate_analysis synthetic
 
+# JAX (with jaxlib, ml-dtypes, opt-einsum: only JAX needs them) is left out of the lock: marginaleffects
+# declares it but uses it only for its own autodiff of OLS and GLM fits, never for the ordered logit it is
+# given here (stats/models.py), and runs without it; importing it cost each kernel 0.6-4 s and the
+# environment 350 MB.
+NO_JAX := --no-emit-package jax --no-emit-package jaxlib --no-emit-package ml-dtypes --no-emit-package opt-einsum
 lock: $(STAMP)
-	@$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock -q
+	@$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 $(NO_JAX) -o requirements.lock -q
 	@$(PY) -m cooperate_analysis environment-yml
 
 clean:

@@ -303,7 +303,7 @@ def average_marginal_effects(df: pd.DataFrame, item: str, exposure: str, control
 
 def _ame_table(model: OrderedModel, result, item: str, exposure: str) -> pd.DataFrame:
     """The `average_marginal_effects` table of a fitted `OrderedModel`."""
-    from marginaleffects import avg_slopes  # on first use: it loads JAX and polars (about 0.7 s)
+    from marginaleffects import avg_slopes  # on first use: it loads polars (JAX is not installed: Makefile, lock)
 
     ame = avg_slopes(result, variables=exposure).data.to_pandas()
     table = _normal_table(ame["term"], ame["estimate"], ame["std_error"])
