@@ -22,6 +22,7 @@ from cooperate_analysis.stats.inference import mice_ols
 from cooperate_analysis.stats.models import (
     ASSOCIATION_LABEL,
     LogitOrderedModel,
+    _complete,
     _treatment_effect,
     kish_ess,
     average_marginal_effects,
@@ -187,6 +188,41 @@ def test_ols_design_is_the_formulas_patsy_design(fixed_effects, weights):
     np.testing.assert_allclose(table["std_error"], reference.bse, rtol=1e-10)
     np.testing.assert_allclose(table[["ci_low", "ci_high"]], reference.conf_int(), rtol=1e-10, atol=1e-12)
     assert table["n"].iloc[0] == reference.nobs and table["r2"].iloc[0] == pytest.approx(reference.rsquared, rel=1e-12)
+
+
+def test_complete_cases_are_the_pandas_definition():
+    """`_complete` (column by column in numpy) gives the frame of its definition: `dropna` over the used columns,
+    the numeric ones as float64, the categorical ones as category with only their observed levels; with nullable
+    integers, booleans, strings, an existing categorical with an unused level, a column that is both, a
+    non-default index, and no complete row at all."""
+    rng = np.random.default_rng(3)
+    n = 40
+    df = pd.DataFrame({
+        "y": rng.normal(size=n),
+        "x": pd.array(rng.integers(0, 5, n), dtype="Int64"),
+        "b": pd.array(rng.random(n) < 0.5, dtype="boolean"),
+        "s": pd.array(rng.choice(["b", "a", "c"], n), dtype="str"),
+        "k": pd.Categorical(rng.choice(["lo", "hi"], n), categories=["lo", "mid", "hi"]),
+        "g": rng.integers(1, 4, n),
+    }, index=pd.Index(rng.permutation(n) + 100, name="firm"))
+    df.loc[df.index[[1, 5]], "y"] = np.nan
+    df.loc[df.index[[2, 6]], "x"] = pd.NA
+    df.loc[df.index[[3]], "b"] = pd.NA
+    df.loc[df.index[[4, 7]], "s"] = None
+    df.loc[df.index[[8]], "k"] = np.nan
+    df.loc[df.index[df["s"].eq("c").fillna(False).to_numpy()], "k"] = "hi"
+
+    def definition(frame, numeric, categorical):
+        data = frame[list(dict.fromkeys(numeric + categorical))].dropna()
+        data = data.astype({c: "float64" for c in numeric})
+        return data.assign(**{c: data[c].astype("category").cat.remove_unused_categories() for c in categorical})
+
+    for numeric, categorical in [(["y", "x", "b"], ["s", "k"]), (["y", "x", "y"], []), (["y", "g"], ["g", "s"]),
+                                 ([], ["k"])]:
+        pd.testing.assert_frame_equal(_complete(df, numeric, categorical), definition(df, numeric, categorical),
+                                      check_exact=True)
+    none = df.assign(y=np.nan)
+    pd.testing.assert_frame_equal(_complete(none, ["y", "x"], ["s"]), definition(none, ["y", "x"], ["s"]))
 
 
 def test_fit_wrapper_carries_the_tidy_table():
