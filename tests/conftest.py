@@ -202,3 +202,33 @@ def pytest_collection(session):
     finally:
         gc.freeze()
         gc.enable()
+
+
+# The tests never write into the checkout's build: a test that did (a `build` run from the checkout's folder
+# replaced the completion stamp `make reports` had left) made `make test-slow` build the default survey again
+# instead of copying it (`default_build`), and would leave a user's reports/ other than `make reports` made them.
+# The controller lists reports/ and data/processed/ (names, sizes, modification times) before and after the
+# session, and fails the session if they differ.
+def _checkout_outputs() -> dict:
+    return {str(p.relative_to(ROOT)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for folder in (uptodate.REPORTS, uptodate.PROCESSED) for p in sorted((ROOT / folder).rglob("*"))
+            if p.is_file()}
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):
+        session.config._checkout_outputs = _checkout_outputs()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_checkout_outputs", None)
+    if before is None:
+        return
+    after = _checkout_outputs()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"the tests changed the checkout's build ({len(changed)} file(s)): "
+                            f"{', '.join(changed[:10])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

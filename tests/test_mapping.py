@@ -241,7 +241,9 @@ def test_make_passes_the_mapping_through_the_environment(make_project):
     assert not (make_project / "CANARY").exists()
 
 
-def test_from_env_takes_the_mapping(monkeypatch):
+def test_from_env_takes_the_mapping(project, monkeypatch):
+    """(In a project copy: the command writes the build's completion stamp, and in the checkout it replaced the
+    one `make reports` had left, so the slow tests that copy that build built their own instead.)"""
     seen = {}
     monkeypatch.setenv("COOPERATE_MAPPING", "my map.yml")
     monkeypatch.setattr(pipeline, "build", lambda **kw: seen.update(kw) or 0)
