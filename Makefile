@@ -76,13 +76,17 @@ catalogs-check: $(STAMP)
 synthetic: $(STAMP)
 	@$(PY) -m cooperate_analysis synthetic
 
-# JAX (with jaxlib, ml-dtypes, opt-einsum: only JAX needs them) is left out of the lock: marginaleffects
-# declares it but uses it only for its own autodiff of OLS and GLM fits, never for the ordered logit it is
-# given here (stats/models.py), and runs without it; importing it cost each kernel 0.6-4 s and the
-# environment 350 MB.
-NO_JAX := --no-emit-package jax --no-emit-package jaxlib --no-emit-package ml-dtypes --no-emit-package opt-einsum
+# Left out of the lock: packages that others declare but this compendium never runs, whose import cost every
+# process that loads them seconds (issue 28):
+# - JAX (with jaxlib, ml-dtypes, opt-einsum: only JAX needs them): marginaleffects declares it but uses it only for
+#   its own autodiff of OLS and GLM fits, never for the ordered logit it is given here (stats/models.py), and runs
+#   without it; it cost each kernel 0.6-4 s and the environment 350 MB;
+# - rfc3987-syntax (with lark, which only it needs): jsonschema's optional checker of the "iri" formats, pulled in by
+#   jupyter-events; it builds a parser when imported, 1.2 s in every process that loads nbformat (each build, each
+#   test worker), and no schema here or in Jupyter's event schemas relies on it.
+LEFT_OUT := jax jaxlib ml-dtypes opt-einsum rfc3987-syntax lark
 lock: $(STAMP)
-	@$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 $(NO_JAX) -o requirements.lock -q
+	@$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 $(foreach p,$(LEFT_OUT),--no-emit-package $(p)) -o requirements.lock -q
 	@$(PY) -m cooperate_analysis environment-yml
 
 clean:
