@@ -127,6 +127,25 @@ def _shared_root(tmp_path_factory, worker_id) -> Path:
     return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
 
 
+def computed_once(tmp_path_factory, worker_id, name: str, compute):
+    """`compute()`, run once per test session however many pytest-xdist workers ask: the first computes it
+    and pickles it to the session's shared folder while the others wait on a file lock, then read it. For a
+    costly module fixture (a Monte Carlo study) whose tests work stealing may give to both workers."""
+    import fcntl
+    import pickle
+
+    root = _shared_root(tmp_path_factory, worker_id)
+    path = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            value = compute()
+            path.with_suffix(".partial").write_bytes(pickle.dumps(value))
+            path.with_suffix(".partial").rename(path)
+            return value
+    return pickle.loads(path.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def truth_cache(request, tmp_path_factory, worker_id) -> None:
     """Fill the per-process cache of `synthetic._pseudo_truth` for the default design (the estimands on a

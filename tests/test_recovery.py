@@ -16,6 +16,8 @@ from cooperate_analysis.data import derived, synthetic
 from cooperate_analysis.data.codebook import load_codebook
 from cooperate_analysis.stats import adoption, inference, models
 
+from .conftest import computed_once
+
 pytestmark = pytest.mark.slow  # a Monte Carlo study: make test-all and CI run it
 
 R = 200
@@ -24,7 +26,12 @@ SCORES = ["score_innovation", "score_intangible", "score_market"]
 
 
 @pytest.fixture(scope="module")
-def draws(pseudo_truth) -> pd.DataFrame:
+def draws(pseudo_truth, tmp_path_factory, worker_id) -> pd.DataFrame:
+    # once per session: work stealing may give this module's tests to both workers (conftest.computed_once)
+    return computed_once(tmp_path_factory, worker_id, "recovery_draws", lambda: _draws(pseudo_truth))
+
+
+def _draws(pseudo_truth) -> pd.DataFrame:
     cb = load_codebook()
     controls = list(synthetic.CONTROLS)
     population = synthetic.population_counts()
@@ -98,7 +105,11 @@ ADOPTION_MODELS = {"fraclogit_ame": ("csr_overall", adoption.fractional_logit),
 
 
 @pytest.fixture(scope="module")
-def adoption_draws(pseudo_truth) -> pd.DataFrame:
+def adoption_draws(pseudo_truth, tmp_path_factory, worker_id) -> pd.DataFrame:
+    return computed_once(tmp_path_factory, worker_id, "recovery_adoption_draws", lambda: _adoption_draws(pseudo_truth))
+
+
+def _adoption_draws(pseudo_truth) -> pd.DataFrame:
     cb = load_codebook()
     regressors = list(derived.ADOPTION_REGRESSORS)
     truth = pseudo_truth  # synthetic.ground_truth(), cached (conftest)
