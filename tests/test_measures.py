@@ -12,7 +12,6 @@ import pingouin as pg
 import pytest
 from factor_analyzer import FactorAnalyzer
 from scipy import stats
-from semopy.examples import holzinger39
 
 from cooperate_analysis.data import derived
 from cooperate_analysis.data.codebook import load_codebook
@@ -147,9 +146,17 @@ def test_reliability_table_layout(survey):
 
 
 # --- CFA ------------------------------------------------------------------------------------------
+# semopy's example data are loaded by the tests that use them: importing semopy (scikit-learn, sympy) cost every
+# test worker about 0.5 s at collection.
+
+def holzinger39():
+    from semopy.examples import holzinger39 as example
+
+    return example
+
 
 def test_fit_cfa_holzinger_swineford_reference():
-    result = measures.fit_cfa(holzinger39.get_model(), holzinger39.get_data())
+    result = measures.fit_cfa(holzinger39().get_model(), holzinger39().get_data())
     fit = result.fit.iloc[0]
     assert fit["n"] == 301 and fit["df"] == 24 and fit["converged"]
     assert fit["chi2"] == pytest.approx(85.306, abs=1e-3)         # lavaan
@@ -165,7 +172,7 @@ def test_fit_cfa_holzinger_swineford_reference():
 
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # semopy RMSEA at df = 0
 def test_srmr_is_zero_for_a_just_identified_model_and_grows_with_misfit():
-    data = holzinger39.get_data()
+    data = holzinger39().get_data()
     saturated = measures.fit_cfa("visual =~ x1 + x2 + x3", data).fit.iloc[0]
     assert saturated["df"] == 0 and saturated["srmr"] == pytest.approx(0, abs=1e-3)
     s = np.array([[1.0, 0.5], [0.5, 2.0]])
