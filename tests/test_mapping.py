@@ -190,7 +190,8 @@ def test_every_problem_of_a_mapping_is_named_at_once(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["missing.yml", "folder.yml", "mapping.txt"])
-def test_the_mapping_path_is_checked_like_the_data_path(name, tmp_path, capsys):
+def test_the_mapping_path_is_checked_like_the_data_path(name, project, tmp_path, capsys):
+    # (in a project copy: a `build` that is not a no-op first removes the completion stamp of the folder it runs in)
     (tmp_path / "folder.yml").mkdir()
     (tmp_path / "mapping.txt").write_text("version: 1\n")
     says = {"missing.yml": "file not found", "folder.yml": "is a directory, not a mapping file",
