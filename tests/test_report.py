@@ -193,3 +193,8 @@ def test_rendering_keeps_the_outputs_and_narrative_of_one_language(tmp_path):
         page = (tmp_path / f"{lang}.html").read_text()
         assert f"output-{lang}" in page and f"narrative-{lang}" in page and f'<html lang="{lang}">' in page
         assert not any(f"output-{o}" in page or f"narrative-{o}" in page for o in LANGS if o != lang)
+    # one exporter per language is kept by the process (render._exporter): rendering again, in the other order,
+    # gives the same bytes (the provenance cell's id is fixed, not drawn at random)
+    for lang in reversed(LANGS):
+        render_html(tmp_path / "nb.ipynb", tmp_path / f"again-{lang}.html", title="t", provenance=prov, lang=lang)
+        assert (tmp_path / f"again-{lang}.html").read_bytes() == (tmp_path / f"{lang}.html").read_bytes()

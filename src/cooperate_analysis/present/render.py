@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import bibliography
@@ -76,6 +77,26 @@ def add_navigation(page: str, nav: str) -> str:
     return nav + page
 
 
+@lru_cache(maxsize=None)
+def _exporter(lang: str):
+    """The HTML exporter of reports in `lang`, made once per process and reused, as `jupyter nbconvert` reuses
+    one for many notebooks: a new exporter compiled its eleven Jinja templates again for every report (a third
+    of the time of rendering one)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from ..data.codebook import LANGS
+
+    other_languages = {f"lang-{code}" for code in LANGS if code != lang}
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="compendium",
+                            language_code=lang, exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    # narrative cells and the outputs of code cells are tagged by language: keep one language
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
+                                                         remove_single_output_tags=other_languages), enabled=True)
+    return exporter
+
+
 def render_html(executed: Path, target: Path, title: str, provenance: dict, lang: str = "en", nav: str = "") -> None:
     """Render `executed` to `target` with code hidden, the navigation bar `nav` (HTML, see
     `navigation.nav_markup`) on top and the provenance footer appended.
@@ -84,21 +105,11 @@ def render_html(executed: Path, target: Path, title: str, provenance: dict, lang
     are kept, so one executed notebook renders as a report in each of its languages.
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    from ..data.codebook import LANGS
-
-    other_languages = {f"lang-{code}" for code in LANGS if code != lang}
     nb = nbformat.read(executed, as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance, lang)))
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="compendium",
-                            language_code=lang, exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    # narrative cells and the outputs of code cells are tagged by language: keep one language
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
-                                                         remove_single_output_tags=other_languages), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # a fixed cell id (nbformat would draw a random one): the same notebook renders to the same bytes
+    nb.cells.append(nbformat.v4.new_markdown_cell(provenance_markup(provenance, lang), id="provenance"))
+    body, _ = _exporter(lang).from_notebook_node(nb, resources={"metadata": {"name": title}})
     # citation markers linked and the references of exactly the cited works listed before the provenance
     # block, then the contents (which list the references too) and the navigation bar
     body = bibliography.add_references(body, lang)
