@@ -229,9 +229,16 @@ def pytest_collection(session):
 # The controller lists reports/ and data/processed/ (names, sizes, modification times) before and after the
 # session, and fails the session if they differ.
 def _checkout_outputs() -> dict:
-    return {str(p.relative_to(ROOT)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for folder in (uptodate.REPORTS, uptodate.PROCESSED) for p in sorted((ROOT / folder).rglob("*"))
-            if p.is_file()}
+    listing = {}
+    for folder in (uptodate.REPORTS, uptodate.PROCESSED):
+        for path in sorted((ROOT / folder).rglob("*")):
+            try:
+                stat = path.stat()
+            except OSError:  # gone while listed: it is then absent from this listing
+                continue
+            if path.is_file():
+                listing[str(path.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)
+    return listing
 
 
 def pytest_sessionstart(session):
