@@ -88,9 +88,11 @@ def _exporter(lang: str):
     from ..data.codebook import LANGS
 
     other_languages = {f"lang-{code}" for code in LANGS if code != lang}
+    # optimistic_validation: the notebook is validated once, after the last preprocessor, not after each of them
+    # (a seventh of the time of rendering a report); an invalid notebook is still refused
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="compendium",
                             language_code=lang, exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, optimistic_validation=True)
     # narrative cells and the outputs of code cells are tagged by language: keep one language
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages,
                                                          remove_single_output_tags=other_languages), enabled=True)
