@@ -722,7 +722,7 @@ def test_specification_curve_findings_quote_the_shares_and_the_joint_tests(lang,
     from cooperate_analysis.present import phrases
     from cooperate_analysis.present import speccurve as spec_report
     from cooperate_analysis.present.speccurve import curve_summary
-    from cooperate_analysis.stats.speccurve import outcome_family
+    from cooperate_analysis.stats.speccurve import outcome_families
 
     rng = np.random.default_rng(99 + runs + (lang == "it"))
     small_negative = 0
@@ -737,7 +737,7 @@ def test_specification_curve_findings_quote_the_shares_and_the_joint_tests(lang,
         for share, (_, text) in zip(shares, printed):
             assert (text == "0") == (share == 0)  # "0%" only for a share that is zero
         small_negative += 0 < summary["negative"] < 1
-        family_of = curve["outcome"].map({o: outcome_family(o, CB) for o in set(curve["outcome"])})
+        family_of = outcome_families(curve["outcome"], CB)
         values = [*CONSTANTS, *shares, summary["specs"], summary["estimable"], summary["median"], n_firms]
         for family, joint in joints.items():
             part = curve[family_of == family]

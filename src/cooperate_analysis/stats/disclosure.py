@@ -244,7 +244,6 @@ def recoverable(suppressed: list, relations: list[Mapping]) -> list:
     return [c for c, j in index.items() if residual[j] <= RESIDUAL_TOLERANCE]
 
 
-
 def protect(cells: Mapping[Hashable, Cell], relations: list[Mapping] | None = None,
             policy: Policy = POLICY) -> dict:
     """Primary and secondary suppression of one table: {cell key: code} for every cell to suppress
