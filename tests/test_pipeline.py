@@ -217,3 +217,28 @@ def test_a_changed_published_fact_makes_every_run_stale(tmp_path, monkeypatch, n
     facts.write_bytes(facts.read_bytes() + b"\n")
     after = [pipeline.run_key(run, "data", "env") for run in configured]
     assert all(a != b for a, b in zip(before, after))
+
+
+def test_each_run_gets_its_share_of_the_cores_for_blas_and_joblib(monkeypatch):
+    """Two runs on two cores: one BLAS thread each, and joblib counts one core, so the specification
+    curve's joint test runs in one thread instead of taking the other run's core."""
+    from joblib import effective_n_jobs
+
+    from cooperate_analysis.stats import speccurve
+
+    for variable in pipeline.THREAD_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)  # restored after the test
+    monkeypatch.setattr(pipeline, "USER_THREADS", {})
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pipeline._share_cores(2)
+    assert {os.environ[v] for v in pipeline.THREAD_VARIABLES} == {"1"}
+    assert "LOKY_MAX_CPU_COUNT" in pipeline.THREAD_VARIABLES and effective_n_jobs(-1) == 1
+    assert not speccurve._parallel(-1, None, work=10 * speccurve.PARALLEL_MIN_WORK)
+    assert speccurve._parallel(2, None, work=10 * speccurve.PARALLEL_MIN_WORK)  # asked for explicitly
+    pipeline._share_cores(1)
+    assert os.environ["LOKY_MAX_CPU_COUNT"] == "2" and effective_n_jobs(-1) == 2
+    assert speccurve._parallel(-1, None, work=10 * speccurve.PARALLEL_MIN_WORK)
+    assert not speccurve._parallel(-1, None, work=speccurve.PARALLEL_MIN_WORK / 10)  # too small for threads
+    monkeypatch.setattr(pipeline, "USER_THREADS", {"LOKY_MAX_CPU_COUNT": "1"})  # the user's setting is kept
+    pipeline._share_cores(1)
+    assert os.environ["LOKY_MAX_CPU_COUNT"] == "1"

@@ -193,7 +193,8 @@ def test_results_do_not_depend_on_how_cells_are_batched(district, district_curve
     pd.testing.assert_frame_equal(again.null, joint.null, rtol=1e-12)
 
 
-def test_joblib_workers_do_not_change_results(district, district_curve):
+def test_joblib_workers_do_not_change_results(district, district_curve, monkeypatch):
+    monkeypatch.setattr(speccurve, "PARALLEL_MIN_WORK", 0)  # threads even for this small survey
     specs, curve = district_curve
     pd.testing.assert_frame_equal(speccurve.run(district, specs, m=M, seed=SEED, n_jobs=2), curve)
 
@@ -249,9 +250,10 @@ def test_joint_test_rejects_a_strong_effect_and_not_a_true_null(effect):
     assert abs(result.table.set_index("statistic").loc["median", "null_median"]) < 0.02
 
 
-def test_joint_test_is_seeded_and_independent_of_workers(district, district_curve):
+def test_joint_test_is_seeded_and_independent_of_workers(district, district_curve, monkeypatch):
     specs, curve = district_curve
     first = speccurve.joint_test(district, specs, curve, n_boot=60, seed=SEED, m=M, n_jobs=1)
+    monkeypatch.setattr(speccurve, "PARALLEL_MIN_WORK", 0)  # threads (and tasks of DRAWS_PER_TASK draws)
     again = speccurve.joint_test(district, specs, curve, n_boot=60, seed=SEED, m=M, n_jobs=2)
     pd.testing.assert_frame_equal(first.table, again.table)
     pd.testing.assert_frame_equal(first.null, again.null)

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, parallel_config
+from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from scipy import stats
 
 from ..data.codebook import Codebook, load_codebook
@@ -705,8 +705,10 @@ def _map(func, tasks: list[tuple], n_jobs: int, scheduler, work: float = 0.0) ->
 
 
 def _parallel(n_jobs: int, scheduler, work: float) -> bool:
-    """Whether `_map` runs tasks in parallel: on a cluster, or locally when the work is large."""
-    return scheduler is not None or (n_jobs != 1 and work >= PARALLEL_MIN_WORK)
+    """Whether `_map` runs tasks in parallel: on a cluster, or locally when the work is large and joblib
+    would use more than one thread (n_jobs=-1 counts the cores joblib may use: LOKY_MAX_CPU_COUNT, which
+    a build sets to each run's share of the cores)."""
+    return scheduler is not None or (work >= PARALLEL_MIN_WORK and effective_n_jobs(n_jobs) > 1)
 
 
 RESULT_COLUMNS = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "n"]
