@@ -40,6 +40,15 @@ def deadline(seconds: int = 30):
         signal.signal(signal.SIGALRM, old)
 
 
+def assert_within_edges(fig, name: str) -> None:
+    """Everything `fig` draws lies within its canvas. The saved PNG is the tight bounding box of what is drawn,
+    so a label or legend past an edge widens the image and the whole figure prints smaller."""
+    fig.canvas.draw()
+    box, width = fig.get_tightbbox(fig.canvas.get_renderer()), fig.get_figwidth()
+    assert box.x0 >= -0.5 / fig.dpi and box.x1 <= width + 0.5 / fig.dpi, \
+        f"{name}: drawn from {box.x0:.3f} to {box.x1:.3f} in, the figure is {width:.3f} in wide"
+
+
 def make_survey(n: int = 30, seed: int = 0) -> pd.DataFrame:
     """A small survey that follows the codebook, with arbitrary (uninformative) values."""
     cb = load_codebook()

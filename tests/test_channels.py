@@ -29,7 +29,7 @@ from cooperate_analysis.present.phrases import lower_first as phrases_lower
 from cooperate_analysis.present import formatting as fmt
 from cooperate_analysis.stats import adoption, estimability
 
-from .conftest import make_survey
+from .conftest import assert_within_edges, make_survey
 from .test_tables_locale import decimal_points, english_words, has_intervals, table_text, zero_pvalues
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -422,11 +422,12 @@ def test_channels_figures_print_at_7_points_with_local_decimals(analysis, lang):
     made = [channels.adoption_ame(analysis["drivers"], ["csr_overall", "cert_iso14001"], lang, CB),
             channels.channel_adoption(analysis["by_channel"]["pooled"], ["cert_any", "csr_half"], lang, CB),
             channels.channels_gradient(analysis["gradients"], lang, CB)]
-    for fig in made:
+    for i, fig in enumerate(made):
         sizes = figures.print_sizes(fig)
         assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
         if lang == "it":
             assert not [t for t, _ in sizes if re.search(r"\d\.\d", t)]
+        assert_within_edges(fig, f"channels figure {i} ({lang})")
         plt.close(fig)
 
 
@@ -505,6 +506,7 @@ def test_questionnaire_figures_print_at_7_points_with_local_decimals(questionnai
             assert not [t for t in texts if re.search(r"\d\.\d", t)]
             words = " ".join(" ".join(texts).split())  # legend labels are wrapped
             assert "mai sentito nominare" in words or "posseduta" in words
+        assert_within_edges(fig, f"{texts[0]} ({lang})")
         plt.close(fig)
 
 

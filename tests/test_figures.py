@@ -17,7 +17,7 @@ from cooperate_analysis.present import cross_district, district, figures, regres
 from cooperate_analysis.present import speccurve as spec_report
 from cooperate_analysis.stats import speccurve
 
-from .conftest import make_survey
+from .conftest import assert_within_edges, make_survey
 
 CB = load_codebook()
 # a decimal point, not the Italian thousands separator of a four-digit or longer count ("4.493", CLDR)
@@ -76,6 +76,34 @@ def test_every_figure_text_is_at_least_7_pt_once_printed(frame, curve, lang):
         assert not small, f"{name} ({lang}): text below 7 pt in print: {small[:5]}"
         # and the figure is not wider than the text column: it prints at (about) its own size
         assert figures.print_scale(fig) > 0.85, name
+        plt.close(fig)
+
+
+def _slopes_values(districts: list[str]) -> dict:
+    """Cross-district results the paper's slope figure reads: a pooled estimate with its interval and each
+    district's slope with its standard error, for every score."""
+    from cooperate_analysis.present.paper import tables as paper_tables
+
+    values = {}
+    for i, score in enumerate(paper_tables.SCORES):
+        values |= {f"ols_pooled.{score}.csr_overall.estimate": 0.4 + 0.2 * i,
+                   f"ols_pooled.{score}.csr_overall.ci_low": -0.3, f"ols_pooled.{score}.csr_overall.ci_high": 1.4}
+        values |= {f"heterogeneity.{score}.{d}.{k}": v for j, d in enumerate(districts)
+                   for k, v in (("estimate", 0.2 * j - 0.1), ("std_error", 0.4))}
+    return values
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_no_figure_text_runs_past_the_figures_edge(frame, curve, lang):
+    """No label or legend past the canvas's edge (`conftest.assert_within_edges`): the Italian Likert legend ran
+    10 px past it, the paper's district names 34 px, the Italian specification-curve note 3-8 px."""
+    from cooperate_analysis.present.paper import figures as paper_figures
+
+    built = _figures(frame, curve, lang)
+    built["paper_district_slopes"] = paper_figures.district_slopes(_slopes_values(list(CB.district_ids)),
+                                                                   list(CB.district_ids), lang, CB)
+    for name, fig in built.items():
+        assert_within_edges(fig, f"{name} ({lang})")
         plt.close(fig)
 
 

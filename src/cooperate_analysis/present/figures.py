@@ -62,6 +62,18 @@ def print_sizes(fig: plt.Figure) -> list[tuple[str, float]]:
             if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
 
 
+def legend_below(fig: plt.Figure, handles: list, labels: list, max_ncol: int, **kwargs):
+    """A frameless legend under a constrained-layout figure, centred on it, in as many columns (at most
+    `max_ncol`) as fit within the figure's width: longer labels (Italian) take more rows instead of running
+    past the figure's edges, which would widen the saved image and print the whole figure smaller."""
+    renderer = fig.canvas.get_renderer()
+    for ncol in range(max(1, min(max_ncol, len(labels))), 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False, **kwargs)
+        if ncol == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width:
+            return legend
+        legend.remove()
+
+
 def _finish(fig: plt.Figure, lang: str) -> plt.Figure:
     """Localized tick labels (decimal comma in Italian)."""
     localize_axes(fig, lang)

@@ -13,7 +13,7 @@ from ...data.codebook import Codebook, load_codebook
 from ...data.derived import ADOPTION_REGRESSORS
 from ...stats import disclosure as sdc
 from .. import disclosure
-from ..figures import DISTRICT_COLORS, FONT, PROFILE_MARKERS, WIDTH, _finish
+from ..figures import DISTRICT_COLORS, FONT, PROFILE_MARKERS, WIDTH, _finish, legend_below
 from ..formatting import number
 from ..i18n import N_, messages
 from .names import (CHANNEL_VARIABLES, awareness_name, certification_name, channel_name, is_fit, outcome_name,
@@ -90,8 +90,7 @@ def adoption_ame(drivers: dict, models: list[str], lang: str = "en", cb: Codeboo
                 handles.append(h)
                 labels.append(l)
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4), frameon=False,
-                   handletextpad=0.3, columnspacing=1.5)
+        legend_below(fig, handles, labels, 4, handletextpad=0.3, columnspacing=1.5)
     return _finish(fig, lang)
 
 
@@ -241,11 +240,10 @@ def awareness_distribution(questionnaire: dict, lang: str = "en", cb: Codebook |
             shares = _undrawn_bar(_answer_shares(tables[group], item, codes), hidden, item, group, codes)
             bars.append((_group_label(group, lang, cb), shares))
         _stacked_bars(ax, bars, KNOWLEDGE_COLORS, answers, lang, min_label=0.12)
-        ax.set_title(textwrap.fill(awareness_name(item, lang, detail=True), 36))
+        ax.set_title(textwrap.fill(awareness_name(item, lang, detail=True), 30))  # 36: past the edge
         ax.set_xlabel(_text("axis", lang))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KNOWLEDGE_COLORS]
-    fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
-               handletextpad=0.3, columnspacing=1.0)
+    legend_below(fig, handles, answers, len(answers), handlelength=1.0, handletextpad=0.3, columnspacing=1.0)
     return disclosure.tag(_finish(fig, lang), decisions, mode)
 
 
@@ -274,6 +272,5 @@ def cert_status_bars(parts: dict, lang: str = "en", cb: Codebook | None = None, 
     _stacked_bars(ax, bars, STATUS_COLORS, answers, lang)
     ax.set_xlabel(_text("axis", lang))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUS_COLORS]
-    fig.legend(handles, answers, loc="outside lower center", ncol=len(answers), frameon=False, handlelength=1.0,
-               handletextpad=0.3, columnspacing=1.2)
+    legend_below(fig, handles, answers, len(answers), handlelength=1.0, handletextpad=0.3, columnspacing=1.2)
     return disclosure.tag(_finish(fig, lang), decisions, mode)

@@ -17,6 +17,7 @@ from ...stats.estimability import Check
 from .. import formatting as fmt
 from .. import phrases
 from ..i18n import N_, messages
+from ..regression import district_short
 
 ALPHA = 0.05
 NBSP = "\u00a0"  # no-break space: keeps a share and its interval on one line
@@ -93,13 +94,6 @@ def headers(lang: str) -> dict[str, str]:
 def is_fit(result) -> bool:
     """Whether an analysis result is an estimated model (an object with `.ame`), not an `estimability.Check`."""
     return hasattr(result, "ame") and getattr(result, "ame") is not None
-
-
-def district_short(district: str, lang: str = "en", cb: Codebook | None = None) -> str:
-    """Short name of a district ("Capannori (paper)"), its full label otherwise (the codebook's data)."""
-    cb = cb or load_codebook()
-    spec = cb.districts.get(district, {})
-    return spec["short"][lang] if "short" in spec else cb.label(district, lang)
 
 
 def sample_name(group: str, lang: str = "en", cb: Codebook | None = None) -> str:

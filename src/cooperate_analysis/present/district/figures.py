@@ -14,7 +14,7 @@ from ...data.codebook import Codebook, load_codebook
 from ...data.derived import label
 from ...stats import disclosure as sdc
 from .. import disclosure
-from ..figures import FONT, WIDTH, _finish
+from ..figures import FONT, WIDTH, _finish, legend_below
 from ..formatting import number
 from ..i18n import messages
 
@@ -48,8 +48,7 @@ def adoption_bars(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = None
     ax.tick_params(axis="y", pad=2)
     ax.get_legend().remove()
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False, handlelength=1.2,
-               columnspacing=1.0)
+    legend_below(fig, handles, labels, 3, handlelength=1.2, columnspacing=1.0)
     return disclosure.tag(_finish(fig, lang), codes, mode)
 
 
@@ -74,11 +73,12 @@ def likert_stacked(df: pd.DataFrame, lang: str = "en", cb: Codebook | None = Non
                            for i in items}).T
     shares.columns = [cb.likert_labels[c][lang] for c in range(1, 6)]
     fig, ax = plt.subplots(figsize=(WIDTH, 0.27 * len(items) + 1.2), layout="constrained")
-    shares.iloc[::-1].plot.barh(stacked=True, color=LIKERT_COLORS, ax=ax, width=0.75)
+    shares.iloc[::-1].plot.barh(stacked=True, color=LIKERT_COLORS, ax=ax, width=0.75, legend=False)
     ax.set_xlim(0, 100)
     ax.set_xlabel(_.pgettext("figure axis", "Share of answering firms (%)"))
-    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.45, -0.13), frameon=False, handlelength=1.2,
-              columnspacing=1.0)
+    # under the figure, centred on it (not on the axes, which the item labels push right): the Italian
+    # answers' names ran 10 px past the figure's right edge when the legend was centred on the axes
+    legend_below(fig, *ax.get_legend_handles_labels(), 5, handlelength=1.2, columnspacing=1.0)
     return disclosure.tag(_finish(fig, lang), codes, mode)
 
 

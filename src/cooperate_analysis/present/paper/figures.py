@@ -10,6 +10,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..figures import DISTRICT_COLORS, FONT, WIDTH, _finish
 from ..i18n import messages
+from ..regression import district_short
 from . import tables
 
 # where each node of the model sits (x, y in axes units) and how wide its box is
@@ -84,7 +85,7 @@ def district_slopes(values: dict, districts: list[str], lang: str, cb) -> plt.Fi
             if math.isfinite(e) and math.isfinite(se):
                 ax.errorbar(e, y - 0.12 * j, xerr=1.96 * se, fmt="o", ms=4, capsize=2,
                             color=DISTRICT_COLORS[j % len(DISTRICT_COLORS)],
-                            label=cb.label(d, lang) if i == 0 else None)
+                            label=district_short(d, lang, cb) if i == 0 else None)
     ax.axvline(0, color="#666", lw=0.8)
     ax.set_yticks([y for y, _l in labels], [lab for _y, lab in labels])
     ax.set_xlabel(_("Change in the score (1-5) per unit of the CSR index (0-1)"))

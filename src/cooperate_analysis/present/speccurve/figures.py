@@ -1,8 +1,6 @@
 """The figure of the specification-curve report: the curve, ranked, with the choices beneath."""
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,7 +14,6 @@ from ..formatting import integer, number  # noqa: E402
 from ..i18n import messages  # noqa: E402
 from .labels import dimension_label, option_label  # noqa: E402
 
-SHADING_NOTE_CHARS = 70  # characters per line of the note under the axis (the English note fits on one)
 
 
 def _legend(kind: str, alpha: str, count: str, lang: str) -> str:
@@ -111,10 +108,11 @@ def specification_curve(curve: pd.DataFrame, lang: str = "en", cb: Codebook | No
     if many:
         bottom.imshow(np.ma.masked_invalid(strips[:y]), aspect="auto", cmap="Greys", vmin=0, vmax=2,
                       interpolation="nearest", extent=(-0.5, n - 0.5, y - 0.5, -0.5), rasterized=True)
-        # wrapped to the width of the axis (long in Italian: unwrapped it ran past the figure's edge and made the
-        # saved image wider than the page's text, so the whole figure printed smaller)
+        # wrapped by matplotlib within the figure's edges (long in Italian: unwrapped, or wrapped at a number of
+        # characters, it ran past the figure's edge and made the saved image wider than the page's text, so the
+        # whole figure printed smaller)
         shading = _("shading: frequency of the option at that rank (mid-grey: as overall)")
-        bottom.set_xlabel(rank_label + "\n" + textwrap.fill(shading, SHADING_NOTE_CHARS))
+        bottom.set_xlabel(rank_label + "\n" + shading, wrap=True)
     else:
         bottom.set_xlabel(rank_label)
     bottom.set_yticks(ticks, labels, fontsize=FONT["tick"])
