@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from .formatting import localize_axes  # noqa: E402
@@ -62,7 +63,7 @@ def print_sizes(fig: plt.Figure) -> list[tuple[str, float]]:
             if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
 
 
-def legend_below(fig: plt.Figure, handles: list, labels: list, max_ncol: int, **kwargs):
+def legend_below(fig: plt.Figure, handles: list, labels: list, max_ncol: int, **kwargs) -> Legend:
     """A frameless legend under a constrained-layout figure, centred on it, in as many columns (at most
     `max_ncol`) as fit within the figure's width: longer labels (Italian) take more rows instead of running
     past the figure's edges, which would widen the saved image and print the whole figure smaller."""

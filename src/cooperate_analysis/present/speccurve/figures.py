@@ -15,7 +15,6 @@ from ..i18n import messages  # noqa: E402
 from .labels import dimension_label, option_label  # noqa: E402
 
 
-
 def _legend(kind: str, alpha: str, count: str, lang: str) -> str:
     """The legend entry of one group of estimates, with how many specifications it holds."""
     _ = messages(lang)
