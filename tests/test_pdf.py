@@ -50,3 +50,35 @@ def test_an_unreachable_browser_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(pdf.PdfError, match="PDF printing of .*page.html failed"):
         pdf.print_pdf(page, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_page_whose_browser_went_away_is_printed_again_in_a_browser_of_its_own(tmp_path, monkeypatch):
+    """A lost DevTools connection mid-page (the browser died; seen once in CI) costs one more try in a new
+    browser; a second loss is a clear error, with no file left."""
+    from websocket import WebSocketConnectionClosedException
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>again</p></body></html>")
+    real, endpoints = pdf._print_with, []
+
+    def lose_first(endpoint, html_file, target, session=None):
+        endpoints.append(endpoint)
+        if len(endpoints) == 1:
+            raise WebSocketConnectionClosedException("Connection to remote host was lost.")
+        return real(endpoint, html_file, target, session)
+
+    with pdf.browser(pdf.pdf_engine()) as shared:
+        monkeypatch.setenv(pdf.ENDPOINT_VARIABLE, shared.endpoint)
+        monkeypatch.setattr(pdf, "_print_with", lose_first)
+        pdf.print_pdf(page, tmp_path / "again.pdf")
+    assert _pages(tmp_path / "again.pdf") == 1
+    assert endpoints[0] == shared.endpoint and endpoints[1] != shared.endpoint  # a new browser the second time
+
+    def always_lost(endpoint, html_file, target, session=None):
+        raise WebSocketConnectionClosedException("Connection to remote host was lost.")
+
+    monkeypatch.setattr(pdf, "_print_with", always_lost)
+    monkeypatch.delenv(pdf.ENDPOINT_VARIABLE)
+    with pytest.raises(pdf.PdfError, match="PDF printing of .*page.html failed: WebSocketConnectionClosedException"):
+        pdf.print_pdf(page, tmp_path / "lost.pdf")
+    assert not (tmp_path / "lost.pdf").exists()

@@ -263,13 +263,22 @@ def print_pdf(html_file: Path, target: Path, engine: str | None = None) -> None:
     """Print `html_file` to `target` on A4 with a footer (title, "page X of Y" in the page's
     language), backgrounds kept, no network; tables wider than the text get smaller type first.
 
-    Uses the build's browser when `ENDPOINT_VARIABLE` names one, else starts one for this page.
+    Uses the build's browser when `ENDPOINT_VARIABLE` names one, else starts one for this page. A page
+    whose browser went away while printing it is printed once more in a browser of its own.
     """
+    from websocket import WebSocketConnectionClosedException
+
     endpoint = os.environ.get(ENDPOINT_VARIABLE)
     try:
-        if endpoint:
-            _print_with(endpoint, html_file, target)
-        else:
+        try:
+            if endpoint:
+                _print_with(endpoint, html_file, target)
+            else:
+                with browser(engine or pdf_engine() or "chromium") as own:
+                    _print_with(own.endpoint, html_file, target)
+        except (WebSocketConnectionClosedException, ConnectionResetError):
+            # the browser went away mid-page (seen once in CI, under load: "Connection to remote host was
+            # lost"): the page is printed once more in a browser of its own; a second loss is reported
             with browser(engine or pdf_engine() or "chromium") as own:
                 _print_with(own.endpoint, html_file, target)
     except PdfError:
