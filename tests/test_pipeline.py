@@ -235,9 +235,9 @@ def test_each_run_gets_its_share_of_the_cores_for_blas_and_joblib(monkeypatch):
     assert "LOKY_MAX_CPU_COUNT" in pipeline.THREAD_VARIABLES and effective_n_jobs(-1) == 1
     assert not speccurve._parallel(-1, None, work=10 * speccurve.PARALLEL_MIN_WORK)
     assert speccurve._parallel(2, None, work=10 * speccurve.PARALLEL_MIN_WORK)  # asked for explicitly
-    pipeline._share_cores(1)
-    assert os.environ["LOKY_MAX_CPU_COUNT"] == "2" and effective_n_jobs(-1) == 2
-    assert speccurve._parallel(-1, None, work=10 * speccurve.PARALLEL_MIN_WORK)
+    pipeline._share_cores(1)  # one run: joblib may use both cores (as many as this machine has, up to 2)
+    assert os.environ["LOKY_MAX_CPU_COUNT"] == "2"
+    assert speccurve._parallel(-1, None, work=10 * speccurve.PARALLEL_MIN_WORK) == (effective_n_jobs(-1) > 1)
     assert not speccurve._parallel(-1, None, work=speccurve.PARALLEL_MIN_WORK / 10)  # too small for threads
     monkeypatch.setattr(pipeline, "USER_THREADS", {"LOKY_MAX_CPU_COUNT": "1"})  # the user's setting is kept
     pipeline._share_cores(1)
