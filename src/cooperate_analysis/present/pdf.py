@@ -252,11 +252,19 @@ def print_overflow(html_file: Path, engine: str | None = None, fit: bool = True)
                 _evaluate(session, FIT_SCRIPT)
             return json.loads(_evaluate(session, OVERFLOW_SCRIPT))
 
-    endpoint = os.environ.get(ENDPOINT_VARIABLE)
-    if endpoint:
-        return check(endpoint)
+    return _in_a_browser(check, engine)
+
+
+def _in_own_browser(work, engine: str | None):
+    """`work(endpoint)` in a browser started for it (`engine`, else the one found)."""
     with browser(engine or pdf_engine() or "chromium") as own:
-        return check(own.endpoint)
+        return work(own.endpoint)
+
+
+def _in_a_browser(work, engine: str | None):
+    """`work(endpoint)` in the build's browser when `ENDPOINT_VARIABLE` names one, else in its own."""
+    endpoint = os.environ.get(ENDPOINT_VARIABLE)
+    return work(endpoint) if endpoint else _in_own_browser(work, engine)
 
 
 def print_pdf(html_file: Path, target: Path, engine: str | None = None) -> None:
@@ -268,19 +276,16 @@ def print_pdf(html_file: Path, target: Path, engine: str | None = None) -> None:
     """
     from websocket import WebSocketConnectionClosedException
 
-    endpoint = os.environ.get(ENDPOINT_VARIABLE)
+    def work(endpoint: str) -> None:
+        _print_with(endpoint, html_file, target)
+
     try:
         try:
-            if endpoint:
-                _print_with(endpoint, html_file, target)
-            else:
-                with browser(engine or pdf_engine() or "chromium") as own:
-                    _print_with(own.endpoint, html_file, target)
+            _in_a_browser(work, engine)
         except (WebSocketConnectionClosedException, ConnectionResetError):
             # the browser went away mid-page (seen once in CI, under load: "Connection to remote host was
             # lost"): the page is printed once more in a browser of its own; a second loss is reported
-            with browser(engine or pdf_engine() or "chromium") as own:
-                _print_with(own.endpoint, html_file, target)
+            _in_own_browser(work, engine)
     except PdfError:
         raise
     except Exception as exc:  # connection and protocol errors of any kind
