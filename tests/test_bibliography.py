@@ -277,3 +277,41 @@ def test_a_page_is_rendered_in_one_pandoc_run_and_then_from_the_cache(tmp_path, 
     monkeypatch.setattr(bib, "_states", {})
     assert bib.add_references("<body><p>nothing cited, a@b.org</p></body>", "it").count("<section") == 0
     assert len(bib.RUNS) == runs + 1
+
+
+def test_prepare_fills_the_cache_so_that_a_notebooks_methods_section_runs_no_pandoc(tmp_path, monkeypatch):
+    """What the build renders while it checks the data (`prepare`, one run per language) is what a notebook
+    starting with an empty memory finds in the file: its methods section then starts no pandoc; the
+    catalogs' groups are among it; a second `prepare` has nothing left to do; an in-memory cache is
+    not prepared."""
+    from cooperate_analysis.present import methods
+
+    groups = bib.catalog_groups()
+    assert ("p", ("mackinnon1985", "long2000")) in groups and all(g[0] in ("p", "y") for g in groups)
+    assert all(key.lstrip("-") in bib.load() for _, keys in groups for key in keys)
+    monkeypatch.setenv(bib.CACHE_VARIABLE, "")
+    monkeypatch.setattr(bib, "_states", {})
+    runs = len(bib.RUNS)
+    bib.prepare()
+    assert len(bib.RUNS) == runs and not bib._states  # in memory only: each process renders its own
+    monkeypatch.setenv(bib.CACHE_VARIABLE, str(tmp_path))
+    bib.prepare()
+    assert len(bib.RUNS) == runs + len(bib.LANGS)
+    monkeypatch.setattr(bib, "_states", {})  # a new process (a notebook's kernel)
+    bib.prepare()
+    meta = {"rows": 92, "synthetic": True, "rows_by_district": {}}
+    for lang in bib.LANGS:
+        section = methods.section("speccurve", lang, meta, n_specs=4704)
+        assert 'href="#ref-simonsohn2020"' in section
+    assert len(bib.RUNS) == runs + len(bib.LANGS)
+
+
+def test_a_methods_section_renders_its_citations_in_one_pandoc_run(tmp_path, monkeypatch):
+    from cooperate_analysis.present import methods
+
+    monkeypatch.setenv(bib.CACHE_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(bib, "_states", {})
+    bib._render("en", [])  # every work alone: what the section adds are its groups of several works
+    runs = len(bib.RUNS)
+    section = methods.section("speccurve", "en", {"rows": 92, "synthetic": True, "rows_by_district": {}}, n_specs=4704)
+    assert len(bib.RUNS) == runs + 1 and section.count("<p><strong>") >= 3

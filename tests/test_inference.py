@@ -388,6 +388,22 @@ def test_fast_micedata_imputes_as_the_library(mcar):
     endog, exog = fast._main_effects("x")
     np.testing.assert_array_equal(endog, fast.data["x"].to_numpy())
     np.testing.assert_array_equal(exog, np.column_stack([np.ones(len(fast.data)), fast.data[["z", "w"]]]))
+    fast.set_imputer("x", formula="w")  # a new formula: its terms are looked up again
+    np.testing.assert_array_equal(fast._main_effects("x")[1], np.column_stack([np.ones(len(fast.data)), fast.data["w"]]))
+    fast.update_all(1)  # the design follows the imputed values
+    np.testing.assert_array_equal(fast._main_effects("x")[1], np.column_stack([np.ones(len(fast.data)), fast.data["w"]]))
+
+
+def test_fast_micedata_beside_a_column_that_is_not_float_imputes_as_the_library(mcar):
+    _, holed = mcar
+    data = holed[["y", "x", "z"]].assign(k=np.arange(len(holed)) % 3)  # an integer column, complete
+    chains = []
+    for klass in (MICEData, FastMICEData):
+        imp = klass(data, k_pmm=5, rng=np.random.default_rng(11))
+        imp.set_imputer("x", formula="z + y")
+        imp.update_all(3)
+        chains.append(imp.data.copy())
+    pd.testing.assert_frame_equal(chains[0], chains[1], check_exact=True)
 
 
 def test_mice_ols_one_chain_equals_statsmodels_mice_for_each_outcome(mcar):

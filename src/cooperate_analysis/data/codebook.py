@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .io import package_yaml
 
 LANGS = ("en", "it")
 TYPES = ("id", "category", "integer", "number", "binary", "likert")
@@ -179,7 +179,7 @@ def _variable(spec: dict[str, Any]) -> Variable:
 def load_codebook() -> Codebook:
     """Read the packaged codebook."""
     text = resources.files(__package__).joinpath("codebook.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = package_yaml(text)
     return Codebook(
         variables=tuple(_variable(v) for v in raw["variables"]),
         districts=raw["districts"], size_classes=raw["size_classes"],

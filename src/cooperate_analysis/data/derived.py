@@ -35,9 +35,9 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .codebook import Codebook, load_codebook
+from .io import package_yaml
 
 
 MIN_ANSWERED_SHARE = 0.5  # a CSR dimension index needs at least half of its practices answered (issue 23)
@@ -170,7 +170,7 @@ def analysis_frame(df: pd.DataFrame, cb: Codebook | None = None) -> pd.DataFrame
 def _labels() -> dict:
     """derived.yaml: the derived variables' labels and the label patterns of csr_* and score_*."""
     text = resources.files(__package__).joinpath("derived.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return package_yaml(text)
 
 
 def label(col: str, lang: str = "en", cb: Codebook | None = None) -> str:

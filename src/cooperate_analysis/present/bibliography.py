@@ -398,6 +398,54 @@ def _render(lang: str, groups) -> dict:
     return state
 
 
+def _marker_group(inside: str) -> tuple[Group, list[str]]:
+    """The group of a bracketed marker, given what is inside its brackets (keys after "@", separated by
+    ";"; "-@" for the year alone), and the keys it names that the bibliography lacks."""
+    items = tuple(k.strip().lstrip("@") if not k.strip().startswith("-") else "-" + k.strip()[2:]
+                  for k in inside.split(";"))
+    works = load()
+    missing = [k.lstrip("-") for k in items if k.lstrip("-") not in works]
+    if len(items) == 1 and items[0].startswith("-"):
+        return ("y", (items[0][1:],)), missing
+    return ("p", items), missing
+
+
+def catalog_groups() -> list[Group]:
+    """The parenthetical and year-alone groups of the bracketed markers in every message of the catalogs,
+    source and translation: the citations of the reports' fixed prose. Groups that code puts together
+    (`cite` of a computed list) are not among them."""
+    from babel.messages.pofile import read_po
+
+    from .i18n import catalog_files
+
+    groups = []
+    for path in catalog_files("it"):
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            for text in (message.id, message.string):
+                for part in (text if isinstance(text, (tuple, list)) else [text]):
+                    for match in _BRACKETED.finditer(part or ""):
+                        group, missing = _marker_group(match.group(1))
+                        if not missing:
+                            groups.append(group)
+    return list(dict.fromkeys(groups))
+
+
+def prepare(langs: tuple[str, ...] = LANGS) -> None:
+    """Fill the cache file of each language with every work cited alone (the first run's groups) and the
+    groups of `catalog_groups`, in one pandoc run per language and none when the cache holds them: the
+    build does this while it checks the data, so that its notebooks, which start with an empty memory,
+    find their citations in the file instead of each running pandoc for the same groups. Nothing is
+    done where the cache is kept in memory only (`CACHE_VARIABLE` set to "")."""
+    groups = None
+    for lang in langs:
+        if _cache_file(lang, _items(lang)[1]) is None:
+            continue
+        groups = catalog_groups() if groups is None else groups
+        _render(lang, groups)
+
+
 def _groups_of(items: list[str], narrative: bool) -> Group:
     return ("n", (items[0],)) if narrative else ("p", tuple(items))
 
@@ -465,16 +513,12 @@ def cite_markers(markup: str, lang: str = "en", strict: bool = True) -> str:
             texts.append(i)
 
     def bracketed_group(match: re.Match) -> Group | None:
-        items = [k.strip().lstrip("@") if not k.strip().startswith("-") else "-" + k.strip()[2:]
-                 for k in match.group(1).split(";")]
-        missing = [k.lstrip("-") for k in items if k.lstrip("-") not in works]
+        group, missing = _marker_group(match.group(1))
         if missing:
             if strict:
                 work(missing[0])
             return None
-        if len(items) == 1 and items[0].startswith("-"):
-            return ("y", (items[0][1:],))
-        return ("p", tuple(items))
+        return group
 
     groups: list[Group] = []
     for i in texts:

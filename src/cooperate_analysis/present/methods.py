@@ -419,7 +419,9 @@ def section(kind: str, lang: str, meta: dict, *, district: str | None = None, fr
     body = []
     for text in paras:
         lead, _, rest = text.partition(". ")
-        body.append(f"<p><strong>{lead}.</strong> {bibliography.cite_markers(rest, lang)}</p>")
+        body.append(f"<p><strong>{lead}.</strong> {rest}</p>")
     h = f"h{heading_level}"
+    # the topics are plain words; the citations of every paragraph in one call (at most one pandoc run)
     return (f'<section class="data-methods"><{h} id="{SECTION_ID}">{messages(lang)(TITLE)}'
-            f'<a class="anchor-link" href="#{SECTION_ID}"></a></{h}>{"".join(body)}</section>')
+            f'<a class="anchor-link" href="#{SECTION_ID}"></a></{h}>{bibliography.cite_markers("".join(body), lang)}'
+            '</section>')

@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -435,12 +435,15 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     started_runs: list[Run] = []  # every run sent to execution, for the cleanup after an interrupt
     skipped = 0
     with ExitStack() as resources:  # the browser and the workers, ended when the build ends or stops
+        citations: list[Future] = []
+
         def start_workers(count: int) -> Workers:
             if pdf_engine() is None:
                 print("note   no headless Chromium found: building HTML only (install chromium for PDF reports)")
             resources.enter_context(_shared_browser(pdf_engine()))
             started = resources.enter_context(Workers(jobs, priority))  # ended before the browser
             started.start(count)
+            citations.append(resources.enter_context(ThreadPoolExecutor(1)).submit(_prepare_citations))
             return started
 
         # a build that will execute runs (forced, or without processed data yet) starts its browser and its
@@ -499,6 +502,8 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
                 if pending:
                     if workers is None:
                         workers = start_workers(len(pending))
+                    while citations:  # the cache is filled before the first run reads it
+                        citations.pop().result()
                     started_runs += [run for run, _key in pending]
                     workers.submit(pending, {**data_meta, "navigation": navs})
                 if workers is not None and workers.busy:
@@ -527,6 +532,19 @@ def _build(runs: list[Run], source: Path, jobs: int, force: bool, mapping: Path 
     print(f"built  {len(outcomes) - len(failed)} run(s), skipped {skipped}, "
           f"failed {len(failed)} in {time.perf_counter() - started:.1f} s -> {REPORTS / 'index.html'}")
     return 1 if failed else 0
+
+
+def _prepare_citations() -> None:
+    """The citations every report's fixed prose needs, rendered into the citation cache in a thread of
+    the build process while the data are checked (`bibliography.prepare`): the notebooks, each starting
+    with nothing in memory, then read them from the file instead of each running pandoc for the same
+    groups. A failure is only noted: the notebook that needs the citation reports it as its own."""
+    from ..present import bibliography
+
+    try:
+        bibliography.prepare()
+    except Exception as exc:  # noqa: BLE001 - pandoc missing or failing: the runs report it with their context
+        print(f"note   citations not prepared ahead: {type(exc).__name__}: {exc}")
 
 
 @contextmanager

@@ -357,18 +357,40 @@ class FastMICEData(MICEData):
 
     _design: tuple[str, np.ndarray, np.ndarray] | None = None  # (vname, endog, exog) during `update`
 
+    def set_imputer(self, endog_name, *args, **kwargs):
+        super().set_imputer(endog_name, *args, **kwargs)
+        self.__dict__.setdefault("_terms", {}).pop(endog_name, None)
+
+    def _term_positions(self, vname: str) -> tuple[int, list[int], bool] | None:
+        """Column positions of `vname` and of its formula's terms, and whether every column of the data is
+        a float one, if the formula is plain main effects of float columns, else None; found once per imputer (its formula, keywords and the columns'
+        types do not change while the chain runs), as pandas column lookups cost 1 ms per update."""
+        cache = self.__dict__.setdefault("_terms", {})
+        if vname not in cache:
+            lhs, _, rhs = self.conditional_formula[vname].partition("~")
+            terms = [t.strip() for t in rhs.split("+")]
+            columns = list(self.data.columns)
+            plain = (lhs.strip() == vname and vname not in self.predict_kwds and not self.init_kwds[vname]
+                     and not self.fit_kwds[vname] and set(terms) <= set(columns) and len(set(columns)) == len(columns)
+                     and all(pd.api.types.is_float_dtype(self.data[c]) for c in [vname, *terms]))
+            every = all(pd.api.types.is_float_dtype(dtype) for dtype in self.data.dtypes)
+            cache[vname] = (columns.index(vname), [columns.index(c) for c in terms], every) if plain else None
+        return cache[vname]
+
     def _main_effects(self, vname: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(endog, exog with intercept) of `vname`'s formula if it is plain main effects, else None."""
         if self._design is not None and self._design[0] == vname:
             return self._design[1:]
-        lhs, _, rhs = self.conditional_formula[vname].partition("~")
-        terms = [t.strip() for t in rhs.split("+")]
-        if (lhs.strip() != vname or vname in self.predict_kwds or self.init_kwds[vname] or self.fit_kwds[vname]
-                or not set(terms) <= set(self.data.columns)
-                or not all(pd.api.types.is_float_dtype(self.data[c]) for c in [vname, *terms])):
+        positions = self._term_positions(vname)
+        if positions is None:
             return None
-        exog = np.column_stack([np.ones(len(self.data)), self.data[terms].to_numpy()])
-        return self.data[vname].to_numpy(), exog
+        column, terms, every_float = positions
+        if every_float:  # the whole table as one float array (a view where the frame is one block)
+            values = self.data.to_numpy()
+        else:
+            values = self.data.iloc[:, [column, *terms]].to_numpy()
+            column, terms = 0, list(range(1, len(terms) + 1))
+        return values[:, column].copy(), np.column_stack([np.ones(len(values)), values[:, terms]])
 
     def update(self, vname):
         """The library's update (perturb the parameters, then impute); the design is built once for

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import yaml
 
+from ...data.io import package_yaml
+
 CITATION = Path("CITATION.cff")
 RESULTS = Path("reports/results")
 
 
 @lru_cache(maxsize=None)
 def _yaml(name: str) -> dict:
-    return yaml.safe_load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return package_yaml(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
 def hypotheses() -> list[dict]:
