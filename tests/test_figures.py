@@ -120,6 +120,43 @@ def test_print_scale_follows_the_saved_width():
     plt.close("all")
 
 
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_figure_is_saved_as_savefig_tight_saves_it_from_one_drawing(frame, curve, lang):
+    """`figures.png` cuts the drawn canvas to its drawn area and pads it, as savefig(bbox_inches="tight")
+    does from a second drawing: the cut holds every pixel drawn on the canvas (the same count of pixels
+    that are not the background; antialiased edges reach past the drawn area's extents) and its size is
+    savefig's to within 2 px (the text is drawn at another sub-pixel offset, so the pixels themselves differ slightly); a
+    figure with text past its edge is saved by savefig itself, byte for byte."""
+    import io
+
+    for name, fig in _figures(frame, curve, lang).items():
+        old = io.BytesIO()
+        fig.savefig(old, format="png", dpi=figures.SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
+        cut = _pixels(figures.png(fig))
+        canvas = np.asarray(fig.canvas.buffer_rgba())  # the drawing the cut was taken from
+        plt.close(fig)
+        background = canvas[0, 0]
+        assert (background == [255, 255, 255, 255]).all(), name
+        drawn = lambda image: int((image != background).any(axis=2).sum())  # noqa: E731
+        assert drawn(cut) == drawn(canvas) > 0, name
+        assert np.abs(np.array(cut.shape) - _pixels(old.getvalue()).shape).max() <= 2, name
+    past = plt.figure(figsize=(3, 2))
+    past.add_subplot().plot([0, 1])
+    past.text(1.05, 0.5, "past the edge", transform=past.transFigure)
+    old = io.BytesIO()
+    past.savefig(old, format="png", dpi=figures.SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
+    assert figures.png(past) == old.getvalue()
+    plt.close(past)
+
+
 def _texts(fig: plt.Figure) -> list[str]:
     fig.canvas.draw()
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]

@@ -144,17 +144,18 @@ class Report:
         (real data) or would have (synthetic data) (`disclosure.tag`); each figure is closed once embedded."""
         import matplotlib.pyplot as plt
 
+        from .figures import png
+
         self.n_figures += 1
         anchor = self._register("figure", self.n_figures, key)
         out = {}
         for lang in self.langs:
             figure = _per_lang(fig, lang)
             caption, word = self.caption(key, lang), caption_words(lang)[1]
-            buf = io.BytesIO()
-            figure.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+            image = png(figure)
             if callable(fig) or lang == self.langs[-1]:
                 plt.close(figure)
-            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            data = base64.b64encode(image).decode("ascii")
             out[lang] = (f'<figure class="report-figure" id="{anchor}"><img alt="{html.escape(caption)}" '
                          f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
                          f'<figcaption><strong>{word} {self.n_figures}.</strong> {html.escape(caption)}'
