@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pytest
 
-from cooperate_analysis.data.codebook import LANGS, TYPES, load_codebook
+from cooperate_analysis.data import codebook as codebook_module
+from cooperate_analysis.data.codebook import LANGS, TYPES, load_codebook, package_yaml
 
 
 def test_every_variable_is_labelled_in_both_languages_and_typed():
@@ -144,3 +147,17 @@ def test_the_raw_readme_documents_every_block_and_every_version_2_variable():
     for objective in ("O1", "O2", "O3", "O4", "O5", "O6"):
         assert objective in section
     assert "since 2009" in section and "absent_blocks" in section and "survey_version" in section
+
+
+def test_the_package_yaml_files_load_as_the_pure_python_safe_loader_loads_them():
+    """`package_yaml` (libyaml's C loader where present) gives every packaged YAML file the same objects as
+    `yaml.safe_load`; and in this environment it is the C loader (the speed it is there for)."""
+    import yaml
+
+    package = Path(codebook_module.__file__).resolve().parents[1]
+    files = sorted(package.rglob("*.yaml"))
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert package_yaml(text) == yaml.safe_load(text), path.name
+    assert yaml.__with_libyaml__

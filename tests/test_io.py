@@ -237,16 +237,3 @@ def test_only_number_cells_that_show_a_percentage_are_refused(tmp_path):
     (v,) = err.value.violations
     assert (v.column, v.rows, v.rule) == ("export_share", (1,), "percent_format") and v.detail.startswith("cell E2 ")
 
-
-def test_the_package_yaml_files_load_as_the_pure_python_safe_loader_loads_them():
-    """`package_yaml` (libyaml's C loader where present) gives every packaged YAML file the same objects as
-    `yaml.safe_load`; and in this environment it is the C loader (the speed it is there for)."""
-    import yaml
-
-    package = Path(survey_io.__file__).resolve().parents[1]
-    files = sorted(package.rglob("*.yaml"))
-    assert len(files) >= 5
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert survey_io.package_yaml(text) == yaml.safe_load(text), path.name
-    assert yaml.__with_libyaml__

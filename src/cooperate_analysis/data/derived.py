@@ -36,8 +36,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, load_codebook
-from .io import package_yaml
+from .codebook import Codebook, load_codebook, package_yaml
 
 
 MIN_ANSWERED_SHARE = 0.5  # a CSR dimension index needs at least half of its practices answered (issue 23)

@@ -52,17 +52,6 @@ def atomic_write_text(target: str | Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
 
 
-def package_yaml(text: str):
-    """The objects of one of the package's own YAML files (codebook, derived variables, the paper's texts):
-    PyYAML's safe loader in its C implementation (libyaml, which PyYAML's wheels carry; the pure-Python
-    one where it is missing), the same objects. In pure Python the codebook took 0.26 s to parse, the
-    first thing every notebook does. Files a user writes (pipeline.yml, a mapping) keep the pure-Python
-    loader and its error messages."""
-    import yaml
-
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-
-
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet", ".dta", ".sav")
 # A workbook larger than this is refused before it is loaded (a survey has a few thousand firms
 # and some 40 columns; openpyxl needs about a minute and gigabytes for the largest allowed sheet).

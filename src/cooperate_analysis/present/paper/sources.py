@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ...data.io import package_yaml
+from ...data.codebook import package_yaml
 
 CITATION = Path("CITATION.cff")
 RESULTS = Path("reports/results")
