@@ -311,7 +311,6 @@ def test_a_methods_section_renders_its_citations_in_one_pandoc_run(tmp_path, mon
 
     monkeypatch.setenv(bib.CACHE_VARIABLE, str(tmp_path))
     monkeypatch.setattr(bib, "_states", {})
-    bib._render("en", [])  # every work alone: what the section adds are its groups of several works
     runs = len(bib.RUNS)
     section = methods.section("speccurve", "en", {"rows": 92, "synthetic": True, "rows_by_district": {}}, n_specs=4704)
     assert len(bib.RUNS) == runs + 1 and section.count("<p><strong>") >= 3
