@@ -101,7 +101,8 @@ def test_the_same_fan_out_runs_on_a_local_dask_cluster(surveys, tmp_path):
     from distributed import Client, LocalCluster
 
     out = tmp_path / "firms"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    # one worker process: the tasks still leave this process (pickled, run, sent back); a second worker cost 2.5 s
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         done = firm_reports.render_dask(client, surveys["synthetic"], out, pdf=False, chunk=15,
                                         secret_path=tmp_path / "s", keys_file=tmp_path / "keys.csv")

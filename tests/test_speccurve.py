@@ -204,7 +204,7 @@ def test_local_dask_cluster_gives_identical_results(district, district_curve):
     specs, curve = district_curve
     linear = specs[specs["model"] == "ols"]
     local = speccurve.joint_test(district, linear, curve, n_boot=40, seed=SEED, m=M, n_jobs=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,  # tasks leave this process
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         pd.testing.assert_frame_equal(speccurve.run(district, specs, m=M, seed=SEED, scheduler=client), curve)
         remote = speccurve.joint_test(district, linear, curve, n_boot=40, seed=SEED, m=M,
