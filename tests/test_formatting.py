@@ -21,6 +21,26 @@ def test_number(value, digits, en, it):
     assert fmt.number(value, digits, "it") == it
 
 
+def test_number_is_babels_format_decimal_of_the_rounded_magnitude():
+    """The cached formatting (`formatting._decimal`) gives what `babel.numbers.format_decimal` gives, for
+    random magnitudes, digits, languages and grouping, asked twice (the second time from the cache)."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(3)
+    for _ in range(400):
+        value = rng.choice([rng.uniform(-2, 2), rng.uniform(-1e7, 1e7), rng.randint(-5000, 5000) / 8])
+        digits, lang, grouping = rng.randint(0, 4), rng.choice(["en", "it"]), rng.random() < 0.7
+        rounded = round(value, digits) or 0.0
+        pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits else "")
+        expected = format_decimal(abs(rounded), format=pattern, locale=fmt.LOCALES[lang], decimal_quantization=True,
+                                  group_separator=grouping)
+        expected = ("\N{MINUS SIGN}" if rounded < 0 else "") + expected
+        for _ in range(2):
+            assert fmt.number(value, digits, lang, grouping=grouping) == expected, (value, digits, lang, grouping)
+
+
 def test_pvalue_never_prints_zero():
     assert fmt.pvalue(0.0, "en") == "< 0.001"
     assert fmt.pvalue(0.00049, "it") == "< 0,001"
