@@ -363,8 +363,9 @@ class FastMICEData(MICEData):
 
     def _term_positions(self, vname: str) -> tuple[int, list[int], bool] | None:
         """Column positions of `vname` and of its formula's terms, and whether every column of the data is
-        a float one, if the formula is plain main effects of float columns, else None; found once per imputer (its formula, keywords and the columns'
-        types do not change while the chain runs), as pandas column lookups cost 1 ms per update."""
+        a float one, if the formula is plain main effects of float columns, else None. Found once per
+        imputer (`set_imputer` forgets it): its formula, keywords and the columns' types do not change
+        while the chain runs, and the pandas lookups cost 1 ms per update."""
         cache = self.__dict__.setdefault("_terms", {})
         if vname not in cache:
             lhs, _, rhs = self.conditional_formula[vname].partition("~")
