@@ -273,6 +273,31 @@ def test_joint_test_refuses_a_curve_from_other_imputations(district, district_cu
         speccurve.joint_test(district, specs, curve, n_boot=10, seed=0, m=M + 1, n_jobs=1)
 
 
+def test_the_curve_and_the_joint_test_of_one_group_build_its_linear_blocks_once(district, district_curve, monkeypatch):
+    """`run` keeps its linear blocks and their observed fits (`_observed_blocks`) for the joint test of the same
+    firms, specs, m and seed, which then builds none; any other input builds its own; the results are
+    those built afresh."""
+    specs, curve = district_curve
+    linear = specs[specs["model"] == "ols"]
+    built = []
+    blocks = speccurve._blocks
+    monkeypatch.setattr(speccurve, "_blocks", lambda *args: built.append(1) or blocks(*args))
+    monkeypatch.setattr(speccurve, "_OBSERVED", {})
+    pd.testing.assert_frame_equal(speccurve.run(district, specs, m=M, seed=SEED, n_jobs=1), curve)
+    assert len(built) == 1
+    kept = speccurve.joint_test(district, linear, curve, n_boot=30, seed=SEED, m=M, n_jobs=1)
+    assert len(built) == 1
+    changed = district.assign(score_innovation=district["score_innovation"] + 0.5)  # other data: built again
+    speccurve.run(changed, linear, m=M, seed=SEED, n_jobs=1)
+    speccurve.run(district, linear, m=M, seed=SEED + 1, n_jobs=1)  # another seed, other imputations
+    assert len(built) == 3
+    monkeypatch.setattr(speccurve, "_OBSERVED", {})
+    fresh = speccurve.joint_test(district, linear, curve, n_boot=30, seed=SEED, m=M, n_jobs=1)
+    assert len(built) == 4
+    pd.testing.assert_frame_equal(kept.table, fresh.table)
+    pd.testing.assert_frame_equal(kept.null, fresh.null)
+
+
 def test_joint_tests_of_groups_from_one_bootstrap_equal_each_groups_own_test(district, district_curve):
     specs, curve = district_curve
     family = specs["outcome"].map(speccurve.outcome_family)

@@ -356,6 +356,35 @@ def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
     return [_block(data, part) for _, part in fits.groupby(keys, sort=False)]
 
 
+_OBSERVED: dict[tuple, tuple] = {}  # the linear blocks of the last groups' curves, with their observed fits
+OBSERVED_KEPT = 1  # `run` then `joint_tests` of one group build them once (a census-size group holds 200 MB)
+
+
+def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: int,
+                     population: pd.DataFrame | None) -> tuple[_Data, list[tuple[_Block, tuple]]]:
+    """The data (`_prepare`) and linear blocks (`_blocks`) of the linear specs `linear`, each block with its
+    fits on the observed data (`_ols_cells` with draw weights 1). Kept for the last OBSERVED_KEPT inputs,
+    keyed by the analysis columns' and districts' bytes, the specs' choices, m, seed and the population:
+    the curve (`run`) and the joint test (`joint_tests`) of one group, whose linear specs are the same
+    when all are estimable, build and fit them once."""
+    observed = frame[analysis_columns()].astype("float64").to_numpy()
+    district = frame["district"].astype(str).to_numpy()
+    choices = linear[list(DIMENSIONS) + ["fixed_effects"]].astype(str).to_numpy()
+    digest = hashlib.sha256(observed.tobytes() + "\0".join(district).encode()
+                            + "\0".join("\1".join(row) for row in choices).encode())
+    if population is not None:
+        digest.update(pd.util.hash_pandas_object(population, index=True).to_numpy().tobytes())
+    key = (digest.hexdigest(), observed.shape, len(linear), m, seed, population is None)
+    if key not in _OBSERVED:
+        data = _prepare(frame, linear, m, seed, population)
+        ones = np.ones((1, data.values.shape[1]))
+        blocks = [(block, _ols_cells(block, ones)) for block in _blocks(data, linear, m)]
+        while len(_OBSERVED) >= OBSERVED_KEPT:
+            _OBSERVED.pop(next(iter(_OBSERVED)))
+        _OBSERVED[key] = (data, blocks)
+    return _OBSERVED[key]
+
+
 def _ols_cells(block: _Block, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw CSR coefficient and its variance in every cell and draw: arrays (G * q, B).
 
@@ -736,11 +765,13 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
     data = _prepare(frame, specs, m, seed, population)
     out = pd.DataFrame(np.nan, index=range(len(specs)), columns=RESULT_COLUMNS)
     linear = specs["model"].to_numpy() == "ols"
-    for block in _blocks(data, specs[linear], m):
-        positions = np.flatnonzero(linear)[block.specs]
-        for key, values in _linear(block, np.ones((1, data.values.shape[1]))).items():
-            out.loc[positions, key] = values[:, 0]
-        out.loc[positions, "n"] = block.n[block.cells[:, 0]]
+    if linear.any():
+        ones = np.ones((1, data.values.shape[1]))
+        for block, raw in _observed_blocks(frame, specs[linear], m, seed, population)[1]:
+            positions = np.flatnonzero(linear)[block.specs]
+            for key, values in _linear(block, ones, raw).items():
+                out.loc[positions, key] = values[:, 0]
+            out.loc[positions, "n"] = block.n[block.cells[:, 0]]
     fits = _fits(specs[~linear], m)
     raw = np.empty((len(fits), 4))
     parts = list(fits.groupby(["controls", "fixed_effects"], sort=False).indices.values())
@@ -876,12 +907,11 @@ def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, g
     if linear.empty:
         raise ValueError("joint_test needs estimable linear specifications (model 'ols'); "
                          "check with estimability.joint first")
-    data = _prepare(frame, linear, m, seed, population)
-    blocks = _blocks(data, linear, m)
+    data, observed_blocks = _observed_blocks(frame, linear, m, seed, population)
+    blocks = [block for block, _ in observed_blocks]
     est = np.full((len(linear), 1), np.nan)
     ones, null_blocks = np.ones((1, data.values.shape[1])), []
-    for block in blocks:
-        raw = _ols_cells(block, ones)
+    for block, raw in observed_blocks:
         est[block.specs] = _linear(block, ones, raw)["estimate"]
         null_blocks.append(_under_null(block, raw[0]))
     observed = curve.loc[linear.index]
