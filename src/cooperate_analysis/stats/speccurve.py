@@ -360,13 +360,14 @@ _OBSERVED: dict[tuple, tuple] = {}  # the linear blocks of the last groups' curv
 OBSERVED_KEPT = 1  # `run` then `joint_tests` of one group build them once (a census-size group holds 200 MB)
 
 
-def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: int,
-                     population: pd.DataFrame | None) -> tuple[_Data, list[tuple[_Block, tuple]]]:
+def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: int, population: pd.DataFrame | None,
+                     data: _Data | None = None) -> tuple[_Data, list[tuple[_Block, tuple]]]:
     """The data (`_prepare`) and linear blocks (`_blocks`) of the linear specs `linear`, each block with its
     fits on the observed data (`_ols_cells` with draw weights 1). Kept for the last OBSERVED_KEPT inputs,
     keyed by the analysis columns' and districts' bytes, the specs' choices, m, seed and the population:
     the curve (`run`) and the joint test (`joint_tests`) of one group, whose linear specs are the same
-    when all are estimable, build and fit them once."""
+    when all are estimable, build and fit them once. `data`: `_prepare` of these inputs or of specs
+    that include `linear` (the curve's), if at hand."""
     observed = frame[analysis_columns()].astype("float64").to_numpy()
     district = frame["district"].astype(str).to_numpy()
     choices = linear[list(DIMENSIONS) + ["fixed_effects"]].astype(str).to_numpy()
@@ -376,7 +377,7 @@ def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: in
         digest.update(pd.util.hash_pandas_object(population, index=True).to_numpy().tobytes())
     key = (digest.hexdigest(), observed.shape, len(linear), m, seed, population is None)
     if key not in _OBSERVED:
-        data = _prepare(frame, linear, m, seed, population)
+        data = _prepare(frame, linear, m, seed, population) if data is None else data
         ones = np.ones((1, data.values.shape[1]))
         blocks = [(block, _ols_cells(block, ones)) for block in _blocks(data, linear, m)]
         while len(_OBSERVED) >= OBSERVED_KEPT:
@@ -767,7 +768,7 @@ def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, see
     linear = specs["model"].to_numpy() == "ols"
     if linear.any():
         ones = np.ones((1, data.values.shape[1]))
-        for block, raw in _observed_blocks(frame, specs[linear], m, seed, population)[1]:
+        for block, raw in _observed_blocks(frame, specs[linear], m, seed, population, data)[1]:
             positions = np.flatnonzero(linear)[block.specs]
             for key, values in _linear(block, ones, raw).items():
                 out.loc[positions, key] = values[:, 0]
