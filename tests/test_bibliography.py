@@ -314,3 +314,16 @@ def test_a_methods_section_renders_its_citations_in_one_pandoc_run(tmp_path, mon
     runs = len(bib.RUNS)
     section = methods.section("speccurve", "en", {"rows": 92, "synthetic": True, "rows_by_district": {}}, n_specs=4704)
     assert len(bib.RUNS) == runs + 1 and section.count("<p><strong>") >= 3
+
+
+def test_a_build_whose_citations_cannot_be_prepared_notes_it_and_goes_on(monkeypatch, capsys):
+    """The build's thread that prepares the citations (`pipeline._prepare_citations`) never raises: a failing
+    pandoc is noted, and the notebook that needs a citation reports the failure as its own."""
+    from cooperate_analysis.runner import pipeline
+
+    def fail() -> None:
+        raise RuntimeError("pandoc --citeproc failed (1): no such style")
+
+    monkeypatch.setattr(bib, "prepare", fail)
+    pipeline._prepare_citations()
+    assert "note   citations not prepared ahead: RuntimeError: pandoc --citeproc failed (1)" in capsys.readouterr().out
