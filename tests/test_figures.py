@@ -129,26 +129,25 @@ def _pixels(png: bytes) -> np.ndarray:
 
 
 def test_a_figure_is_saved_as_savefig_tight_saves_it_from_one_drawing(frame):
-    """`figures.png` cuts the drawn canvas to its drawn area and pads it, as savefig(bbox_inches="tight")
-    does from a second drawing: the cut holds every pixel drawn on the canvas (the same count of pixels
-    that are not the background; antialiased edges reach past the drawn area's extents) and its size is
-    savefig's to within 2 px (the text is drawn at another sub-pixel offset, so the pixels themselves differ slightly); a
-    figure with text past its edge is saved by savefig itself, byte for byte."""
+    """`figures.png` cuts the drawn canvas to its drawn area and pads it, as savefig(bbox_inches="tight") does
+    from a second drawing: the cut holds every pixel drawn on the canvas (as many pixels that are not the
+    background: antialiased edges reach past the drawn area's extents) and its size is savefig's to within
+    2 px (savefig draws the text at another sub-pixel offset, so the pixels differ slightly). A figure with
+    text past its edge is saved by savefig itself, byte for byte."""
     import io
 
     firms = frame[frame["district"] == CB.district_ids[0]]
-    built = {"adoption_bars": district.adoption_bars(firms, "it", CB)}  # dense text; a legend under the axes
-    for name, fig in built.items():
-        old = io.BytesIO()
-        fig.savefig(old, format="png", dpi=figures.SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
-        cut = _pixels(figures.png(fig))
-        canvas = np.asarray(fig.canvas.buffer_rgba())  # the drawing the cut was taken from
-        plt.close(fig)
-        background = canvas[0, 0]
-        assert (background == [255, 255, 255, 255]).all(), name
-        drawn = lambda image: int((image != background).any(axis=2).sum())  # noqa: E731
-        assert drawn(cut) == drawn(canvas) > 0, name
-        assert np.abs(np.array(cut.shape) - _pixels(old.getvalue()).shape).max() <= 2, name
+    fig = district.adoption_bars(firms, "it", CB)  # dense text, a legend under the axes
+    old = io.BytesIO()
+    fig.savefig(old, format="png", dpi=figures.SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
+    cut = _pixels(figures.png(fig))
+    canvas = np.asarray(fig.canvas.buffer_rgba())  # the drawing the cut was taken from
+    plt.close(fig)
+    background = canvas[0, 0]
+    assert (background == [255, 255, 255, 255]).all()
+    drawn = lambda image: int((image != background).any(axis=2).sum())  # noqa: E731
+    assert drawn(cut) == drawn(canvas) > 0
+    assert np.abs(np.array(cut.shape) - _pixels(old.getvalue()).shape).max() <= 2
     past = plt.figure(figsize=(3, 2))
     past.add_subplot().plot([0, 1])
     past.text(1.05, 0.5, "past the edge", transform=past.transFigure)

@@ -236,4 +236,3 @@ def test_only_number_cells_that_show_a_percentage_are_refused(tmp_path):
         read_survey(path)
     (v,) = err.value.violations
     assert (v.column, v.rows, v.rule) == ("export_share", (1,), "percent_format") and v.detail.startswith("cell E2 ")
-
