@@ -59,13 +59,12 @@ def png(fig: plt.Figure, dpi: float = SAVE_DPI) -> bytes:
     from matplotlib.image import imsave
 
     buffer = io.BytesIO()
-    if fig.dpi != dpi or not isinstance(fig.canvas, FigureCanvasAgg):
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-        return buffer.getvalue()
-    fig.canvas.draw()
-    drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
-    width, height = fig.get_size_inches()
-    if drawn.x0 < 0 or drawn.y0 < 0 or drawn.x1 > width or drawn.y1 > height:
+    drawn = None
+    if fig.dpi == dpi and isinstance(fig.canvas, FigureCanvasAgg):
+        fig.canvas.draw()
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+        width, height = fig.get_size_inches()
+    if drawn is None or drawn.x0 < 0 or drawn.y0 < 0 or drawn.x1 > width or drawn.y1 > height:
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
         return buffer.getvalue()
     image = np.asarray(fig.canvas.buffer_rgba())
