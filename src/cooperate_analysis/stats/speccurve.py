@@ -170,13 +170,25 @@ _IMPUTED: dict[tuple, list[np.ndarray]] = {}  # the last few groups' completed d
 IMPUTED_KEPT = 2  # groups whose imputations are kept: `run` then `joint_tests` of one group impute once
 
 
+def _firms_digest(frame: pd.DataFrame, observed: np.ndarray):
+    """sha256 of a frame's analysis columns (`observed`) and districts: the key of what is kept from them."""
+    district = frame["district"].astype(str).to_numpy()
+    return hashlib.sha256(observed.tobytes() + "\0".join(district).encode())
+
+
+def _keep(memo: dict, key, value, kept: int) -> None:
+    """`value` kept in `memo` under `key`, with at most the `kept` latest entries (the oldest dropped first)."""
+    while len(memo) >= kept:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+
+
 def _completed(frame: pd.DataFrame, observed: np.ndarray, m: int, seed: int) -> list[np.ndarray]:
     """The m completed datasets of `impute(frame, m=m, seed=seed)` as arrays (read-only), all NaN
     if the imputation model cannot be fitted (too few firms: the imputed specs are not estimable).
     Kept for the last IMPUTED_KEPT inputs (keyed by the analysis columns' and districts' bytes, m and
     seed), so the curve and the joint test of one group share one imputation."""
-    district = frame["district"].astype(str).to_numpy()
-    key = (hashlib.sha256(observed.tobytes() + "\0".join(district).encode()).hexdigest(), observed.shape, m, seed)
+    key = (_firms_digest(frame, observed).hexdigest(), observed.shape, m, seed)
     if key not in _IMPUTED:
         try:
             completed = [d.to_numpy() for d in impute(frame, m=m, seed=seed)]
@@ -184,9 +196,7 @@ def _completed(frame: pd.DataFrame, observed: np.ndarray, m: int, seed: int) -> 
             completed = [np.full(observed.shape, np.nan)] * m
         for array in completed:
             array.flags.writeable = False
-        while len(_IMPUTED) >= IMPUTED_KEPT:
-            _IMPUTED.pop(next(iter(_IMPUTED)))
-        _IMPUTED[key] = completed
+        _keep(_IMPUTED, key, completed, IMPUTED_KEPT)
     return _IMPUTED[key]
 
 
@@ -356,7 +366,7 @@ def _blocks(data: _Data, specs: pd.DataFrame, m: int) -> list[_Block]:
     return [_block(data, part) for _, part in fits.groupby(keys, sort=False)]
 
 
-_OBSERVED: dict[tuple, tuple] = {}  # the linear blocks of the last groups' curves, with their observed fits
+_OBSERVED: dict[tuple, tuple] = {}  # the linear blocks of the last group's curve, with their observed fits
 OBSERVED_KEPT = 1  # `run` then `joint_tests` of one group build them once (a census-size group holds 200 MB)
 
 
@@ -369,10 +379,9 @@ def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: in
     when all are estimable, build and fit them once. `data`: `_prepare` of these inputs or of specs
     that include `linear` (the curve's), if at hand."""
     observed = frame[analysis_columns()].astype("float64").to_numpy()
-    district = frame["district"].astype(str).to_numpy()
     choices = linear[list(DIMENSIONS) + ["fixed_effects"]].astype(str).to_numpy()
-    digest = hashlib.sha256(observed.tobytes() + "\0".join(district).encode()
-                            + "\0".join("\1".join(row) for row in choices).encode())
+    digest = _firms_digest(frame, observed)
+    digest.update("\0".join("\1".join(row) for row in choices).encode())
     if population is not None:
         digest.update(pd.util.hash_pandas_object(population, index=True).to_numpy().tobytes())
     key = (digest.hexdigest(), observed.shape, len(linear), m, seed, population is None)
@@ -380,9 +389,7 @@ def _observed_blocks(frame: pd.DataFrame, linear: pd.DataFrame, m: int, seed: in
         data = _prepare(frame, linear, m, seed, population) if data is None else data
         ones = np.ones((1, data.values.shape[1]))
         blocks = [(block, _ols_cells(block, ones)) for block in _blocks(data, linear, m)]
-        while len(_OBSERVED) >= OBSERVED_KEPT:
-            _OBSERVED.pop(next(iter(_OBSERVED)))
-        _OBSERVED[key] = (data, blocks)
+        _keep(_OBSERVED, key, (data, blocks), OBSERVED_KEPT)
     return _OBSERVED[key]
 
 
