@@ -40,10 +40,12 @@ def deadline(seconds: int = 30):
         signal.signal(signal.SIGALRM, old)
 
 
-def assert_within_edges(fig, name: str) -> None:
+def assert_within_edges(fig, name: str, drawn: bool = False) -> None:
     """Everything `fig` draws lies within its canvas. The saved PNG is the tight bounding box of what is drawn,
-    so a label or legend past an edge widens the image and the whole figure prints smaller."""
-    fig.canvas.draw()
+    so a label or legend past an edge widens the image and the whole figure prints smaller. `drawn`: the
+    figure is drawn as it stands, else it is drawn first."""
+    if not drawn:
+        fig.canvas.draw()
     box, width = fig.get_tightbbox(fig.canvas.get_renderer()), fig.get_figwidth()
     assert box.x0 >= -0.5 / fig.dpi and box.x1 <= width + 0.5 / fig.dpi, \
         f"{name}: drawn from {box.x0:.3f} to {box.x1:.3f} in, the figure is {width:.3f} in wide"

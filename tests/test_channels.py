@@ -427,7 +427,7 @@ def test_channels_figures_print_at_7_points_with_local_decimals(analysis, lang):
         assert min(size for _text, size in sizes) >= figures.MIN_PRINT_PT - 1e-6
         if lang == "it":
             assert not [t for t, _ in sizes if re.search(r"\d\.\d", t)]
-        assert_within_edges(fig, f"channels figure {i} ({lang})")
+        assert_within_edges(fig, f"channels figure {i} ({lang})", drawn=True)  # as print_sizes drew it
         plt.close(fig)
 
 
@@ -506,7 +506,7 @@ def test_questionnaire_figures_print_at_7_points_with_local_decimals(questionnai
             assert not [t for t in texts if re.search(r"\d\.\d", t)]
             words = " ".join(" ".join(texts).split())  # legend labels are wrapped
             assert "mai sentito nominare" in words or "posseduta" in words
-        assert_within_edges(fig, f"{texts[0]} ({lang})")
+        assert_within_edges(fig, f"{texts[0]} ({lang})", drawn=True)  # as print_sizes drew it
         plt.close(fig)
 
 

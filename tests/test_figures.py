@@ -67,16 +67,41 @@ def _figures(frame: pd.DataFrame, curve: pd.DataFrame, lang: str) -> dict[str, p
     }
 
 
+@pytest.fixture(scope="module")
+def drawn(frame, curve):
+    """`drawn(lang)`: the figures of `_figures` and the paper's district slopes in `lang`, built and drawn
+    once for every test of this module that reads them (none changes them); closed when the module ends."""
+    from cooperate_analysis.present.paper import figures as paper_figures
+
+    built: dict[str, dict[str, plt.Figure]] = {}
+
+    def figures_in(lang: str) -> dict[str, plt.Figure]:
+        if lang not in built:
+            figs = _figures(frame, curve, lang)
+            figs["paper_district_slopes"] = paper_figures.district_slopes(
+                _slopes_values(list(CB.district_ids)), list(CB.district_ids), lang, CB)
+            for fig in figs.values():
+                fig.canvas.draw()
+            built[lang] = figs
+        return built[lang]
+
+    yield figures_in
+    for figs in built.values():
+        for fig in figs.values():
+            plt.close(fig)
+
+
 @pytest.mark.parametrize("lang", ["en", "it"])
-def test_every_figure_text_is_at_least_7_pt_once_printed(frame, curve, lang):
-    for name, fig in _figures(frame, curve, lang).items():
-        sizes = figures.print_sizes(fig)
+def test_every_figure_text_is_at_least_7_pt_once_printed(drawn, lang):
+    for name, fig in drawn(lang).items():
+        if name == "paper_district_slopes":  # test_paper.py checks the paper's figures
+            continue
+        sizes = figures.print_sizes(fig, drawn=True)
         assert sizes, name
         small = [(text, round(pt, 2)) for text, pt in sizes if pt < figures.MIN_PRINT_PT]
         assert not small, f"{name} ({lang}): text below 7 pt in print: {small[:5]}"
         # and the figure is not wider than the text column: it prints at (about) its own size
         assert figures.print_scale(fig) > 0.85, name
-        plt.close(fig)
 
 
 def _slopes_values(districts: list[str]) -> dict:
@@ -94,17 +119,11 @@ def _slopes_values(districts: list[str]) -> dict:
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])
-def test_no_figure_text_runs_past_the_figures_edge(frame, curve, lang):
+def test_no_figure_text_runs_past_the_figures_edge(drawn, lang):
     """No label or legend past the canvas's edge (`conftest.assert_within_edges`): the Italian Likert legend ran
     10 px past it, the paper's district names 34 px, the Italian specification-curve note 3-8 px."""
-    from cooperate_analysis.present.paper import figures as paper_figures
-
-    built = _figures(frame, curve, lang)
-    built["paper_district_slopes"] = paper_figures.district_slopes(_slopes_values(list(CB.district_ids)),
-                                                                   list(CB.district_ids), lang, CB)
-    for name, fig in built.items():
-        assert_within_edges(fig, f"{name} ({lang})")
-        plt.close(fig)
+    for name, fig in drawn(lang).items():
+        assert_within_edges(fig, f"{name} ({lang})", drawn=True)
 
 
 def test_print_scale_follows_the_saved_width():
@@ -158,23 +177,20 @@ def test_a_figure_is_saved_as_savefig_tight_saves_it_from_one_drawing(frame):
 
 
 def _texts(fig: plt.Figure) -> list[str]:
-    fig.canvas.draw()
+    """The visible texts of a drawn figure (tick labels are made when it is drawn)."""
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
-def test_italian_figures_have_decimal_commas_and_no_english(frame, curve):
+def test_italian_figures_have_decimal_commas_and_no_english(drawn):
     english = {"Score", "Firms", "Estimated", "Firms adopting", "Share of answering", "Rank correlation", "Median", "positive",
                "negative", "Specifications", "Least-squares", "yes", "intervals"}
-    for name, fig in _figures(frame, curve, "it").items():
+    for name, fig in drawn("it").items():
         texts = _texts(fig)
         pointed = [t for t in texts if DECIMAL_POINT.search(t)]
         assert not pointed, f"{name}: decimal point in an Italian figure: {pointed[:5]}"
         left = [t for t in texts if any(re.search(rf"\b{word}\b", t) for word in english)]
         assert not left, f"{name}: English in an Italian figure: {left[:5]}"
-        plt.close(fig)
-    english_figures = _figures(frame, curve, "en")
-    assert any(DECIMAL_POINT.search(t) for t in _texts(english_figures["association_heatmap"]))
-    plt.close("all")
+    assert any(DECIMAL_POINT.search(t) for t in _texts(drawn("en")["association_heatmap"]))
 
 
 @pytest.mark.parametrize("values, limit", [([0.76, -0.2], 0.8), ([0.3, -0.41], 0.5), ([0.6], 0.6),

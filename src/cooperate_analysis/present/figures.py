@@ -89,11 +89,13 @@ def print_scale(fig: plt.Figure) -> float:
     return shown / drawn
 
 
-def print_sizes(fig: plt.Figure) -> list[tuple[str, float]]:
-    """Every visible, non-empty text of `fig` with its size in points once printed."""
+def print_sizes(fig: plt.Figure, drawn: bool = False) -> list[tuple[str, float]]:
+    """Every visible, non-empty text of `fig` with its size in points once printed; `drawn`: the figure
+    is drawn as it stands (its tick labels and layout are those of its last drawing), else it is drawn."""
     from matplotlib.text import Text
 
-    fig.canvas.draw()
+    if not drawn:
+        fig.canvas.draw()
     scale = print_scale(fig)
     return [(t.get_text(), t.get_fontsize() * scale) for t in fig.findobj(Text)
             if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
