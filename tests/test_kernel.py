@@ -153,3 +153,31 @@ def test_a_kernel_that_cannot_start_ahead_is_left_to_the_first_run(tmp_path, mon
     assert kernel._warm is None
     monkeypatch.setattr(kernel, "KERNEL_NAME", "python3")
     assert not kernel.kernel(f"cooperate-kernel-test-{os.getpid()}-").manager.has_kernel
+
+
+def test_the_preload_imports_every_package_module_the_builds_notebooks_import_first():
+    """`kernel.NOTEBOOK_MODULES` (what a worker's kernel imports before its first run) holds every module of
+    the package that the first code cell of a notebook of pipeline.yml imports, and each of them exists."""
+    import ast
+    import importlib
+
+    from cooperate_analysis.runner.runs import load_runs
+
+    wanted = set()
+    for notebook in {run.notebook for run in load_runs()}:
+        cells = [c for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        first = next(c for c in cells if "parameters" not in c["metadata"].get("tags", []))
+        for node in ast.walk(ast.parse("".join(first["source"]))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cooperate_analysis"):
+                for alias in node.names:  # `from package import module` or `from module import name`
+                    candidate = f"{node.module}.{alias.name}"
+                    try:
+                        importlib.import_module(candidate)
+                        wanted.add(candidate)
+                    except ModuleNotFoundError:
+                        wanted.add(node.module)
+    wanted = {name.removeprefix("cooperate_analysis.") for name in wanted} - {"data", "present", "stats", "runner"}
+    assert wanted, "no package module found in the notebooks' first cells"
+    assert wanted <= set(kernel.NOTEBOOK_MODULES), sorted(wanted - set(kernel.NOTEBOOK_MODULES))
+    for name in kernel.NOTEBOOK_MODULES:
+        importlib.import_module(f"cooperate_analysis.{name}")
