@@ -308,18 +308,28 @@ def ols_draws(X: np.ndarray, sample: np.ndarray, Y: np.ndarray, counts: np.ndarr
     N, n, p = X.shape
     Q, B = Y.shape[1], counts.shape[0]
     slope, var = np.full((N, B, Q), np.nan), np.full((N, B, Q), np.nan)
-    outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(N, n, p * p)
+    # the distinct products x_j x_k (j <= k) of each firm: X'WX and sum m x x' are symmetric, so their
+    # p(p + 1)/2 distinct entries are the products' sums; `full` gives each (j, k) its product
+    rows, cols = np.triu_indices(p)
+    T = rows.size
+    full = np.empty((p, p), dtype=np.intp)
+    full[rows, cols] = full[cols, rows] = np.arange(T)
+    full = full.ravel()
+    outer = X[:, :, rows] * X[:, :, cols]  # (N, n, T)
     # residuals on the unit's sample with draw weights 1
     W0 = sample * w
-    A0inv, ok0 = _scaled_inverse((W0[:, None, :] @ outer)[:, 0].reshape(N, p, p))
+    A0inv, ok0 = _scaled_inverse((W0[:, None, :] @ outer)[:, 0][:, full].reshape(N, p, p))
     b0 = A0inv @ (X.transpose(0, 2, 1) @ (W0[:, :, None] * Y.transpose(0, 2, 1)))  # (N, p, Q)
     b0[~ok0] = 0.0
     R = (Y - (X @ b0).transpose(0, 2, 1)) * sample[:, None, :]
     XR = (X[:, :, :, None] * R.transpose(0, 2, 1)[:, :, None, :]).reshape(N, n, p * Q)  # x_i r_i
     # contiguous operands: numpy's stacked matmul calls BLAS only on contiguous matrices
-    right_w = np.concatenate([outer, XR], axis=2)  # (N, n, p^2 + pQ)
-    right = np.concatenate([right_w, (R ** 2).transpose(0, 2, 1)], axis=2)  # (N, n, p^2 + pQ + Q)
-    XT, outerT = np.ascontiguousarray(X.transpose(0, 2, 1)), np.ascontiguousarray(outer.transpose(0, 2, 1))
+    right = np.concatenate([outer, XR, (R ** 2).transpose(0, 2, 1)], axis=2)  # (N, n, T + pQ + Q)
+    right_w = np.ascontiguousarray(right[:, :, :T + p * Q])
+    XT = np.ascontiguousarray(X.transpose(0, 2, 1))
+    # leverage h = x'(X'WX)^-1 x = sum over j <= k of (2 - [j = k]) (X'WX)^-1_jk x_j x_k
+    outerT = np.ascontiguousarray((outer * np.where(rows == cols, 1.0, 2.0)).transpose(0, 2, 1))
+    upper = rows * p + cols  # the entries j <= k of a flattened p x p matrix
     width = right.shape[2]
     units = max(1, OLS_CELLS_PER_BATCH // (B * (width + 4 * n)))
     draws = B if units > 1 else max(1, OLS_CELLS_PER_BATCH // (width + 4 * n))
@@ -332,22 +342,30 @@ def ols_draws(X: np.ndarray, sample: np.ndarray, Y: np.ndarray, counts: np.ndarr
             Bc = c.shape[0]
             W = c[None] * sw[:, None, :]  # (Nu, Bc, n)
             WA = W @ right_w[us]
-            Ainv, ok = _scaled_inverse(WA[..., :p * p].reshape(Nu, Bc, p, p))
-            beta = Ainv @ WA[..., p * p:].reshape(Nu, Bc, p, Q)
-            z = np.ascontiguousarray(Ainv[..., 1, :]) @ XT[us]  # (Nu, Bc, n)
+            Ainv, ok = _scaled_inverse(WA[..., full].reshape(Nu, Bc, p, p))
+            beta = Ainv @ WA[..., T:].reshape(Nu, Bc, p, Q)
+            meat = np.ascontiguousarray(Ainv[..., 1, :]) @ XT[us]  # z, row 1 of (X'WX)^-1 X': (Nu, Bc, n)
+            meat *= meat
+            meat *= W  # W z^2, then the meat weight in place
             if weighted:
                 n_eff = (c[None] * sample[us][:, None, :]).sum(axis=2, keepdims=True)
-                meat = W * w * z ** 2 * n_eff / (n_eff - p)
+                meat *= w
+                meat *= n_eff
+                meat /= n_eff - p
             else:
-                h = Ainv.reshape(Nu, Bc, p * p) @ outerT[us]
-                ok &= ~((W > 0) & (h > 1 - 1e-10)).any(axis=2)
+                h = Ainv.reshape(Nu, Bc, p * p)[..., upper] @ outerT[us]
+                inside = W > 0
+                ok &= ~(inside & (h > 1 - 1e-10)).any(axis=2)
+                np.subtract(1.0, h, out=h)
+                h *= h
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    meat = np.where(W > 0, W * z ** 2 / (1 - h) ** 2, 0.0)
+                    meat /= h
+                meat[~inside] = 0.0
             meat[~ok] = 0.0
             MA = meat @ ru
-            M = MA[..., :p * p].reshape(Nu, Bc, p, p)
-            C = MA[..., p * p:p * p + p * Q].reshape(Nu, Bc, p, Q)
-            v = MA[..., p * p + p * Q:] + ((M @ beta - 2 * C) * beta).sum(axis=2)  # einsum: 3x slower
+            M = MA[..., full].reshape(Nu, Bc, p, p)
+            C = MA[..., T:T + p * Q].reshape(Nu, Bc, p, Q)
+            v = MA[..., T + p * Q:] + ((M @ beta - 2 * C) * beta).sum(axis=2)  # einsum: 3x slower
             b = beta[:, :, 1, :] + b0[us][:, None, 1, :]
             okq = np.broadcast_to(ok[..., None], b.shape)
             slope[us, d:d + Bc] = np.where(okq, b, np.nan)
