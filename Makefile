@@ -27,9 +27,16 @@ export COOPERATE_MAPPING := $(value MAPPING)
 export COOPERATE_JOBS := $(value JOBS)
 unexport DATA MAPPING JOBS
 
-.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs catalogs-check firm-reports
+.PHONY: reports test test-all test-slow lab verify expected clean env lock synthetic catalogs catalogs-check firm-reports bytecode
 
 env: $(STAMP)
+
+# The package's bytecode, compiled ahead: every process that imports it (a build, its workers and kernels, each
+# test worker and each command a test starts) reads it instead of compiling about 90 modules again, 0.3 s -> 0.1 s
+# each, also where PYTHONDONTWRITEBYTECODE keeps Python from writing it when it imports them. Up to date (modules
+# edited since are compiled again), it takes 0.1 s.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q src
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,41 +46,41 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 	@echo "environment ready: $(VENV)"
 
-reports: $(STAMP)
+reports: bytecode
 	@$(PY) -m cooperate_analysis build --from-env
 
 # pytest-xdist: one worker per core (tests that read the default build share one, see tests/conftest.py)
 PYTEST := $(PY) -m pytest -n auto
 
-test: $(STAMP)
+test: bytecode
 	@$(PYTEST) -m "not slow"
 
-test-slow: $(STAMP)
+test-slow: bytecode
 	@$(PYTEST) -m slow
 
-test-all: $(STAMP)
+test-all: bytecode
 	@$(PYTEST)
 
-lab: $(STAMP)
+lab: bytecode
 	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-verify: $(STAMP)
+verify: bytecode
 	@$(PY) -m cooperate_analysis verify --from-env
 
 # one papermill kernel renders every firm (runner/firm_reports.py); DATA and MAPPING as for reports
-firm-reports: $(STAMP)
+firm-reports: bytecode
 	@$(PY) -m cooperate_analysis firm-reports --from-env
 
 expected: reports
 	@$(PY) -m cooperate_analysis expected
 
-catalogs: $(STAMP)
+catalogs: bytecode
 	@$(PY) -m cooperate_analysis catalogs
 
-catalogs-check: $(STAMP)
+catalogs-check: bytecode
 	@$(PY) -m cooperate_analysis catalogs --check
 
-synthetic: $(STAMP)
+synthetic: bytecode
 	@$(PY) -m cooperate_analysis synthetic
 
 # Left out of the lock: packages that others declare but this compendium never runs, whose import cost every
