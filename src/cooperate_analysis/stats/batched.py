@@ -10,8 +10,11 @@ the same step-halving rule (log-likelihood not below the previous one by more th
 1e-12, cut-points ordered), failure on a singular Hessian, after 40 halvings, on a fitted
 probability above 1 - 1e-9 (separation) or after 100 iterations; converged when the largest step
 is below 1e-10; covariance the inverse observed information, or the sandwich
-H^-1 (sum w^2 s s') H^-1 n / (n - 1) when `robust`. Results equal `ordinal.fit`'s to rounding
-(the tests hold them to 1e-9).
+H^-1 (sum w^2 s s') H^-1 n / (n - 1) when `robust`. H is the Hessian of the last Newton step, taken
+at the iterate that step started from, within that step (below 1e-10) of the estimate: `ordinal.fit`
+evaluates it once more at the estimate, which here cost a sixth of the fits' time; the variances
+differ by less than 1e-10 relative (7e-11 at most on the pooled curve's 10,640 fits). Results equal
+`ordinal.fit`'s to rounding (the tests hold them to 1e-9).
 
 `ols_draws`: the CSR slope and its heteroskedasticity-consistent variance (HC3, or HC1 for
 weighted fits) of many least-squares fits in many bootstrap draws at once, from sufficient
@@ -195,7 +198,7 @@ def ordinal_fits(y: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.ndarray, 
         if converged.any():
             c = np.flatnonzero(converged)
             sc = s.take(c)
-            _, H_c = sc.gradient_hessian(u[c], l[c], P[c])
+            H_c = H[c]  # at the last iterate but one, within the last step (below STEP_TOL) of the final one
             scores_c = sc.scores(u[c], l[c], P[c])
             Hinv, inv_ok = _inv(H_c)
             sw = scores_c * sc.w[..., None]
