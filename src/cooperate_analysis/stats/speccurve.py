@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from ..data.codebook import Codebook, load_codebook
 from ..data.population import population_frame
@@ -564,6 +565,10 @@ def _null_draws(block: _Block, counts: np.ndarray, cells=None) -> tuple[np.ndarr
 LOGIT_ROWS_PER_BATCH = 2 ** 16  # fits x firms per batched Newton step (bounds memory for any survey size)
 LOGIT_DESIGN_CELLS = 2 ** 22  # fits x firms whose designs are built at once (`_logit_task`; bounds memory)
 PARALLEL_MIN_WORK = 2e9  # firm-level operations below which one thread beats a pool (default survey: 4e8)
+# ONE_BLAS_THREAD: `run` and `joint_tests` keep BLAS to one thread. Their matrix products are small (a few dozen
+# to a few hundred rows): a second BLAS thread made the pooled joint test slower (2.9 s of wall time and 5.3 s of
+# CPU against 1.9-2.2 s and the same CPU in one thread, bench/speccurve.py on 2 cores). Their parallel work is
+# their own: joblib threads over blocks of the work (`_map`) when it is large, each with one BLAS thread.
 
 
 def _logit_design(data: _Data, fits: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -752,6 +757,7 @@ RESULT_COLUMNS = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "n"]
 LOGIT_ITERATIONS = 8  # a typical Newton fit's iterations, for the work estimate of `_map`
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")  # see ONE_BLAS_THREAD
 def run(frame: pd.DataFrame, specs: pd.DataFrame, *, m: int = M_IMPUTATIONS, seed: int = 0, n_jobs: int = -1,
         scheduler=None, population: pd.DataFrame | None = None) -> pd.DataFrame:
     """Estimate every specification: `specs` plus estimate, std_error, ci_low, ci_high, p_value, n.
@@ -902,6 +908,7 @@ def joint_test(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, *,
                        scheduler=scheduler, population=population)["all"]
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")  # see ONE_BLAS_THREAD
 def joint_tests(frame: pd.DataFrame, specs: pd.DataFrame, curve: pd.DataFrame, groups: pd.Series, *,
                 n_boot: int = 500, seed: int = 0, m: int = M_IMPUTATIONS, n_jobs: int = -1, scheduler=None,
                 population: pd.DataFrame | None = None) -> dict[str, JointTest]:
