@@ -49,9 +49,9 @@ EXTRA_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
 # What a kernel started ahead of its first notebook imports while it waits (`WarmKernel.start`): the
 # libraries and the package modules the notebooks' first cells import (`NOTEBOOK_MODULES`; a test keeps
-# the list in step with the notebooks of pipeline.yml), inside a function so that no name is left in the namespace. It
-# also fills the package's caches every notebook reads first (the codebook, each language's messages and
-# number format) and draws one text, which loads the figures' font. `RESET` records the kernel's state
+# the list in step with the notebooks of pipeline.yml), inside a function so that no name is left in the
+# namespace. It also fills the package's caches every notebook reads first (the codebook, each language's
+# messages and number format) and draws one text, which loads the figures' font. `RESET` records the kernel's state
 # before they are imported (their warning filters, the package's matplotlib backend), so the first
 # notebook gets a new kernel's state back as every later one does. A kept kernel holds these modules and
 # caches after its first notebook anyway. A worker does this before it takes its first run, while the

@@ -566,9 +566,9 @@ LOGIT_ROWS_PER_BATCH = 2 ** 16  # fits x firms per batched Newton step (bounds m
 LOGIT_DESIGN_CELLS = 2 ** 22  # fits x firms whose designs are built at once (`_logit_task`; bounds memory)
 PARALLEL_MIN_WORK = 2e9  # firm-level operations below which one thread beats a pool (default survey: 4e8)
 # ONE_BLAS_THREAD: `run` and `joint_tests` keep BLAS to one thread. Their matrix products are small (a few dozen
-# to a few hundred rows): a second BLAS thread made the pooled joint test slower (2.9 s of wall time and 5.3 s of
-# CPU against 1.9-2.2 s and the same CPU in one thread, bench/speccurve.py on 2 cores). Their parallel work is
-# their own: joblib threads over blocks of the work (`_map`) when it is large, each with one BLAS thread.
+# to a few hundred rows), and their parallel work is their own: joblib threads over blocks of the work (`_map`)
+# when it is large. With a second BLAS thread in each joblib thread, the pooled joint tests took 2.9 s of wall
+# time and 5.3 s of CPU on 2 cores; with one, 1.6 s and 2.7 s (bench/speccurve.py, its defaults).
 
 
 def _logit_design(data: _Data, fits: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
