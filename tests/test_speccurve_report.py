@@ -57,7 +57,7 @@ def test_figure_has_one_row_per_option_in_the_report_language(district_curve):
     for lang in ("en", "it"):
         fig = spec_report.specification_curve(curve, lang)
         top, bottom = fig.axes
-        ticks = [t.get_text() for t in bottom.get_yticklabels()]
+        ticks = [t.get_text() for t in bottom.texts]  # the rows' labels
         n_options = sum(curve[dim].nunique() for dim in speccurve.DIMENSIONS)
         assert len(ticks) == n_options + len(speccurve.DIMENSIONS)
         assert spec_report.dimension_label("csr", lang) in ticks and label("cert_any", lang) in ticks

